@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Provision the embedding models for transformers.js, offline.
+#   scripts/provision-models.sh --all
+#   scripts/provision-models.sh Xenova/all-MiniLM-L6-v2
+#   scripts/provision-models.sh Xenova/bge-small-en-v1.5 --source /path/to/local/st-folder
+#   scripts/provision-models.sh --check --all        # exit 0 iff every folder is complete
+# Models land in ${PAPERS_MODELS:-$HOME/.cache/papers/models}/<org>/<name>/.
+# Python deps live in a venv outside the repo: ${PAPERS_VENV:-$HOME/.cache/papers/venv},
+# created on first use and re-synced when scripts/provision-requirements.txt changes.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+script="$here/provision-models.py"
+reqs="$here/provision-requirements.txt"
+venv="${PAPERS_VENV:-$HOME/.cache/papers/venv}"
+python="${PYTHON:-python3}"
+
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1
+export TOKENIZERS_PARALLELISM=false PIP_DISABLE_PIP_VERSION_CHECK=1
+export PAPERS_MODELS="${PAPERS_MODELS:-$HOME/.cache/papers/models}"
+
+# --check / --list / -h need only the standard library: no venv.
+for a in "$@"; do
+  case "$a" in --check|--list|-h|--help) exec "$python" "$script" "$@" ;; esac
+done
+
+# Fast path: everything asked for is already complete (and no --force): no venv needed.
+force=0
+for a in "$@"; do [ "$a" = "--force" ] && force=1; done
+if [ "$force" = 0 ] && "$python" "$script" --check "$@" >/dev/null 2>&1; then
+  "$python" "$script" --check "$@"
+  echo "[provision] all requested models already complete; nothing to do"
+  exit 0
+fi
+
+want="$(sha256sum "$reqs" | cut -d' ' -f1)"
+stamp="$venv/.papers-requirements.sha256"
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "[provision] preparing venv $venv"
+  mkdir -p "$(dirname "$venv")"
+  [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install -q -r "$reqs"
+  echo "$want" > "$stamp"
+fi
+
+exec "$venv/bin/python" "$script" "$@"

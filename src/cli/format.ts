@@ -1,0 +1,135 @@
+/** Everything the CLI prints to a person or a program is shaped here. */
+import type { IndexInfo, IndexSummary, Paper, SearchHit } from "../papers.js";
+
+const WIDTH = 100;
+
+/** The fields of a paper in `--json` output, in a fixed order. */
+export function paperJson(paper: Paper, score?: number): Record<string, unknown> {
+  return {
+    id: paper.id,
+    title: paper.title,
+    abstract: paper.abstract,
+    ...(score === undefined ? {} : { score: round(score, 4) }),
+    arxivId: paper.arxivId,
+    doi: paper.doi,
+    journalRef: paper.journalRef,
+    comments: paper.comments,
+    sources: paper.sources,
+  };
+}
+
+export function json(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+/** A title to show: the paper's own, else its first sentence. */
+export function displayTitle(paper: Paper): string {
+  if (paper.title) return paper.title;
+  const sentence = /^(.+?[.!?])(\s|$)/.exec(paper.abstract)?.[1] ?? paper.abstract;
+  return truncate(sentence, WIDTH - 10);
+}
+
+export function paperLink(paper: Paper): string {
+  if (paper.arxivId) return `https://arxiv.org/abs/${paper.arxivId}`;
+  if (paper.doi) return `https://doi.org/${paper.doi}`;
+  return `id ${paper.id}`;
+}
+
+export function formatHits(hits: SearchHit[]): string {
+  if (hits.length === 0) return "No papers found.";
+  return hits
+    .map((hit, i) => {
+      const rank = `${String(i + 1).padStart(2)}.`;
+      const lines = [`${rank} ${hit.score.toFixed(3)}  ${displayTitle(hit)}`, `    ${paperLink(hit)}`];
+      for (const line of snippet(hit.abstract, 2)) lines.push(`    ${line}`);
+      return lines.join("\n");
+    })
+    .join("\n\n");
+}
+
+export function formatPaper(paper: Paper): string {
+  const lines = [displayTitle(paper), `id: ${paper.id}`];
+  if (paper.arxivId) lines.push(`arXiv: ${paper.arxivId}  https://arxiv.org/abs/${paper.arxivId}`);
+  if (paper.doi) lines.push(`doi: ${paper.doi}`);
+  if (paper.journalRef) lines.push(`journal: ${paper.journalRef}`);
+  for (const comment of paper.comments) lines.push(`comment: ${comment}`);
+  for (const source of paper.sources) lines.push(`source: ${source.file}:${source.line}`);
+  lines.push("", ...wrap(paper.abstract, WIDTH));
+  return lines.join("\n");
+}
+
+export function formatList(papers: Paper[]): string {
+  const width = Math.max(0, ...papers.map((p) => p.id.length));
+  return papers.map((p) => `${p.id.padEnd(width)}  ${truncate(displayTitle(p), WIDTH - width - 2)}`).join("\n");
+}
+
+export function formatInfo(info: IndexInfo): string {
+  return [
+    `model:       ${info.model} (${info.dtype})`,
+    `dimension:   ${info.dimension}`,
+    `papers:      ${info.count}`,
+    `built:       ${info.builtAt}`,
+    `fingerprint: ${info.fingerprint}`,
+    `index:       ${info.indexPath}`,
+    `size:        ${formatBytes(info.sizeBytes)}`,
+  ].join("\n");
+}
+
+export function formatIndexSummary(summary: IndexSummary, indexDir: string): string {
+  const { manifest } = summary;
+  return (
+    `Indexed ${manifest.count} papers from ${summary.files.length} file${summary.files.length === 1 ? "" : "s"} ` +
+    `with ${manifest.model.id} (${manifest.model.dtype}) in ${summary.seconds.toFixed(1)} s into ${indexDir}`
+  );
+}
+
+export function indexSummaryJson(summary: IndexSummary): Record<string, unknown> {
+  return {
+    papers: summary.manifest.count,
+    files: summary.files,
+    model: summary.manifest.model.id,
+    dtype: summary.manifest.model.dtype,
+    seconds: round(summary.seconds, 2),
+    docs_per_second: round(summary.manifest.count / summary.seconds, 1),
+  };
+}
+
+function snippet(text: string, lines: number): string[] {
+  const wrapped = wrap(text, WIDTH - 4);
+  if (wrapped.length <= lines) return wrapped;
+  const kept = wrapped.slice(0, lines);
+  const cut = truncate(kept[lines - 1]!, WIDTH - 5);
+  kept[lines - 1] = cut.endsWith("…") ? cut : `${cut}…`;
+  return kept;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text : text.slice(0, width - 1).trimEnd() + "…";
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,175 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import cliProgress from "cli-progress";
+import { isPapersError } from "../errors.js";
+import {
+  indexPapers,
+  openIndex,
+  openOrBuildIndex,
+  type PaperIndex,
+  type PapersOptions,
+  type ProgressListener,
+} from "../papers.js";
+import { DEFAULT_CORPUS_DIR, resolveOptions, type FrontEndOptions } from "../settings.js";
+import {
+  formatHits,
+  formatIndexSummary,
+  formatInfo,
+  formatList,
+  formatPaper,
+  indexSummaryJson,
+  json,
+  paperJson,
+} from "./format.js";
+
+interface OutputFlags {
+  json?: boolean;
+  k?: number;
+}
+
+const program = new Command("papers")
+  .description("Offline semantic search over research-paper abstracts")
+  .option("--index <dir>", "index folder (default: $PAPERS_INDEX or the package's index/)")
+  .option("--models <dir>", "local models folder in transformers.js layout (default: $PAPERS_MODELS)")
+  .option("--offline", "never use the network; a model not on disk is an error (also $PAPERS_OFFLINE=1)")
+  .option("--model <name>", "embedding model: all-MiniLM-L6-v2, bge-small-en-v1.5, arctic-embed-m")
+  .addOption(new Option("--dtype <dtype>", "model weights: fp32 or q8").choices(["fp32", "q8"]))
+  .showHelpAfterError(false);
+
+const kOption = () => new Option("-k, --k <n>", "how many papers to show").default(10).argParser(parseCount);
+const jsonOption = () => new Option("--json", "print JSON");
+
+program
+  .command("index")
+  .description("index files or folders of abstracts (default: the seeds/ folder)")
+  .argument("[paths...]", "files or folders to read", [])
+  .addOption(jsonOption())
+  .action(run(async (paths: string[], flags: OutputFlags, options: PapersOptions) => {
+    const corpus = paths.length > 0 ? paths : [DEFAULT_CORPUS_DIR];
+    const summary = await withProgress((progress) => indexPapers(corpus, options, progress));
+    console.log(flags.json ? json(indexSummaryJson(summary)) : formatIndexSummary(summary, options.indexDir));
+  }));
+
+program
+  .command("search")
+  .description("find the papers closest in meaning to a question (builds the seeds index on first use)")
+  .argument("<question...>", "what you are looking for")
+  .addOption(kOption())
+  .addOption(jsonOption())
+  .action(run(async (words: string[], flags: OutputFlags, options: PapersOptions) => {
+    const index = await withProgress((progress) => openOrBuildIndex(options, [DEFAULT_CORPUS_DIR], progress));
+    await withIndex(index, async () => {
+      const hits = await index.search(words.join(" "), flags.k);
+      console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
+    });
+  }));
+
+program
+  .command("related")
+  .description("find the papers closest to one in the index")
+  .argument("<id>", "paper id or arXiv id")
+  .addOption(kOption())
+  .addOption(jsonOption())
+  .action(run(async (id: string, flags: OutputFlags, options: PapersOptions) => {
+    await withIndex(openIndex(options), async (index) => {
+      const hits = index.related(id, flags.k);
+      console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
+    });
+  }));
+
+program
+  .command("show")
+  .description("show one paper")
+  .argument("<id>", "paper id or arXiv id")
+  .addOption(jsonOption())
+  .action(run(async (id: string, flags: OutputFlags, options: PapersOptions) => {
+    await withIndex(openIndex(options), async (index) => {
+      const paper = index.get(id);
+      console.log(flags.json ? json(paperJson(paper)) : formatPaper(paper));
+    });
+  }));
+
+program
+  .command("list")
+  .description("list the papers in the index")
+  .addOption(jsonOption())
+  .action(run(async (flags: OutputFlags, options: PapersOptions) => {
+    await withIndex(openIndex(options), async (index) => {
+      const papers = index.list();
+      console.log(flags.json ? json(papers.map((p) => paperJson(p))) : formatList(papers));
+    });
+  }));
+
+program
+  .command("info")
+  .description("describe the index: model, dimension, paper count, path, size")
+  .addOption(jsonOption())
+  .action(run(async (flags: OutputFlags, options: PapersOptions) => {
+    await withIndex(openIndex(options), async (index) => {
+      const info = index.info();
+      console.log(flags.json ? json(info) : formatInfo(info));
+    });
+  }));
+
+/**
+ * Wraps a command's action: resolves the global options, and turns any error into one line on
+ * stderr and exit status 1. Stack traces are for bugs only, and only with PAPERS_DEBUG=1.
+ */
+function run<A extends unknown[]>(action: (...args: [...A, OutputFlags, PapersOptions]) => Promise<void>) {
+  return async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const flags = args[args.length - 2] as OutputFlags;
+    const positional = args.slice(0, -2) as A;
+    try {
+      const options = resolveOptions(command.optsWithGlobals<FrontEndOptions>());
+      await action(...positional, flags, options);
+    } catch (error) {
+      fail(error);
+    }
+  };
+}
+
+function fail(error: unknown): never {
+  if (isPapersError(error)) {
+    process.stderr.write(`papers: ${error.message}\n`);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`papers: unexpected error: ${message} (set PAPERS_DEBUG=1 for details)\n`);
+    if (process.env.PAPERS_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  }
+  process.exit(1);
+}
+
+async function withIndex<T>(index: PaperIndex, body: (index: PaperIndex) => Promise<T>): Promise<T> {
+  try {
+    return await body(index);
+  } finally {
+    await index.close();
+  }
+}
+
+/** Shows a progress bar with an ETA on stderr while `task` embeds, when a person is watching. */
+async function withProgress<T>(task: (progress?: ProgressListener) => Promise<T>): Promise<T> {
+  if (!process.stdout.isTTY || !process.stderr.isTTY) return task();
+  const bar = new cliProgress.SingleBar(
+    { format: "embedding {bar} {value}/{total} papers | {eta_formatted} left", stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  try {
+    return await task((done, total) => {
+      if (!started) bar.start(total, 0);
+      started = true;
+      bar.update(done);
+    });
+  } finally {
+    if (started) bar.stop();
+  }
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1) throw new InvalidArgumentError("give a whole number of at least 1");
+  return n;
+}
+
+program.parseAsync(process.argv).catch(fail);

@@ -1,0 +1,38 @@
+/**
+ * Every error a user can cause, in one catalog. Each has a stable code, an HTTP status for the
+ * server, and a message that says what to do. Anything else that is thrown is a bug.
+ */
+export const ERROR_STATUS = {
+  EMPTY_QUERY: 400,
+  BAD_OPTION: 400,
+  UNKNOWN_ID: 404,
+  NO_INDEX: 404,
+  NO_INPUT: 400,
+  UNREADABLE_FILE: 400,
+  UNRECOGNISED_FORMAT: 400,
+  UNKNOWN_MODEL: 400,
+  MODEL_NOT_FOUND: 503,
+  MODEL_BROKEN: 503,
+  MODEL_MISMATCH: 409,
+  INDEX_DAMAGED: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class PapersError extends Error {
+  override readonly name = "PapersError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function isPapersError(error: unknown): error is PapersError {
+  return error instanceof PapersError;
+}

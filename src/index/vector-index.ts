@@ -1,0 +1,65 @@
+import hnswlib from "hnswlib-node";
+
+/** HNSW graph parameters. M=16 / efConstruction=200 is hnswlib's recommended all-round setting. */
+export interface HnswParams {
+  m: number;
+  efConstruction: number;
+  /** Candidate list size at query time; larger is slower and more exact. */
+  efSearch: number;
+}
+
+export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 200, efSearch: 100 };
+
+export interface Neighbor {
+  label: number;
+  /** Cosine similarity, 1 for the same direction. */
+  score: number;
+}
+
+/** Approximate nearest-neighbour search over unit vectors, cosine space, integer labels. */
+export class VectorIndex {
+  private constructor(
+    private readonly hnsw: hnswlib.HierarchicalNSW,
+    readonly dimension: number,
+  ) {}
+
+  static create(dimension: number, capacity: number, params: HnswParams = DEFAULT_HNSW): VectorIndex {
+    const hnsw = new hnswlib.HierarchicalNSW("cosine", dimension);
+    hnsw.initIndex({ maxElements: Math.max(1, capacity), m: params.m, efConstruction: params.efConstruction, randomSeed: 100 });
+    hnsw.setEf(params.efSearch);
+    return new VectorIndex(hnsw, dimension);
+  }
+
+  static load(path: string, dimension: number, efSearch: number): VectorIndex {
+    const hnsw = new hnswlib.HierarchicalNSW("cosine", dimension);
+    hnsw.readIndexSync(path);
+    // hnswlib-node resets ef to 10 on every load, which loses recall: set it again.
+    hnsw.setEf(efSearch);
+    return new VectorIndex(hnsw, dimension);
+  }
+
+  get size(): number {
+    return this.hnsw.getCurrentCount();
+  }
+
+  add(label: number, vector: Float32Array): void {
+    if (this.size >= this.hnsw.getMaxElements()) this.hnsw.resizeIndex(Math.max(16, this.size * 2));
+    this.hnsw.addPoint(Array.from(vector), label);
+  }
+
+  vector(label: number): Float32Array {
+    return Float32Array.from(this.hnsw.getPoint(label));
+  }
+
+  /** The k nearest labels, best first; `accept` can rule labels out. */
+  search(vector: Float32Array, k: number, accept?: (label: number) => boolean): Neighbor[] {
+    const n = Math.min(k, this.size);
+    if (n <= 0) return [];
+    const { neighbors, distances } = this.hnsw.searchKnn(Array.from(vector), n, accept);
+    return neighbors.map((label, i) => ({ label, score: 1 - distances[i]! }));
+  }
+
+  save(path: string): void {
+    this.hnsw.writeIndexSync(path);
+  }
+}

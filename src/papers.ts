@@ -1,0 +1,213 @@
+/**
+ * The library API: everything the CLI and the server do goes through these functions.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Paper } from "./corpus/paper.js";
+import { readCorpus } from "./corpus/read-corpus.js";
+import type { Embedder } from "./embed/embedder.js";
+import type { ModelLocation } from "./embed/locate.js";
+import { DEFAULT_DTYPE, DEFAULT_MODEL, findModel, type Dtype } from "./embed/models.js";
+import { loadTransformersEmbedder } from "./embed/transformers-embedder.js";
+import { PapersError } from "./errors.js";
+import { buildIndex, generationSize } from "./index/build-index.js";
+import { currentGeneration } from "./index/generations.js";
+import { HNSW_FILE, STORE_FILE, readManifest, type Manifest } from "./index/manifest.js";
+import { PaperStore } from "./index/paper-store.js";
+import { VectorIndex } from "./index/vector-index.js";
+
+export type { Paper, Source } from "./corpus/paper.js";
+export type { Manifest } from "./index/manifest.js";
+export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
+
+export interface PapersOptions extends ModelLocation {
+  /** Folder that holds the index (CURRENT + generations). */
+  indexDir: string;
+  /** Model name or alias; for queries it must match the index's model. Default: the index's model. */
+  model?: string;
+  dtype?: Dtype;
+}
+
+export interface SearchHit extends Paper {
+  /** Cosine similarity between question and paper, in [-1, 1]. */
+  score: number;
+}
+
+export interface IndexSummary {
+  manifest: Manifest;
+  files: string[];
+  seconds: number;
+}
+
+export interface IndexInfo {
+  model: string;
+  dtype: Dtype;
+  dimension: number;
+  count: number;
+  builtAt: string;
+  fingerprint: string;
+  indexPath: string;
+  sizeBytes: number;
+}
+
+export type ProgressListener = (done: number, total: number) => void;
+
+export const MAX_K = 1000;
+
+/** Reads papers from files and folders and builds a new index from them. */
+export async function indexPapers(
+  paths: readonly string[],
+  options: PapersOptions,
+  onProgress?: ProgressListener,
+): Promise<IndexSummary> {
+  const started = performance.now();
+  const corpus = readCorpus(paths);
+  const spec = findModel(options.model ?? DEFAULT_MODEL);
+  const embedder = await loadTransformersEmbedder(spec, options.dtype ?? DEFAULT_DTYPE, options);
+  try {
+    const manifest = await buildIndex(corpus.papers, embedder, options.indexDir, onProgress);
+    return { manifest, files: corpus.files, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await embedder.dispose();
+  }
+}
+
+/** Whether a committed index exists in the folder. */
+export function hasIndex(indexDir: string): boolean {
+  return currentGeneration(indexDir) !== null;
+}
+
+/** Opens the index; the model is loaded only when a question needs embedding. */
+export function openIndex(options: PapersOptions): PaperIndex {
+  const dir = currentGeneration(options.indexDir);
+  if (!dir) {
+    throw new PapersError("NO_INDEX", `no index at ${options.indexDir}: run \`papers index [paths...]\` first`);
+  }
+  const manifest = readManifest(dir);
+  if (options.model) {
+    const wanted = findModel(options.model);
+    if (wanted.id !== manifest.model.id) {
+      throw new PapersError(
+        "MODEL_MISMATCH",
+        `index at ${options.indexDir} was built with ${manifest.model.id}, not ${wanted.id}: query without --model, or rebuild with \`papers index --model ${wanted.id}\``,
+      );
+    }
+  }
+  for (const file of [HNSW_FILE, STORE_FILE]) {
+    if (!existsSync(join(dir, file))) {
+      throw new PapersError("INDEX_DAMAGED", `index at ${options.indexDir} is damaged (${file} missing): run \`papers index\` to rebuild it`);
+    }
+  }
+  const vectors = VectorIndex.load(join(dir, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);
+  const store = PaperStore.open(join(dir, STORE_FILE));
+  return new PaperIndex(dir, manifest, vectors, store, options);
+}
+
+/** Opens the index, first building it from `corpusPaths` when the folder has none. */
+export async function openOrBuildIndex(
+  options: PapersOptions,
+  corpusPaths: readonly string[],
+  onProgress?: ProgressListener,
+): Promise<PaperIndex> {
+  if (!hasIndex(options.indexDir)) {
+    if (!corpusPaths.some((p) => existsSync(p))) {
+      throw new PapersError(
+        "NO_INDEX",
+        `no index at ${options.indexDir} and no papers at ${corpusPaths.join(", ")} to build one from: run \`papers index PATH...\``,
+      );
+    }
+    await indexPapers(corpusPaths, options, onProgress);
+  }
+  return openIndex(options);
+}
+
+export class PaperIndex {
+  private embedder: Promise<Embedder> | undefined;
+
+  constructor(
+    readonly dir: string,
+    readonly manifest: Manifest,
+    private readonly vectors: VectorIndex,
+    private readonly store: PaperStore,
+    private readonly options: PapersOptions,
+  ) {}
+
+  info(): IndexInfo {
+    return {
+      model: this.manifest.model.id,
+      dtype: this.manifest.model.dtype,
+      dimension: this.manifest.model.dimension,
+      count: this.manifest.count,
+      builtAt: this.manifest.builtAt,
+      fingerprint: this.manifest.fingerprint,
+      indexPath: this.dir,
+      sizeBytes: generationSize(this.dir),
+    };
+  }
+
+  /** A paper by id, arXiv id, `arXiv:` id or arxiv.org link; versions (`v2`) are ignored. */
+  get(id: string): Paper {
+    return this.lookup(id).paper;
+  }
+
+  list(): Paper[] {
+    return this.store.all();
+  }
+
+  /** The k papers closest in meaning to a question. */
+  async search(question: string, k = 10): Promise<SearchHit[]> {
+    const text = question.trim();
+    if (!text) throw new PapersError("EMPTY_QUERY", "the question is empty: say what you are looking for");
+    checkK(k);
+    const embedder = await this.loadEmbedder();
+    const vector = await embedder.embedQuery(text);
+    return this.hits(this.vectors.search(vector, k));
+  }
+
+  /** The k papers closest to one already in the index, itself left out. */
+  related(id: string, k = 10): SearchHit[] {
+    checkK(k);
+    const { label } = this.lookup(id);
+    const neighbors = this.vectors.search(this.vectors.vector(label), k, (other) => other !== label);
+    return this.hits(neighbors);
+  }
+
+  async close(): Promise<void> {
+    this.store.close();
+    if (this.embedder) await (await this.embedder.catch(() => undefined))?.dispose();
+  }
+
+  private loadEmbedder(): Promise<Embedder> {
+    if (!this.embedder) {
+      const spec = findModel(this.manifest.model.id);
+      this.embedder = loadTransformersEmbedder(spec, this.options.dtype ?? this.manifest.model.dtype, this.options);
+      // A failed load (missing model) must not stick: the next question tries again.
+      this.embedder.catch(() => (this.embedder = undefined));
+    }
+    return this.embedder;
+  }
+
+  private lookup(id: string): { label: number; paper: Paper } {
+    const wanted = id.trim();
+    const bare = wanted.replace(/^https?:\/\/arxiv\.org\/(abs|pdf)\//i, "").replace(/^arxiv:/i, "");
+    const found = this.store.byId(wanted) ?? this.store.byId(bare) ?? this.store.byId(bare.replace(/v\d+$/, ""));
+    if (!found) {
+      throw new PapersError("UNKNOWN_ID", `no paper with id "${wanted}" in the index: \`papers list\` shows the ids`);
+    }
+    return found;
+  }
+
+  private hits(neighbors: { label: number; score: number }[]): SearchHit[] {
+    return neighbors.map(({ label, score }) => {
+      const paper = this.store.byLabel(label);
+      if (!paper) throw new PapersError("INDEX_DAMAGED", `index at ${this.options.indexDir} is damaged (vector ${label} has no paper): run \`papers index\` to rebuild it`);
+      return { ...paper, score };
+    });
+  }
+}
+
+function checkK(k: number): void {
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
+    throw new PapersError("BAD_OPTION", `k must be a whole number from 1 to ${MAX_K}, not ${k}`);
+  }
+}

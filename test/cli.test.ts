@@ -1,0 +1,161 @@
+/**
+ * The CLI end to end, as a user runs it: the real model, the real seeds, a real index on disk.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
+
+interface Hit {
+  id: string;
+  title: string | null;
+  abstract: string;
+  score: number;
+  arxivId: string | null;
+  sources: { file: string; line: number }[];
+}
+
+/** One stderr line, no stack trace, non-zero exit. */
+function expectCleanError(result: { status: number | null; stdout: string; stderr: string }, pattern: RegExp) {
+  expect(result.status).not.toBe(0);
+  expect(result.stdout).toBe("");
+  const lines = result.stderr.trimEnd().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^papers: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe("papers CLI on the seeds", () => {
+  const root = tempDir();
+  const index = join(root, "index");
+
+  beforeAll(() => {
+    const result = runCli(["--index", index, "index", SEEDS, "--json"]);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary.papers).toBe(30);
+    expect(summary.files).toHaveLength(5);
+  });
+
+  it("puts the five decoding-speed papers in the top 5 for 'ways to reduce decode latency'", () => {
+    const result = runCli(["--index", index, "search", "ways", "to", "reduce", "decode", "latency", "-k", "5", "--json"]);
+    expect(result.status).toBe(0);
+    const hits = JSON.parse(result.stdout) as Hit[];
+    expect(hits).toHaveLength(5);
+    const text = hits.map((h) => `${h.title ?? ""} ${h.abstract}`);
+    const expected: [string, RegExp][] = [
+      ["RecycleGPT", /RecycleGPT/],
+      ["Aggressive Decoding", /Aggressive Decoding/],
+      ["quasi-independent layers (CQIL)", /quasi-independent layers/],
+      ["KV-cache precision alignment", /precision alignment/],
+      ["self-selected attention spans", /self-select their attention spans/],
+    ];
+    for (const [name, pattern] of expected) {
+      expect(text.some((t) => pattern.test(t)), `${name} in top 5`).toBe(true);
+    }
+    const scores = hits.map((h) => h.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it("prints rank, score, title or first sentence, link and snippet for people", () => {
+    const result = runCli(["--index", index, "search", "ways to reduce decode latency", "-k", "3"]);
+    expect(result.status).toBe(0);
+    const blocks = result.stdout.trimEnd().split("\n\n");
+    expect(blocks).toHaveLength(3);
+    for (const [i, block] of blocks.entries()) {
+      const lines = block.split("\n");
+      expect(lines[0]).toMatch(new RegExp(`^ ${i + 1}\\. 0\\.\\d{3}  \\S`));
+      expect(lines[1]).toMatch(/^    (https:\/\/arxiv\.org\/abs\/\S+|https:\/\/doi\.org\/\S+|id [0-9a-f]{12})$/);
+      expect(lines.length).toBeGreaterThanOrEqual(3);
+      expect(lines.length).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it("finds related papers, leaving the paper itself out", () => {
+    const result = runCli(["--index", index, "related", "arXiv:2404.09336", "-k", "4", "--json"]);
+    expect(result.status).toBe(0);
+    const hits = JSON.parse(result.stdout) as Hit[];
+    expect(hits).toHaveLength(4);
+    expect(hits.map((h) => h.id)).not.toContain("2404.09336");
+    // A paper on LLM attention and inference sits nearest to transformer work, not to homotopy groups.
+    expect(hits[0]!.abstract).toMatch(/language model|transformer|attention|inference/i);
+    expect(hits.map((h) => h.id)).not.toContain("2402.11226");
+  });
+
+  it("shows, lists and describes", () => {
+    const show = runCli(["--index", index, "show", "2404.09336", "--json"]);
+    expect(show.status).toBe(0);
+    const paper = JSON.parse(show.stdout);
+    expect(paper.arxivId).toBe("2404.09336");
+    expect(paper.abstract).toMatch(/^Large language models \(LLMs\) can solve challenging tasks\./);
+
+    const list = runCli(["--index", index, "list", "--json"]);
+    const papers = JSON.parse(list.stdout) as Hit[];
+    expect(papers).toHaveLength(30);
+    expect(new Set(papers.map((p) => p.id)).size).toBe(30);
+
+    const info = JSON.parse(runCli(["--index", index, "info", "--json"]).stdout);
+    expect(info).toMatchObject({ model: "Xenova/all-MiniLM-L6-v2", dimension: 384, count: 30 });
+    expect(info.sizeBytes).toBeGreaterThan(30 * 384 * 4);
+  });
+
+  it("gives one clear line for an empty question or an unknown id", () => {
+    expectCleanError(runCli(["--index", index, "search", "   "]), /question is empty/);
+    expectCleanError(runCli(["--index", index, "show", "9999.99999"]), /no paper with id "9999\.99999"/);
+    expectCleanError(runCli(["--index", index, "related", "nope"]), /no paper with id "nope"/);
+  });
+
+  it("refuses to query with a model other than the index's, naming both", () => {
+    expectCleanError(
+      runCli(["--index", index, "--model", "bge-small-en-v1.5", "search", "decoding"]),
+      /built with Xenova\/all-MiniLM-L6-v2, not Xenova\/bge-small-en-v1\.5/,
+    );
+  });
+});
+
+describe("papers CLI errors", () => {
+  it("says there is no index", () => {
+    expectCleanError(runCli(["--index", join(tempDir(), "none"), "related", "x"]), /no index at .*papers index/);
+  });
+
+  it("names a file it cannot read", () => {
+    const missing = join(tempDir(), "missing.txt");
+    expectCleanError(runCli(["--index", join(tempDir(), "i"), "index", missing]), new RegExp(`cannot read ${missing}: no such file`));
+  });
+
+  it("names a folder with nothing to index", () => {
+    const empty = join(tempDir(), "empty");
+    mkdirSync(empty);
+    expectCleanError(runCli(["--index", join(tempDir(), "i"), "index", empty]), /no input files/);
+  });
+
+  it("names an unrecognised file", () => {
+    const file = join(tempDir(), "notes.txt");
+    writeFileSync(file, "just some words\n");
+    expectCleanError(runCli(["--index", join(tempDir(), "i"), "index", file]), new RegExp(file));
+  });
+
+  it("says how to get a missing model, offline", () => {
+    const result = runCli(["--index", join(tempDir(), "i"), "index", SEEDS], { PAPERS_MODELS: tempDir() });
+    expectCleanError(result, /model Xenova\/all-MiniLM-L6-v2 \(fp32\).*provision-models\.sh/);
+  });
+
+  it("answers --help without loading the model", () => {
+    const result = runCli(["--help"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/search \[options\] <question\.\.\.>/);
+  });
+});
+
+describe("papers search on first use", () => {
+  it("builds the index from the seeds when there is none", () => {
+    modelsDir();
+    const index = join(tempDir(), "fresh");
+    const result = runCli(["--index", index, "search", "speculative decoding", "-k", "2", "--json"]);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toHaveLength(2);
+    expect(JSON.parse(runCli(["--index", index, "info", "--json"]).stdout).count).toBe(30);
+  });
+});

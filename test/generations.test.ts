@@ -1,0 +1,40 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { commitGeneration, currentGeneration } from "../src/index/generations.js";
+import { tempDir } from "./helpers.js";
+
+describe("index generations", () => {
+  it("has no current generation in an empty folder", () => {
+    expect(currentGeneration(tempDir())).toBeNull();
+    expect(currentGeneration(join(tempDir(), "missing"))).toBeNull();
+  });
+
+  it("makes a committed generation current and removes the one it replaces", async () => {
+    const root = tempDir();
+    await commitGeneration(root, async (dir) => writeFileSync(join(dir, "data"), "one"));
+    const first = currentGeneration(root)!;
+    expect(readFileSync(join(first, "data"), "utf8")).toBe("one");
+    await new Promise((r) => setTimeout(r, 5));
+    await commitGeneration(root, async (dir) => writeFileSync(join(dir, "data"), "two"));
+    const second = currentGeneration(root)!;
+    expect(second).not.toBe(first);
+    expect(readFileSync(join(second, "data"), "utf8")).toBe("two");
+    expect(existsSync(first)).toBe(false);
+  });
+
+  it("leaves the previous generation live when a write fails, and cleans up after it", async () => {
+    const root = tempDir();
+    await commitGeneration(root, async (dir) => writeFileSync(join(dir, "data"), "good"));
+    const good = currentGeneration(root)!;
+    await expect(
+      commitGeneration(root, async (dir) => {
+        writeFileSync(join(dir, "data"), "half");
+        throw new Error("killed halfway");
+      }),
+    ).rejects.toThrow("killed halfway");
+    expect(currentGeneration(root)).toBe(good);
+    expect(readFileSync(join(good, "data"), "utf8")).toBe("good");
+    expect(readdirSync(root).filter((e) => e.endsWith(".tmp"))).toEqual([]);
+  });
+});
