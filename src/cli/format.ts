@@ -1,4 +1,5 @@
 /** Everything the CLI prints to a person or a program is shaped here. */
+import type { EvalReport } from "../eval/evaluate.js";
 import type { IndexInfo, IndexSummary, Paper, SearchHit } from "../papers.js";
 
 const WIDTH = 100;
@@ -92,6 +93,33 @@ export function indexSummaryJson(summary: IndexSummary): Record<string, unknown>
     seconds: round(summary.seconds, 2),
     docs_per_second: round(summary.manifest.count / summary.seconds, 1),
   };
+}
+
+/** The `eval --json` object. */
+export function evalJson(report: EvalReport): Record<string, unknown> {
+  return {
+    ndcg_at_10: round(report.ndcg_at_10, 4),
+    recall_at_100: round(report.recall_at_100, 4),
+    mrr_at_10: round(report.mrr_at_10, 4),
+    queries: report.queries,
+    mode: report.mode,
+    model: report.model,
+    dtype: report.dtype,
+    split: report.split,
+    seconds: round(report.seconds, 2),
+    queries_per_second: round(report.queries_per_second, 1),
+    index_seconds: round(report.index_seconds, 1),
+  };
+}
+
+export function formatEval(report: EvalReport): string {
+  return [
+    `${report.model} (${report.dtype}), ${report.mode}, ${report.queries} ${report.split} queries`,
+    `nDCG@10     ${report.ndcg_at_10.toFixed(4)}`,
+    `Recall@100  ${report.recall_at_100.toFixed(4)}`,
+    `MRR@10      ${report.mrr_at_10.toFixed(4)}`,
+    `${report.queries_per_second.toFixed(1)} queries/s` + (report.index_seconds ? `, indexed in ${report.index_seconds.toFixed(1)} s` : ""),
+  ].join("\n");
 }
 
 function snippet(text: string, lines: number): string[] {

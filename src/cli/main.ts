@@ -1,16 +1,22 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import cliProgress from "cli-progress";
 import { isPapersError } from "../errors.js";
+import { evaluate } from "../eval/evaluate.js";
 import {
+  DEFAULT_MODE,
+  SEARCH_MODES,
   indexPapers,
   openIndex,
   openOrBuildIndex,
   type PaperIndex,
   type PapersOptions,
   type ProgressListener,
+  type SearchMode,
 } from "../papers.js";
 import { DEFAULT_CORPUS_DIR, resolveOptions, type FrontEndOptions } from "../settings.js";
 import {
+  evalJson,
+  formatEval,
   formatHits,
   formatIndexSummary,
   formatInfo,
@@ -24,6 +30,8 @@ import {
 interface OutputFlags {
   json?: boolean;
   k?: number;
+  mode?: SearchMode;
+  split?: string;
 }
 
 const program = new Command("papers")
@@ -33,10 +41,16 @@ const program = new Command("papers")
   .option("--offline", "never use the network; a model not on disk is an error (also $PAPERS_OFFLINE=1)")
   .option("--model <name>", "embedding model: all-MiniLM-L6-v2, bge-small-en-v1.5, arctic-embed-m")
   .addOption(new Option("--dtype <dtype>", "model weights: fp32 or q8").choices(["fp32", "q8"]))
-  .showHelpAfterError(false);
+  .showHelpAfterError(false)
+  // Usage mistakes read like every other error: one line, prefixed with the program's name.
+  .configureOutput({ outputError: (message, write) => write(`papers: ${message.replace(/^error: /, "")}`) });
 
 const kOption = () => new Option("-k, --k <n>", "how many papers to show").default(10).argParser(parseCount);
 const jsonOption = () => new Option("--json", "print JSON");
+const modeOption = () =>
+  new Option("--mode <mode>", "dense (meaning), lexical (BM25 words) or hybrid (both, fused)")
+    .choices(SEARCH_MODES)
+    .default(DEFAULT_MODE);
 
 program
   .command("index")
@@ -54,11 +68,12 @@ program
   .description("find the papers closest in meaning to a question (builds the seeds index on first use)")
   .argument("<question...>", "what you are looking for")
   .addOption(kOption())
+  .addOption(modeOption())
   .addOption(jsonOption())
   .action(run(async (words: string[], flags: OutputFlags, options: PapersOptions) => {
     const index = await withProgress((progress) => openOrBuildIndex(options, [DEFAULT_CORPUS_DIR], progress));
     await withIndex(index, async () => {
-      const hits = await index.search(words.join(" "), flags.k);
+      const hits = await index.search(words.join(" "), flags.k, flags.mode);
       console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
     });
   }));
@@ -68,10 +83,11 @@ program
   .description("find the papers closest to one in the index")
   .argument("<id>", "paper id or arXiv id")
   .addOption(kOption())
+  .addOption(modeOption())
   .addOption(jsonOption())
   .action(run(async (id: string, flags: OutputFlags, options: PapersOptions) => {
     await withIndex(openIndex(options), async (index) => {
-      const hits = index.related(id, flags.k);
+      const hits = index.related(id, flags.k, flags.mode);
       console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
     });
   }));
@@ -108,6 +124,18 @@ program
       const info = index.info();
       console.log(flags.json ? json(info) : formatInfo(info));
     });
+  }));
+
+program
+  .command("eval")
+  .description("score retrieval on a BEIR-layout dataset: nDCG@10, Recall@100, MRR@10")
+  .argument("<dir>", "folder with corpus.jsonl, queries.jsonl and qrels/<split>.tsv")
+  .option("--split <name>", "which qrels file to score", "test")
+  .addOption(modeOption())
+  .addOption(jsonOption())
+  .action(run(async (dir: string, flags: OutputFlags, options: PapersOptions) => {
+    const report = await withProgress((progress) => evaluate(dir, { ...options, split: flags.split, mode: flags.mode }, progress));
+    console.log(flags.json ? json(evalJson(report)) : formatEval(report));
   }));
 
 /**

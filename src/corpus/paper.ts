@@ -29,6 +29,11 @@ export interface Paper {
   sources: Source[];
 }
 
+/** The text a paper is searched by: title and abstract together, as BEIR/MTEB embed documents. */
+export function documentText(paper: Pick<Paper, "title" | "abstract">): string {
+  return paper.title ? `${paper.title} ${paper.abstract}` : paper.abstract;
+}
+
 /** Collapse runs of whitespace (including arXiv's hard line breaks) to single spaces. */
 export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, " ").trim();

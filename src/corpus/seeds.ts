@@ -10,14 +10,16 @@
  *
  * Records keep the abstract text as written; `mergeRecords` resolves TeX escapes and spacing.
  */
+import { PapersError } from "../errors.js";
 import type { PaperRecord } from "./paper.js";
 
 export type SeedFormat = "abstract-lines" | "daily-papers" | "arxiv-listing";
 
-/** The one place that says a text is in no known format (to become the project's error class). */
-function unrecognisedFormat(file: string, text: string): Error {
-  if (text.trim() === "") return new Error(`${file} is empty: expected abstracts`);
-  return new Error(
+/** The one place that says a text is in no known format. */
+function unrecognisedFormat(file: string, text: string): PapersError {
+  if (text.trim() === "") return new PapersError("UNRECOGNISED_FORMAT", `${file} is empty: expected abstracts`);
+  return new PapersError(
+    "UNRECOGNISED_FORMAT",
     `cannot tell the format of ${file}: expected "Abstract:" lines, a daily-papers page or an arXiv listing`,
   );
 }

@@ -33,6 +33,15 @@ export const MODELS: readonly ModelSpec[] = [
     documentPrefix: "",
   },
   {
+    id: "Xenova/all-mpnet-base-v2",
+    aliases: ["all-mpnet-base-v2", "mpnet"],
+    dimension: 768,
+    pooling: "mean",
+    maxTokens: 384,
+    queryPrefix: "",
+    documentPrefix: "",
+  },
+  {
     id: "Xenova/bge-small-en-v1.5",
     aliases: ["bge-small-en-v1.5", "bge-small"],
     dimension: 384,

@@ -89,6 +89,7 @@ class TransformersEmbedder implements Embedder {
 
   private async embedBatch(texts: string[]): Promise<Float32Array[]> {
     const inputs = this.tokenizer(texts, { padding: true, truncation: true, max_length: this.model.maxTokens });
+    keepSeparator(inputs.input_ids.data as BigInt64Array, inputs.attention_mask.data as BigInt64Array, inputs.input_ids.dims[1]!, this.model.maxTokens, this.tokenizer.sep_token_id);
     const outputs = await this.session(inputs);
     const hidden = outputs.last_hidden_state;
     const [batch, seq, dim] = hidden.dims as [number, number, number];
@@ -97,5 +98,24 @@ class TransformersEmbedder implements Embedder {
 
   async dispose(): Promise<void> {
     await this.session.dispose();
+  }
+}
+
+/**
+ * transformers.js truncates a long text to max_length tokens by dropping its closing [SEP];
+ * sentence-transformers keeps [SEP] and drops one more word. The model was trained on the latter,
+ * and without it long abstracts embed measurably differently (cosine 0.97 instead of 1.0).
+ */
+export function keepSeparator(
+  ids: BigInt64Array,
+  mask: BigInt64Array,
+  seqLength: number,
+  maxTokens: number,
+  sepId: number | undefined,
+): void {
+  if (sepId === undefined || seqLength < maxTokens) return;
+  const sep = BigInt(sepId);
+  for (let end = seqLength - 1; end < ids.length; end += seqLength) {
+    if (mask[end] === 1n && ids[end] !== sep) ids[end] = sep;
   }
 }

@@ -1,16 +1,11 @@
 import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Paper } from "../corpus/paper.js";
+import { documentText, type Paper } from "../corpus/paper.js";
 import type { Embedder } from "../embed/embedder.js";
 import { commitGeneration } from "./generations.js";
 import { FORMAT_VERSION, HNSW_FILE, MANIFEST_FILE, STORE_FILE, corpusFingerprint, type Manifest } from "./manifest.js";
 import { PaperStore } from "./paper-store.js";
 import { DEFAULT_HNSW, VectorIndex } from "./vector-index.js";
-
-/** What gets embedded for a paper: title and abstract together, as BEIR/MTEB embed documents. */
-export function documentText(paper: Paper): string {
-  return paper.title ? `${paper.title} ${paper.abstract}` : paper.abstract;
-}
 
 /**
  * Embeds every paper and writes a complete index generation (HNSW graph, paper records, manifest)

@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
-import type { Paper } from "../corpus/paper.js";
+import { documentText, type Paper } from "../corpus/paper.js";
+import type { Scored } from "../search/fusion.js";
 
 interface Row {
   label: number;
@@ -13,7 +14,10 @@ interface Row {
   sources: string;
 }
 
-/** The paper records of an index, in SQLite, keyed both by HNSW label and by paper id. */
+/**
+ * The paper records of an index, in SQLite, keyed both by HNSW label and by paper id, with an
+ * FTS5 full-text index (Porter stemming, BM25 ranking) over title and abstract.
+ */
 export class PaperStore {
   private constructor(private readonly db: Database.Database) {}
 
@@ -31,6 +35,10 @@ export class PaperStore {
       comments TEXT NOT NULL,
       sources TEXT NOT NULL
     )`);
+    // Contentless: the text already lives in the papers table; FTS5 keeps only its inverted index.
+    db.exec(`CREATE VIRTUAL TABLE papers_fts USING fts5(
+      text, content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2'
+    )`);
     return new PaperStore(db);
   }
 
@@ -43,8 +51,10 @@ export class PaperStore {
       `INSERT INTO papers (label, id, title, abstract, arxiv_id, doi, journal_ref, comments, sources)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const insertText = this.db.prepare("INSERT INTO papers_fts (rowid, text) VALUES (?, ?)");
     this.db.transaction(() => {
-      papers.forEach((p, i) =>
+      papers.forEach((p, i) => {
+        insertText.run(firstLabel + i, documentText(p));
         insert.run(
           firstLabel + i,
           p.id,
@@ -55,9 +65,22 @@ export class PaperStore {
           p.journalRef,
           JSON.stringify(p.comments),
           JSON.stringify(p.sources),
-        ),
-      );
+        );
+      });
     })();
+  }
+
+  /** The k papers that best match the words of a question by BM25; higher score is better. */
+  lexicalSearch(question: string, k: number): Scored[] {
+    const terms = [...new Set(question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
+    if (terms.length === 0) return [];
+    // Every word quoted, so FTS5 operators and punctuation in a question are plain text.
+    const match = terms.map((t) => `"${t}"`).join(" OR ");
+    const rows = this.db
+      .prepare("SELECT rowid AS label, bm25(papers_fts) AS rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?")
+      .all(match, k) as { label: number; rank: number }[];
+    // SQLite's bm25() is negated so that smaller sorts first.
+    return rows.map(({ label, rank }) => ({ label, score: -rank }));
   }
 
   byLabel(label: number): Paper | undefined {

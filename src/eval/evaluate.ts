@@ -1,0 +1,68 @@
+import { homedir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { DEFAULT_DTYPE, DEFAULT_MODEL, findModel } from "../embed/models.js";
+import { corpusFingerprint } from "../index/manifest.js";
+import { hasIndex, indexPaperList, openIndex, type PapersOptions, type ProgressListener } from "../papers.js";
+import { DEFAULT_MODE, type SearchMode } from "../search/modes.js";
+import { readBeir } from "./beir.js";
+import { scoreRuns, type RetrievalScores } from "./metrics.js";
+
+export interface EvalOptions extends Omit<PapersOptions, "indexDir"> {
+  split?: string;
+  mode?: SearchMode;
+  /** Where built benchmark indexes are kept for the next run. */
+  cacheDir?: string;
+}
+
+export interface EvalReport extends RetrievalScores {
+  mode: SearchMode;
+  model: string;
+  dtype: string;
+  split: string;
+  /** Seconds spent answering the queries (not indexing). */
+  seconds: number;
+  queries_per_second: number;
+  /** Seconds spent building the index; 0 when a cached one was used. */
+  index_seconds: number;
+}
+
+/**
+ * Indexes a BEIR dataset (once per corpus, model and dtype; cached) and scores every judged
+ * query of a split: nDCG@10, Recall@100, MRR@10.
+ */
+export async function evaluate(dir: string, options: EvalOptions, onProgress?: ProgressListener): Promise<EvalReport> {
+  const split = options.split ?? "test";
+  const mode = options.mode ?? DEFAULT_MODE;
+  const spec = findModel(options.model ?? DEFAULT_MODEL);
+  const dtype = options.dtype ?? DEFAULT_DTYPE;
+  const data = readBeir(dir, split);
+  const cacheDir = options.cacheDir ?? join(homedir(), ".cache", "papers", "eval");
+  const slug = `${basename(resolve(dir))}-${corpusFingerprint(data.papers)}-${spec.id.replace("/", "--")}-${dtype}`;
+  const papersOptions: PapersOptions = { ...options, model: spec.id, dtype, indexDir: join(cacheDir, slug) };
+
+  let indexSeconds = 0;
+  if (!hasIndex(papersOptions.indexDir)) {
+    indexSeconds = (await indexPaperList(data.papers, [dir], papersOptions, onProgress)).seconds;
+  }
+  const index = openIndex(papersOptions);
+  try {
+    const runs = new Map<string, string[]>();
+    const started = performance.now();
+    for (const [id, text] of data.queries) {
+      runs.set(id, (await index.search(text, 100, mode)).map((hit) => hit.id));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      ...scoreRuns(runs, data.qrels),
+      mode,
+      model: spec.id,
+      dtype,
+      split,
+      seconds,
+      queries_per_second: data.queries.size / seconds,
+      index_seconds: indexSeconds,
+    };
+  } finally {
+    await index.close();
+  }
+}

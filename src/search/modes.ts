@@ -1,0 +1,27 @@
+import { PapersError } from "../errors.js";
+import { reciprocalRankFusion, type Scored } from "./fusion.js";
+
+export const SEARCH_MODES = ["dense", "lexical", "hybrid"] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+export const DEFAULT_MODE: SearchMode = "hybrid";
+
+/** How deep each retriever looks before fusion: fusion can only promote what one of them found. */
+export const FUSION_DEPTH = 100;
+
+export function parseMode(value: string): SearchMode {
+  if ((SEARCH_MODES as readonly string[]).includes(value)) return value as SearchMode;
+  throw new PapersError("BAD_OPTION", `unknown search mode "${value}": choose one of ${SEARCH_MODES.join(", ")}`);
+}
+
+/** Runs the retrievers a mode needs and returns the k best, fused when there are two. */
+export function rankByMode(
+  mode: SearchMode,
+  k: number,
+  dense: (depth: number) => Scored[],
+  lexical: (depth: number) => Scored[],
+): Scored[] {
+  if (mode === "dense") return dense(k);
+  if (mode === "lexical") return lexical(k);
+  const depth = Math.max(k, FUSION_DEPTH);
+  return reciprocalRankFusion([dense(depth), lexical(depth)]).slice(0, k);
+}
