@@ -15,6 +15,7 @@ import { currentGeneration } from "./index/generations.js";
 import { HNSW_FILE, STORE_FILE, readManifest, type Manifest } from "./index/manifest.js";
 import { PaperStore } from "./index/paper-store.js";
 import { VectorIndex } from "./index/vector-index.js";
+import type { Scored } from "./search/fusion.js";
 import { DEFAULT_MODE, rankByMode, type SearchMode } from "./search/modes.js";
 
 export type { Paper, Source } from "./corpus/paper.js";
@@ -33,6 +34,11 @@ export interface PapersOptions extends ModelLocation {
 export interface SearchHit extends Paper {
   /** Cosine similarity between question and paper, in [-1, 1]. */
   score: number;
+}
+
+/** A paper's place in one retriever's ranking. */
+export interface RankedId extends Scored {
+  id: string;
 }
 
 export interface IndexSummary {
@@ -171,10 +177,9 @@ export class PaperIndex {
    * or both fused (hybrid).
    */
   async search(question: string, k = 10, mode: SearchMode = DEFAULT_MODE): Promise<SearchHit[]> {
-    const text = question.trim();
-    if (!text) throw new PapersError("EMPTY_QUERY", "the question is empty: say what you are looking for");
+    const text = checkQuestion(question);
     checkK(k);
-    const vector = mode === "lexical" ? undefined : await (await this.loadEmbedder()).embedQuery(text);
+    const vector = mode === "lexical" ? undefined : await this.embedQuery(text);
     return this.hits(
       rankByMode(
         mode,
@@ -183,6 +188,14 @@ export class PaperIndex {
         (depth) => this.store.lexicalSearch(text, depth),
       ),
     );
+  }
+
+  /** Both ranked lists that hybrid search fuses, `depth` deep: for tuning fusion and for inspection. */
+  async rankings(question: string, depth: number): Promise<{ dense: RankedId[]; lexical: RankedId[] }> {
+    const text = checkQuestion(question);
+    const vector = await this.embedQuery(text);
+    const withIds = (list: Scored[]) => list.map((s) => ({ ...s, id: this.store.byLabel(s.label)?.id ?? "" }));
+    return { dense: withIds(this.vectors.search(vector, depth)), lexical: withIds(this.store.lexicalSearch(text, depth)) };
   }
 
   /** The k papers closest to one already in the index, itself left out. */
@@ -203,6 +216,10 @@ export class PaperIndex {
   async close(): Promise<void> {
     this.store.close();
     if (this.embedder) await (await this.embedder.catch(() => undefined))?.dispose();
+  }
+
+  private async embedQuery(text: string): Promise<Float32Array> {
+    return (await this.loadEmbedder()).embedQuery(text);
   }
 
   private loadEmbedder(): Promise<Embedder> {
@@ -232,6 +249,12 @@ export class PaperIndex {
       return { ...paper, score };
     });
   }
+}
+
+function checkQuestion(question: string): string {
+  const text = question.trim();
+  if (!text) throw new PapersError("EMPTY_QUERY", "the question is empty: say what you are looking for");
+  return text;
 }
 
 function checkK(k: number): void {

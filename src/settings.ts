@@ -1,5 +1,7 @@
-import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseDtype } from "./embed/models.js";
 import type { PapersOptions } from "./papers.js";
 
@@ -7,6 +9,8 @@ import type { PapersOptions } from "./papers.js";
 export const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const DEFAULT_INDEX_DIR = join(PACKAGE_ROOT, "index");
 export const DEFAULT_CORPUS_DIR = join(PACKAGE_ROOT, "seeds");
+/** Where scripts/provision-models.sh puts models; used when it exists and nothing else is named. */
+export const PROVISIONED_MODELS_DIR = join(homedir(), ".cache", "papers", "models");
 
 /** Options as a front end receives them: flags first, then environment variables, then defaults. */
 export interface FrontEndOptions {
@@ -18,7 +22,8 @@ export interface FrontEndOptions {
 }
 
 export function resolveOptions(flags: FrontEndOptions, env: NodeJS.ProcessEnv = process.env): PapersOptions {
-  const modelsDir = flags.models ?? (env.PAPERS_MODELS || undefined);
+  const modelsDir =
+    flags.models ?? (env.PAPERS_MODELS || (existsSync(PROVISIONED_MODELS_DIR) ? PROVISIONED_MODELS_DIR : undefined));
   return {
     indexDir: resolve(flags.index ?? (env.PAPERS_INDEX || DEFAULT_INDEX_DIR)),
     modelsDir: modelsDir && resolve(modelsDir),

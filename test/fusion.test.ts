@@ -46,13 +46,12 @@ describe("normalized score fusion", () => {
 
 describe("rankByMode", () => {
   const dense = (depth: number) => list(1, 2, 3, 4).slice(0, depth);
-  const lexical = (depth: number) => list(4, 3, 9).slice(0, depth);
+  const lexical = (depth: number) => list(3, 4, 9).slice(0, depth);
 
   it("uses one retriever for dense and lexical, both fused for hybrid", () => {
     expect(rankByMode("dense", 2, dense, lexical).map((s) => s.label)).toEqual([1, 2]);
-    expect(rankByMode("lexical", 2, dense, lexical).map((s) => s.label)).toEqual([4, 3]);
-    const hybrid = rankByMode("hybrid", 3, dense, lexical).map((s) => s.label);
-    expect(hybrid).toHaveLength(3);
-    expect(hybrid[0]).toBe(4); // ranks 4 and 1: the only label near the top of both lists
+    expect(rankByMode("lexical", 2, dense, lexical).map((s) => s.label)).toEqual([3, 4]);
+    // Min-max halves: 3 → 0.5·(1/3) + 0.5·1, 1 → 0.5·1, 2 → 0.5·(2/3), 4 → 0 + 0.5·0.5, 9 → 0.
+    expect(rankByMode("hybrid", 5, dense, lexical).map((s) => s.label)).toEqual([3, 1, 2, 4, 9]);
   });
 });

@@ -29,7 +29,7 @@ export function missingModelFiles(root: string, spec: ModelSpec, dtype: Dtype): 
 
 export function provisionHint(spec: ModelSpec): string {
   return (
-    `run "bash scripts/provision-models.sh ${spec.id}" (writes to ~/.cache/papers/models) and pass ` +
-    `--models DIR or set PAPERS_MODELS, or drop --offline to download it from the Hugging Face Hub`
+    `run "bash scripts/provision-models.sh ${spec.id}" (it writes to ~/.cache/papers/models, where papers looks by ` +
+    `default), point --models or PAPERS_MODELS at a folder that has it, or drop --offline to download it from the Hugging Face Hub`
   );
 }

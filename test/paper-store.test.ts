@@ -1,0 +1,48 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Paper } from "../src/corpus/paper.js";
+import { PaperStore } from "../src/index/paper-store.js";
+import { isPapersError, openOrBuildIndex } from "../src/papers.js";
+import { tempDir } from "./helpers.js";
+
+const paper = (id: string, title: string | null, abstract: string): Paper => ({
+  id, title, abstract, arxivId: null, doi: null, journalRef: null, comments: ["c"], sources: [{ file: "f.txt", line: 1 }],
+});
+
+describe("PaperStore", () => {
+  const store = PaperStore.create(join(tempDir(), "papers.db"));
+  store.insertAll([
+    paper("a1", "Speculative decoding", "Drafting tokens with a small model speeds up decoding."),
+    paper("b2", null, "Graph neural networks predict molecular properties."),
+    paper("c3", "Decoders", "We study decoders of error-correcting codes; decoding is decoded."),
+  ]);
+
+  it("finds records by label and by id, case-insensitively", () => {
+    expect(store.byLabel(1)?.id).toBe("b2");
+    expect(store.byId("A1")).toMatchObject({ label: 0, paper: { title: "Speculative decoding", comments: ["c"] } });
+    expect(store.byId("zz")).toBeUndefined();
+    expect(store.count()).toBe(3);
+  });
+
+  it("ranks by BM25 with stemming over title and abstract", () => {
+    const hits = store.lexicalSearch("decode", 10);
+    expect(hits.map((h) => h.label).sort()).toEqual([0, 2]);
+    expect(hits[0]!.label).toBe(2); // "decoders ... decoding ... decoded": more matches of the stem
+    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+    expect(store.lexicalSearch("molecular", 10).map((h) => h.label)).toEqual([1]);
+  });
+
+  it("treats FTS5 syntax in a question as plain words", () => {
+    expect(store.lexicalSearch('decod* OR "graph" NEAR( AND -', 10).map((h) => h.label)).toContain(1);
+    expect(store.lexicalSearch("!!! ???", 10)).toEqual([]);
+  });
+});
+
+describe("openOrBuildIndex", () => {
+  it("says so when there is neither an index nor papers to build one from", async () => {
+    const missing = join(tempDir(), "no-seeds");
+    const error = await openOrBuildIndex({ indexDir: join(tempDir(), "index") }, [missing]).catch((e: unknown) => e);
+    expect(isPapersError(error) && error.code).toBe("NO_INDEX");
+    expect((error as Error).message).toContain(missing);
+  });
+});
