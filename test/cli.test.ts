@@ -71,7 +71,7 @@ describe("papers CLI on the seeds", () => {
     expect(blocks).toHaveLength(3);
     for (const [i, block] of blocks.entries()) {
       const lines = block.split("\n");
-      expect(lines[0]).toMatch(new RegExp(`^ ${i + 1}\\. 0\\.\\d{3}  \\S`));
+      expect(lines[0]).toMatch(new RegExp(`^ ${i + 1}\\. [01]\\.\\d{3}  \\S`));
       expect(lines[1]).toMatch(/^    (https:\/\/arxiv\.org\/abs\/\S+|https:\/\/doi\.org\/\S+|id [0-9a-f]{12})$/);
       expect(lines.length).toBeGreaterThanOrEqual(3);
       expect(lines.length).toBeLessThanOrEqual(4);
