@@ -10,6 +10,9 @@ const paper: Paper = {
   doi: null,
   journalRef: null,
   comments: [],
+  authors: [],
+  categories: [],
+  year: null,
   sources: [{ file: "seeds/x.txt", line: 1 }],
 };
 
@@ -29,7 +32,7 @@ describe("CLI output", () => {
 
   it("puts the documented fields in JSON, score only for hits", () => {
     expect(Object.keys(paperJson(paper, 0.5))).toEqual([
-      "id", "title", "abstract", "score", "arxivId", "doi", "journalRef", "comments", "sources",
+      "id", "title", "abstract", "score", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year", "sources",
     ]);
     expect(paperJson(paper)).not.toHaveProperty("score");
   });

@@ -15,6 +15,9 @@ export function paperJson(paper: Paper, score?: number): Record<string, unknown>
     doi: paper.doi,
     journalRef: paper.journalRef,
     comments: paper.comments,
+    authors: paper.authors,
+    categories: paper.categories,
+    year: paper.year,
     sources: paper.sources,
   };
 }
@@ -53,6 +56,9 @@ export function formatPaper(paper: Paper): string {
   if (paper.arxivId) lines.push(`arXiv: ${paper.arxivId}  https://arxiv.org/abs/${paper.arxivId}`);
   if (paper.doi) lines.push(`doi: ${paper.doi}`);
   if (paper.journalRef) lines.push(`journal: ${paper.journalRef}`);
+  if (paper.authors.length > 0) lines.push(`authors: ${paper.authors.join(", ")}`);
+  if (paper.categories.length > 0) lines.push(`categories: ${paper.categories.join(" ")}`);
+  if (paper.year !== null) lines.push(`year: ${paper.year}`);
   for (const comment of paper.comments) lines.push(`comment: ${comment}`);
   for (const source of paper.sources) lines.push(`source: ${source.file}:${source.line}`);
   lines.push("", ...wrap(paper.abstract, WIDTH));

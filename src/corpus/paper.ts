@@ -8,12 +8,17 @@ export interface Source {
 
 /** One occurrence of a paper in one input file, before duplicates are merged. */
 export interface PaperRecord {
+  /** An id the source gives (a JSONL `id`, a BibTeX key); null for plain-text formats. */
+  sourceId: string | null;
   title: string | null;
   abstract: string;
   arxivId: string | null;
   doi: string | null;
   journalRef: string | null;
   comments: string[];
+  authors: string[];
+  categories: string[];
+  year: number | null;
   source: Source;
 }
 
@@ -26,6 +31,9 @@ export interface Paper {
   doi: string | null;
   journalRef: string | null;
   comments: string[];
+  authors: string[];
+  categories: string[];
+  year: number | null;
   sources: Source[];
 }
 
@@ -72,11 +80,13 @@ export function abstractId(abstract: string): string {
 /**
  * Merge records into distinct papers, in first-seen order. Two records are the same paper when
  * their normalised abstracts match or they carry the same arXiv id; the merged paper keeps every
- * source and the first non-empty value of each field.
+ * source and the first non-empty value of each field. A paper's id is the source's own id, else
+ * its arXiv id, else a hash of its abstract.
  */
 export function mergeRecords(records: Iterable<PaperRecord>): Paper[] {
   const papers: Paper[] = [];
   const byKey = new Map<string, Paper>();
+  const hashIds = new Set<Paper>();
   for (const record of records) {
     const key = abstractKey(record.abstract);
     const arxivKey = record.arxivId ? `arxiv:${record.arxivId}` : null;
@@ -86,24 +96,38 @@ export function mergeRecords(records: Iterable<PaperRecord>): Paper[] {
       existing.arxivId ??= record.arxivId;
       existing.doi ??= record.doi;
       existing.journalRef ??= record.journalRef;
+      existing.year ??= record.year;
+      if (existing.authors.length === 0) existing.authors = [...record.authors];
+      for (const c of record.categories) if (!existing.categories.includes(c)) existing.categories.push(c);
       for (const c of record.comments) if (!existing.comments.includes(c)) existing.comments.push(c);
       existing.sources.push(record.source);
-      if (existing.arxivId) existing.id = existing.arxivId;
+      // A hash id gives way to a real one that a later record brings.
+      if (hashIds.has(existing)) {
+        const better = record.sourceId ?? record.arxivId;
+        if (better) {
+          existing.id = better;
+          hashIds.delete(existing);
+        }
+      }
       byKey.set(key, existing);
       if (arxivKey) byKey.set(arxivKey, existing);
       continue;
     }
     const paper: Paper = {
-      id: record.arxivId ?? abstractId(record.abstract),
+      id: record.sourceId ?? record.arxivId ?? abstractId(record.abstract),
       title: record.title && displayText(record.title),
       abstract: displayText(record.abstract),
       arxivId: record.arxivId,
       doi: record.doi,
       journalRef: record.journalRef,
       comments: [...record.comments],
+      authors: [...record.authors],
+      categories: [...record.categories],
+      year: record.year,
       sources: [record.source],
     };
     papers.push(paper);
+    if (!record.sourceId && !record.arxivId) hashIds.add(paper);
     byKey.set(key, paper);
     if (arxivKey) byKey.set(arxivKey, paper);
   }

@@ -75,12 +75,16 @@ function record(
   fields: Partial<Omit<PaperRecord, "abstract" | "source">> = {},
 ): PaperRecord {
   return {
+    sourceId: null,
     title: fields.title ?? null,
     abstract,
     arxivId: fields.arxivId ?? null,
     doi: fields.doi ?? null,
     journalRef: fields.journalRef ?? null,
     comments: fields.comments ?? [],
+    authors: [],
+    categories: [],
+    year: null,
     source: { file, line },
   };
 }

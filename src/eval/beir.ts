@@ -20,7 +20,7 @@ export function readBeir(dir: string, split: string): BeirDataset {
       throw new PapersError("UNRECOGNISED_FORMAT", `${corpusFile}:${line}: a corpus line needs string "_id" and "text"`);
     }
     const title = typeof doc.title === "string" && doc.title.trim() ? doc.title.trim() : null;
-    const paper: Paper = { id: doc._id, title, abstract: doc.text, arxivId: null, doi: null, journalRef: null, comments: [], sources: [{ file: corpusFile, line }] };
+    const paper: Paper = { id: doc._id, title, abstract: doc.text, arxivId: null, doi: null, journalRef: null, comments: [], authors: [], categories: [], year: null, sources: [{ file: corpusFile, line }] };
     return paper;
   });
 

@@ -11,6 +11,9 @@ interface Row {
   doi: string | null;
   journal_ref: string | null;
   comments: string;
+  authors: string;
+  categories: string;
+  year: number | null;
   sources: string;
 }
 
@@ -33,6 +36,9 @@ export class PaperStore {
       doi TEXT,
       journal_ref TEXT,
       comments TEXT NOT NULL,
+      authors TEXT NOT NULL,
+      categories TEXT NOT NULL,
+      year INTEGER,
       sources TEXT NOT NULL
     )`);
     // Contentless: the text already lives in the papers table; FTS5 keeps only its inverted index.
@@ -48,8 +54,8 @@ export class PaperStore {
 
   insertAll(papers: readonly Paper[], firstLabel = 0): void {
     const insert = this.db.prepare(
-      `INSERT INTO papers (label, id, title, abstract, arxiv_id, doi, journal_ref, comments, sources)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO papers (label, id, title, abstract, arxiv_id, doi, journal_ref, comments, authors, categories, year, sources)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertText = this.db.prepare("INSERT INTO papers_fts (rowid, text) VALUES (?, ?)");
     this.db.transaction(() => {
@@ -64,6 +70,9 @@ export class PaperStore {
           p.doi,
           p.journalRef,
           JSON.stringify(p.comments),
+          JSON.stringify(p.authors),
+          JSON.stringify(p.categories),
+          p.year,
           JSON.stringify(p.sources),
         );
       });
@@ -116,6 +125,9 @@ function toPaper(row: Row): Paper {
     doi: row.doi,
     journalRef: row.journal_ref,
     comments: JSON.parse(row.comments) as string[],
+    authors: JSON.parse(row.authors) as string[],
+    categories: JSON.parse(row.categories) as string[],
+    year: row.year,
     sources: JSON.parse(row.sources) as Paper["sources"],
   };
 }
