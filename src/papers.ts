@@ -10,7 +10,7 @@ import type { ModelLocation } from "./embed/locate.js";
 import { DEFAULT_DTYPE, DEFAULT_MODEL, findModel, type Dtype } from "./embed/models.js";
 import { loadTransformersEmbedder } from "./embed/transformers-embedder.js";
 import { PapersError } from "./errors.js";
-import { buildIndex, generationSize } from "./index/build-index.js";
+import { generationSize, removeFromIndex, updateIndex, type UpdateOptions, type UpdateSummary } from "./index/update-index.js";
 import { currentGeneration } from "./index/generations.js";
 import { HNSW_FILE, STORE_FILE, readManifest, type Manifest } from "./index/manifest.js";
 import { PaperStore } from "./index/paper-store.js";
@@ -31,6 +31,9 @@ export interface PapersOptions extends ModelLocation {
   dtype?: Dtype;
 }
 
+/** Options of an indexing run. */
+export type IndexOptions = PapersOptions & Omit<UpdateOptions, "onProgress">;
+
 export interface SearchHit extends Paper {
   /** Cosine similarity between question and paper, in [-1, 1]. */
   score: number;
@@ -41,8 +44,7 @@ export interface RankedId extends Scored {
   id: string;
 }
 
-export interface IndexSummary {
-  manifest: Manifest;
+export interface IndexSummary extends UpdateSummary {
   files: string[];
   seconds: number;
 }
@@ -62,32 +64,45 @@ export type ProgressListener = (done: number, total: number) => void;
 
 export const MAX_K = 1000;
 
-/** Reads papers from files and folders and builds a new index from them. */
+/**
+ * Reads papers from files and folders into the index: new papers are added, papers whose text
+ * changed are embedded again, the rest are left alone. Nothing is removed.
+ */
 export async function indexPapers(
   paths: readonly string[],
-  options: PapersOptions,
+  options: IndexOptions,
   onProgress?: ProgressListener,
 ): Promise<IndexSummary> {
   const corpus = readCorpus(paths);
   return indexPaperList(corpus.papers, corpus.files, options, onProgress);
 }
 
-/** Builds a new index from papers already read (by a reader of another format, say). */
+/** Indexes papers already read (by a reader of another format, say); see indexPapers. */
 export async function indexPaperList(
   papers: readonly Paper[],
   files: string[],
-  options: PapersOptions,
+  options: IndexOptions,
   onProgress?: ProgressListener,
 ): Promise<IndexSummary> {
   const started = performance.now();
-  const spec = findModel(options.model ?? DEFAULT_MODEL);
-  const embedder = await loadTransformersEmbedder(spec, options.dtype ?? DEFAULT_DTYPE, options);
-  try {
-    const manifest = await buildIndex(papers, embedder, options.indexDir, onProgress);
-    return { manifest, files, seconds: (performance.now() - started) / 1000 };
-  } finally {
-    await embedder.dispose();
-  }
+  // An existing index keeps its model unless told otherwise (and then it needs --rebuild).
+  const current = options.rebuild ? null : currentGeneration(options.indexDir);
+  const built = current ? readManifest(current).model : undefined;
+  const spec = findModel(options.model ?? built?.id ?? DEFAULT_MODEL);
+  const dtype = options.dtype ?? built?.dtype ?? DEFAULT_DTYPE;
+  const summary = await updateIndex(
+    options.indexDir,
+    papers,
+    { spec, dtype },
+    () => loadTransformersEmbedder(spec, dtype, options),
+    { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, onProgress },
+  );
+  return { ...summary, files, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Removes papers from the index by id (compacting the vector graph when worthwhile). */
+export async function removePapers(ids: readonly string[], options: PapersOptions): Promise<{ removed: number; manifest: Manifest }> {
+  return removeFromIndex(options.indexDir, ids);
 }
 
 /** Whether a committed index exists in the folder. */

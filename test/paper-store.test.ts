@@ -11,11 +11,13 @@ const paper = (id: string, title: string | null, abstract: string): Paper => ({
 
 describe("PaperStore", () => {
   const store = PaperStore.create(join(tempDir(), "papers.db"));
-  store.insertAll([
-    paper("a1", "Speculative decoding", "Drafting tokens with a small model speeds up decoding."),
-    paper("b2", null, "Graph neural networks predict molecular properties."),
-    paper("c3", "Decoders", "We study decoders of error-correcting codes; decoding is decoded."),
-  ]);
+  store.upsert(
+    [
+      paper("a1", "Speculative decoding", "Drafting tokens with a small model speeds up decoding."),
+      paper("b2", null, "Graph neural networks predict molecular properties."),
+      paper("c3", "Decoders", "We study decoders of error-correcting codes; decoding is decoded."),
+    ].map((p, label) => ({ label, paper: p })),
+  );
 
   it("finds records by label and by id, case-insensitively", () => {
     expect(store.byLabel(1)?.id).toBe("b2");
@@ -30,6 +32,20 @@ describe("PaperStore", () => {
     expect(hits[0]!.label).toBe(2); // "decoders ... decoding ... decoded": more matches of the stem
     expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
     expect(store.lexicalSearch("molecular", 10).map((h) => h.label)).toEqual([1]);
+  });
+
+  it("replaces a paper's record and full text in place, and removes papers", () => {
+    const other = PaperStore.create(join(tempDir(), "papers.db"));
+    other.upsert([{ label: 0, paper: paper("a1", null, "About decoding.") }, { label: 1, paper: paper("b2", null, "About graphs.") }]);
+    const before = other.entries().get("a1")!.hash;
+    other.upsert([{ label: 0, paper: paper("a1", null, "Now about molecules.") }]);
+    expect(other.entries().get("a1")!.hash).not.toBe(before);
+    expect(other.lexicalSearch("decoding", 10)).toEqual([]);
+    expect(other.lexicalSearch("molecules", 10).map((h) => h.label)).toEqual([0]);
+    other.remove([1]);
+    expect(other.lexicalSearch("graphs", 10)).toEqual([]);
+    expect([...other.entries().keys()]).toEqual(["a1"]);
+    expect(other.nextLabel()).toBe(1);
   });
 
   it("treats FTS5 syntax in a question as plain words", () => {

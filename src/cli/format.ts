@@ -84,20 +84,29 @@ export function formatInfo(info: IndexInfo): string {
 
 export function formatIndexSummary(summary: IndexSummary, indexDir: string): string {
   const { manifest } = summary;
+  const files = `${summary.files.length} file${summary.files.length === 1 ? "" : "s"}`;
+  const resumed = summary.resumed > 0 ? `, ${summary.resumed} resumed from an interrupted run` : "";
   return (
-    `Indexed ${manifest.count} papers from ${summary.files.length} file${summary.files.length === 1 ? "" : "s"} ` +
-    `with ${manifest.model.id} (${manifest.model.dtype}) in ${summary.seconds.toFixed(1)} s into ${indexDir}`
+    `${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged from ${files}${resumed}; ` +
+    `${manifest.count} papers in ${indexDir} (${manifest.model.id}, ${manifest.model.dtype}), ` +
+    `${summary.embedded} embedded in ${summary.seconds.toFixed(1)} s`
   );
 }
 
 export function indexSummaryJson(summary: IndexSummary): Record<string, unknown> {
   return {
+    added: summary.added,
+    updated: summary.updated,
+    unchanged: summary.unchanged,
+    removed: summary.removed,
+    resumed: summary.resumed,
+    embedded: summary.embedded,
     papers: summary.manifest.count,
     files: summary.files,
     model: summary.manifest.model.id,
     dtype: summary.manifest.model.dtype,
     seconds: round(summary.seconds, 2),
-    docs_per_second: round(summary.manifest.count / summary.seconds, 1),
+    docs_per_second: round(summary.embedded / summary.seconds, 1),
   };
 }
 

@@ -6,6 +6,7 @@ import {
   DEFAULT_MODE,
   SEARCH_MODES,
   indexPapers,
+  removePapers,
   openIndex,
   openOrBuildIndex,
   type PaperIndex,
@@ -32,6 +33,8 @@ interface OutputFlags {
   k?: number;
   mode?: SearchMode;
   split?: string;
+  rebuild?: boolean;
+  checkpointEvery?: number;
 }
 
 const program = new Command("papers")
@@ -56,11 +59,23 @@ program
   .command("index")
   .description("index files or folders of abstracts (default: the seeds/ folder)")
   .argument("[paths...]", "files or folders to read", [])
+  .option("--rebuild", "re-embed everything instead of updating the index (needed to change model)")
+  .addOption(new Option("--checkpoint-every <n>", "papers embedded between checkpoints").default(512).argParser(parseCount))
   .addOption(jsonOption())
   .action(run(async (paths: string[], flags: OutputFlags, options: PapersOptions) => {
     const corpus = paths.length > 0 ? paths : [DEFAULT_CORPUS_DIR];
-    const summary = await withProgress((progress) => indexPapers(corpus, options, progress));
+    const summary = await withProgress((progress) => indexPapers(corpus, { ...options, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery }, progress));
     console.log(flags.json ? json(indexSummaryJson(summary)) : formatIndexSummary(summary, options.indexDir));
+  }));
+
+program
+  .command("remove")
+  .description("remove papers from the index by id")
+  .argument("<ids...>", "paper ids")
+  .addOption(jsonOption())
+  .action(run(async (ids: string[], flags: OutputFlags, options: PapersOptions) => {
+    const { removed, manifest } = await removePapers(ids, options);
+    console.log(flags.json ? json({ removed, papers: manifest.count }) : `Removed ${removed}; ${manifest.count} papers left in ${options.indexDir}`);
   }));
 
 program

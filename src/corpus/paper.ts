@@ -42,6 +42,11 @@ export function documentText(paper: Pick<Paper, "title" | "abstract">): string {
   return paper.title ? `${paper.title} ${paper.abstract}` : paper.abstract;
 }
 
+/** Changes exactly when the text a paper is embedded from changes: decides what to re-embed. */
+export function contentHash(paper: Pick<Paper, "title" | "abstract">): string {
+  return createHash("sha256").update(documentText(paper)).digest("hex").slice(0, 16);
+}
+
 /** Collapse runs of whitespace (including arXiv's hard line breaks) to single spaces. */
 export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, " ").trim();

@@ -1,7 +1,8 @@
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { DEFAULT_DTYPE, DEFAULT_MODEL, findModel } from "../embed/models.js";
-import { corpusFingerprint } from "../index/manifest.js";
+import { contentHash } from "../corpus/paper.js";
+import { FORMAT_VERSION, corpusFingerprint } from "../index/manifest.js";
 import { hasIndex, indexPaperList, openIndex, type PapersOptions, type ProgressListener } from "../papers.js";
 import { DEFAULT_MODE, type SearchMode } from "../search/modes.js";
 import { readBeir } from "./beir.js";
@@ -37,7 +38,8 @@ export async function evaluate(dir: string, options: EvalOptions, onProgress?: P
   const dtype = options.dtype ?? DEFAULT_DTYPE;
   const data = readBeir(dir, split);
   const cacheDir = options.cacheDir ?? join(homedir(), ".cache", "papers", "eval");
-  const slug = `${basename(resolve(dir))}-${corpusFingerprint(data.papers)}-${spec.id.replace("/", "--")}-${dtype}`;
+  const fingerprint = corpusFingerprint(data.papers.map((p) => [p.id, contentHash(p)] as const));
+  const slug = `${basename(resolve(dir))}-${fingerprint}-v${FORMAT_VERSION}-${spec.id.replace("/", "--")}-${dtype}`;
   const papersOptions: PapersOptions = { ...options, model: spec.id, dtype, indexDir: join(cacheDir, slug) };
 
   let indexSeconds = 0;

@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { abstractKey, type Paper } from "../corpus/paper.js";
 import { PapersError } from "../errors.js";
 import type { Dtype } from "../embed/models.js";
 import type { HnswParams } from "./vector-index.js";
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 export const MANIFEST_FILE = "manifest.json";
 export const HNSW_FILE = "papers.hnsw";
 export const STORE_FILE = "papers.db";
@@ -17,15 +16,17 @@ export interface Manifest {
   model: { id: string; dimension: number; dtype: Dtype };
   count: number;
   builtAt: string;
-  buildSeconds: number;
   /** Changes whenever the set of papers or any abstract changes. */
   fingerprint: string;
   hnsw: HnswParams;
+  /** Vectors marked deleted in the HNSW graph but not yet compacted away. */
+  deletedVectors: number;
 }
 
-export function corpusFingerprint(papers: readonly Paper[]): string {
+/** Changes whenever a paper is added, removed or its text changes: over (id, content hash) pairs. */
+export function corpusFingerprint(entries: Iterable<readonly [id: string, hash: string]>): string {
   const hash = createHash("sha256");
-  for (const line of papers.map((p) => `${p.id}\t${abstractKey(p.abstract)}`).sort()) hash.update(line + "\n");
+  for (const line of [...entries].map(([id, h]) => `${id.toLowerCase()}\t${h}`).sort()) hash.update(line + "\n");
   return hash.digest("hex").slice(0, 16);
 }
 

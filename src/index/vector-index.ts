@@ -47,6 +47,19 @@ export class VectorIndex {
     this.hnsw.addPoint(Array.from(vector), label);
   }
 
+  /** Marks a vector deleted: searches skip it, and it keeps its place until compaction. */
+  remove(label: number): void {
+    this.hnsw.markDelete(label);
+  }
+
+  /** A new graph holding only the given labels' vectors: deleted ones stop costing memory and time. */
+  compacted(labels: readonly number[]): VectorIndex {
+    const next = VectorIndex.create(this.dimension, labels.length);
+    next.hnsw.setEf(this.hnsw.getEf());
+    for (const label of labels) next.add(label, this.vector(label));
+    return next;
+  }
+
   vector(label: number): Float32Array {
     return Float32Array.from(this.hnsw.getPoint(label));
   }

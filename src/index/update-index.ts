@@ -1,0 +1,206 @@
+import { copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { contentHash, documentText, type Paper } from "../corpus/paper.js";
+import type { Embedder } from "../embed/embedder.js";
+import type { Dtype, ModelSpec } from "../embed/models.js";
+import { PapersError } from "../errors.js";
+import { Checkpoint } from "./checkpoint.js";
+import { commitGeneration, currentGeneration } from "./generations.js";
+import { FORMAT_VERSION, HNSW_FILE, MANIFEST_FILE, STORE_FILE, corpusFingerprint, readManifest, type Manifest } from "./manifest.js";
+import { PaperStore } from "./paper-store.js";
+import { DEFAULT_HNSW, VectorIndex } from "./vector-index.js";
+
+export interface UpdateOptions {
+  /** Start from nothing instead of updating the current index. */
+  rebuild?: boolean;
+  /** Papers embedded between checkpoints. */
+  checkpointEvery?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface UpdateSummary {
+  manifest: Manifest;
+  added: number;
+  /** Papers whose text changed: embedded again. */
+  updated: number;
+  /** Papers whose text did not change: not embedded (their other fields may be refreshed). */
+  unchanged: number;
+  removed: number;
+  /** Papers whose vectors an interrupted earlier run had already embedded. */
+  resumed: number;
+  /** Papers embedded by this run. */
+  embedded: number;
+}
+
+export const DEFAULT_CHECKPOINT_EVERY = 512;
+/** Compact the HNSW graph when this share of its vectors are deleted ones. */
+const COMPACT_AT = 0.2;
+
+/**
+ * Brings an index up to date with `papers`: embeds new papers and papers whose text changed,
+ * leaves the rest alone, and commits a new generation. Embedding is checkpointed, so a killed
+ * run resumes where it stopped, and the current generation answers queries meanwhile.
+ */
+export async function updateIndex(
+  indexDir: string,
+  papers: readonly Paper[],
+  model: { spec: ModelSpec; dtype: Dtype },
+  loadEmbedder: () => Promise<Embedder>,
+  options: UpdateOptions = {},
+): Promise<UpdateSummary> {
+  const current = options.rebuild ? null : currentGeneration(indexDir);
+  const previous = current ? readManifest(current) : null;
+  if (previous && (previous.model.id !== model.spec.id || previous.model.dtype !== model.dtype)) {
+    throw new PapersError(
+      "MODEL_MISMATCH",
+      `index at ${indexDir} was built with ${previous.model.id} (${previous.model.dtype}), not ${model.spec.id} (${model.dtype}): add --rebuild to re-embed everything with the new model`,
+    );
+  }
+  const stored = current ? readEntries(current) : new Map<string, { label: number; hash: string; json: string }>();
+
+  let nextLabel = Math.max(-1, ...[...stored.values()].map((e) => e.label)) + 1;
+  const changed: { label: number; paper: Paper; hash: string; embed: boolean }[] = [];
+  let added = 0;
+  let updated = 0;
+  let unchanged = 0;
+  for (const paper of papers) {
+    const hash = contentHash(paper);
+    const entry = stored.get(paper.id.toLowerCase());
+    if (!entry) {
+      added++;
+      changed.push({ label: nextLabel++, paper, hash, embed: true });
+    } else if (entry.hash !== hash) {
+      updated++;
+      changed.push({ label: entry.label, paper, hash, embed: true });
+    } else {
+      unchanged++;
+      if (entry.json !== JSON.stringify(paper)) changed.push({ label: entry.label, paper, hash, embed: false });
+    }
+  }
+  const summary = { added, updated, unchanged, removed: 0 };
+  if (previous && changed.length === 0) return { manifest: previous, ...summary, resumed: 0, embedded: 0 };
+
+  const vectors = await embedChanged(indexDir, changed, model.spec.id + "/" + model.dtype, loadEmbedder, options);
+  const manifest = await commitGeneration(indexDir, async (dir) => {
+    const index = current
+      ? VectorIndex.load(join(current, HNSW_FILE), model.spec.dimension, DEFAULT_HNSW.efSearch)
+      : VectorIndex.create(model.spec.dimension, changed.length);
+    const store = openNextStore(current, dir);
+    for (const { label, hash, embed } of changed) if (embed) index.add(label, vectors.get(hash)!);
+    store.upsert(changed);
+    const info = { id: model.spec.id, dimension: model.spec.dimension, dtype: model.dtype };
+    return finishGeneration(dir, index, store, info, previous?.deletedVectors ?? 0);
+  });
+  Checkpoint.remove(indexDir);
+  return { manifest, ...summary, resumed: vectors.resumed, embedded: vectors.embedded };
+}
+
+/** Removes papers by id; unknown ids are an error, and nothing is removed then. */
+export async function removeFromIndex(indexDir: string, ids: readonly string[]): Promise<{ manifest: Manifest; removed: number }> {
+  const current = currentGeneration(indexDir);
+  if (!current) throw new PapersError("NO_INDEX", `no index at ${indexDir}: nothing to remove`);
+  const previous = readManifest(current);
+  const stored = readEntries(current);
+  const labels = ids.map((id) => {
+    const entry = stored.get(id.toLowerCase());
+    if (!entry) throw new PapersError("UNKNOWN_ID", `no paper with id "${id}" in the index: nothing was removed`);
+    return entry.label;
+  });
+  const manifest = await commitGeneration(indexDir, async (dir) => {
+    let index = VectorIndex.load(join(current, HNSW_FILE), previous.model.dimension, previous.hnsw.efSearch);
+    const store = openNextStore(current, dir);
+    for (const label of labels) index.remove(label);
+    store.remove(labels);
+    let deleted = previous.deletedVectors + labels.length;
+    if (deleted > COMPACT_AT * (store.count() + deleted)) {
+      index = index.compacted([...store.entries().values()].map((e) => e.label));
+      deleted = 0;
+    }
+    return finishGeneration(dir, index, store, previous.model, deleted);
+  });
+  return { manifest, removed: labels.length };
+}
+
+/** Bytes on disk of an index generation's files. */
+export function generationSize(dir: string): number {
+  return [HNSW_FILE, STORE_FILE, MANIFEST_FILE].reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+}
+
+function readEntries(generation: string): Map<string, { label: number; hash: string; json: string }> {
+  const store = PaperStore.open(join(generation, STORE_FILE));
+  try {
+    const entries = new Map<string, { label: number; hash: string; json: string }>();
+    for (const [key, entry] of store.entries()) entries.set(key, { ...entry, json: JSON.stringify(store.byLabel(entry.label)) });
+    return entries;
+  } finally {
+    store.close();
+  }
+}
+
+function openNextStore(current: string | null, dir: string): PaperStore {
+  if (!current) return PaperStore.create(join(dir, STORE_FILE));
+  copyFileSync(join(current, STORE_FILE), join(dir, STORE_FILE));
+  return PaperStore.openWritable(join(dir, STORE_FILE));
+}
+
+function finishGeneration(
+  dir: string,
+  index: VectorIndex,
+  store: PaperStore,
+  model: Manifest["model"],
+  deletedVectors: number,
+): Manifest {
+  index.save(join(dir, HNSW_FILE));
+  const entries = store.entries();
+  store.close();
+  const manifest: Manifest = {
+    formatVersion: FORMAT_VERSION,
+    model,
+    count: entries.size,
+    builtAt: new Date().toISOString(),
+    fingerprint: corpusFingerprint([...entries].map(([id, e]) => [id, e.hash] as const)),
+    hnsw: DEFAULT_HNSW,
+    deletedVectors,
+  };
+  writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
+  return manifest;
+}
+
+/** Embeds what needs embedding, reusing and extending the folder's checkpoint. */
+async function embedChanged(
+  indexDir: string,
+  changed: readonly { paper: Paper; hash: string; embed: boolean }[],
+  modelKey: string,
+  loadEmbedder: () => Promise<Embedder>,
+  options: UpdateOptions,
+): Promise<Map<string, Float32Array> & { resumed: number; embedded: number }> {
+  const wanted = new Map(changed.filter((c) => c.embed).map((c) => [c.hash, c.paper]));
+  mkdirSync(indexDir, { recursive: true });
+  const checkpoint = Checkpoint.open(indexDir, modelKey);
+  try {
+    const vectors = checkpoint.lookup(wanted.keys());
+    const resumed = vectors.size;
+    const todo = [...wanted].filter(([hash]) => !vectors.has(hash));
+    const total = wanted.size;
+    options.onProgress?.(resumed, total);
+    if (todo.length > 0) {
+      const embedder = await loadEmbedder();
+      try {
+        const every = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
+        for (let start = 0; start < todo.length; start += every) {
+          const batch = todo.slice(start, start + every);
+          const done = resumed + start;
+          const embedded = await embedder.embedDocuments(batch.map(([, p]) => documentText(p)), (n) => options.onProgress?.(done + n, total));
+          const pairs = batch.map(([hash], i) => [hash, embedded[i]!] as const);
+          checkpoint.save(pairs);
+          for (const [hash, vector] of pairs) vectors.set(hash, vector);
+        }
+      } finally {
+        await embedder.dispose();
+      }
+    }
+    return Object.assign(vectors, { resumed, embedded: todo.length });
+  } finally {
+    checkpoint.close();
+  }
+}
