@@ -15,12 +15,14 @@ import { currentGeneration } from "./index/generations.js";
 import { HNSW_FILE, STORE_FILE, readManifest, type Manifest } from "./index/manifest.js";
 import { PaperStore } from "./index/paper-store.js";
 import { VectorIndex } from "./index/vector-index.js";
+import { hasConditions, type PaperFilter } from "./search/filter.js";
 import type { Scored } from "./search/fusion.js";
 import { DEFAULT_MODE, rankByMode, type SearchMode } from "./search/modes.js";
 
 export type { Paper, Source } from "./corpus/paper.js";
 export type { Manifest } from "./index/manifest.js";
 export { SEARCH_MODES, DEFAULT_MODE, parseMode, type SearchMode } from "./search/modes.js";
+export { parseYearRange, type PaperFilter } from "./search/filter.js";
 export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
 
 export interface PapersOptions extends ModelLocation {
@@ -63,6 +65,9 @@ export interface IndexInfo {
 export type ProgressListener = (done: number, total: number) => void;
 
 export const MAX_K = 1000;
+
+/** Filtered searches over at most this many papers compare with each one exactly. */
+const EXACT_SCAN_LIMIT = 20_000;
 
 /**
  * Reads papers from files and folders into the index: new papers are added, papers whose text
@@ -191,18 +196,19 @@ export class PaperIndex {
    * The k papers that best answer a question: by meaning (dense), by its words (lexical, BM25),
    * or both fused (hybrid).
    */
-  async search(question: string, k = 10, mode: SearchMode = DEFAULT_MODE): Promise<SearchHit[]> {
+  async search(question: string, k = 10, mode: SearchMode = DEFAULT_MODE, filter?: PaperFilter): Promise<SearchHit[]> {
     const text = checkQuestion(question);
     checkK(k);
     const vector = mode === "lexical" ? undefined : await this.embedQuery(text);
-    return this.hits(
-      rankByMode(
-        mode,
-        k,
-        (depth) => this.vectors.search(vector!, depth),
-        (depth) => this.store.lexicalSearch(text, depth),
-      ),
-    );
+    const only = hasConditions(filter) ? filter : undefined;
+    // Resolved once, and only when a dense search needs it.
+    let allowed: number[] | undefined;
+    const dense = (depth: number) => {
+      if (!only) return this.vectors.search(vector!, depth);
+      allowed ??= this.store.matchingLabels(only);
+      return this.filteredDenseSearch(vector!, depth, allowed);
+    };
+    return this.hits(rankByMode(mode, k, dense, (depth) => this.store.lexicalSearch(text, depth, only)));
   }
 
   /** Both ranked lists that hybrid search fuses, `depth` deep: for tuning fusion and for inspection. */
@@ -231,6 +237,18 @@ export class PaperIndex {
   async close(): Promise<void> {
     this.store.close();
     if (this.embedder) await (await this.embedder.catch(() => undefined))?.dispose();
+  }
+
+  /**
+   * Dense search among the papers a filter allows, still returning k of them when k exist: an
+   * exact scan for small subsets, HNSW with a filter for large ones (falling back to the scan if
+   * the graph search comes back short).
+   */
+  private filteredDenseSearch(vector: Float32Array, depth: number, allowed: number[]): Scored[] {
+    if (allowed.length <= EXACT_SCAN_LIMIT) return this.vectors.exactSearch(vector, depth, allowed);
+    const set = new Set(allowed);
+    const hits = this.vectors.search(vector, depth, (label) => set.has(label));
+    return hits.length >= Math.min(depth, allowed.length) ? hits : this.vectors.exactSearch(vector, depth, allowed);
   }
 
   private async embedQuery(text: string): Promise<Float32Array> {

@@ -6,6 +6,7 @@ import {
   DEFAULT_MODE,
   SEARCH_MODES,
   indexPapers,
+  parseYearRange,
   removePapers,
   openIndex,
   openOrBuildIndex,
@@ -35,6 +36,9 @@ interface OutputFlags {
   split?: string;
   rebuild?: boolean;
   checkpointEvery?: number;
+  year?: string;
+  category?: string;
+  author?: string;
 }
 
 const program = new Command("papers")
@@ -84,11 +88,15 @@ program
   .argument("<question...>", "what you are looking for")
   .addOption(kOption())
   .addOption(modeOption())
+  .option("--year <range>", "only papers from these years: 2024, 2024..2026, 2024.. or ..2020")
+  .option("--category <name>", "only papers with this category, e.g. cs.CL")
+  .option("--author <name>", "only papers with an author whose name contains this")
   .addOption(jsonOption())
   .action(run(async (words: string[], flags: OutputFlags, options: PapersOptions) => {
     const index = await withProgress((progress) => openOrBuildIndex(options, [DEFAULT_CORPUS_DIR], progress));
     await withIndex(index, async () => {
-      const hits = await index.search(words.join(" "), flags.k, flags.mode);
+      const filter = { years: flags.year === undefined ? undefined : parseYearRange(flags.year), category: flags.category, author: flags.author };
+      const hits = await index.search(words.join(" "), flags.k, flags.mode, filter);
       console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
     });
   }));

@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { contentHash, documentText, type Paper } from "../corpus/paper.js";
+import { filterSql, type PaperFilter } from "../search/filter.js";
 import type { Scored } from "../search/fusion.js";
 
 interface Row {
@@ -137,15 +138,24 @@ export class PaperStore {
     return (this.db.prepare("SELECT count(*) AS n FROM papers").get() as { n: number }).n;
   }
 
+  /** Labels of the papers a filter lets through. */
+  matchingLabels(filter: PaperFilter): number[] {
+    const { where, params } = filterSql(filter);
+    return (this.db.prepare(`SELECT label FROM papers WHERE ${where}`).all(...params) as { label: number }[]).map((r) => r.label);
+  }
+
   /** The k papers that best match the words of a question by BM25; higher score is better. */
-  lexicalSearch(question: string, k: number): Scored[] {
+  lexicalSearch(question: string, k: number, filter?: PaperFilter): Scored[] {
     const terms = [...new Set(question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
     if (terms.length === 0) return [];
     // Every word quoted, so FTS5 operators and punctuation in a question are plain text.
     const match = terms.map((t) => `"${t}"`).join(" OR ");
-    const rows = this.db
-      .prepare("SELECT rowid AS label, bm25(papers_fts) AS rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?")
-      .all(match, k) as { label: number; rank: number }[];
+    const { where, params } = filter ? filterSql(filter) : { where: "1", params: [] };
+    const sql = filter
+      ? `SELECT papers_fts.rowid AS label, bm25(papers_fts) AS rank FROM papers_fts JOIN papers ON papers.label = papers_fts.rowid
+         WHERE papers_fts MATCH ? AND ${where} ORDER BY rank LIMIT ?`
+      : "SELECT rowid AS label, bm25(papers_fts) AS rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?";
+    const rows = this.db.prepare(sql).all(match, ...params, k) as { label: number; rank: number }[];
     // SQLite's bm25() is negated so that smaller sorts first.
     return rows.map(({ label, rank }) => ({ label, score: -rank }));
   }

@@ -72,6 +72,17 @@ export class VectorIndex {
     return neighbors.map((label, i) => ({ label, score: 1 - distances[i]! }));
   }
 
+  /** The exact k nearest among the given labels, by comparing with each: for small subsets. */
+  exactSearch(vector: Float32Array, k: number, labels: readonly number[]): Neighbor[] {
+    const scored = labels.map((label) => {
+      const other = this.hnsw.getPoint(label);
+      let dot = 0;
+      for (let i = 0; i < other.length; i++) dot += vector[i]! * other[i]!;
+      return { label, score: dot };
+    });
+    return scored.sort((a, b) => b.score - a.score || a.label - b.label).slice(0, k);
+  }
+
   save(path: string): void {
     this.hnsw.writeIndexSync(path);
   }

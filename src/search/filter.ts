@@ -1,0 +1,48 @@
+import { PapersError } from "../errors.js";
+
+/** Restricts a search to papers with matching metadata; every given condition must hold. */
+export interface PaperFilter {
+  /** Inclusive; null on a side leaves it open. */
+  years?: [from: number | null, to: number | null];
+  /** A category the paper carries anywhere in its list (`cs.CL`), case-insensitive. */
+  category?: string;
+  /** Part of any author's name, case-insensitive. */
+  author?: string;
+}
+
+/** Reads `2024`, `2024..2026`, `2024..` or `..2020`. */
+export function parseYearRange(text: string): [number | null, number | null] {
+  const match = /^\s*(\d{4})?\s*(\.\.)?\s*(\d{4})?\s*$/.exec(text);
+  if (!match || (!match[1] && !match[3]) || (!match[2] && match[3])) {
+    throw new PapersError("BAD_OPTION", `year must look like 2024, 2024..2026, 2024.. or ..2020, not "${text}"`);
+  }
+  const from = match[1] ? Number(match[1]) : null;
+  const to = match[2] ? (match[3] ? Number(match[3]) : null) : from;
+  if (from !== null && to !== null && from > to) {
+    throw new PapersError("BAD_OPTION", `year range ${text} is empty: the first year comes after the last`);
+  }
+  return [from, to];
+}
+
+export function hasConditions(filter: PaperFilter | undefined): filter is PaperFilter {
+  return !!filter && (filter.years !== undefined || !!filter.category || !!filter.author);
+}
+
+/** The filter as an SQL condition on the papers table, with its parameters. */
+export function filterSql(filter: PaperFilter): { where: string; params: (string | number)[] } {
+  const conditions: string[] = [];
+  const params: (string | number)[] = [];
+  const [from, to] = filter.years ?? [null, null];
+  if (from !== null) conditions.push("year >= ?"), params.push(from);
+  if (to !== null) conditions.push("year <= ?"), params.push(to);
+  if (filter.years && from === null && to === null) conditions.push("year IS NOT NULL");
+  if (filter.category) {
+    conditions.push("EXISTS (SELECT 1 FROM json_each(papers.categories) WHERE lower(value) = lower(?))");
+    params.push(filter.category);
+  }
+  if (filter.author) {
+    conditions.push("EXISTS (SELECT 1 FROM json_each(papers.authors) WHERE instr(lower(value), lower(?)) > 0)");
+    params.push(filter.author);
+  }
+  return { where: conditions.length > 0 ? conditions.join(" AND ") : "1", params };
+}
