@@ -38,6 +38,11 @@ export class VectorIndex {
     return new VectorIndex(hnsw, dimension);
   }
 
+  /** Candidate list size at query time (hnswlib's ef). */
+  setEf(ef: number): void {
+    this.hnsw.setEf(ef);
+  }
+
   get size(): number {
     return this.hnsw.getCurrentCount();
   }

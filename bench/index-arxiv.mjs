@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// Indexing and query speed at scale, on the 74,728 real arXiv abstracts in ../shared/data.
+//
+//   npm run build && node bench/index-arxiv.mjs [--limit N] [--dtype fp32|q8] [--holdout 1000] [--raw 2000]
+//
+// Prints a table and writes bench/results/index-arxiv.json with:
+//   end-to-end embedding docs/s (papers index, incl. reading, tokenising, HNSW, SQLite) and the raw
+//   onnxruntime-node ceiling on the same model and the same pre-tokenised batches; full build
+//   time; index size on disk; peak RSS; warm query latency p50/p99 (embedding + search); HNSW
+//   recall@10 against exact search over the same vectors, for held-out papers' titles as queries.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import * as ort from "onnxruntime-node";
+import { documentText } from "../dist/corpus/paper.js";
+import { readCorpus } from "../dist/corpus/read-corpus.js";
+import { findModel, onnxFileName } from "../dist/embed/models.js";
+import { currentGeneration } from "../dist/index/generations.js";
+import { HNSW_FILE, readManifest } from "../dist/index/manifest.js";
+import { VectorIndex } from "../dist/index/vector-index.js";
+import { indexPaperList, openIndex } from "../dist/papers.js";
+import { resolveOptions } from "../dist/settings.js";
+
+const { values } = parseArgs({
+  options: {
+    data: { type: "string", default: new URL("../../shared/data/arxiv-cs-listings/papers.jsonl.gz", import.meta.url).pathname },
+    index: { type: "string", default: join(tmpdir(), "papers-bench-arxiv") },
+    limit: { type: "string" },
+    model: { type: "string", default: "minilm" },
+    dtype: { type: "string", default: "fp32" },
+    holdout: { type: "string", default: "1000" },
+    raw: { type: "string", default: "2000" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const options = { ...resolveOptions({ index: values.index, model: values.model, dtype: values.dtype }), rebuild: true };
+const spec = findModel(values.model);
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+// Read, and hold out the last papers as queries (their titles), so queries are not in the index.
+const started = performance.now();
+const { papers: all } = await readCorpus([values.data]);
+const limit = values.limit ? Number(values.limit) : all.length;
+const holdout = Number(values.holdout);
+const papers = all.slice(0, Math.max(0, limit - holdout));
+const queries = all.slice(limit - holdout, limit).map((p) => p.title ?? p.abstract.slice(0, 100));
+const readSeconds = (performance.now() - started) / 1000;
+
+// End to end: the same call `papers index` makes.
+rmSync(values.index, { recursive: true, force: true });
+let lastPrint = 0;
+const summary = await indexPaperList(papers, [values.data], options, (done, total) => {
+  if (performance.now() - lastPrint > 10_000) {
+    lastPrint = performance.now();
+    process.stderr.write(`embedded ${done}/${total}\n`);
+  }
+});
+const generation = currentGeneration(values.index);
+const manifest = readManifest(generation);
+const info = openIndex(options);
+const sizeBytes = info.info().sizeBytes;
+
+// Warm queries: embedding + hybrid search, one at a time as a user asks them.
+await info.search("warm-up question", 10);
+const latencies = [];
+for (const q of queries) {
+  const t = performance.now();
+  await info.search(q, 10);
+  latencies.push(performance.now() - t);
+}
+latencies.sort((a, b) => a - b);
+
+// HNSW recall@10 against exact search over the same vectors.
+const vectors = VectorIndex.load(join(generation, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);
+const embedder = await (await import("../dist/embed/transformers-embedder.js")).loadTransformersEmbedder(spec, values.dtype, options);
+const labels = Array.from({ length: papers.length }, (_, i) => i);
+let found = 0;
+for (const q of queries) {
+  const v = await embedder.embedQuery(q);
+  const exact = new Set(vectors.exactSearch(v, 10, labels).map((n) => n.label));
+  found += vectors.search(v, 10).filter((n) => exact.has(n.label)).length;
+}
+const recall = found / (queries.length * 10);
+
+// The ceiling: onnxruntime-node alone on the same pre-tokenised batches (sorted by length, 32 each).
+const rawDocs = papers.slice(0, Number(values.raw)).map(documentText).sort((a, b) => a.length - b.length);
+const { AutoTokenizer } = await import("@huggingface/transformers");
+const tokenizer = await AutoTokenizer.from_pretrained(spec.id);
+const batches = [];
+for (let i = 0; i < rawDocs.length; i += 32) {
+  const enc = tokenizer(rawDocs.slice(i, i + 32), { padding: true, truncation: true, max_length: spec.maxTokens });
+  const feeds = {};
+  for (const [name, tensor] of Object.entries(enc)) feeds[name] = new ort.Tensor("int64", tensor.data, tensor.dims);
+  batches.push(feeds);
+}
+const session = await ort.InferenceSession.create(join(options.modelsDir, spec.id, "onnx", onnxFileName(values.dtype)), {
+  intraOpNumThreads: availableParallelism(),
+});
+const wanted = new Set(session.inputNames);
+const rawStart = performance.now();
+for (const feeds of batches) await session.run(Object.fromEntries(Object.entries(feeds).filter(([name]) => wanted.has(name))));
+const rawDocsPerSecond = rawDocs.length / ((performance.now() - rawStart) / 1000);
+
+const result = {
+  papers: manifest.count,
+  model: manifest.model.id,
+  dtype: manifest.model.dtype,
+  read_seconds: readSeconds,
+  build_seconds: summary.seconds,
+  docs_per_second_end_to_end: summary.embedded / summary.seconds,
+  docs_per_second_raw_onnxruntime: rawDocsPerSecond,
+  index_bytes: sizeBytes,
+  peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+  query_p50_ms: percentile(latencies, 50),
+  query_p99_ms: percentile(latencies, 99),
+  recall_at_10: recall,
+  queries: queries.length,
+  ef_search: manifest.hnsw.efSearch,
+};
+console.log(`| metric | value |\n| --- | ---: |`);
+for (const [k, v] of Object.entries(result)) console.log(`| ${k} | ${typeof v === "number" && !Number.isInteger(v) ? v.toFixed(k.includes("recall") ? 4 : 1) : v} |`);
+mkdirSync(new URL("results/", import.meta.url), { recursive: true });
+writeFileSync(new URL("results/index-arxiv.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
+await info.close();
+await embedder.dispose();
+if (!values.keep) rmSync(values.index, { recursive: true, force: true });
