@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
+import { REPO, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
 
 interface Hit {
   id: string;
@@ -162,5 +162,36 @@ describe("papers search on first use", () => {
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toHaveLength(2);
     expect(JSON.parse(runCli(["--index", index, "info", "--json"]).stdout).count).toBe(30);
+  });
+});
+
+describe("papers index on other people's exports", () => {
+  const FIXTURES = join(REPO, "test", "fixtures");
+
+  it("reads fields under other names with --field", () => {
+    const index = join(tempDir(), "i");
+    const file = join(FIXTURES, "custom-fields", "openalex-like.jsonl");
+    // Without the overrides no record has an abstract under a known name, and the error says what to do.
+    expectCleanError(runCli(["--index", index, "index", file]), /openalex-like\.jsonl:1: no abstract .*--field abstract=NAME/);
+    const result = runCli(["--index", index, "index", file, "--field", "id=openalex", "title=display_name", "abstract=abstract_text", "--json"]);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ added: 2, skipped: 0 });
+    const papers = JSON.parse(runCli(["--index", index, "list", "--json"]).stdout) as Hit[];
+    expect(papers.map((p) => p.id)).toContain("W250416658");
+    expect(papers.find((p) => p.id === "W250416658")!.title).toMatch(/^A Time Series Dataset of NIR Spectra/);
+    expectCleanError(runCli(["--index", index, "index", file, "--field", "abstract"]), /--field abstract: expected NAME=SOURCE_FIELD/);
+  });
+
+  it("skips bad lines, naming file:line, and counts them in the summary", () => {
+    const file = join(FIXTURES, "formats", "malformed", "bad-lines.jsonl");
+    const result = runCli(["--index", join(tempDir(), "i"), "index", file, "--json"]);
+    expect(result.status).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    const reported = result.stderr.trimEnd().split("\n");
+    expect(summary.added).toBeGreaterThan(0);
+    expect(summary.skipped).toBeGreaterThan(0);
+    expect(reported).toHaveLength(summary.skipped);
+    for (const line of reported) expect(line).toMatch(new RegExp(`^papers: skipped ${file}:\\d+: \\S`));
+    expect(summary.added + summary.skipped).toBe(8 - 1); // 8 lines, one of them blank
   });
 });

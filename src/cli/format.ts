@@ -1,6 +1,6 @@
 /** Everything the CLI prints to a person or a program is shaped here. */
 import type { EvalReport } from "../eval/evaluate.js";
-import type { IndexInfo, IndexSummary, Paper, SearchHit } from "../papers.js";
+import { formatSkipped, type IndexInfo, type IndexSummary, type Paper, type SearchHit, type Skipped } from "../papers.js";
 
 const WIDTH = 100;
 
@@ -86,8 +86,11 @@ export function formatIndexSummary(summary: IndexSummary, indexDir: string): str
   const { manifest } = summary;
   const files = `${summary.files.length} file${summary.files.length === 1 ? "" : "s"}`;
   const resumed = summary.resumed > 0 ? `, ${summary.resumed} resumed from an interrupted run` : "";
+  const { skipped, replaced } = skipCounts(summary.skipped);
+  const leftOut = skipped > 0 ? `, ${skipped} skipped` : "";
+  const replacedText = replaced > 0 ? `, ${replaced} replaced by a later record with the same id` : "";
   return (
-    `${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged from ${files}${resumed}; ` +
+    `${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged${leftOut}${replacedText} from ${files}${resumed}; ` +
     `${manifest.count} papers in ${indexDir} (${manifest.model.id}, ${manifest.model.dtype}), ` +
     `${summary.embedded} embedded in ${summary.seconds.toFixed(1)} s`
   );
@@ -99,6 +102,7 @@ export function indexSummaryJson(summary: IndexSummary): Record<string, unknown>
     updated: summary.updated,
     unchanged: summary.unchanged,
     removed: summary.removed,
+    ...skipCounts(summary.skipped),
     resumed: summary.resumed,
     embedded: summary.embedded,
     papers: summary.manifest.count,
@@ -108,6 +112,21 @@ export function indexSummaryJson(summary: IndexSummary): Record<string, unknown>
     seconds: round(summary.seconds, 2),
     docs_per_second: round(summary.embedded / summary.seconds, 1),
   };
+}
+
+/** Records and files left out ("skipped") and papers a later record replaced ("replaced"). */
+function skipCounts(skipped: readonly Skipped[]): { skipped: number; replaced: number } {
+  const replaced = skipped.filter((s) => s.kind === "replaced").length;
+  return { skipped: skipped.length - replaced, replaced };
+}
+
+const SKIPPED_SHOWN = 20;
+
+/** The stderr report of what an indexing run left out or replaced, one `file:line: reason` each. */
+export function formatSkippedReport(skipped: readonly Skipped[]): string {
+  const lines = skipped.slice(0, SKIPPED_SHOWN).map((s) => `papers: ${s.kind === "replaced" ? "" : "skipped "}${formatSkipped(s)}`);
+  if (skipped.length > SKIPPED_SHOWN) lines.push(`papers: ... and ${skipped.length - SKIPPED_SHOWN} more`);
+  return lines.join("\n") + "\n";
 }
 
 /** The `eval --json` object. */

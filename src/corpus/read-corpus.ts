@@ -1,53 +1,188 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+/**
+ * Reads every input into distinct papers. Each file's format is recognised by its content
+ * (detect.ts); records stream from the format's reader straight into the merger, so a large
+ * file is never held twice. A bad record or an unreadable file inside a larger input is
+ * reported in `skipped` and the run goes on; only a path that does not exist, a sole input that
+ * is not readable, or an input with no papers at all is an error.
+ */
+import type { Readable } from "node:stream";
 import { PapersError } from "../errors.js";
-import { mergeRecords, type Paper, type PaperRecord } from "./paper.js";
+import { readBibtex } from "./bibtex.js";
+import { readCsv } from "./csv.js";
+import { detectFormat, type Format } from "./detect.js";
+import { skippedFile, type ReadEvent } from "./events.js";
+import { normaliseFields, type FieldMap } from "./fields.js";
+import { expandPaths, openInput, readAllText, type InputFile } from "./inputs.js";
+import { readJsonArray, readJsonLines } from "./json.js";
+import { formatSkipped, PaperMerger, type Paper, type Skipped } from "./paper.js";
 import { parseSeedText } from "./seeds.js";
+
+export type { Format } from "./detect.js";
+export type { FieldMap, FieldName } from "./fields.js";
+export { FIELD_NAMES, parseFieldOptions } from "./fields.js";
+export type { ReadEvent } from "./events.js";
+export { formatSkipped, type Skipped } from "./paper.js";
+
+export interface ReadOptions {
+  /** Canonical field → source field name (`--field abstract=summary`), for JSON, CSV and BibTeX. */
+  fields?: Readonly<Record<string, string>>;
+  /** What `-` reads; default process.stdin. */
+  stdin?: Readable;
+}
+
+/** One input file: its format (null when it was not read) and how many records it gave. */
+export interface InputSummary {
+  file: string;
+  format: Format | null;
+  compression: "gzip" | null;
+  records: number;
+}
+
+export interface CorpusCounts {
+  /** Input files found (stdin counts as one). */
+  files: number;
+  /** Records read from them. */
+  records: number;
+  /** Distinct papers the records merged into. */
+  papers: number;
+  /** Records left out (bad lines, rows, entries without an abstract, …). */
+  skippedRecords: number;
+  /** Whole files (or their rest) left out: binary, empty, unrecognised, cut short. */
+  skippedFiles: number;
+  /** Papers whose text a later record with the same id replaced. */
+  replaced: number;
+  /** Records that were the same paper as an earlier one (same text or id) and were merged into it. */
+  merged: number;
+}
 
 export interface Corpus {
   papers: Paper[];
+  /** Every input file, as named in sources ("<stdin>" for `-`). */
   files: string[];
+  /** What was left out or replaced, in input order, each with file, line and reason. */
+  skipped: Skipped[];
+  inputs: InputSummary[];
+  counts: CorpusCounts;
 }
 
-/** Reads files and folders (recursively; hidden entries skipped) into distinct papers. */
-export function readCorpus(paths: readonly string[]): Corpus {
-  const files = paths.flatMap(expandPath);
+/** Events of the whole read: a file starting, then its records and skips. */
+export type CorpusEvent = ReadEvent | { type: "file"; input: InputSummary };
+
+/**
+ * Streams the records of every input in order, without merging; stop early by breaking out of
+ * the loop (files are closed). Throws UNREADABLE_FILE / NO_INPUT / UNRECOGNISED_FORMAT as
+ * readCorpus does before anything is read from a sole bad input.
+ */
+export async function* readRecords(paths: readonly string[], options: ReadOptions = {}): AsyncGenerator<CorpusEvent> {
+  const fields = normaliseFields(options.fields);
+  const { files, skipped } = expandPaths(paths);
   if (files.length === 0) {
-    throw new PapersError("NO_INPUT", `no input files in ${paths.join(", ")}: give files or folders of abstracts`);
+    const why = skipped.length > 0 ? ` (${skipped.map(formatSkipped).join("; ")})` : "";
+    throw new PapersError("NO_INPUT", `no input files in ${paths.join(", ")}${why}: give files or folders of abstracts`);
   }
-  const records: PaperRecord[] = [];
-  for (const file of files) records.push(...parseSeedText(readText(file), file));
-  return { papers: mergeRecords(records), files };
+  for (const entry of skipped) yield { type: "skipped", skipped: entry };
+  const sole = files.length === 1;
+  for (const file of files) yield* readFile(file, fields, options.stdin, sole);
 }
 
-function expandPath(path: string): string[] {
-  let stat;
+async function* readFile(file: InputFile, fields: FieldMap, stdin: Readable | undefined, sole: boolean): AsyncGenerator<CorpusEvent> {
+  const summary: InputSummary = { file: file.name, format: null, compression: null, records: 0 };
+  let opened;
   try {
-    stat = statSync(path);
+    opened = await openInput(file, stdin);
   } catch (error) {
-    throw unreadable(path, error);
+    if (sole || file.path === "-") throw error;
+    yield { type: "file", input: summary };
+    yield skippedFile(file.name, null, (error as Error).message.replace(/^cannot read \S+: /, "cannot read: "));
+    return;
   }
-  if (!stat.isDirectory()) return [path];
-  let entries: string[];
-  try {
-    entries = readdirSync(path).sort();
-  } catch (error) {
-    throw unreadable(path, error);
+  if ("reason" in opened) {
+    if (sole) throw new PapersError("UNRECOGNISED_FORMAT", `cannot read ${file.name}: ${opened.reason}`);
+    yield { type: "file", input: summary };
+    yield skippedFile(file.name, null, opened.reason);
+    return;
   }
-  return entries.filter((name) => !name.startsWith(".")).flatMap((name) => expandPath(join(path, name)));
+  summary.compression = opened.compression;
+  const detection = detectFormat(opened.head, file.name, fields, opened.complete);
+  if ("reason" in detection) {
+    opened.stream.destroy();
+    if (sole) throw new PapersError("UNRECOGNISED_FORMAT", detection.reason === "empty file" ? `${file.name} is empty: expected abstracts` : `cannot read ${file.name}: ${detection.reason}`);
+    yield { type: "file", input: summary };
+    yield skippedFile(file.name, null, detection.reason);
+    return;
+  }
+  summary.format = detection.format;
+  yield { type: "file", input: summary };
+  for await (const event of formatReader(detection.format, detection.delimiter, opened.stream, file.name, fields, sole)) {
+    if (event.type === "record") summary.records++;
+    yield event;
+  }
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    throw unreadable(file, error);
+async function* formatReader(
+  format: Format,
+  delimiter: string | undefined,
+  stream: Readable,
+  file: string,
+  fields: FieldMap,
+  sole: boolean,
+): AsyncGenerator<ReadEvent> {
+  switch (format) {
+    case "jsonl":
+      yield* readJsonLines(stream, file, fields);
+      return;
+    case "json":
+      yield* readJsonArray(stream, file, fields);
+      return;
+    case "csv":
+    case "tsv":
+      yield* readCsv(stream, file, delimiter ?? (format === "tsv" ? "\t" : ","), fields);
+      return;
+    case "bibtex":
+      yield* readBibtex(await readAllText(stream), file, fields);
+      return;
+    case "seeds": {
+      const text = await readAllText(stream);
+      try {
+        for (const record of parseSeedText(text, file)) yield { type: "record", record };
+      } catch (error) {
+        if (sole) throw error;
+        yield skippedFile(file, null, "not a format papers reads: expected JSON Lines, a JSON array, CSV/TSV with a header, BibTeX, \"Abstract:\" lines, a daily-papers page or an arXiv listing");
+      }
+      return;
+    }
   }
 }
 
-function unreadable(path: string, error: unknown): PapersError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason =
-    code === "ENOENT" ? "no such file or folder" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a folder" : String((error as Error).message);
-  return new PapersError("UNREADABLE_FILE", `cannot read ${path}: ${reason}`);
+/** Reads files, folders (recursively), `.gz` files and `-` (stdin) into distinct papers. */
+export async function readCorpus(paths: readonly string[], options: ReadOptions = {}): Promise<Corpus> {
+  const merger = new PaperMerger();
+  const skipped: Skipped[] = [];
+  const inputs: InputSummary[] = [];
+  for await (const event of readRecords(paths, options)) {
+    if (event.type === "record") {
+      const before = merger.replaced.length;
+      merger.add(event.record);
+      if (merger.replaced.length > before) skipped.push(...merger.replaced.slice(before));
+    } else if (event.type === "skipped") skipped.push(event.skipped);
+    else inputs.push(event.input);
+  }
+  const counts: CorpusCounts = {
+    files: inputs.length,
+    records: merger.records,
+    papers: merger.papers.length,
+    merged: merger.merged,
+    skippedRecords: skipped.filter((s) => s.kind === "record").length,
+    skippedFiles: skipped.filter((s) => s.kind === "file").length,
+    replaced: merger.replaced.length,
+  };
+  if (merger.papers.length === 0) {
+    const first = skipped.find((s) => s.kind !== "replaced");
+    const why = first ? `; first: ${formatSkipped(first)}` : "";
+    throw new PapersError(
+      "NO_INPUT",
+      `no papers in ${paths.join(", ")}: ${counts.skippedRecords} records and ${counts.skippedFiles} files skipped${why}`,
+    );
+  }
+  return { papers: merger.papers, files: inputs.map((input) => input.file), skipped, inputs, counts };
 }

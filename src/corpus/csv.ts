@@ -1,0 +1,92 @@
+/**
+ * CSV and TSV with a header row, streamed through csv-parse. Cells are text as written: a cell
+ * like `=SUM(A1)` or `+1` is not a formula here, only text. A row whose cell count differs from
+ * the header's is reported and skipped, as are rows csv-parse cannot read.
+ */
+import { parse, type CsvError, type Info } from "csv-parse";
+import { pipeline, type Readable } from "node:stream";
+import { isAbstractColumn } from "./detect.js";
+import { recordEvent, skippedFile, skippedRecord, type ReadEvent } from "./events.js";
+import { FIELD_NAMES, recordFromRow, type FieldMap } from "./fields.js";
+
+interface ParsedRow {
+  record: string[];
+  info: Info;
+  raw: string;
+}
+
+/** The line a record starts on: csv-parse gives the line it ends on, and the raw text between. */
+function startLine(row: ParsedRow): number {
+  const body = row.raw.replace(/^(?:[ \t]*\r?\n)+/, "").replace(/\r?\n$/, "");
+  let breaks = 0;
+  for (let i = body.indexOf("\n"); i >= 0; i = body.indexOf("\n", i + 1)) breaks++;
+  return row.info.lines - breaks;
+}
+
+export async function* readCsv(stream: Readable, file: string, delimiter: string, fields: FieldMap): AsyncGenerator<ReadEvent> {
+  const errors: ReadEvent[] = [];
+  const parser = parse({
+    delimiter,
+    bom: true,
+    info: true,
+    raw: true,
+    relax_quotes: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    on_skip: (error: CsvError | undefined) => {
+      if (error) errors.push(skippedRecord(file, typeof error.lines === "number" ? error.lines : 0, `cannot read this row: ${error.message}`));
+      return undefined;
+    },
+  });
+  const rows = pipeline(stream, parser, () => {});
+  let header: string[] | null = null;
+  let lastLine = 0;
+  try {
+    for await (const row of rows as AsyncIterable<ParsedRow>) {
+      yield* errors.splice(0);
+      const line = startLine(row);
+      lastLine = row.info.lines;
+      if (header === null) {
+        header = row.record.map((cell) => cell.trim());
+        const problem = headerProblem(header, fields);
+        if (problem) {
+          yield skippedFile(file, line, problem);
+          return;
+        }
+        continue;
+      }
+      if (row.record.length !== header.length) {
+        yield skippedRecord(file, line, `row has ${row.record.length} cells, the header has ${header.length}`);
+        continue;
+      }
+      const object: Record<string, string> = {};
+      header.forEach((column, i) => {
+        object[column] = row.record[i]!;
+      });
+      const record = recordFromRow(object, fields, { file, line });
+      yield typeof record === "string" ? skippedRecord(file, line, record) : recordEvent(record);
+    }
+    yield* errors.splice(0);
+  } catch (error) {
+    yield* errors.splice(0);
+    yield skippedFile(file, lastLine + 1, `reading stopped after line ${lastLine}: ${(error as Error).message}`);
+  } finally {
+    parser.destroy();
+  }
+}
+
+/** Why a header cannot be read: no abstract column, or a --field naming a column it lacks. */
+function headerProblem(header: string[], fields: FieldMap): string | null {
+  const columns = header.map((c) => `"${c}"`).join(", ");
+  for (const name of FIELD_NAMES) {
+    const column = fields[name];
+    if (column !== undefined && !header.some((c) => c.toLowerCase() === column.toLowerCase())) {
+      return `no column "${column}" (from --field ${name}=${column}); the columns are ${columns}`;
+    }
+  }
+  if (!header.some((c) => isAbstractColumn(c, fields))) {
+    return `no abstract column in the header (${columns}): name it with --field abstract=COLUMN`;
+  }
+  return null;
+}

@@ -1,0 +1,171 @@
+/**
+ * Inputs: paths expanded into files (folders recursively, hidden entries skipped), `-` for
+ * stdin, and each file opened as a byte stream, gunzipped when it is gzip (by its magic bytes,
+ * not its name), with its first bytes peeked for format detection.
+ */
+import { createReadStream, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { Readable, pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { PapersError } from "../errors.js";
+import type { Skipped } from "./paper.js";
+
+/** The path that means standard input. */
+export const STDIN_PATH = "-";
+/** How standard input is named in sources and reports. */
+export const STDIN_NAME = "<stdin>";
+
+export interface InputFile {
+  /** The path to open, or "-" for stdin. */
+  path: string;
+  /** The name records and reports carry: the path as found, or "<stdin>". */
+  name: string;
+}
+
+/** Bytes peeked to recognise a format. */
+export const HEAD_BYTES = 64 * 1024;
+
+/**
+ * Expands paths into files. A path given that does not exist or cannot be listed is an error
+ * (UNREADABLE_FILE); an entry inside a folder that cannot be read is skipped and reported.
+ */
+export function expandPaths(paths: readonly string[]): { files: InputFile[]; skipped: Skipped[] } {
+  const files: InputFile[] = [];
+  const skipped: Skipped[] = [];
+  const visit = (path: string, given: boolean): void => {
+    if (given && path === STDIN_PATH) {
+      files.push({ path, name: STDIN_NAME });
+      return;
+    }
+    let stat;
+    try {
+      stat = statSync(path);
+    } catch (error) {
+      if (given) throw unreadable(path, error);
+      skipped.push({ file: path, line: null, reason: `cannot read: ${reasonOf(error)}`, kind: "file" });
+      return;
+    }
+    if (!stat.isDirectory()) {
+      // Sockets, FIFOs and devices inside folders are not inputs; given by name (<(zcat …)) they are.
+      if (given || stat.isFile()) files.push({ path, name: path });
+      return;
+    }
+    let entries: string[];
+    try {
+      entries = readdirSync(path).sort();
+    } catch (error) {
+      if (given) throw unreadable(path, error);
+      skipped.push({ file: path, line: null, reason: `cannot list folder: ${reasonOf(error)}`, kind: "file" });
+      return;
+    }
+    for (const name of entries) if (!name.startsWith(".")) visit(join(path, name), false);
+  };
+  for (const path of paths) visit(path, true);
+  return { files, skipped };
+}
+
+export interface OpenedInput {
+  /** The decompressed bytes, from the start (the head included). */
+  stream: Readable;
+  /** The first HEAD_BYTES decompressed bytes (fewer when the input is shorter). */
+  head: Buffer;
+  /** Whether the head is the whole input. */
+  complete: boolean;
+  /** "gzip" when the input was gunzipped. */
+  compression: "gzip" | null;
+}
+
+/** Compressions recognised by their magic bytes but not read: the user must decompress first. */
+const UNREAD_COMPRESSIONS: [string, number[]][] = [
+  ["bzip2", [0x42, 0x5a, 0x68]],
+  ["xz", [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ["zstd", [0x28, 0xb5, 0x2f, 0xfd]],
+  ["zip", [0x50, 0x4b, 0x03, 0x04]],
+  ["7z", [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]],
+];
+
+function startsWith(head: Buffer, magic: number[]): boolean {
+  return head.length >= magic.length && magic.every((byte, i) => head[i] === byte);
+}
+
+/** Opens an input; throws UNREADABLE_FILE when it cannot be read at all. */
+export async function openInput(input: InputFile, stdin: Readable = process.stdin): Promise<OpenedInput | { reason: string }> {
+  const raw = input.path === STDIN_PATH ? stdin : createReadStream(input.path, { highWaterMark: HEAD_BYTES });
+  let peeked: Peeked;
+  try {
+    peeked = await peek(raw, HEAD_BYTES);
+  } catch (error) {
+    throw unreadable(input.name, error);
+  }
+  if (peeked.head[0] === 0x1f && peeked.head[1] === 0x8b) {
+    const gunzip = pipeline(peeked.rest, createGunzip(), () => {});
+    try {
+      const inner = await peek(gunzip, HEAD_BYTES);
+      return { stream: inner.rest, head: inner.head, complete: inner.complete, compression: "gzip" };
+    } catch (error) {
+      return { reason: `gzip data is corrupt: ${(error as Error).message}` };
+    }
+  }
+  const other = UNREAD_COMPRESSIONS.find(([, magic]) => startsWith(peeked.head, magic));
+  if (other) {
+    peeked.rest.destroy();
+    return { reason: `compressed with ${other[0]}: decompress it first (gzip is read directly)` };
+  }
+  return { stream: peeked.rest, head: peeked.head, complete: peeked.complete, compression: null };
+}
+
+interface Peeked {
+  head: Buffer;
+  complete: boolean;
+  rest: Readable;
+}
+
+/** Reads at least `bytes` bytes (or to the end) and gives them back with a stream of the whole. */
+async function peek(stream: Readable, bytes: number): Promise<Peeked> {
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let complete = false;
+  while (size < bytes) {
+    const next = await iterator.next();
+    if (next.done) {
+      complete = true;
+      break;
+    }
+    const chunk = typeof next.value === "string" ? Buffer.from(next.value) : next.value;
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  const head = Buffer.concat(chunks);
+  async function* whole(): AsyncGenerator<Buffer> {
+    try {
+      if (head.length > 0) yield head;
+      if (complete) return;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield typeof next.value === "string" ? Buffer.from(next.value) : next.value;
+      }
+    } finally {
+      // Stopping early (or failing) releases the file.
+      if (!complete) await iterator.return?.();
+    }
+  }
+  return { head, complete, rest: Readable.from(whole(), { objectMode: false }) };
+}
+
+/** Reads a stream to its end as UTF-8 text, without a byte-order mark. */
+export async function readAllText(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8").replace(/^\uFEFF/, "");
+}
+
+function reasonOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOENT" ? "no such file or folder" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a folder" : String((error as Error).message);
+}
+
+export function unreadable(path: string, error: unknown): PapersError {
+  return new PapersError("UNREADABLE_FILE", `cannot read ${path}: ${reasonOf(error)}`);
+}
