@@ -15,6 +15,12 @@ export const ERROR_STATUS = {
   MODEL_BROKEN: 503,
   MODEL_MISMATCH: 409,
   INDEX_DAMAGED: 500,
+  // The HTTP server's own: a request it refuses, a route it does not have, a port it cannot use,
+  // and the answer for a bug (whose details stay in the server's log).
+  BAD_REQUEST: 400,
+  NOT_FOUND: 404,
+  CANNOT_LISTEN: 500,
+  INTERNAL: 500,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -3,11 +3,12 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { documentText, type Paper } from "./corpus/paper.js";
-import { readCorpus } from "./corpus/read-corpus.js";
+import { documentText, type Paper, type Skipped } from "./corpus/paper.js";
+import { readCorpus, type ReadOptions } from "./corpus/read-corpus.js";
 import type { Embedder } from "./embed/embedder.js";
 import type { ModelLocation } from "./embed/locate.js";
 import { DEFAULT_DTYPE, DEFAULT_MODEL, findModel, type Dtype } from "./embed/models.js";
+import { QueryEmbeddings } from "./embed/query-embeddings.js";
 import { loadTransformersEmbedder } from "./embed/transformers-embedder.js";
 import { PapersError } from "./errors.js";
 import { generationSize, removeFromIndex, updateIndex, type UpdateOptions, type UpdateSummary } from "./index/update-index.js";
@@ -24,6 +25,7 @@ export type { Manifest } from "./index/manifest.js";
 export { SEARCH_MODES, DEFAULT_MODE, parseMode, type SearchMode } from "./search/modes.js";
 export { parseYearRange, type PaperFilter } from "./search/filter.js";
 export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
+export { parseFieldOptions, formatSkipped, type Skipped } from "./corpus/read-corpus.js";
 
 export interface PapersOptions extends ModelLocation {
   /** Folder that holds the index (CURRENT + generations). */
@@ -48,6 +50,8 @@ export interface RankedId extends Scored {
 
 export interface IndexSummary extends UpdateSummary {
   files: string[];
+  /** Records and files left out while reading (file, line, reason), and replaced duplicates. */
+  skipped: Skipped[];
   seconds: number;
 }
 
@@ -75,11 +79,12 @@ const EXACT_SCAN_LIMIT = 20_000;
  */
 export async function indexPapers(
   paths: readonly string[],
-  options: IndexOptions,
+  options: IndexOptions & ReadOptions,
   onProgress?: ProgressListener,
 ): Promise<IndexSummary> {
-  const corpus = readCorpus(paths);
-  return indexPaperList(corpus.papers, corpus.files, options, onProgress);
+  const corpus = await readCorpus(paths, { fields: options.fields, stdin: options.stdin });
+  const summary = await indexPaperList(corpus.papers, corpus.files, options, onProgress);
+  return { ...summary, skipped: corpus.skipped };
 }
 
 /** Indexes papers already read (by a reader of another format, say); see indexPapers. */
@@ -102,7 +107,7 @@ export async function indexPaperList(
     () => loadTransformersEmbedder(spec, dtype, options),
     { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, onProgress },
   );
-  return { ...summary, files, seconds: (performance.now() - started) / 1000 };
+  return { ...summary, files, skipped: [], seconds: (performance.now() - started) / 1000 };
 }
 
 /** Removes papers from the index by id (compacting the vector graph when worthwhile). */
@@ -161,6 +166,7 @@ export async function openOrBuildIndex(
 
 export class PaperIndex {
   private embedder: Promise<Embedder> | undefined;
+  private readonly queries = new QueryEmbeddings(() => this.loadEmbedder());
 
   constructor(
     readonly dir: string,
@@ -251,8 +257,9 @@ export class PaperIndex {
     return hits.length >= Math.min(depth, allowed.length) ? hits : this.vectors.exactSearch(vector, depth, allowed);
   }
 
-  private async embedQuery(text: string): Promise<Float32Array> {
-    return (await this.loadEmbedder()).embedQuery(text);
+  /** Cached for repeated questions, and batched when many arrive at once (see QueryEmbeddings). */
+  private embedQuery(text: string): Promise<Float32Array> {
+    return this.queries.embed(text);
   }
 
   private loadEmbedder(): Promise<Embedder> {

@@ -6,6 +6,7 @@ import {
   DEFAULT_MODE,
   SEARCH_MODES,
   indexPapers,
+  parseFieldOptions,
   parseYearRange,
   removePapers,
   openIndex,
@@ -16,6 +17,7 @@ import {
   type SearchMode,
 } from "../papers.js";
 import { DEFAULT_CORPUS_DIR, resolveOptions, type FrontEndOptions } from "../settings.js";
+import { DEFAULT_HOST, DEFAULT_PORT, parsePort, serveUntilStopped, type ServeFlags } from "../server/serve.js";
 import {
   evalJson,
   formatEval,
@@ -24,6 +26,7 @@ import {
   formatInfo,
   formatList,
   formatPaper,
+  formatSkippedReport,
   indexSummaryJson,
   json,
   paperJson,
@@ -36,6 +39,7 @@ interface OutputFlags {
   split?: string;
   rebuild?: boolean;
   checkpointEvery?: number;
+  field?: string[];
   year?: string;
   category?: string;
   author?: string;
@@ -62,13 +66,19 @@ const modeOption = () =>
 program
   .command("index")
   .description("index files or folders of abstracts (default: the seeds/ folder)")
-  .argument("[paths...]", "files or folders to read", [])
+  .argument("[paths...]", "files, folders (recursive), .gz files, or - for standard input", [])
+  .option("--field <name=source...>", "read a field from another column or key, e.g. abstract=summary")
   .option("--rebuild", "re-embed everything instead of updating the index (needed to change model)")
   .addOption(new Option("--checkpoint-every <n>", "papers embedded between checkpoints").default(512).argParser(parseCount))
   .addOption(jsonOption())
   .action(run(async (paths: string[], flags: OutputFlags, options: PapersOptions) => {
     const corpus = paths.length > 0 ? paths : [DEFAULT_CORPUS_DIR];
-    const summary = await withProgress((progress) => indexPapers(corpus, { ...options, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery }, progress));
+    const fields = parseFieldOptions(flags.field ?? []);
+    const summary = await withProgress((progress) =>
+      indexPapers(corpus, { ...options, fields, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery }, progress),
+    );
+    // Every left-out record is named (file:line) so nothing a user gave is lost silently.
+    if (summary.skipped.length > 0) process.stderr.write(formatSkippedReport(summary.skipped));
     console.log(flags.json ? json(indexSummaryJson(summary)) : formatIndexSummary(summary, options.indexDir));
   }));
 
@@ -159,6 +169,15 @@ program
   .action(run(async (dir: string, flags: OutputFlags, options: PapersOptions) => {
     const report = await withProgress((progress) => evaluate(dir, { ...options, split: flags.split, mode: flags.mode }, progress));
     console.log(flags.json ? json(evalJson(report)) : formatEval(report));
+  }));
+
+program
+  .command("serve")
+  .description("serve a JSON API and a search page over HTTP (builds the seeds index on first use)")
+  .addOption(new Option("--port <n>", "port to listen on (0: any free port)").default(DEFAULT_PORT).argParser(parsePort))
+  .option("--host <address>", "address to listen on; anything but loopback lets other machines in", DEFAULT_HOST)
+  .action(run(async (flags: OutputFlags, options: PapersOptions) => {
+    await serveUntilStopped(options, flags as ServeFlags);
   }));
 
 /**

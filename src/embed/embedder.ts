@@ -7,6 +7,8 @@ export interface Embedder {
   /** Embeds documents in batches; `onProgress` gets the number embedded so far. */
   embedDocuments(texts: string[], onProgress?: (done: number) => void): Promise<Float32Array[]>;
   embedQuery(text: string): Promise<Float32Array>;
+  /** Embeds several questions in one model run. */
+  embedQueries(texts: string[]): Promise<Float32Array[]>;
   dispose(): Promise<void>;
 }
 

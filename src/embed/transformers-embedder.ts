@@ -83,8 +83,12 @@ class TransformersEmbedder implements Embedder {
   }
 
   async embedQuery(text: string): Promise<Float32Array> {
-    const [vector] = await this.embedBatch([this.model.queryPrefix + text]);
+    const [vector] = await this.embedQueries([text]);
     return vector!;
+  }
+
+  async embedQueries(texts: string[]): Promise<Float32Array[]> {
+    return this.embedBatch(texts.map((t) => this.model.queryPrefix + t));
   }
 
   private async embedBatch(texts: string[]): Promise<Float32Array[]> {

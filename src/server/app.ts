@@ -1,0 +1,196 @@
+/**
+ * The HTTP front end: a JSON API and a search page over one open PaperIndex. Like the CLI it is a
+ * thin layer over the library API; every input is checked by a JSON schema before it gets there.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { paperJson } from "../cli/format.js";
+import { DEFAULT_MODE, SEARCH_MODES, isPapersError, type ErrorCode, type PaperIndex, type SearchMode } from "../papers.js";
+import { PAGE_CSP, PAGE_HTML } from "./page.js";
+import { ResponseCache } from "./response-cache.js";
+
+export const MAX_QUERY_LENGTH = 1000;
+export const MAX_RESULTS = 100;
+export const DEFAULT_RESULTS = 10;
+
+export interface ServerOptions {
+  /** Gets one line per request: method, URL, status, milliseconds. */
+  log?: (line: string) => void;
+  /** Gets what a client never sees: the stack of an unexpected error. */
+  logError?: (line: string) => void;
+  /** Memory for recent search and related answers, in bytes; 0 turns the cache off. Default 32 MiB. */
+  cacheBytes?: number;
+}
+
+interface SearchQuery {
+  q: string;
+  k: number;
+  mode: SearchMode;
+}
+
+interface RelatedQuery {
+  k: number;
+  mode: SearchMode;
+}
+
+interface IdParams {
+  id: string;
+}
+
+const kSchema = { type: "integer", minimum: 1, maximum: MAX_RESULTS, default: DEFAULT_RESULTS } as const;
+const modeSchema = { type: "string", enum: [...SEARCH_MODES], default: DEFAULT_MODE } as const;
+const noQuery = { type: "object", properties: {}, additionalProperties: false } as const;
+const idParams = {
+  type: "object",
+  properties: { id: { type: "string", minLength: 1, maxLength: 200 } },
+  required: ["id"],
+  additionalProperties: false,
+} as const;
+
+/** Builds the app; the caller listens (port 0 for tests) and closes it, and owns the index. */
+export function buildServer(index: PaperIndex, options: ServerOptions = {}): FastifyInstance {
+  const log = options.log ?? (() => {});
+  const logError = options.logError ?? ((line: string) => process.stderr.write(`${line}\n`));
+
+  const cache = options.cacheBytes === 0 ? undefined : new ResponseCache(options.cacheBytes);
+  /** Sends the JSON answer for `key`, computed once and then served from the cache. */
+  const answer = async (reply: FastifyReply, key: string, compute: () => Promise<unknown> | unknown) => {
+    let body = cache?.get(key);
+    reply.header("x-cache", body === undefined ? "miss" : "hit");
+    if (body === undefined) {
+      body = JSON.stringify(await compute());
+      cache?.set(key, body);
+    }
+    return reply.type("application/json; charset=utf-8").send(body);
+  };
+  const logRequest = (request: FastifyRequest, reply: FastifyReply) =>
+    log(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
+
+  const app = Fastify({
+    // Fastify's own logger writes a JSON object per event; one plain line per request is enough.
+    logger: false,
+    // Ids are short; a longer path parameter is refused rather than searched for.
+    routerOptions: { maxParamLength: 200 },
+    ajv: {
+      customOptions: {
+        // Fastify's default (true) would silently drop unknown parameters: refuse them instead.
+        removeAdditional: false,
+        // Query strings are text: "10" must become the integer 10, and ?q=a&q=b stays an array
+        // (which then fails `type: string`) instead of being flattened.
+        coerceTypes: true,
+        useDefaults: true,
+        allErrors: false,
+      },
+    },
+    // A malformed URL (bad percent-encoding, an overlong id) gets the same JSON error as any other
+    // bad request. Fastify answers these before any hook runs, so the request is logged here.
+    frameworkErrors: (_error, request, reply) => {
+      sendError(reply, 400, "BAD_REQUEST", "the URL is malformed: bad percent-encoding, or a path segment over 200 characters");
+      logRequest(request, reply);
+    },
+  });
+
+  app.addHook("onRequest", async (_request, reply) => {
+    reply.header("x-content-type-options", "nosniff");
+  });
+  app.addHook("onResponse", async (request, reply) => logRequest(request, reply));
+
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error.validation) {
+      return sendError(reply, 400, "BAD_REQUEST", describeValidation(error));
+    }
+    if (isPapersError(error)) {
+      if (error.status >= 500) logError(`${request.method} ${request.url}: ${error.code}: ${error.message}`);
+      return sendError(reply, error.status, error.code, error.message);
+    }
+    // Fastify's own refusals (unsupported media type, body too large, …) carry a 4xx status.
+    if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendError(reply, error.statusCode, "BAD_REQUEST", error.message);
+    }
+    logError(`${request.method} ${request.url}: unexpected error: ${error.stack ?? String(error)}`);
+    return sendError(reply, 500, "INTERNAL", "internal error");
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0];
+    sendError(reply, 404, "NOT_FOUND", `no such endpoint: ${request.method} ${path}`);
+  });
+
+  app.get("/", async (_request, reply) => {
+    return reply
+      .type("text/html; charset=utf-8")
+      .header("content-security-policy", PAGE_CSP)
+      .header("referrer-policy", "no-referrer")
+      .send(PAGE_HTML);
+  });
+
+  app.get("/healthz", { schema: { querystring: noQuery } }, async () => ({ status: "ok" }));
+
+  app.get("/api/info", { schema: { querystring: noQuery } }, async () => index.info());
+
+  app.get<{ Querystring: SearchQuery }>(
+    "/api/search",
+    {
+      schema: {
+        querystring: {
+          type: "object",
+          properties: { q: { type: "string", minLength: 1, maxLength: MAX_QUERY_LENGTH }, k: kSchema, mode: modeSchema },
+          required: ["q"],
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { q, k, mode } = request.query;
+      return answer(reply, JSON.stringify(["search", q, k, mode]), async () => {
+        const hits = await index.search(q, k, mode);
+        return { query: q, mode, results: hits.map((hit) => paperJson(hit, hit.score)) };
+      });
+    },
+  );
+
+  app.get<{ Params: IdParams }>("/api/papers/:id", { schema: { params: idParams, querystring: noQuery } }, async (request) =>
+    paperJson(index.get(request.params.id)),
+  );
+
+  app.get<{ Params: IdParams; Querystring: RelatedQuery }>(
+    "/api/papers/:id/related",
+    {
+      schema: {
+        params: idParams,
+        querystring: { type: "object", properties: { k: kSchema, mode: modeSchema }, additionalProperties: false },
+      },
+    },
+    async (request, reply) => {
+      const { k, mode } = request.query;
+      return answer(reply, JSON.stringify(["related", request.params.id, k, mode]), () => {
+        const paper = index.get(request.params.id);
+        const hits = index.related(paper.id, k, mode);
+        return { paper: paperJson(paper), mode, results: hits.map((hit) => paperJson(hit, hit.score)) };
+      });
+    },
+  );
+
+  return app;
+}
+
+/** Every error a client sees: `{error: {code, message}}`, with a code from the catalog in src/errors.ts. */
+function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string): FastifyReply {
+  return reply.code(status).type("application/json; charset=utf-8").send({ error: { code, message } });
+}
+
+/** A validation failure in words a client can act on: which parameter, and what is wrong with it. */
+function describeValidation(error: FastifyError): string {
+  const first = error.validation?.[0];
+  const where = error.validationContext === "params" ? "path parameter" : "query parameter";
+  if (!first) return error.message;
+  const params = first.params as Record<string, unknown>;
+  if (first.keyword === "additionalProperties") return `unknown ${where} "${String(params.additionalProperty)}"`;
+  if (first.keyword === "required") return `missing ${where} "${String(params.missingProperty)}"`;
+  const name = first.instancePath.replace(/^\//, "") || where;
+  if (first.keyword === "enum") return `${name} must be one of ${(params.allowedValues as string[]).join(", ")}`;
+  if (name === "k" && ["type", "minimum", "maximum"].includes(first.keyword)) return `k must be a whole number from 1 to ${MAX_RESULTS}`;
+  if (first.keyword === "minLength" && params.limit === 1) return `${name} must not be empty`;
+  if (first.keyword === "maxLength") return `${name} must be at most ${String(params.limit)} characters`;
+  if (first.keyword === "type") return `${name} must be ${params.type === "integer" ? "a whole number" : `a ${String(params.type)}`}`;
+  return `${name} ${first.message ?? "is not valid"}`;
+}

@@ -1,0 +1,131 @@
+/**
+ * `papers serve`: opens (or first builds) the index, loads the model, and answers HTTP until
+ * SIGINT or SIGTERM.
+ */
+import { isIP } from "node:net";
+import type { AddressInfo } from "node:net";
+import { InvalidArgumentError } from "commander";
+import type { FastifyInstance } from "fastify";
+import { PapersError, openOrBuildIndex, type PaperIndex, type PapersOptions } from "../papers.js";
+import { DEFAULT_CORPUS_DIR } from "../settings.js";
+import { buildServer } from "./app.js";
+
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = "127.0.0.1";
+
+export interface ServeFlags {
+  port?: number;
+  host?: string;
+}
+
+export interface ServeOutput {
+  /** Request lines and the startup line (stdout for the CLI). */
+  log: (line: string) => void;
+  /** Warnings and unexpected errors (stderr for the CLI). */
+  warn: (line: string) => void;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  index: PaperIndex;
+  /** Where it listens, e.g. http://127.0.0.1:8080/ */
+  url: string;
+  /** Stops taking connections, lets requests in flight finish, closes the index. */
+  close(): Promise<void>;
+}
+
+const stdio: ServeOutput = {
+  log: (line) => process.stdout.write(`${line}\n`),
+  warn: (line) => process.stderr.write(`${line}\n`),
+};
+
+/** Whether only this machine can reach an address. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
+  if (bare === "localhost" || bare === "::1") return true;
+  const v4 = bare.replace(/^::ffff:/, "");
+  return isIP(v4) === 4 && v4.startsWith("127.");
+}
+
+/** Commander parser for --port: 0 (any free port) to 65535. */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || port > 65535) throw new InvalidArgumentError("give a port number from 0 to 65535");
+  return port;
+}
+
+/**
+ * Opens the index (building it from the seeds on first use, as `search` does), loads the model
+ * with one warm-up question so the first request is fast, and listens.
+ */
+export async function startServer(options: PapersOptions, flags: ServeFlags = {}, output: ServeOutput = stdio): Promise<RunningServer> {
+  const port = flags.port ?? DEFAULT_PORT;
+  const host = flags.host ?? DEFAULT_HOST;
+  if (!isLoopback(host)) {
+    output.warn(`papers: warning: listening on ${host}, which is not a loopback address: other machines can query this index`);
+  }
+  const index = await openOrBuildIndex(options, [DEFAULT_CORPUS_DIR]);
+  let app: FastifyInstance | undefined;
+  try {
+    await index.search("warm up the model", 1);
+    app = buildServer(index, { log: output.log, logError: output.warn });
+    try {
+      await app.listen({ port, host });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new PapersError("CANNOT_LISTEN", `cannot listen on ${host}:${port} (${reason}): choose another --port or --host`);
+    }
+  } catch (error) {
+    await app?.close();
+    await index.close();
+    throw error;
+  }
+  const address = app.server.address() as AddressInfo;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${shownHost}:${address.port}/`;
+  const info = index.info();
+  output.log(`papers: serving ${info.count} papers (${info.model}) at ${url}`);
+  const running = app;
+  return {
+    app: running,
+    index,
+    url,
+    close: async () => {
+      try {
+        await running.close();
+      } finally {
+        await index.close();
+      }
+    },
+  };
+}
+
+/** What the CLI runs: serves until SIGINT or SIGTERM, then shuts down and exits 0. */
+export async function serveUntilStopped(options: PapersOptions, flags: ServeFlags, output: ServeOutput = stdio): Promise<void> {
+  const server = await startServer(options, flags, output);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    output.log(`papers: ${signal}: shutting down`);
+    // Requests in flight get a few seconds to finish; a second signal ends it at once.
+    const force = setTimeout(() => {
+      output.warn("papers: shutdown took too long, exiting");
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    process.once(signal, () => process.exit(130));
+    server.close().then(
+      () => {
+        clearTimeout(force);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        output.warn(`papers: error while shutting down: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
