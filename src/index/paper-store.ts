@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { contentHash, documentText, type Paper } from "../corpus/paper.js";
 import { filterSql, type PaperFilter } from "../search/filter.js";
 import type { Scored } from "../search/fusion.js";
+import { lexicalMatch } from "../search/lexical-query.js";
 
 interface Row {
   label: number;
@@ -146,10 +147,8 @@ export class PaperStore {
 
   /** The k papers that best match the words of a question by BM25; higher score is better. */
   lexicalSearch(question: string, k: number, filter?: PaperFilter): Scored[] {
-    const terms = [...new Set(question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])];
-    if (terms.length === 0) return [];
-    // Every word quoted, so FTS5 operators and punctuation in a question are plain text.
-    const match = terms.map((t) => `"${t}"`).join(" OR ");
+    const match = lexicalMatch(question);
+    if (match === null) return [];
     const { where, params } = filter ? filterSql(filter) : { where: "1", params: [] };
     const sql = filter
       ? `SELECT papers_fts.rowid AS label, bm25(papers_fts) AS rank FROM papers_fts JOIN papers ON papers.label = papers_fts.rowid
