@@ -161,7 +161,22 @@ def sha256_file(path: Path) -> str:
 
 
 def is_complete(folder: Path) -> bool:
-    return all((folder / f).is_file() and (folder / f).stat().st_size > 0 for f in REQUIRED_FILES)
+    """Every required file is there, and each ONNX file has the size and SHA-256 that
+    provenance.json (written last) recorded: a truncated or changed copy is not complete, so
+    running the script again repairs it. Hashing costs ~0.1 s per 100 MB."""
+    if not all((folder / f).is_file() and (folder / f).stat().st_size > 0 for f in REQUIRED_FILES):
+        return False
+    try:
+        onnx = read_json(folder / "provenance.json").get("onnx", {})
+    except (OSError, ValueError, AttributeError):
+        return False
+    for name, rec in onnx.items():
+        if not isinstance(rec, dict) or "sha256" not in rec:
+            continue
+        path = folder / "onnx" / name
+        if not path.is_file() or path.stat().st_size != rec.get("size") or sha256_file(path) != rec["sha256"]:
+            return False
+    return True
 
 
 def target_dir(models_dir: Path, target: str) -> Path:
@@ -696,7 +711,9 @@ def provision(target: str, models_dir: Path, source: str | None, force: bool) ->
         log(f"{target}: already complete at {final}, skipping")
         return "skipped"
     final.parent.mkdir(parents=True, exist_ok=True)
-    for stale in final.parent.glob(f".{final.name}.partial-*"):
+    # Left by a run killed while building (.partial) or between its two renames (.old); the
+    # flock in main() means no other run is using them.
+    for stale in [*final.parent.glob(f".{final.name}.partial-*"), *final.parent.glob(f".{final.name}.old-*")]:
         log(f"removing leftover {stale}")
         shutil.rmtree(stale, ignore_errors=True)
     tmp = final.parent / f".{final.name}.partial-{os.getpid()}"

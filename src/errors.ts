@@ -15,11 +15,15 @@ export const ERROR_STATUS = {
   MODEL_BROKEN: 503,
   MODEL_MISMATCH: 409,
   INDEX_DAMAGED: 500,
+  /** Another process is writing the index (indexing or removing): one writer at a time. */
+  INDEX_BUSY: 409,
   // The HTTP server's own: a request it refuses, a route it does not have, a port it cannot use,
   // and the answer for a bug (whose details stay in the server's log).
   BAD_REQUEST: 400,
   NOT_FOUND: 404,
   CANNOT_LISTEN: 500,
+  /** The server has as many new questions in hand as it takes: try again shortly (with Retry-After). */
+  OVERLOADED: 503,
   INTERNAL: 500,
 } as const;
 

@@ -13,7 +13,7 @@ import { loadTransformersEmbedder } from "./embed/transformers-embedder.js";
 import { PapersError } from "./errors.js";
 import { generationSize, removeFromIndex, updateIndex, type UpdateOptions, type UpdateSummary } from "./index/update-index.js";
 import { currentGeneration } from "./index/generations.js";
-import { HNSW_FILE, STORE_FILE, readManifest, type Manifest } from "./index/manifest.js";
+import { HNSW_FILE, STORE_FILE, readManifest, verifyGeneration, type Manifest } from "./index/manifest.js";
 import { PaperStore } from "./index/paper-store.js";
 import { VectorIndex } from "./index/vector-index.js";
 import { hasConditions, type PaperFilter } from "./search/filter.js";
@@ -105,14 +105,17 @@ export async function indexPaperList(
     papers,
     { spec, dtype },
     () => loadTransformersEmbedder(spec, dtype, options),
-    { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, onProgress },
+    { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, wait: options.wait, onProgress },
   );
   return { ...summary, files, skipped: [], seconds: (performance.now() - started) / 1000 };
 }
 
 /** Removes papers from the index by id (compacting the vector graph when worthwhile). */
-export async function removePapers(ids: readonly string[], options: PapersOptions): Promise<{ removed: number; manifest: Manifest }> {
-  return removeFromIndex(options.indexDir, ids);
+export async function removePapers(
+  ids: readonly string[],
+  options: PapersOptions & { wait?: boolean },
+): Promise<{ removed: number; manifest: Manifest }> {
+  return removeFromIndex(options.indexDir, ids, { wait: options.wait });
 }
 
 /** Whether a committed index exists in the folder. */
@@ -120,12 +123,31 @@ export function hasIndex(indexDir: string): boolean {
   return currentGeneration(indexDir) !== null;
 }
 
-/** Opens the index; the model is loaded only when a question needs embedding. */
+/** The folder of the generation openIndex would open now, or null: how a server notices a new one. */
+export function currentGenerationDir(indexDir: string): string | null {
+  return currentGeneration(indexDir);
+}
+
+/**
+ * Opens the index; the model is loaded only when a question needs embedding. Readers take no lock:
+ * a writer that commits meanwhile may remove the generation being opened, and then the new one
+ * is opened instead.
+ */
 export function openIndex(options: PapersOptions): PaperIndex {
-  const dir = currentGeneration(options.indexDir);
-  if (!dir) {
-    throw new PapersError("NO_INDEX", `no index at ${options.indexDir}: run \`papers index [paths...]\` first`);
+  for (let attempt = 1; ; attempt++) {
+    const dir = currentGeneration(options.indexDir);
+    if (!dir) {
+      throw new PapersError("NO_INDEX", `no index at ${options.indexDir}: run \`papers index [paths...]\` first`);
+    }
+    try {
+      return openGeneration(dir, options);
+    } catch (error) {
+      if (attempt >= 3 || currentGeneration(options.indexDir) === dir) throw error;
+    }
   }
+}
+
+function openGeneration(dir: string, options: PapersOptions): PaperIndex {
   const manifest = readManifest(dir);
   if (options.model) {
     const wanted = findModel(options.model);
@@ -136,11 +158,8 @@ export function openIndex(options: PapersOptions): PaperIndex {
       );
     }
   }
-  for (const file of [HNSW_FILE, STORE_FILE]) {
-    if (!existsSync(join(dir, file))) {
-      throw new PapersError("INDEX_DAMAGED", `index at ${options.indexDir} is damaged (${file} missing): run \`papers index\` to rebuild it`);
-    }
-  }
+  // Before loading: hnswlib trusts its file, and a damaged one could crash it or answer wrongly.
+  verifyGeneration(dir, manifest);
   const vectors = VectorIndex.load(join(dir, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);
   const store = PaperStore.open(join(dir, STORE_FILE));
   return new PaperIndex(dir, manifest, vectors, store, options);
@@ -159,7 +178,8 @@ export async function openOrBuildIndex(
         `no index at ${options.indexDir} and no papers at ${corpusPaths.join(", ")} to build one from: run \`papers index PATH...\``,
       );
     }
-    await indexPapers(corpusPaths, options, onProgress);
+    // Two first searches at once: the second waits for the first's build instead of failing.
+    await indexPapers(corpusPaths, { ...options, wait: true }, onProgress);
   }
   return openIndex(options);
 }

@@ -17,6 +17,7 @@ import {
   type SearchMode,
 } from "../papers.js";
 import { DEFAULT_CORPUS_DIR, resolveOptions, type FrontEndOptions } from "../settings.js";
+import { parseCorsOrigin } from "../server/cors.js";
 import { DEFAULT_HOST, DEFAULT_PORT, parsePort, serveUntilStopped, type ServeFlags } from "../server/serve.js";
 import {
   evalJson,
@@ -39,6 +40,7 @@ interface OutputFlags {
   split?: string;
   rebuild?: boolean;
   checkpointEvery?: number;
+  wait?: boolean;
   field?: string[];
   year?: string;
   category?: string;
@@ -58,6 +60,7 @@ const program = new Command("papers")
 
 const kOption = () => new Option("-k, --k <n>", "how many papers to show").default(10).argParser(parseCount);
 const jsonOption = () => new Option("--json", "print JSON");
+const waitOption = () => new Option("--wait", "wait for another process writing the index to finish, instead of failing");
 const modeOption = () =>
   new Option("--mode <mode>", "dense (meaning), lexical (BM25 words) or hybrid (both, fused)")
     .choices(SEARCH_MODES)
@@ -70,12 +73,13 @@ program
   .option("--field <name=source...>", "read a field from another column or key, e.g. abstract=summary")
   .option("--rebuild", "re-embed everything instead of updating the index (needed to change model)")
   .addOption(new Option("--checkpoint-every <n>", "papers embedded between checkpoints").default(512).argParser(parseCount))
+  .addOption(waitOption())
   .addOption(jsonOption())
   .action(run(async (paths: string[], flags: OutputFlags, options: PapersOptions) => {
     const corpus = paths.length > 0 ? paths : [DEFAULT_CORPUS_DIR];
     const fields = parseFieldOptions(flags.field ?? []);
     const summary = await withProgress((progress) =>
-      indexPapers(corpus, { ...options, fields, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery }, progress),
+      indexPapers(corpus, { ...options, fields, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait }, progress),
     );
     // Every left-out record is named (file:line) so nothing a user gave is lost silently.
     if (summary.skipped.length > 0) process.stderr.write(formatSkippedReport(summary.skipped));
@@ -86,9 +90,10 @@ program
   .command("remove")
   .description("remove papers from the index by id")
   .argument("<ids...>", "paper ids")
+  .addOption(waitOption())
   .addOption(jsonOption())
   .action(run(async (ids: string[], flags: OutputFlags, options: PapersOptions) => {
-    const { removed, manifest } = await removePapers(ids, options);
+    const { removed, manifest } = await removePapers(ids, { ...options, wait: flags.wait });
     console.log(flags.json ? json({ removed, papers: manifest.count }) : `Removed ${removed}; ${manifest.count} papers left in ${options.indexDir}`);
   }));
 
@@ -176,6 +181,7 @@ program
   .description("serve a JSON API and a search page over HTTP (builds the seeds index on first use)")
   .addOption(new Option("--port <n>", "port to listen on (0: any free port)").default(DEFAULT_PORT).argParser(parsePort))
   .option("--host <address>", "address to listen on; anything but loopback lets other machines in", DEFAULT_HOST)
+  .option("--cors <origin>", "let web pages from this one origin (e.g. https://example.org) call the API", parseCorsOrigin)
   .action(run(async (flags: OutputFlags, options: PapersOptions) => {
     await serveUntilStopped(options, flags as ServeFlags);
   }));

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { onnxFileName, type Dtype, type ModelSpec } from "./models.js";
@@ -11,7 +11,12 @@ export interface ModelLocation {
   offline?: boolean;
 }
 
-/** Hub downloads are cached per user, not inside node_modules, so reinstalling keeps them. */
+/**
+ * Hub downloads are cached per user, not inside node_modules, so reinstalling keeps them.
+ * transformers.js (4.3) writes each downloaded file as `<file>.tmp.<pid>.<random>` and renames it
+ * into place when complete, so a download that fails partway leaves missing files (fetched again
+ * next time), never a short one under the real name.
+ */
 export function hubCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
   return join(base, "papers", "hub");
@@ -32,4 +37,37 @@ export function provisionHint(spec: ModelSpec): string {
     `run "bash scripts/provision-models.sh ${spec.id}" (it writes to ~/.cache/papers/models, where papers looks by ` +
     `default), point --models or PAPERS_MODELS at a folder that has it, or drop --offline to download it from the Hugging Face Hub`
   );
+}
+
+/** Where the provisioning script writes when PAPERS_MODELS is not set. */
+export const PROVISIONED_MODELS_DEFAULT = join(homedir(), ".cache", "papers", "models");
+
+/** The command that provisions a model (again) into a models folder. */
+export function provisionCommand(spec: ModelSpec, modelsDir: string): string {
+  const target = modelsDir === PROVISIONED_MODELS_DEFAULT ? "" : `PAPERS_MODELS=${modelsDir} `;
+  return `${target}bash scripts/provision-models.sh ${spec.id} --force`;
+}
+
+/**
+ * What is wrong with a provisioned model's ONNX file, or null. The provisioning script records
+ * each file's size and SHA-256 in provenance.json (written last); the size is compared here
+ * because it is free and catches a truncated or half-copied file. Hashing would also catch
+ * changed bytes, but costs ~80 ms per load of all-MiniLM-L6-v2 (+15% on a CLI search), so that
+ * check is left to `scripts/provision-models.sh --check`. A folder without provenance.json was not
+ * provisioned by us: only loading it can tell.
+ */
+export function damagedModelFile(root: string, spec: ModelSpec, dtype: Dtype): string | null {
+  const folder = join(root, spec.id);
+  const name = onnxFileName(dtype);
+  let expected: number | undefined;
+  try {
+    const provenance = JSON.parse(readFileSync(join(folder, "provenance.json"), "utf8")) as { onnx?: Record<string, { size?: number }> };
+    expected = provenance.onnx?.[name]?.size;
+  } catch {
+    return null;
+  }
+  if (typeof expected !== "number") return null;
+  const path = join(folder, "onnx", name);
+  const size = statSync(path).size;
+  return size === expected ? null : `${path} is ${size} bytes, but provisioning wrote ${expected}`;
 }

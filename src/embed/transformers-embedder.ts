@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { PapersError } from "../errors.js";
 import { poolTokens, type Embedder } from "./embedder.js";
-import { hubCacheDir, missingModelFiles, provisionHint, type ModelLocation } from "./locate.js";
+import { damagedModelFile, hubCacheDir, missingModelFiles, provisionCommand, provisionHint, type ModelLocation } from "./locate.js";
 import type { Dtype, ModelSpec } from "./models.js";
 
 const BATCH_SIZE = 32;
@@ -33,6 +33,9 @@ export async function loadTransformersEmbedder(
     env.allowRemoteModels = !location.offline;
   }
   const where = local ? `in ${location.modelsDir}` : location.offline ? "offline" : "from the Hugging Face Hub";
+  const reprovision = local ? `provision it again with "${provisionCommand(spec, location.modelsDir!)}"` : provisionHint(spec);
+  const damaged = local && damagedModelFile(location.modelsDir!, spec, dtype);
+  if (damaged) throw new PapersError("MODEL_BROKEN", `model ${spec.id} (${dtype}) is damaged (${damaged}): ${reprovision}`);
 
   let tokenizer: Tokenizer;
   let model: Model;
@@ -52,12 +55,9 @@ export async function loadTransformersEmbedder(
         `model ${spec.id} (${dtype}) is ${searched}could not be loaded ${where} (${reason}): ${provisionHint(spec)}`,
       );
     }
-    throw new PapersError(
-      "MODEL_BROKEN",
-      `model ${spec.id} (${dtype}) in ${location.modelsDir} could not be loaded (${reason}): provision it again with "bash scripts/provision-models.sh ${spec.id}"`,
-    );
+    throw new PapersError("MODEL_BROKEN", `model ${spec.id} (${dtype}) ${where} could not be loaded (${reason}): ${reprovision}`);
   }
-  return new TransformersEmbedder(spec, dtype, tokenizer, model);
+  return new TransformersEmbedder(spec, dtype, tokenizer, model, `${where}: ${reprovision}`);
 }
 
 class TransformersEmbedder implements Embedder {
@@ -66,6 +66,8 @@ class TransformersEmbedder implements Embedder {
     readonly dtype: Dtype,
     private readonly tokenizer: Tokenizer,
     private readonly session: Model,
+    /** Where the model came from and how to provision it, for errors. */
+    private readonly source: string,
   ) {}
 
   async embedDocuments(texts: string[], onProgress?: (done: number) => void): Promise<Float32Array[]> {
@@ -97,6 +99,13 @@ class TransformersEmbedder implements Embedder {
     const outputs = await this.session(inputs);
     const hidden = outputs.last_hidden_state;
     const [batch, seq, dim] = hidden.dims as [number, number, number];
+    if (dim !== this.model.dimension) {
+      // Another model's files under this model's name: its vectors would not fit the index.
+      throw new PapersError(
+        "MODEL_MISMATCH",
+        `model ${this.model.id} (${this.dtype}) gives ${dim}-dimensional vectors, but ${this.model.id} and indexes built with it have ${this.model.dimension}: its files are another model's ${this.source}`,
+      );
+    }
     return poolTokens(hidden.data as Float32Array, inputs.attention_mask.data, [batch, seq, dim], this.model.pooling);
   }
 

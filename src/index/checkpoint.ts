@@ -12,22 +12,40 @@ const FILE = "checkpoint.db";
 export class Checkpoint {
   private constructor(private readonly db: Database.Database) {}
 
-  /** Opens the folder's checkpoint for a model and dtype; one left by another model is discarded. */
+  /**
+   * Opens the folder's checkpoint for a model and dtype; one left by another model, or one that is
+   * not a readable database, is discarded (it only saves work; the caller holds the writer lock).
+   */
   static open(indexDir: string, model: string): Checkpoint {
+    try {
+      return Checkpoint.openFile(indexDir, model);
+    } catch {
+      Checkpoint.remove(indexDir);
+      return Checkpoint.openFile(indexDir, model);
+    }
+  }
+
+  private static openFile(indexDir: string, model: string): Checkpoint {
     const path = join(indexDir, FILE);
     let db = new Database(path);
-    const stored = tryRead(() => (db.prepare("SELECT value FROM meta WHERE key = 'model'").get() as { value: string } | undefined)?.value);
-    if (stored !== undefined && stored !== model) {
-      db.close();
-      rmSync(path, { force: true });
-      db = new Database(path);
+    try {
+      const stored = tryRead(() => (db.prepare("SELECT value FROM meta WHERE key = 'model'").get() as { value: string } | undefined)?.value);
+      if (stored !== undefined && stored !== model) {
+        db.close();
+        // With its -wal too: a killed run's WAL must not be replayed into the new database.
+        Checkpoint.remove(indexDir);
+        db = new Database(path);
+      }
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+      db.exec("CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL)");
+      db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('model', ?)").run(model);
+      return new Checkpoint(db);
+    } catch (error) {
+      if (db.open) db.close();
+      throw error;
     }
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    db.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    db.exec("CREATE TABLE IF NOT EXISTS vectors (hash TEXT PRIMARY KEY, vector BLOB NOT NULL)");
-    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('model', ?)").run(model);
-    return new Checkpoint(db);
   }
 
   static remove(indexDir: string): void {

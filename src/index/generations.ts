@@ -11,17 +11,12 @@ const CURRENT = "CURRENT";
 
 /** The live generation's folder, or null when the folder holds no committed index. */
 export function currentGeneration(indexDir: string): string | null {
-  let name: string;
-  try {
-    name = readFileSync(join(indexDir, CURRENT), "utf8").trim();
-  } catch {
-    return null;
-  }
-  const dir = join(indexDir, name);
-  return name && existsSync(dir) ? dir : null;
+  const name = readCurrentName(indexDir);
+  const dir = name && join(indexDir, name);
+  return dir && existsSync(dir) ? dir : null;
 }
 
-/** Builds a new generation with `write(dir)` and makes it the live one. */
+/** Builds a new generation with `write(dir)` and makes it the live one; callers hold the writer lock. */
 export async function commitGeneration<T>(indexDir: string, write: (dir: string) => Promise<T>): Promise<T> {
   mkdirSync(indexDir, { recursive: true });
   const name = `gen-${Date.now().toString(36)}-${process.pid}`;
@@ -43,21 +38,22 @@ export async function commitGeneration<T>(indexDir: string, write: (dir: string)
   return result;
 }
 
-/** Removes generations other than the live one, and staging folders of writers that are gone. */
-function removeStale(indexDir: string, live: string): void {
+/**
+ * Removes everything a writer leaves behind but the live generation: replaced generations,
+ * staging folders and CURRENT pointers of killed writers. Callers hold the writer lock (lock.ts),
+ * so no other writer is staging anything right now.
+ */
+export function removeStale(indexDir: string, live = readCurrentName(indexDir)): void {
   for (const entry of readdirSync(indexDir)) {
-    if (!entry.startsWith("gen-") || entry === live) continue;
-    const pid = Number(/-(\d+)\.tmp$/.exec(entry)?.[1]);
-    if (entry.endsWith(".tmp") && pid !== process.pid && processAlive(pid)) continue;
-    rmSync(join(indexDir, entry), { recursive: true, force: true });
+    const stale = (entry.startsWith("gen-") && entry !== live) || /^CURRENT\.\d+\.tmp$/.test(entry);
+    if (stale) rmSync(join(indexDir, entry), { recursive: true, force: true });
   }
 }
 
-function processAlive(pid: number): boolean {
+function readCurrentName(indexDir: string): string | null {
   try {
-    process.kill(pid, 0);
-    return true;
+    return readFileSync(join(indexDir, CURRENT), "utf8").trim() || null;
   } catch {
-    return false;
+    return null;
   }
 }

@@ -1,10 +1,16 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PapersError } from "../errors.js";
 import type { Dtype } from "../embed/models.js";
+import { checksumProblem, type FileChecksums } from "./checksums.js";
 import type { HnswParams } from "./vector-index.js";
 
+/**
+ * Version 2 manifests written before checksums existed lack `files`; they still open, unverified.
+ * The field is an addition that older builds ignore, so it needs no new version (a new version
+ * would make every existing index, the eval caches included, unreadable until rebuilt).
+ */
 export const FORMAT_VERSION = 2;
 export const MANIFEST_FILE = "manifest.json";
 export const HNSW_FILE = "papers.hnsw";
@@ -21,7 +27,14 @@ export interface Manifest {
   hnsw: HnswParams;
   /** Vectors marked deleted in the HNSW graph but not yet compacted away. */
   deletedVectors: number;
+  /** Size and SHA-256 of papers.hnsw and papers.db, taken after both were closed; see verifyGeneration. */
+  files?: FileChecksums;
 }
+
+/** The files a generation's manifest vouches for. */
+export const DATA_FILES = [HNSW_FILE, STORE_FILE] as const;
+
+export const REBUILD_HINT = "run `papers index --rebuild [paths...]` to rebuild it";
 
 /** Changes whenever a paper is added, removed or its text changes: over (id, content hash) pairs. */
 export function corpusFingerprint(entries: Iterable<readonly [id: string, hash: string]>): string {
@@ -36,13 +49,25 @@ export function readManifest(dir: string): Manifest {
   try {
     manifest = JSON.parse(readFileSync(path, "utf8")) as Manifest;
   } catch (error) {
-    throw new PapersError("INDEX_DAMAGED", `index at ${dir} is damaged (${MANIFEST_FILE} unreadable): run \`papers index\` to rebuild it`);
+    throw new PapersError("INDEX_DAMAGED", `index at ${dir} is damaged (${MANIFEST_FILE} unreadable): ${REBUILD_HINT}`);
   }
-  if (manifest.formatVersion !== FORMAT_VERSION) {
+  if (manifest?.formatVersion !== FORMAT_VERSION) {
     throw new PapersError(
       "INDEX_DAMAGED",
-      `index at ${dir} has format ${manifest.formatVersion}, this version reads ${FORMAT_VERSION}: run \`papers index\` to rebuild it`,
+      `index at ${dir} has format ${manifest?.formatVersion}, this version reads ${FORMAT_VERSION}: ${REBUILD_HINT}`,
     );
   }
   return manifest;
+}
+
+/**
+ * Checks a generation's data files against its manifest before anything loads them: a truncated
+ * or changed file is one clear error, never a crash inside hnswlib or wrong answers.
+ */
+export function verifyGeneration(dir: string, manifest: Manifest): void {
+  for (const file of DATA_FILES) {
+    const expected = manifest.files?.[file];
+    const problem = expected ? checksumProblem(dir, file, expected) : existsSync(join(dir, file)) ? null : `${file} missing`;
+    if (problem) throw new PapersError("INDEX_DAMAGED", `index at ${dir} is damaged (${problem}): ${REBUILD_HINT}`);
+  }
 }

@@ -5,8 +5,20 @@ import type { Embedder } from "../embed/embedder.js";
 import type { Dtype, ModelSpec } from "../embed/models.js";
 import { PapersError } from "../errors.js";
 import { Checkpoint } from "./checkpoint.js";
-import { commitGeneration, currentGeneration } from "./generations.js";
-import { FORMAT_VERSION, HNSW_FILE, MANIFEST_FILE, STORE_FILE, corpusFingerprint, readManifest, type Manifest } from "./manifest.js";
+import { checksumFiles } from "./checksums.js";
+import { commitGeneration, currentGeneration, removeStale } from "./generations.js";
+import { withWriterLock } from "./lock.js";
+import {
+  DATA_FILES,
+  FORMAT_VERSION,
+  HNSW_FILE,
+  MANIFEST_FILE,
+  STORE_FILE,
+  corpusFingerprint,
+  readManifest,
+  verifyGeneration,
+  type Manifest,
+} from "./manifest.js";
 import { PaperStore } from "./paper-store.js";
 import { DEFAULT_HNSW, VectorIndex } from "./vector-index.js";
 
@@ -15,6 +27,8 @@ export interface UpdateOptions {
   rebuild?: boolean;
   /** Papers embedded between checkpoints. */
   checkpointEvery?: number;
+  /** Wait for another writer of the index to finish instead of failing with INDEX_BUSY. */
+  wait?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -48,6 +62,17 @@ export async function updateIndex(
   loadEmbedder: () => Promise<Embedder>,
   options: UpdateOptions = {},
 ): Promise<UpdateSummary> {
+  return withWriterLock(indexDir, options, () => updateLocked(indexDir, papers, model, loadEmbedder, options));
+}
+
+async function updateLocked(
+  indexDir: string,
+  papers: readonly Paper[],
+  model: { spec: ModelSpec; dtype: Dtype },
+  loadEmbedder: () => Promise<Embedder>,
+  options: UpdateOptions,
+): Promise<UpdateSummary> {
+  removeStale(indexDir);
   const current = options.rebuild ? null : currentGeneration(indexDir);
   const previous = current ? readManifest(current) : null;
   if (previous && (previous.model.id !== model.spec.id || previous.model.dtype !== model.dtype)) {
@@ -56,6 +81,7 @@ export async function updateIndex(
       `index at ${indexDir} was built with ${previous.model.id} (${previous.model.dtype}), not ${model.spec.id} (${model.dtype}): add --rebuild to re-embed everything with the new model`,
     );
   }
+  if (current) verifyGeneration(current, previous!);
   const stored = current ? readEntries(current) : new Map<string, { label: number; hash: string; json: string }>();
 
   let nextLabel = Math.max(-1, ...[...stored.values()].map((e) => e.label)) + 1;
@@ -96,10 +122,22 @@ export async function updateIndex(
 }
 
 /** Removes papers by id; unknown ids are an error, and nothing is removed then. */
-export async function removeFromIndex(indexDir: string, ids: readonly string[]): Promise<{ manifest: Manifest; removed: number }> {
+export async function removeFromIndex(
+  indexDir: string,
+  ids: readonly string[],
+  options: { wait?: boolean } = {},
+): Promise<{ manifest: Manifest; removed: number }> {
+  // Checked before locking, so that a mistyped --index does not create a folder.
+  if (!currentGeneration(indexDir)) throw new PapersError("NO_INDEX", `no index at ${indexDir}: nothing to remove`);
+  return withWriterLock(indexDir, options, () => removeLocked(indexDir, ids));
+}
+
+async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{ manifest: Manifest; removed: number }> {
+  removeStale(indexDir);
   const current = currentGeneration(indexDir);
   if (!current) throw new PapersError("NO_INDEX", `no index at ${indexDir}: nothing to remove`);
   const previous = readManifest(current);
+  verifyGeneration(current, previous);
   const stored = readEntries(current);
   const labels = ids.map((id) => {
     const entry = stored.get(id.toLowerCase());
@@ -152,6 +190,7 @@ function finishGeneration(
 ): Manifest {
   index.save(join(dir, HNSW_FILE));
   const entries = store.entries();
+  // Checksums are taken once both files are closed: nothing writes to them after this.
   store.close();
   const manifest: Manifest = {
     formatVersion: FORMAT_VERSION,
@@ -161,6 +200,7 @@ function finishGeneration(
     fingerprint: corpusFingerprint([...entries].map(([id, e]) => [id, e.hash] as const)),
     hnsw: DEFAULT_HNSW,
     deletedVectors,
+    files: checksumFiles(dir, DATA_FILES),
   };
   writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
   return manifest;

@@ -1,4 +1,7 @@
 import hnswlib from "hnswlib-node";
+import { basename, dirname } from "node:path";
+import { PapersError } from "../errors.js";
+import { REBUILD_HINT } from "./manifest.js";
 
 /** HNSW graph parameters. M=16 / efConstruction=200 is hnswlib's recommended all-round setting. */
 export interface HnswParams {
@@ -32,7 +35,13 @@ export class VectorIndex {
 
   static load(path: string, dimension: number, efSearch: number): VectorIndex {
     const hnsw = new hnswlib.HierarchicalNSW("cosine", dimension);
-    hnsw.readIndexSync(path);
+    try {
+      hnsw.readIndexSync(path);
+    } catch (error) {
+      // Checksums catch this first; an index written before them can still get here.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new PapersError("INDEX_DAMAGED", `index at ${dirname(path)} is damaged (${basename(path)}: ${reason}): ${REBUILD_HINT}`);
+    }
     // hnswlib-node resets ef to 10 on every load, which loses recall: set it again.
     hnsw.setEf(efSearch);
     return new VectorIndex(hnsw, dimension);
