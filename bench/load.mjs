@@ -4,7 +4,7 @@
 // error counts.
 //
 //   npm run build && node bench/load.mjs [--index DIR] [--connections 50] [--duration 20]
-//                                        [--mode hybrid] [--k 10] [--unique]
+//                                        [--amount N] [--mode hybrid] [--k 10] [--unique]
 //
 // --index: the index to serve. Default: the SciFact index (5,183 papers) that `papers eval`
 //   caches under ~/.cache/papers/eval/scifact-*-Xenova--all-MiniLM-L6-v2-fp32/ when there is one
@@ -12,10 +12,15 @@
 //   the server builds from seeds/ (30 papers). Any folder made by `papers index` works.
 // --unique: every request asks a question never asked before (a query from the list with a
 //   counter appended), so no cache helps: the cost of embedding every question.
+// --amount: send this many requests (e.g. 100000) instead of running for --duration seconds.
+//
+// Reports the server's resident memory (RSS, from /proc) after one warm-up request and after the
+// run, and the answers by HTTP status (a 503 is the server refusing more new questions than it
+// takes at once; see src/server/search-gate.ts).
 //
 // Writes bench/results/load.json as well.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -30,8 +35,18 @@ const { values } = parseArgs({
     mode: { type: "string", default: "hybrid" },
     k: { type: "string", default: "10" },
     unique: { type: "boolean", default: false },
+    amount: { type: "string" },
   },
 });
+
+/** Resident memory of a process in MB, or null where /proc is not there. */
+function rssMb(pid) {
+  try {
+    return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
+  } catch {
+    return null;
+  }
+}
 
 // Questions people ask of biomedical and ML abstracts (SciFact is biomedical claims).
 const QUESTIONS = [
@@ -116,12 +131,19 @@ const pathFor = () => {
 
 const connections = Number(values.connections);
 const duration = Number(values.duration);
+const amount = values.amount ? Number(values.amount) : undefined;
+await fetch(new URL(pathFor(), server.url));
+const rssBefore = rssMb(server.child.pid);
+const started = performance.now();
 const result = await autocannon({
   url: server.url,
   connections,
-  duration,
+  ...(amount ? { amount } : { duration }),
+  timeout: 30,
   requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: pathFor() }) }],
 });
+const seconds = (performance.now() - started) / 1000;
+const rssAfter = rssMb(server.child.pid);
 
 server.child.kill("SIGTERM");
 await new Promise((resolve) => server.child.once("exit", resolve));
@@ -135,12 +157,14 @@ const summary = {
   k: Number(values.k),
   questions: values.unique ? "unique" : `${QUESTIONS.length} rotating`,
   connections,
-  seconds: duration,
+  seconds: Number(seconds.toFixed(1)),
   requests: result.requests.total,
-  requests_per_second: result.requests.average,
+  requests_per_second: Math.round(result.requests.total / seconds),
   latency_ms: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
   "2xx": result["2xx"],
   non2xx: result.non2xx,
+  statuses: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count])),
+  rss_mb: { before: rssBefore && Math.round(rssBefore), after: rssAfter && Math.round(rssAfter) },
   errors: result.errors,
   timeouts: result.timeouts,
   log_lines: server.logLines(),
@@ -150,9 +174,10 @@ writeFileSync(join(ROOT, "bench", "results", "load.json"), `${JSON.stringify(sum
 
 console.log(
   `${summary.papers} papers, ${summary.mode}, k=${summary.k}, ${summary.questions} questions, ` +
-    `${connections} connections, ${duration} s`,
+    `${connections} connections, ${summary.seconds} s`,
 );
 console.log(`requests/s  ${summary.requests_per_second.toFixed(0)} (${summary.requests} requests)`);
 console.log(`latency     p50 ${summary.latency_ms.p50} ms, p90 ${summary.latency_ms.p90} ms, p99 ${summary.latency_ms.p99} ms, max ${summary.latency_ms.max} ms`);
-console.log(`2xx ${summary["2xx"]}, non-2xx ${summary.non2xx}, errors ${summary.errors}, timeouts ${summary.timeouts}`);
+console.log(`2xx ${summary["2xx"]}, non-2xx ${summary.non2xx}, errors ${summary.errors}, timeouts ${summary.timeouts}; statuses ${JSON.stringify(summary.statuses)}`);
+console.log(`server RSS ${summary.rss_mb.before} MB after warm-up, ${summary.rss_mb.after} MB after the run`);
 if (summary.non2xx || summary.errors || summary.timeouts) process.exitCode = 1;

@@ -8,7 +8,7 @@
  * comment, values are `{…}` (nested braces), `"…"`, numbers or `@string` macros joined with `#`.
  * A malformed entry is reported with its line and scanning resumes at the next entry.
  */
-import { skippedFile, skippedRecord, recordEvent, type ReadEvent } from "./events.js";
+import { skippedFile, skippedRecord, recordEvent, tooLong, type ReadEvent } from "./events.js";
 import { normaliseArxivId, normaliseDoi, yearOf, type FieldMap, type FieldName } from "./fields.js";
 import { latexToText } from "./latex.js";
 import type { PaperRecord } from "./paper.js";
@@ -35,6 +35,8 @@ const MONTHS = ["january", "february", "march", "april", "may", "june", "july", 
 
 /** An entry start at the beginning of a line: where a runaway value is cut and scanning resumes. */
 const ENTRY_AT_LINE_START = /\n[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]/g;
+/** The same, only right at a given line break: a search from there would run to the next entry, at every line of a value. */
+const ENTRY_HERE = /\n[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]/y;
 
 export function* readBibtex(text: string, file: string, fields: FieldMap): Generator<ReadEvent> {
   const scanner = new Scanner(text);
@@ -64,6 +66,9 @@ function entryRecord(entry: Entry, file: string, fields: FieldMap): PaperRecord 
   const label = entry.key ? `"${entry.key}"` : `@${entry.type}`;
   const abstractText = get("abstract", "abstract");
   if (abstractText === undefined) return `entry ${label} has no abstract`;
+  // Before LaTeX is resolved: that makes several copies of the text.
+  const long = tooLong(abstractText);
+  if (long !== null) return long;
   const abstract = latexToText(abstractText);
   if (abstract === "") return `entry ${label} has an empty abstract`;
   return {
@@ -311,9 +316,8 @@ class Scanner {
         this.pos = i + 1;
         return this.text.slice(begin + 1, i);
       } else if (c === "\n") {
-        ENTRY_AT_LINE_START.lastIndex = i;
-        const next = ENTRY_AT_LINE_START.exec(this.text);
-        if (next && next.index === i) {
+        ENTRY_HERE.lastIndex = i;
+        if (ENTRY_HERE.test(this.text)) {
           throw new BibSyntaxError(`a value opened with ${open} is not closed before the next entry`, begin, i + 1);
         }
       }

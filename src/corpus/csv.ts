@@ -15,16 +15,27 @@ interface ParsedRow {
   raw: string;
 }
 
-/** The line a record starts on: csv-parse gives the line it ends on, and the raw text between. */
+/**
+ * The line a record starts on, in csv-parse's numbering: it gives the line the record ends on,
+ * and the raw text between. csv-parse counts every CR and every LF as a line break.
+ */
 function startLine(row: ParsedRow): number {
-  const body = row.raw.replace(/^(?:[ \t]*\r?\n)+/, "").replace(/\r?\n$/, "");
-  let breaks = 0;
-  for (let i = body.indexOf("\n"); i >= 0; i = body.indexOf("\n", i + 1)) breaks++;
-  return row.info.lines - breaks;
+  const body = row.raw.replace(/^(?:[ \t]*(?:\r\n|\r|\n))+/, "").replace(/(?:\r\n|\r|\n)$/, "");
+  return row.info.lines - count(body, "\r") - count(body, "\n");
+}
+
+function count(text: string, char: string): number {
+  let n = 0;
+  for (let i = text.indexOf(char); i >= 0; i = text.indexOf(char, i + 1)) n++;
+  return n;
 }
 
 export async function* readCsv(stream: Readable, file: string, delimiter: string, fields: FieldMap): AsyncGenerator<ReadEvent> {
   const errors: ReadEvent[] = [];
+  // csv-parse counts a CRLF inside a quoted cell as two lines, where editors (and the other
+  // readers here) count one: lines so far counted twice, subtracted to give the line people see.
+  // Kept in csv-parse's callbacks, which run in input order, ahead of this loop.
+  let doubled = 0;
   const parser = parse({
     delimiter,
     bom: true,
@@ -34,8 +45,16 @@ export async function* readCsv(stream: Readable, file: string, delimiter: string
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
-    on_skip: (error: CsvError | undefined) => {
-      if (error) errors.push(skippedRecord(file, typeof error.lines === "number" ? error.lines : 0, `cannot read this row: ${error.message}`));
+    // With `info` and `raw` the record handed here is {record, info, raw}, which the types miss.
+    on_record: (record) => {
+      const row = record as unknown as ParsedRow;
+      const line = startLine(row) - doubled;
+      doubled += count(row.raw, "\r\n");
+      return { ...row, line } as unknown as string[];
+    },
+    on_skip: (error: CsvError | undefined, raw?: string) => {
+      if (error) errors.push(skippedRecord(file, typeof error.lines === "number" ? Math.max(1, error.lines - doubled) : 1, `cannot read this row: ${error.message}`));
+      doubled += count(raw ?? "", "\r\n");
       return undefined;
     },
   });
@@ -43,9 +62,9 @@ export async function* readCsv(stream: Readable, file: string, delimiter: string
   let header: string[] | null = null;
   let lastLine = 0;
   try {
-    for await (const row of rows as AsyncIterable<ParsedRow>) {
+    for await (const row of rows as AsyncIterable<ParsedRow & { line: number }>) {
       yield* errors.splice(0);
-      const line = startLine(row);
+      const line = row.line;
       lastLine = row.info.lines;
       if (header === null) {
         header = row.record.map((cell) => cell.trim());

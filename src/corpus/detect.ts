@@ -42,6 +42,9 @@ export function detectFormat(head: Buffer, name: string, fields: FieldMap, compl
   if (firstContent !== undefined && /^\s*@\s*[A-Za-z]+\s*[{(]/.test(firstContent)) return { format: "bibtex" };
   if (ext === "bib" && /^\s*@\s*[A-Za-z]+\s*[{(]/m.test(text)) return { format: "bibtex" };
 
+  // JSON Lines whose first line is damaged: most of the first lines are objects all the same.
+  if (mostlyJsonObjects(text)) return { format: "jsonl" };
+
   const table = detectTable(text, ext, fields);
   if (table) return table;
   return { format: "seeds" };
@@ -70,6 +73,12 @@ function detectJsonLines(text: string, complete: boolean): Detection {
     return { reason: "a pretty-printed JSON object: give JSON Lines (one object per line) or a JSON array of objects" };
   }
   return { format: "jsonl" };
+}
+
+function mostlyJsonObjects(text: string): boolean {
+  const lines = text.split(/\r\n|\r|\n/).map((line) => line.trim()).filter((line) => line !== "").slice(0, 20);
+  const objects = lines.filter(isJsonObject).length;
+  return objects > 0 && objects * 2 >= lines.length;
 }
 
 function isJsonObject(line: string): boolean {

@@ -73,7 +73,9 @@ export function parseFieldOptions(values: readonly string[]): FieldMap {
 function canonicalName(name: string): FieldName | null {
   const trimmed = name.trim();
   const exact = FIELD_NAMES.find((f) => f === trimmed || f.toLowerCase() === trimmed.toLowerCase());
-  return exact ?? NAME_ALIASES[trimmed.toLowerCase()] ?? null;
+  const alias = trimmed.toLowerCase();
+  // Own keys only: `--field constructor=x` is not a field.
+  return exact ?? (Object.hasOwn(NAME_ALIASES, alias) ? NAME_ALIASES[alias]! : null);
 }
 
 /** The source field names a field is looked up under, for messages. */
@@ -180,6 +182,10 @@ export function normaliseDoi(value: string | null): string | null {
 
 const YEAR = /(?<!\d)(1[5-9]\d\d|2[01]\d\d)(?!\d)/;
 
+function scalarYear(value: unknown): number | null {
+  return typeof value === "number" || typeof value === "string" ? yearOf(value) : null;
+}
+
 /** A year from a number, a date string ("2025-03-18", "Mon, 2 Apr 2007 19:18:42 GMT") or arXiv `versions`. */
 export function yearOf(value: unknown): number | null {
   if (typeof value === "number") return Number.isInteger(value) && value >= 1500 && value < 2200 ? value : null;
@@ -188,10 +194,11 @@ export function yearOf(value: unknown): number | null {
     return match ? Number(match[1]) : null;
   }
   if (Array.isArray(value) && value.length > 0) {
-    // arXiv snapshot: versions[0].created is the first submission.
+    // arXiv snapshot: versions[0].created is the first submission. One level only: a year nested
+    // deeper is no year, and following it down would overflow the stack on [[[[…]]]].
     const first = value[0] as unknown;
-    if (first && typeof first === "object" && "created" in first) return yearOf((first as { created: unknown }).created);
-    return yearOf(first);
+    if (first && typeof first === "object" && "created" in first) return scalarYear((first as { created: unknown }).created);
+    return scalarYear(first);
   }
   return null;
 }

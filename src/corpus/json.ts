@@ -19,7 +19,13 @@ function objectEvent(text: string, file: string, line: number, fields: FieldMap)
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return skippedRecord(file, line, `not a JSON object: ${Array.isArray(value) ? "an array" : JSON.stringify(value)?.slice(0, 40)}`);
   }
-  const record = recordFromRow(value as Record<string, unknown>, fields, { file, line });
+  let record;
+  try {
+    record = recordFromRow(value as Record<string, unknown>, fields, { file, line });
+  } catch (error) {
+    // One strange object (nested past the stack, say) costs only itself, not the rest of the file.
+    return skippedRecord(file, line, `cannot read this object: ${(error as Error).message}`);
+  }
   return typeof record === "string" ? skippedRecord(file, line, record) : recordEvent(record);
 }
 

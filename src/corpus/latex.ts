@@ -136,22 +136,40 @@ export function latexToText(text: string): string {
 
 const OPEN = "\uE000";
 const CLOSE = "\uE001";
+// A tilde or backslash that a command stands for (`\textasciitilde`, `\~{}`, `\textbackslash`)
+// must not then be read as a tie or start an escape: kept aside until the end.
+const TILDE = "\uE002";
+const BACKSLASH = "\uE003";
+
+/** The character a letter command stands for; own keys only (`\\toString` is not a letter). */
+function letter(name: string): string | undefined {
+  return Object.hasOwn(LETTERS, name) ? LETTERS[name] : undefined;
+}
+
+function literal(text: string): string {
+  return text.replaceAll("~", TILDE).replaceAll("\\", BACKSLASH);
+}
 
 function plainPiece(input: string): string {
   // Forced line breaks and escaped braces first, so that they survive brace stripping.
   let text = input.replace(/\\\\(?:\[[^\]]*\])?/g, " ").replace(/\\\{/g, OPEN).replace(/\\\}/g, CLOSE);
+  // `\~{}` and `\^{}` are the characters themselves, not accents on nothing.
+  text = text.replace(/\\~\{\}/g, TILDE).replace(/\\\^\{\}/g, "^");
   text = resolveAccentsIn(text);
   // A command before a group: dropped with the group (\cite{…}; \href drops its url and keeps
   // its text), a character (\textendash{}), or dropped leaving the group's text (\emph{…}, and
   // any command not known here).
   text = text.replace(/\\([A-Za-z]+)\*?\s*(?:\[[^\]]*\])?\s*\{/g, (_match, name: string) => {
     if (DROP_WITH_ARGUMENT.has(name) || name === "href") return DROP_GROUP;
-    return `${LETTERS[name] ?? ""}{`;
+    return `${literal(letter(name) ?? "")}{`;
   });
   text = dropMarkedGroups(text);
   text = text
     // Bare commands: characters and font switches; anything else is left as written.
-    .replace(/\\([A-Za-z]+)(?![A-Za-z])\s?/g, (match, name: string) => LETTERS[name] ?? (SWITCHES.has(name) ? "" : match))
+    .replace(/\\([A-Za-z]+)(?![A-Za-z])\s?/g, (match, name: string) => {
+      const char = letter(name);
+      return char !== undefined ? literal(char) : SWITCHES.has(name) ? "" : match;
+    })
     .replace(/\\([&%$#_])/g, "$1")
     .replace(/\\[ ,;:!/]/g, " ")
     .replace(/---/g, "—")
@@ -159,7 +177,7 @@ function plainPiece(input: string): string {
     .replace(/``/g, "“")
     .replace(/''/g, "”")
     .replace(/(?<!\\)~/g, " ");
-  return text.replace(/[{}]/g, "").replaceAll(OPEN, "{").replaceAll(CLOSE, "}");
+  return text.replace(/[{}]/g, "").replaceAll(OPEN, "{").replaceAll(CLOSE, "}").replaceAll(TILDE, "~").replaceAll(BACKSLASH, "\\");
 }
 
 const DROP_GROUP = "\u0000{";

@@ -105,6 +105,15 @@ function textKey(displayAbstract: string): string {
   return createHash("sha1").update(displayAbstract.toLowerCase()).digest("base64");
 }
 
+/**
+ * The merger's key for a paper id. Ids are case-insensitive, as the index stores them (`Paper-1`
+ * and `paper-1` are one row there): two papers that differ only in case would overwrite each
+ * other's record and leave a vector without a paper.
+ */
+function idKey(id: string): string {
+  return `id:${id.toLowerCase()}`;
+}
+
 function sameTitle(a: string | null, b: string | null): boolean {
   return a === null || b === null || a.toLowerCase() === b.toLowerCase();
 }
@@ -139,7 +148,7 @@ export class PaperMerger {
     const title = record.title && displayText(record.title);
     const key = textKey(abstract);
     const byId =
-      (record.sourceId !== null ? this.byKey.get(`id:${record.sourceId}`) : undefined) ??
+      (record.sourceId !== null ? this.byKey.get(idKey(record.sourceId)) : undefined) ??
       (record.arxivId !== null ? this.byKey.get(`arxiv:${record.arxivId}`) : undefined);
     if (byId && (this.textKeys.get(byId) !== key || !sameTitle(byId.title, title))) {
       this.replace(byId, record, abstract, title, key);
@@ -169,7 +178,7 @@ export class PaperMerger {
     };
     this.papers.push(paper);
     if (record.sourceId === null && record.arxivId === null) this.hashIds.add(paper);
-    this.byKey.set(`id:${paper.id}`, paper);
+    this.byKey.set(idKey(paper.id), paper);
     this.setText(paper, key, record.source);
     if (record.arxivId !== null) this.byKey.set(`arxiv:${record.arxivId}`, paper);
   }
@@ -182,7 +191,7 @@ export class PaperMerger {
     if (record.arxivId !== null && paper.arxivId !== null && record.arxivId !== paper.arxivId) return true;
     return (
       record.sourceId !== null &&
-      record.sourceId !== paper.id &&
+      record.sourceId.toLowerCase() !== paper.id.toLowerCase() &&
       !this.hashIds.has(paper) &&
       paper.sources.some((source) => source.file === record.source.file)
     );
@@ -200,10 +209,10 @@ export class PaperMerger {
     if (record.arxivId !== null && !this.byKey.has(`arxiv:${record.arxivId}`)) this.byKey.set(`arxiv:${record.arxivId}`, paper);
     // A hash id gives way to a real one that a later record brings (unless another paper has it).
     const better = record.sourceId ?? record.arxivId;
-    if (this.hashIds.has(paper) && better !== null && !this.byKey.has(`id:${better}`)) {
-      this.byKey.delete(`id:${paper.id}`);
+    if (this.hashIds.has(paper) && better !== null && !this.byKey.has(idKey(better))) {
+      this.byKey.delete(idKey(paper.id));
       paper.id = better;
-      this.byKey.set(`id:${better}`, paper);
+      this.byKey.set(idKey(better), paper);
       this.hashIds.delete(paper);
     }
   }

@@ -10,7 +10,7 @@ import { PapersError } from "../errors.js";
 import { readBibtex } from "./bibtex.js";
 import { readCsv } from "./csv.js";
 import { detectFormat, type Format } from "./detect.js";
-import { skippedFile, type ReadEvent } from "./events.js";
+import { recordEvent, skippedFile, type ReadEvent } from "./events.js";
 import { normaliseFields, type FieldMap } from "./fields.js";
 import { expandPaths, openInput, readAllText, type InputFile } from "./inputs.js";
 import { readJsonArray, readJsonLines } from "./json.js";
@@ -144,7 +144,7 @@ async function* formatReader(
     case "seeds": {
       const text = await readAllText(stream);
       try {
-        for (const record of parseSeedText(text, file)) yield { type: "record", record };
+        for (const record of parseSeedText(text, file)) yield recordEvent(record);
       } catch (error) {
         if (sole) throw error;
         yield skippedFile(file, null, "not a format papers reads: expected JSON Lines, a JSON array, CSV/TSV with a header, BibTeX, \"Abstract:\" lines, a daily-papers page or an arXiv listing");

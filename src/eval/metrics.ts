@@ -6,9 +6,22 @@
 /** Relevance judgments of one query: document id → grade (> 0 is relevant). */
 export type Judgments = ReadonlyMap<string, number>;
 
+/**
+ * The first k documents, each once: a run names a document at most once (trec_eval keys runs by
+ * document), so a repeat must not count twice and push a metric past 1.
+ */
+function topK(ranked: readonly string[], k: number): string[] {
+  return [...new Set(ranked)].slice(0, k);
+}
+
+/** A grade as a gain: negative grades (TREC's "judged harmful") count as not relevant, as in the ideal. */
+function gain(judged: Judgments, id: string): number {
+  return Math.max(0, judged.get(id) ?? 0);
+}
+
 export function ndcgAt(ranked: readonly string[], judged: Judgments, k: number): number {
   let dcg = 0;
-  ranked.slice(0, k).forEach((id, i) => (dcg += (judged.get(id) ?? 0) / Math.log2(i + 2)));
+  topK(ranked, k).forEach((id, i) => (dcg += gain(judged, id) / Math.log2(i + 2)));
   const ideal = [...judged.values()]
     .filter((g) => g > 0)
     .sort((a, b) => b - a)
@@ -20,11 +33,11 @@ export function ndcgAt(ranked: readonly string[], judged: Judgments, k: number):
 export function recallAt(ranked: readonly string[], judged: Judgments, k: number): number {
   const relevant = [...judged.values()].filter((g) => g > 0).length;
   if (relevant === 0) return 0;
-  return ranked.slice(0, k).filter((id) => (judged.get(id) ?? 0) > 0).length / relevant;
+  return topK(ranked, k).filter((id) => gain(judged, id) > 0).length / relevant;
 }
 
 export function reciprocalRankAt(ranked: readonly string[], judged: Judgments, k: number): number {
-  const first = ranked.slice(0, k).findIndex((id) => (judged.get(id) ?? 0) > 0);
+  const first = topK(ranked, k).findIndex((id) => gain(judged, id) > 0);
   return first === -1 ? 0 : 1 / (first + 1);
 }
 

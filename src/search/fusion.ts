@@ -29,9 +29,14 @@ export function normalizedScoreFusion(lists: readonly (readonly Scored[])[], wei
   const fused = new Map<number, number>();
   lists.forEach((list, i) => {
     const weight = weights?.[i] ?? 1;
-    const scores = list.map((s) => s.score);
-    const min = Math.min(...scores);
-    const span = Math.max(...scores) - min;
+    // A loop, not Math.min(...scores): spreading a list of 100,000+ overflows the call stack.
+    let min = Infinity;
+    let max = -Infinity;
+    for (const { score } of list) {
+      if (score < min) min = score;
+      if (score > max) max = score;
+    }
+    const span = max - min;
     for (const { label, score } of list) {
       const normalized = span > 0 ? (score - min) / span : 1;
       fused.set(label, (fused.get(label) ?? 0) + weight * normalized);

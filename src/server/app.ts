@@ -5,8 +5,11 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { paperJson } from "../cli/format.js";
 import { DEFAULT_MODE, SEARCH_MODES, isPapersError, type ErrorCode, type PaperIndex, type SearchMode } from "../papers.js";
+import { allowOrigin } from "./cors.js";
+import { fixedIndex, isIndexSource, type IndexSource } from "./live-index.js";
 import { PAGE_CSP, PAGE_HTML } from "./page.js";
 import { ResponseCache } from "./response-cache.js";
+import { DEFAULT_MAX_PENDING, SearchGate } from "./search-gate.js";
 
 export const MAX_QUERY_LENGTH = 1000;
 export const MAX_RESULTS = 100;
@@ -19,7 +22,28 @@ export interface ServerOptions {
   logError?: (line: string) => void;
   /** Memory for recent search and related answers, in bytes; 0 turns the cache off. Default 32 MiB. */
   cacheBytes?: number;
+  /** The one web origin allowed to call the API from a browser (`--cors`); none by default. */
+  cors?: string;
+  /** Different questions computed at once at most; more are refused with 503. Default 64. */
+  maxPending?: number;
+  timeouts?: Partial<Timeouts>;
 }
+
+/** How long a client may take, in ms: a slow or stalled one must not hold a connection forever. */
+export interface Timeouts {
+  /** To send the request line and all headers (Node's headersTimeout): slowloris ends here. */
+  headers: number;
+  /** To send the whole request, body included (requestTimeout). */
+  request: number;
+  /** A connection with no traffic either way is closed (socket timeout). */
+  idle: number;
+  /** An idle keep-alive connection between requests is closed. */
+  keepAlive: number;
+  /** How often Node checks the first two: they are only as exact as this. */
+  checkEvery: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { headers: 10_000, request: 30_000, idle: 60_000, keepAlive: 5_000, checkEvery: 1_000 };
 
 interface SearchQuery {
   q: string;
@@ -46,22 +70,34 @@ const idParams = {
   additionalProperties: false,
 } as const;
 
-/** Builds the app; the caller listens (port 0 for tests) and closes it, and owns the index. */
-export function buildServer(index: PaperIndex, options: ServerOptions = {}): FastifyInstance {
+/**
+ * Builds the app over an index (which does not change) or an IndexSource (a LiveIndex that
+ * follows new generations); the caller listens (port 0 for tests) and closes it, and owns the index.
+ */
+export function buildServer(index: PaperIndex | IndexSource, options: ServerOptions = {}): FastifyInstance {
   const log = options.log ?? (() => {});
   const logError = options.logError ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const source = isIndexSource(index) ? index : fixedIndex(index);
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
 
   const cache = options.cacheBytes === 0 ? undefined : new ResponseCache(options.cacheBytes);
-  /** Sends the JSON answer for `key`, computed once and then served from the cache. */
-  const answer = async (reply: FastifyReply, key: string, compute: () => Promise<unknown> | unknown) => {
-    let body = cache?.get(key);
-    reply.header("x-cache", body === undefined ? "miss" : "hit");
-    if (body === undefined) {
-      body = JSON.stringify(await compute());
-      cache?.set(key, body);
-    }
-    return reply.type("application/json; charset=utf-8").send(body);
-  };
+  const gate = new SearchGate(options.maxPending ?? DEFAULT_MAX_PENDING);
+  /**
+   * Sends the JSON answer for `key` from the generation being served: computed once (concurrent
+   * askers share the computation) and then served from the cache. The generation is part of the
+   * cache key, so an answer from an older generation is never served for a newer one.
+   */
+  const answer = (reply: FastifyReply, key: string, compute: (index: PaperIndex) => Promise<unknown> | unknown) =>
+    source.use(async (index, generation) => {
+      const fullKey = `${generation}\n${key}`;
+      let body = cache?.get(fullKey);
+      reply.header("x-cache", body === undefined ? "miss" : "hit");
+      if (body === undefined) {
+        body = await gate.run(fullKey, async () => JSON.stringify(await compute(index)));
+        cache?.set(fullKey, body);
+      }
+      return reply.type("application/json; charset=utf-8").send(body);
+    });
   const logRequest = (request: FastifyRequest, reply: FastifyReply) =>
     log(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
 
@@ -70,6 +106,11 @@ export function buildServer(index: PaperIndex, options: ServerOptions = {}): Fas
     logger: false,
     // Ids are short; a longer path parameter is refused rather than searched for.
     routerOptions: { maxParamLength: 200 },
+    // Slow clients are cut off (see Timeouts); Node answers a stalled request with 408.
+    connectionTimeout: timeouts.idle,
+    keepAliveTimeout: timeouts.keepAlive,
+    requestTimeout: timeouts.request,
+    http: { headersTimeout: timeouts.headers, connectionsCheckingInterval: timeouts.checkEvery },
     ajv: {
       customOptions: {
         // Fastify's default (true) would silently drop unknown parameters: refuse them instead.
@@ -92,6 +133,7 @@ export function buildServer(index: PaperIndex, options: ServerOptions = {}): Fas
   app.addHook("onRequest", async (_request, reply) => {
     reply.header("x-content-type-options", "nosniff");
   });
+  if (options.cors) allowOrigin(app, options.cors);
   app.addHook("onResponse", async (request, reply) => logRequest(request, reply));
 
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -99,6 +141,7 @@ export function buildServer(index: PaperIndex, options: ServerOptions = {}): Fas
       return sendError(reply, 400, "BAD_REQUEST", describeValidation(error));
     }
     if (isPapersError(error)) {
+      if (error.code === "OVERLOADED") return sendError(reply.header("retry-after", "1"), error.status, error.code, error.message);
       if (error.status >= 500) logError(`${request.method} ${request.url}: ${error.code}: ${error.message}`);
       return sendError(reply, error.status, error.code, error.message);
     }
@@ -125,7 +168,7 @@ export function buildServer(index: PaperIndex, options: ServerOptions = {}): Fas
 
   app.get("/healthz", { schema: { querystring: noQuery } }, async () => ({ status: "ok" }));
 
-  app.get("/api/info", { schema: { querystring: noQuery } }, async () => index.info());
+  app.get("/api/info", { schema: { querystring: noQuery } }, async () => source.info());
 
   app.get<{ Querystring: SearchQuery }>(
     "/api/search",
@@ -141,7 +184,7 @@ export function buildServer(index: PaperIndex, options: ServerOptions = {}): Fas
     },
     async (request, reply) => {
       const { q, k, mode } = request.query;
-      return answer(reply, JSON.stringify(["search", q, k, mode]), async () => {
+      return answer(reply, JSON.stringify(["search", q, k, mode]), async (index) => {
         const hits = await index.search(q, k, mode);
         return { query: q, mode, results: hits.map((hit) => paperJson(hit, hit.score)) };
       });
@@ -149,7 +192,7 @@ export function buildServer(index: PaperIndex, options: ServerOptions = {}): Fas
   );
 
   app.get<{ Params: IdParams }>("/api/papers/:id", { schema: { params: idParams, querystring: noQuery } }, async (request) =>
-    paperJson(index.get(request.params.id)),
+    source.use((index) => paperJson(index.get(request.params.id))),
   );
 
   app.get<{ Params: IdParams; Querystring: RelatedQuery }>(
@@ -162,7 +205,7 @@ export function buildServer(index: PaperIndex, options: ServerOptions = {}): Fas
     },
     async (request, reply) => {
       const { k, mode } = request.query;
-      return answer(reply, JSON.stringify(["related", request.params.id, k, mode]), () => {
+      return answer(reply, JSON.stringify(["related", request.params.id, k, mode]), (index) => {
         const paper = index.get(request.params.id);
         const hits = index.related(paper.id, k, mode);
         return { paper: paperJson(paper), mode, results: hits.map((hit) => paperJson(hit, hit.score)) };

@@ -6,9 +6,10 @@ import { isIP } from "node:net";
 import type { AddressInfo } from "node:net";
 import { InvalidArgumentError } from "commander";
 import type { FastifyInstance } from "fastify";
-import { PapersError, openOrBuildIndex, type PaperIndex, type PapersOptions } from "../papers.js";
+import { PapersError, openOrBuildIndex, type PapersOptions } from "../papers.js";
 import { DEFAULT_CORPUS_DIR } from "../settings.js";
-import { buildServer } from "./app.js";
+import { buildServer, type ServerOptions } from "./app.js";
+import { LiveIndex, type LiveIndexOptions } from "./live-index.js";
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -16,6 +17,13 @@ export const DEFAULT_HOST = "127.0.0.1";
 export interface ServeFlags {
   port?: number;
   host?: string;
+  /** The one web origin allowed to call the API from a browser (parsed by parseCorsOrigin). */
+  cors?: string;
+}
+
+/** Knobs the CLI leaves at their defaults (tests turn them down). */
+export interface ServeTuning extends Pick<ServerOptions, "timeouts" | "maxPending" | "cacheBytes"> {
+  reload?: Pick<LiveIndexOptions, "checkEveryMs" | "retryFailedMs">;
 }
 
 export interface ServeOutput {
@@ -27,7 +35,8 @@ export interface ServeOutput {
 
 export interface RunningServer {
   app: FastifyInstance;
-  index: PaperIndex;
+  /** The index served, following new generations as `papers index` commits them. */
+  live: LiveIndex;
   /** Where it listens, e.g. http://127.0.0.1:8080/ */
   url: string;
   /** Stops taking connections, lets requests in flight finish, closes the index. */
@@ -58,7 +67,12 @@ export function parsePort(value: string): number {
  * Opens the index (building it from the seeds on first use, as `search` does), loads the model
  * with one warm-up question so the first request is fast, and listens.
  */
-export async function startServer(options: PapersOptions, flags: ServeFlags = {}, output: ServeOutput = stdio): Promise<RunningServer> {
+export async function startServer(
+  options: PapersOptions,
+  flags: ServeFlags = {},
+  output: ServeOutput = stdio,
+  tuning: ServeTuning = {},
+): Promise<RunningServer> {
   const port = flags.port ?? DEFAULT_PORT;
   const host = flags.host ?? DEFAULT_HOST;
   if (!isLoopback(host)) {
@@ -66,9 +80,12 @@ export async function startServer(options: PapersOptions, flags: ServeFlags = {}
   }
   const index = await openOrBuildIndex(options, [DEFAULT_CORPUS_DIR]);
   let app: FastifyInstance | undefined;
+  let live: LiveIndex | undefined;
   try {
     await index.search("warm up the model", 1);
-    app = buildServer(index, { log: output.log, logError: output.warn });
+    live = new LiveIndex(index, options, { ...tuning.reload, log: output.log, warn: output.warn });
+    const { timeouts, maxPending, cacheBytes } = tuning;
+    app = buildServer(live, { log: output.log, logError: output.warn, cors: flags.cors, timeouts, maxPending, cacheBytes });
     try {
       await app.listen({ port, host });
     } catch (error) {
@@ -77,7 +94,7 @@ export async function startServer(options: PapersOptions, flags: ServeFlags = {}
     }
   } catch (error) {
     await app?.close();
-    await index.close();
+    await (live ? live.close() : index.close());
     throw error;
   }
   const address = app.server.address() as AddressInfo;
@@ -85,16 +102,18 @@ export async function startServer(options: PapersOptions, flags: ServeFlags = {}
   const url = `http://${shownHost}:${address.port}/`;
   const info = index.info();
   output.log(`papers: serving ${info.count} papers (${info.model}) at ${url}`);
+  if (flags.cors) output.log(`papers: pages from ${flags.cors} may call the API (CORS)`);
   const running = app;
+  const served = live;
   return {
     app: running,
-    index,
+    live: served,
     url,
     close: async () => {
       try {
         await running.close();
       } finally {
-        await index.close();
+        await served.close();
       }
     },
   };

@@ -1,0 +1,174 @@
+/**
+ * The index a server answers from, kept current without a restart. A writer commits a new
+ * generation by swapping CURRENT (and then deletes the old one, which stays readable through the
+ * files the server holds open). The server reads CURRENT at most once a second; when it names a
+ * new generation, that one is opened and its model warmed up beside the old one, then swapped in
+ * for new requests, and the old one is closed once its last request is done. A new generation
+ * that cannot be opened (damaged, say) leaves the old one serving, and `info()` says so.
+ */
+import { basename } from "node:path";
+import { currentGenerationDir, openIndex, type IndexInfo, type PaperIndex, type PapersOptions } from "../papers.js";
+
+export interface ServedInfo extends IndexInfo {
+  /** The generation folder answers come from (`gen-…`). */
+  generation: string;
+  /** The generation CURRENT names, when it is not the one served: being opened, or failed to open. */
+  newerGeneration: string | null;
+  /** Why the newer generation is not served, when opening it failed. */
+  reloadError: string | null;
+}
+
+/** Where a server's answers come from: one fixed index, or a LiveIndex. */
+export interface IndexSource {
+  /** Runs `work` with the index to answer from; that index stays open until `work` settles. */
+  use<T>(work: (index: PaperIndex, generation: string) => Promise<T> | T): Promise<T>;
+  info(): ServedInfo;
+}
+
+/** An index that never changes (the caller opened it and closes it). */
+export function fixedIndex(index: PaperIndex): IndexSource {
+  const generation = basename(index.dir);
+  return {
+    use: async (work) => work(index, generation),
+    info: () => ({ ...index.info(), generation, newerGeneration: null, reloadError: null }),
+  };
+}
+
+export function isIndexSource(value: unknown): value is IndexSource {
+  return typeof (value as IndexSource).use === "function" && typeof (value as IndexSource).info === "function";
+}
+
+interface Served {
+  index: PaperIndex;
+  generation: string;
+  /** Taken when opened: the folder may be deleted while it is still served. */
+  info: IndexInfo;
+  /** Requests using it right now. */
+  leases: number;
+  retired: boolean;
+}
+
+export interface LiveIndexOptions {
+  /** How often CURRENT is read, in ms. Default 1000. */
+  checkEveryMs?: number;
+  /** A generation that failed to open is tried again after this long, in ms. Default 60 s. */
+  retryFailedMs?: number;
+  /** Gets a line when a new generation is served. */
+  log?: (line: string) => void;
+  /** Gets a line when a new generation fails to open. */
+  warn?: (line: string) => void;
+}
+
+/** The question a new generation's model answers before it serves, so that its first request is fast. */
+const WARM_UP = "warm up the model";
+
+export class LiveIndex implements IndexSource {
+  private served: Served;
+  private readonly closing = new Set<Promise<void>>();
+  private latest: string | null;
+  private failed: { generation: string; message: string; at: number } | null = null;
+  private reloading: Promise<void> | null = null;
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    index: PaperIndex,
+    private readonly options: PapersOptions,
+    private readonly settings: LiveIndexOptions = {},
+  ) {
+    this.served = serve(index);
+    this.latest = this.served.generation;
+    this.timer = setInterval(() => {
+      this.check().catch((error: unknown) => settings.warn?.(`papers: checking for a new index generation failed: ${String(error)}`));
+    }, settings.checkEveryMs ?? 1000);
+    // Checking must never keep a process alive on its own.
+    this.timer.unref();
+  }
+
+  /** The index answering new requests now. */
+  get current(): PaperIndex {
+    return this.served.index;
+  }
+
+  async use<T>(work: (index: PaperIndex, generation: string) => Promise<T> | T): Promise<T> {
+    const served = this.served;
+    served.leases++;
+    try {
+      return await work(served.index, served.generation);
+    } finally {
+      served.leases--;
+      if (served.retired && served.leases === 0) this.closeServed(served);
+    }
+  }
+
+  info(): ServedInfo {
+    const newer = this.latest !== null && this.latest !== this.served.generation ? this.latest : null;
+    const reloadError = newer !== null && this.failed?.generation === newer ? this.failed.message : null;
+    return { ...this.served.info, generation: this.served.generation, newerGeneration: newer, reloadError };
+  }
+
+  /** Reads CURRENT and starts opening the generation it names if that is new; resolves when done. */
+  check(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.reloading) return this.reloading;
+    const dir = currentGenerationDir(this.options.indexDir);
+    // No CURRENT (the folder was removed): keep serving what is open.
+    if (dir === null) return Promise.resolve();
+    this.latest = basename(dir);
+    if (this.latest === this.served.generation) return Promise.resolve();
+    const retryAfter = this.settings.retryFailedMs ?? 60_000;
+    if (this.failed?.generation === this.latest && Date.now() - this.failed.at < retryAfter) return Promise.resolve();
+    this.reloading = this.reload().finally(() => (this.reloading = null));
+    return this.reloading;
+  }
+
+  /** Stops checking and closes every index it holds, waiting for requests in flight. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.reloading;
+    this.served.retired = true;
+    if (this.served.leases === 0) this.closeServed(this.served);
+    await Promise.all([...this.closing]);
+  }
+
+  private async reload(): Promise<void> {
+    let next: PaperIndex | undefined;
+    let info: IndexInfo;
+    try {
+      next = openIndex(this.options);
+      info = next.info();
+      if (basename(next.dir) !== this.served.generation) await next.search(WARM_UP, 1);
+    } catch (error) {
+      await next?.close().catch(() => {});
+      const generation = next ? basename(next.dir) : (this.latest ?? "");
+      const message = error instanceof Error ? error.message : String(error);
+      this.failed = { generation, message, at: Date.now() };
+      this.settings.warn?.(`papers: cannot open the new index generation ${generation}, still serving ${this.served.generation}: ${message}`);
+      return;
+    }
+    const generation = basename(next.dir);
+    if (generation === this.served.generation || this.closed) {
+      await next.close();
+      return;
+    }
+    const old = this.served;
+    this.served = serve(next, info);
+    this.latest = generation;
+    this.failed = null;
+    old.retired = true;
+    if (old.leases === 0) this.closeServed(old);
+    this.settings.log?.(`papers: now serving ${info.count} papers from ${generation} (was ${old.generation})`);
+  }
+
+  private closeServed(served: Served): void {
+    served.leases = -1; // closed once only
+    const closing = served.index.close().catch(() => {});
+    this.closing.add(closing);
+    void closing.finally(() => this.closing.delete(closing));
+  }
+}
+
+function serve(index: PaperIndex, info: IndexInfo = index.info()): Served {
+  return { index, generation: basename(index.dir), info, leases: 0, retired: false };
+}
