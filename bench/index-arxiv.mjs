@@ -2,6 +2,10 @@
 // Indexing and query speed at scale, on the 74,728 real arXiv abstracts in ../shared/data.
 //
 //   npm run build && node bench/index-arxiv.mjs [--limit N] [--dtype fp32|q8] [--holdout 1000] [--raw 2000]
+//                                               [--ef 100,200,400] [--keep] [--reuse]
+//
+// --keep leaves the index in --index; --reuse measures queries on such an index without building
+// (the build figures are then left out).
 //
 // Prints a table and writes bench/results/index-arxiv.json with:
 //   end-to-end embedding docs/s (papers index, incl. reading, tokenising, HNSW, SQLite) and the raw
@@ -12,12 +16,13 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
 import * as ort from "onnxruntime-node";
 import { documentText } from "../dist/corpus/paper.js";
 import { readCorpus } from "../dist/corpus/read-corpus.js";
 import { findModel, onnxFileName } from "../dist/embed/models.js";
 import { currentGeneration } from "../dist/index/generations.js";
-import { HNSW_FILE, readManifest } from "../dist/index/manifest.js";
+import { HNSW_FILE, STORE_FILE, readManifest } from "../dist/index/manifest.js";
 import { VectorIndex } from "../dist/index/vector-index.js";
 import { indexPaperList, openIndex } from "../dist/papers.js";
 import { resolveOptions } from "../dist/settings.js";
@@ -32,6 +37,8 @@ const { values } = parseArgs({
     holdout: { type: "string", default: "1000" },
     raw: { type: "string", default: "2000" },
     keep: { type: "boolean", default: false },
+    reuse: { type: "boolean", default: false },
+    ef: { type: "string", default: "100,200,400" },
   },
 });
 const options = { ...resolveOptions({ index: values.index, model: values.model, dtype: values.dtype }), rebuild: true };
@@ -48,14 +55,17 @@ const queries = all.slice(limit - holdout, limit).map((p) => p.title ?? p.abstra
 const readSeconds = (performance.now() - started) / 1000;
 
 // End to end: the same call `papers index` makes.
-rmSync(values.index, { recursive: true, force: true });
-let lastPrint = 0;
-const summary = await indexPaperList(papers, [values.data], options, (done, total) => {
-  if (performance.now() - lastPrint > 10_000) {
-    lastPrint = performance.now();
-    process.stderr.write(`embedded ${done}/${total}\n`);
-  }
-});
+let summary = null;
+if (!(values.reuse && currentGeneration(values.index))) {
+  rmSync(values.index, { recursive: true, force: true });
+  let lastPrint = 0;
+  summary = await indexPaperList(papers, [values.data], options, (done, total) => {
+    if (performance.now() - lastPrint > 10_000) {
+      lastPrint = performance.now();
+      process.stderr.write(`embedded ${done}/${total}\n`);
+    }
+  });
+}
 const generation = currentGeneration(values.index);
 const manifest = readManifest(generation);
 const info = openIndex(options);
@@ -71,17 +81,36 @@ for (const q of queries) {
 }
 latencies.sort((a, b) => a - b);
 
-// HNSW recall@10 against exact search over the same vectors.
+// HNSW recall@10 against exact search over the same vectors, at several ef. The live vectors are
+// copied out once (getPoint per label per query would take seconds a query).
 const vectors = VectorIndex.load(join(generation, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);
 const embedder = await (await import("../dist/embed/transformers-embedder.js")).loadTransformersEmbedder(spec, values.dtype, options);
-const labels = Array.from({ length: papers.length }, (_, i) => i);
-let found = 0;
-for (const q of queries) {
-  const v = await embedder.embedQuery(q);
-  const exact = new Set(vectors.exactSearch(v, 10, labels).map((n) => n.label));
-  found += vectors.search(v, 10).filter((n) => exact.has(n.label)).length;
+const db = new Database(join(generation, STORE_FILE), { readonly: true });
+const labels = db.prepare("SELECT label FROM papers").all().map((r) => r.label);
+db.close();
+const dim = manifest.model.dimension;
+const matrix = new Float32Array(labels.length * dim);
+labels.forEach((label, row) => matrix.set(vectors.vector(label), row * dim));
+const queryVectors = [];
+for (const q of queries) queryVectors.push(await embedder.embedQuery(q));
+const exactTop = queryVectors.map((v) => {
+  const scores = new Float32Array(labels.length);
+  for (let row = 0; row < labels.length; row++) {
+    let dot = 0;
+    for (let i = 0, base = row * dim; i < dim; i++) dot += v[i] * matrix[base + i];
+    scores[row] = dot;
+  }
+  const order = Array.from(scores.keys()).sort((a, b) => scores[b] - scores[a]).slice(0, 10);
+  return new Set(order.map((row) => labels[row]));
+});
+const recallByEf = {};
+for (const ef of values.ef.split(",").map(Number)) {
+  vectors.setEf(ef);
+  let found = 0;
+  queryVectors.forEach((v, i) => (found += vectors.search(v, 10).filter((n) => exactTop[i].has(n.label)).length));
+  recallByEf[ef] = found / (queries.length * 10);
 }
-const recall = found / (queries.length * 10);
+const recall = recallByEf[manifest.hnsw.efSearch] ?? null;
 
 // The ceiling: onnxruntime-node alone on the same pre-tokenised batches (sorted by length, 32 each).
 const rawDocs = papers.slice(0, Number(values.raw)).map(documentText).sort((a, b) => a.length - b.length);
@@ -107,14 +136,15 @@ const result = {
   model: manifest.model.id,
   dtype: manifest.model.dtype,
   read_seconds: readSeconds,
-  build_seconds: summary.seconds,
-  docs_per_second_end_to_end: summary.embedded / summary.seconds,
+  build_seconds: summary?.seconds ?? null,
+  docs_per_second_end_to_end: summary ? summary.embedded / summary.seconds : null,
   docs_per_second_raw_onnxruntime: rawDocsPerSecond,
   index_bytes: sizeBytes,
   peak_rss_mb: process.resourceUsage().maxRSS / 1024,
   query_p50_ms: percentile(latencies, 50),
   query_p99_ms: percentile(latencies, 99),
   recall_at_10: recall,
+  ...Object.fromEntries(Object.entries(recallByEf).map(([ef, r]) => [`recall_at_10_ef_${ef}`, r])),
   queries: queries.length,
   ef_search: manifest.hnsw.efSearch,
 };
@@ -124,4 +154,4 @@ mkdirSync(new URL("results/", import.meta.url), { recursive: true });
 writeFileSync(new URL("results/index-arxiv.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
 await info.close();
 await embedder.dispose();
-if (!values.keep) rmSync(values.index, { recursive: true, force: true });
+if (!values.keep && !values.reuse) rmSync(values.index, { recursive: true, force: true });

@@ -11,7 +11,11 @@ export interface HnswParams {
   efSearch: number;
 }
 
-export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 200, efSearch: 100 };
+/**
+ * efSearch 200: on 73,728 arXiv abstracts, recall@10 against exact search is 0.9821 at ef 100 and
+ * 0.9937 at 200, for well under a millisecond more a query (bench/index-arxiv.mjs).
+ */
+export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 200, efSearch: 200 };
 
 export interface Neighbor {
   label: number;
