@@ -5,15 +5,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
+import type { Paper } from "../src/papers.js";
 
-interface Hit {
-  id: string;
-  title: string | null;
-  abstract: string;
-  score: number;
-  arxivId: string | null;
-  sources: { file: string; line: number }[];
-}
+/** A result as `--json` and the API print it. */
+type Hit = Paper & { score: number };
 
 /** One stderr line, no stack trace, non-zero exit. */
 function expectCleanError(result: { status: number | null; stdout: string; stderr: string }, pattern: RegExp) {

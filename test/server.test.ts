@@ -10,21 +10,10 @@ import { buildServer } from "../src/server/app.js";
 import { ResponseCache } from "../src/server/response-cache.js";
 import { isLoopback, parsePort } from "../src/server/serve.js";
 import { SEEDS, modelsDir, tempDir } from "./helpers.js";
+import type { Paper } from "../src/papers.js";
 
-interface Hit {
-  id: string;
-  title: string | null;
-  abstract: string;
-  score: number;
-  arxivId: string | null;
-  doi: string | null;
-  journalRef: string | null;
-  comments: string[];
-  authors: string[];
-  categories: string[];
-  year: number | null;
-  sources: { file: string; line: number }[];
-}
+/** A result as `--json` and the API print it. */
+type Hit = Paper & { score: number };
 
 const HIT_KEYS = ["id", "title", "abstract", "score", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year", "sources"];
 
