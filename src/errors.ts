@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   MODEL_BROKEN: 503,
   MODEL_MISMATCH: 409,
   INDEX_DAMAGED: 500,
+  /** Written by an older papers; `papers index` upgrades it. */
+  INDEX_OUTDATED: 409,
   /** Another process is writing the index (indexing or removing): one writer at a time. */
   INDEX_BUSY: 409,
   // The HTTP server's own: a request it refuses, a route it does not have, a port it cannot use,

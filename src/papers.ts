@@ -97,7 +97,7 @@ export async function indexPaperList(
   const started = performance.now();
   // An existing index keeps its model unless told otherwise (and then it needs --rebuild).
   const current = options.rebuild ? null : currentGeneration(options.indexDir);
-  const built = current ? readManifest(current).model : undefined;
+  const built = current ? readManifest(current, { upgradable: true }).model : undefined;
   const spec = findModel(options.model ?? built?.id ?? DEFAULT_MODEL);
   const dtype = options.dtype ?? built?.dtype ?? DEFAULT_DTYPE;
   const summary = await updateIndex(

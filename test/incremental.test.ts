@@ -7,6 +7,8 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { checksumFiles } from "../src/index/checksums.js";
+import { DATA_FILES } from "../src/index/manifest.js";
 import { CLI, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
 
 const indexJson = (index: string, ...paths: string[]) => {
@@ -68,6 +70,36 @@ describe("incremental indexing", () => {
     indexJson(index, SEEDS);
     expect(runCli(["--index", index, "--dtype", "q8", "index", SEEDS]).stderr).toMatch(/built with Xenova\/all-MiniLM-L6-v2 \(fp32\).*--rebuild/);
     expect(JSON.parse(runCli(["--index", index, "--dtype", "q8", "index", SEEDS, "--rebuild", "--json"]).stdout)).toMatchObject({ added: 30, dtype: "q8" });
+  });
+});
+
+describe("an index of format 2 (full text in FTS5)", () => {
+  it("is refused by queries with a hint, and upgraded by the next index run without embedding", () => {
+    const index = join(tempDir(), "index");
+    indexJson(index, SEEDS);
+    const ask = () => runCli(["--index", index, "search", "speculative decoding drafts", "-k", "5", "--mode", "lexical", "--json"]);
+    const before = JSON.parse(ask().stdout).map((h: { id: string }) => h.id);
+    expect(before.length).toBeGreaterThan(1);
+
+    // Turn the generation back into what format 2 wrote: an FTS5 table instead of the BM25 tables.
+    const generation = join(index, current(index).trim());
+    const db = new Database(join(generation, "papers.db"));
+    db.exec(`DROP TABLE lexical_postings; DROP TABLE lexical_lengths;
+      CREATE VIRTUAL TABLE papers_fts USING fts5(text, content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2');
+      INSERT INTO papers_fts (rowid, text) SELECT label, coalesce(title || '. ', '') || abstract FROM papers`);
+    db.close();
+    const manifestPath = join(generation, "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, formatVersion: 2, files: checksumFiles(generation, DATA_FILES) }));
+
+    const refused = ask();
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/^papers: index at .* older papers \(format 2\): run `papers index \[paths...\]` once to upgrade it/);
+    expect(refused.stderr.trim().split("\n")).toHaveLength(1);
+
+    expect(indexJson(index, SEEDS)).toMatchObject({ added: 0, updated: 0, unchanged: 30, embedded: 0, papers: 30 });
+    expect(JSON.parse(readFileSync(join(index, current(index).trim(), "manifest.json"), "utf8")).formatVersion).toBe(3);
+    expect(JSON.parse(ask().stdout).map((h: { id: string }) => h.id)).toEqual(before);
   });
 });
 

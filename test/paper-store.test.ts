@@ -48,7 +48,7 @@ describe("PaperStore", () => {
     expect(other.nextLabel()).toBe(1);
   });
 
-  it("treats FTS5 syntax in a question as plain words", () => {
+  it("treats query syntax in a question as plain words", () => {
     expect(store.lexicalSearch('decod* OR "graph" NEAR( AND -', 10).map((h) => h.label)).toContain(1);
     expect(store.lexicalSearch("!!! ???", 10)).toEqual([]);
   });

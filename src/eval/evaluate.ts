@@ -2,8 +2,8 @@ import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { DEFAULT_DTYPE, DEFAULT_MODEL, findModel } from "../embed/models.js";
 import { contentHash } from "../corpus/paper.js";
-import { FORMAT_VERSION, corpusFingerprint } from "../index/manifest.js";
-import { hasIndex, indexPaperList, openIndex, type PapersOptions, type ProgressListener } from "../papers.js";
+import { corpusFingerprint } from "../index/manifest.js";
+import { indexPaperList, openIndex, type PapersOptions, type ProgressListener } from "../papers.js";
 import { DEFAULT_MODE, type SearchMode } from "../search/modes.js";
 import { readBeir } from "./beir.js";
 import { scoreRuns, type RetrievalScores } from "./metrics.js";
@@ -39,13 +39,12 @@ export async function evaluate(dir: string, options: EvalOptions, onProgress?: P
   const data = readBeir(dir, split);
   const cacheDir = options.cacheDir ?? join(homedir(), ".cache", "papers", "eval");
   const fingerprint = corpusFingerprint(data.papers.map((p) => [p.id, contentHash(p)] as const));
-  const slug = `${basename(resolve(dir))}-${fingerprint}-v${FORMAT_VERSION}-${spec.id.replace("/", "--")}-${dtype}`;
+  const slug = `${basename(resolve(dir))}-${fingerprint}-${spec.id.replace("/", "--")}-${dtype}`;
   const papersOptions: PapersOptions = { ...options, model: spec.id, dtype, indexDir: join(cacheDir, slug) };
 
-  let indexSeconds = 0;
-  if (!hasIndex(papersOptions.indexDir)) {
-    indexSeconds = (await indexPaperList(data.papers, [dir], papersOptions, onProgress)).seconds;
-  }
+  // Embeds nothing when the cached index is current, and upgrades one of an older format.
+  const built = await indexPaperList(data.papers, [dir], papersOptions, onProgress);
+  const indexSeconds = built.embedded > 0 ? built.seconds : 0;
   const index = openIndex(papersOptions);
   try {
     const runs = new Map<string, string[]>();

@@ -7,11 +7,12 @@ import { checksumProblem, type FileChecksums } from "./checksums.js";
 import type { HnswParams } from "./vector-index.js";
 
 /**
- * Version 2 manifests written before checksums existed lack `files`; they still open, unverified.
- * The field is an addition that older builds ignore, so it needs no new version (a new version
- * would make every existing index, the eval caches included, unreadable until rebuilt).
+ * Manifests written before checksums existed lack `files`; they still open, unverified.
+ * Format 3 replaced format 2's FTS5 table with the BM25 index of lexical-index.ts. A format 2 index
+ * is upgraded by the next `papers index` run, which embeds nothing for it.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
+export const UPGRADABLE_FORMAT = 2;
 export const MANIFEST_FILE = "manifest.json";
 export const HNSW_FILE = "papers.hnsw";
 export const STORE_FILE = "papers.db";
@@ -43,13 +44,21 @@ export function corpusFingerprint(entries: Iterable<readonly [id: string, hash: 
   return hash.digest("hex").slice(0, 16);
 }
 
-export function readManifest(dir: string): Manifest {
+/** A generation's manifest; one of the upgradable format only when `upgradable` (for the indexer). */
+export function readManifest(dir: string, options: { upgradable?: boolean } = {}): Manifest {
   const path = join(dir, MANIFEST_FILE);
   let manifest: Manifest;
   try {
     manifest = JSON.parse(readFileSync(path, "utf8")) as Manifest;
   } catch (error) {
     throw new PapersError("INDEX_DAMAGED", `index at ${dir} is damaged (${MANIFEST_FILE} unreadable): ${REBUILD_HINT}`);
+  }
+  if (manifest?.formatVersion === UPGRADABLE_FORMAT && options.upgradable) return manifest;
+  if (manifest?.formatVersion === UPGRADABLE_FORMAT) {
+    throw new PapersError(
+      "INDEX_OUTDATED",
+      `index at ${dir} was written by an older papers (format ${UPGRADABLE_FORMAT}): run \`papers index [paths...]\` once to upgrade it; nothing is embedded again`,
+    );
   }
   if (manifest?.formatVersion !== FORMAT_VERSION) {
     throw new PapersError(

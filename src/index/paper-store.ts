@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { contentHash, documentText, type Paper } from "../corpus/paper.js";
 import { filterSql, type PaperFilter } from "../search/filter.js";
 import type { Scored } from "../search/fusion.js";
-import { lexicalMatch } from "../search/lexical-query.js";
+import { LexicalIndex, type TextChange } from "./lexical-index.js";
 
 interface Row {
   label: number;
@@ -32,16 +32,18 @@ export interface StoredEntry {
 }
 
 /**
- * The paper records of an index, in SQLite, keyed both by HNSW label and by paper id, with an
- * FTS5 full-text index (Porter stemming, BM25 ranking) over title and abstract.
+ * The paper records of an index, in SQLite, keyed both by HNSW label and by paper id, with a
+ * BM25 inverted index (Porter stemming) over title and abstract.
  */
 export class PaperStore {
   private readonly byLabelStatement: Database.Statement;
   private readonly byIdStatement: Database.Statement;
+  private readonly lexical: LexicalIndex;
 
   private constructor(private readonly db: Database.Database) {
     this.byLabelStatement = db.prepare("SELECT * FROM papers WHERE label = ?");
     this.byIdStatement = db.prepare("SELECT * FROM papers WHERE id = ?");
+    this.lexical = new LexicalIndex(db);
   }
 
   static create(path: string): PaperStore {
@@ -62,10 +64,7 @@ export class PaperStore {
       year INTEGER,
       sources TEXT NOT NULL
     )`);
-    // Contentless: the text already lives in the papers table; FTS5 keeps only its inverted index.
-    db.exec(`CREATE VIRTUAL TABLE papers_fts USING fts5(
-      text, content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2'
-    )`);
+    LexicalIndex.createTables(db);
     return new PaperStore(db);
   }
 
@@ -83,12 +82,9 @@ export class PaperStore {
     const write = this.db.prepare(
       `INSERT OR REPLACE INTO papers (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`,
     );
-    const dropText = this.db.prepare("DELETE FROM papers_fts WHERE rowid = ?");
-    const writeText = this.db.prepare("INSERT INTO papers_fts (rowid, text) VALUES (?, ?)");
     this.db.transaction(() => {
+      this.lexical.apply(this.textChanges(entries));
       for (const { label, paper: p } of entries) {
-        dropText.run(label);
-        writeText.run(label, documentText(p));
         write.run(
           label, p.id, contentHash(p), p.title, p.abstract, p.arxivId, p.doi, p.journalRef,
           JSON.stringify(p.comments), JSON.stringify(p.authors), JSON.stringify(p.categories), p.year,
@@ -100,13 +96,40 @@ export class PaperStore {
 
   remove(labels: readonly number[]): void {
     const drop = this.db.prepare("DELETE FROM papers WHERE label = ?");
-    const dropText = this.db.prepare("DELETE FROM papers_fts WHERE rowid = ?");
     this.db.transaction(() => {
-      for (const label of labels) {
-        drop.run(label);
-        dropText.run(label);
-      }
+      this.lexical.apply(labels.map((label) => ({ label, before: this.textOf(label) })));
+      for (const label of labels) drop.run(label);
     })();
+  }
+
+  /**
+   * Moves a store written by format 2, whose full text was an FTS5 table, to the BM25 index: the
+   * papers stay as they are, so an upgrade embeds nothing.
+   */
+  upgradeFullText(): void {
+    this.db.transaction(() => {
+      this.db.exec("DROP TABLE IF EXISTS papers_fts");
+      LexicalIndex.createTables(this.db);
+      this.lexical.apply(this.storedTexts());
+    })();
+  }
+
+  /** Each entry's text before and after; read as the lexical index asks, not all at once. */
+  private *textChanges(entries: readonly { label: number; paper: Paper }[]): Generator<TextChange> {
+    for (const { label, paper } of entries) yield { label, before: this.textOf(label), after: documentText(paper) };
+  }
+
+  /** Every stored paper's text, page by page, so a large corpus is never all in memory. */
+  private *storedTexts(): Generator<TextChange> {
+    const page = this.db.prepare("SELECT label, title, abstract FROM papers WHERE label > ? ORDER BY label LIMIT 2000");
+    for (let rows: Row[], last = -1; (rows = page.all(last) as Row[]).length > 0; last = rows.at(-1)!.label) {
+      for (const row of rows) yield { label: row.label, after: documentText(row) };
+    }
+  }
+
+  private textOf(label: number): string | undefined {
+    const paper = this.byLabel(label);
+    return paper && documentText(paper);
   }
 
   /** Every paper's label and content hash, by lower-cased id. */
@@ -147,16 +170,7 @@ export class PaperStore {
 
   /** The k papers that best match the words of a question by BM25; higher score is better. */
   lexicalSearch(question: string, k: number, filter?: PaperFilter): Scored[] {
-    const match = lexicalMatch(question);
-    if (match === null) return [];
-    const { where, params } = filter ? filterSql(filter) : { where: "1", params: [] };
-    const sql = filter
-      ? `SELECT papers_fts.rowid AS label, bm25(papers_fts) AS rank FROM papers_fts JOIN papers ON papers.label = papers_fts.rowid
-         WHERE papers_fts MATCH ? AND ${where} ORDER BY rank LIMIT ?`
-      : "SELECT rowid AS label, bm25(papers_fts) AS rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?";
-    const rows = this.db.prepare(sql).all(match, ...params, k) as { label: number; rank: number }[];
-    // SQLite's bm25() is negated so that smaller sorts first.
-    return rows.map(({ label, rank }) => ({ label, score: -rank }));
+    return this.lexical.search(question, k, filter && new Set(this.matchingLabels(filter)));
   }
 
   close(): void {

@@ -74,7 +74,8 @@ async function updateLocked(
 ): Promise<UpdateSummary> {
   removeStale(indexDir);
   const current = options.rebuild ? null : currentGeneration(indexDir);
-  const previous = current ? readManifest(current) : null;
+  const previous = current ? readManifest(current, { upgradable: true }) : null;
+  const upgrade = !!previous && previous.formatVersion !== FORMAT_VERSION;
   if (previous && (previous.model.id !== model.spec.id || previous.model.dtype !== model.dtype)) {
     throw new PapersError(
       "MODEL_MISMATCH",
@@ -104,7 +105,7 @@ async function updateLocked(
     }
   }
   const summary = { added, updated, unchanged, removed: 0 };
-  if (previous && changed.length === 0) return { manifest: previous, ...summary, resumed: 0, embedded: 0 };
+  if (previous && changed.length === 0 && !upgrade) return { manifest: previous, ...summary, resumed: 0, embedded: 0 };
 
   const vectors = await embedChanged(indexDir, changed, model.spec.id + "/" + model.dtype, loadEmbedder, options);
   const manifest = await commitGeneration(indexDir, async (dir) => {
@@ -112,6 +113,7 @@ async function updateLocked(
       ? VectorIndex.load(join(current, HNSW_FILE), model.spec.dimension, DEFAULT_HNSW.efSearch)
       : VectorIndex.create(model.spec.dimension, changed.length);
     const store = openNextStore(current, dir);
+    if (upgrade) store.upgradeFullText();
     for (const { label, hash, embed } of changed) if (embed) index.add(label, vectors.get(hash)!);
     store.upsert(changed);
     const info = { id: model.spec.id, dimension: model.spec.dimension, dtype: model.dtype };
