@@ -70,8 +70,13 @@ export type ProgressListener = (done: number, total: number) => void;
 
 export const MAX_K = 1000;
 
-/** Filtered searches over at most this many papers compare with each one exactly. */
-const EXACT_SCAN_LIMIT = 20_000;
+/**
+ * Filtered searches over at most this many papers compare with each one exactly (about 30 µs a
+ * paper, as hnswlib hands vectors out one at a time); larger subsets search the graph with a
+ * filter. On 73,728 arXiv abstracts the two cost the same near 1,300 papers (46 vs 49 ms); at
+ * 10,823 the graph took 6.4 ms against 390 ms, with recall@10 1.0 against the exact answer.
+ */
+const EXACT_SCAN_LIMIT = 1_000;
 
 /**
  * Reads papers from files and folders into the index: new papers are added, papers whose text
@@ -226,15 +231,10 @@ export class PaperIndex {
     const text = checkQuestion(question);
     checkK(k);
     const vector = mode === "lexical" ? undefined : await this.embedQuery(text);
-    const only = hasConditions(filter) ? filter : undefined;
-    // Resolved once, and only when a dense search needs it.
-    let allowed: number[] | undefined;
-    const dense = (depth: number) => {
-      if (!only) return this.vectors.search(vector!, depth);
-      allowed ??= this.store.matchingLabels(only);
-      return this.filteredDenseSearch(vector!, depth, allowed);
-    };
-    return this.hits(rankByMode(mode, k, dense, (depth) => this.store.lexicalSearch(text, depth, only)));
+    // Resolved once, for both retrievers.
+    const allowed = hasConditions(filter) ? new Set(this.store.matchingLabels(filter)) : undefined;
+    const dense = (depth: number) => (allowed ? this.filteredDenseSearch(vector!, depth, allowed) : this.vectors.search(vector!, depth));
+    return this.hits(rankByMode(mode, k, dense, (depth) => this.store.lexicalSearch(text, depth, allowed)));
   }
 
   /** Both ranked lists that hybrid search fuses, `depth` deep: for tuning fusion and for inspection. */
@@ -270,11 +270,10 @@ export class PaperIndex {
    * exact scan for small subsets, HNSW with a filter for large ones (falling back to the scan if
    * the graph search comes back short).
    */
-  private filteredDenseSearch(vector: Float32Array, depth: number, allowed: number[]): Scored[] {
-    if (allowed.length <= EXACT_SCAN_LIMIT) return this.vectors.exactSearch(vector, depth, allowed);
-    const set = new Set(allowed);
-    const hits = this.vectors.search(vector, depth, (label) => set.has(label));
-    return hits.length >= Math.min(depth, allowed.length) ? hits : this.vectors.exactSearch(vector, depth, allowed);
+  private filteredDenseSearch(vector: Float32Array, depth: number, allowed: ReadonlySet<number>): Scored[] {
+    if (allowed.size <= EXACT_SCAN_LIMIT) return this.vectors.exactSearch(vector, depth, allowed);
+    const hits = this.vectors.search(vector, depth, (label) => allowed.has(label));
+    return hits.length >= Math.min(depth, allowed.size) ? hits : this.vectors.exactSearch(vector, depth, allowed);
   }
 
   /** Cached for repeated questions, and batched when many arrive at once (see QueryEmbeddings). */

@@ -1,7 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Paper } from "../src/corpus/paper.js";
+import { PaperStore } from "../src/index/paper-store.js";
+import type { PaperFilter } from "../src/search/filter.js";
 import { indexPaperList, openIndex, parseYearRange, type PaperIndex } from "../src/papers.js";
 import { modelsDir, tempDir } from "./helpers.js";
 
@@ -15,6 +18,51 @@ describe("parseYearRange", () => {
 
   it("refuses anything else", () => {
     for (const bad of ["", "..", "24", "2026..2024", "2024-2026", "abc"]) expect(() => parseYearRange(bad), bad).toThrow(/year/);
+  });
+});
+
+describe("PaperStore.matchingLabels", () => {
+  /** The filter's meaning, written out plainly: every given condition must hold. */
+  const lets = (filter: PaperFilter, p: Paper) =>
+    (!filter.years || (p.year !== null && (filter.years[0] === null || p.year >= filter.years[0]) && (filter.years[1] === null || p.year <= filter.years[1]))) &&
+    (!filter.category || p.categories.some((c) => c.toLowerCase() === filter.category!.toLowerCase())) &&
+    (!filter.author || p.authors.some((a) => a.toLowerCase().includes(filter.author!.toLowerCase())));
+
+  it("lets through exactly the papers that meet every condition, and follows changes to the store", () => {
+    const category = fc.constantFrom("cs.CL", "CS.cl", "cs.LG", "q-bio.NC", "Ärger.X", "");
+    const gen = fc.record({
+      year: fc.option(fc.integer({ min: 1990, max: 2030 })),
+      categories: fc.uniqueArray(category.filter((c) => c !== ""), { maxLength: 3 }),
+      authors: fc.array(fc.constantFrom("Ada Lovelace", "Alan Turing", "Émile Borel", "Wang Wei", "Li Wang"), { maxLength: 3 }),
+    });
+    const filter = fc.record(
+      {
+        years: fc.tuple(fc.option(fc.integer({ min: 1990, max: 2030 })), fc.option(fc.integer({ min: 1990, max: 2030 }))),
+        category,
+        author: fc.constantFrom("wang", "TURING", "émile", "borel", "nobody", ""),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.array(gen, { minLength: 1, maxLength: 30 }), fc.array(filter, { minLength: 1, maxLength: 5 }), (metas, filters) => {
+        const store = PaperStore.create(":memory:");
+        const papers = metas.map((m, i): Paper => ({
+          id: `p${i}`, title: null, abstract: `Abstract ${i}.`, arxivId: null, doi: null, journalRef: null, comments: [], sources: [], ...m,
+        }));
+        store.upsert(papers.map((paper, label) => ({ label, paper })));
+        const expectFilters = (live: Paper[]) => {
+          for (const f of filters) {
+            const expected = papers.flatMap((p, label) => (live.includes(p) && lets(f, p) ? [label] : []));
+            expect(store.matchingLabels(f).sort((a, b) => a - b), JSON.stringify(f)).toEqual(expected);
+          }
+        };
+        expectFilters(papers);
+        store.remove([0]);
+        expectFilters(papers.slice(1));
+        store.close();
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

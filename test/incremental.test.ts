@@ -84,7 +84,7 @@ describe("an index of format 2 (full text in FTS5)", () => {
     // Turn the generation back into what format 2 wrote: an FTS5 table instead of the BM25 tables.
     const generation = join(index, current(index).trim());
     const db = new Database(join(generation, "papers.db"));
-    db.exec(`DROP TABLE lexical_postings; DROP TABLE lexical_lengths;
+    db.exec(`DROP TABLE lexical_postings; DROP TABLE lexical_lengths; DROP INDEX papers_facets;
       CREATE VIRTUAL TABLE papers_fts USING fts5(text, content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2');
       INSERT INTO papers_fts (rowid, text) SELECT label, coalesce(title || '. ', '') || abstract FROM papers`);
     db.close();

@@ -29,7 +29,7 @@ const FLUSH_AT = 1_000_000;
  * postings in about 1 ms (bench/index-arxiv.mjs).
  */
 export class LexicalIndex {
-  /** Prepared on first use: a format 2 store has no such table until upgradeFullText makes it. */
+  /** Prepared on first use: a format 2 store has no such table until upgradeFromFormat2 makes it. */
   private getPostings: Database.Statement | undefined;
   /** Length norms by label and the document count, loaded by the first search after a change. */
   private stats: { norms: Float32Array; documents: number } | undefined;

@@ -1,8 +1,9 @@
 import Database from "better-sqlite3";
 import { contentHash, documentText, type Paper } from "../corpus/paper.js";
-import { filterSql, type PaperFilter } from "../search/filter.js";
+import type { PaperFilter } from "../search/filter.js";
 import type { Scored } from "../search/fusion.js";
 import { LexicalIndex, type TextChange } from "./lexical-index.js";
+import { PaperFacets } from "./paper-facets.js";
 
 interface Row {
   label: number;
@@ -39,6 +40,7 @@ export class PaperStore {
   private readonly byLabelStatement: Database.Statement;
   private readonly byIdStatement: Database.Statement;
   private readonly lexical: LexicalIndex;
+  private facets: PaperFacets | undefined;
 
   private constructor(private readonly db: Database.Database) {
     this.byLabelStatement = db.prepare("SELECT * FROM papers WHERE label = ?");
@@ -64,7 +66,7 @@ export class PaperStore {
       year INTEGER,
       sources TEXT NOT NULL
     )`);
-    LexicalIndex.createTables(db);
+    createSearchStructures(db);
     return new PaperStore(db);
   }
 
@@ -82,6 +84,7 @@ export class PaperStore {
     const write = this.db.prepare(
       `INSERT OR REPLACE INTO papers (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`,
     );
+    this.facets = undefined;
     this.db.transaction(() => {
       this.lexical.apply(this.textChanges(entries));
       for (const { label, paper: p } of entries) {
@@ -96,6 +99,7 @@ export class PaperStore {
 
   remove(labels: readonly number[]): void {
     const drop = this.db.prepare("DELETE FROM papers WHERE label = ?");
+    this.facets = undefined;
     this.db.transaction(() => {
       this.lexical.apply(labels.map((label) => ({ label, before: this.textOf(label) })));
       for (const label of labels) drop.run(label);
@@ -103,13 +107,13 @@ export class PaperStore {
   }
 
   /**
-   * Moves a store written by format 2, whose full text was an FTS5 table, to the BM25 index: the
-   * papers stay as they are, so an upgrade embeds nothing.
+   * Moves a store written by format 2, whose full text was an FTS5 table, to the BM25 index (and
+   * adds the facets index): the papers stay as they are, so an upgrade embeds nothing.
    */
-  upgradeFullText(): void {
+  upgradeFromFormat2(): void {
     this.db.transaction(() => {
       this.db.exec("DROP TABLE IF EXISTS papers_fts");
-      LexicalIndex.createTables(this.db);
+      createSearchStructures(this.db);
       this.lexical.apply(this.storedTexts());
     })();
   }
@@ -164,18 +168,23 @@ export class PaperStore {
 
   /** Labels of the papers a filter lets through. */
   matchingLabels(filter: PaperFilter): number[] {
-    const { where, params } = filterSql(filter);
-    return (this.db.prepare(`SELECT label FROM papers WHERE ${where}`).all(...params) as { label: number }[]).map((r) => r.label);
+    return (this.facets ??= new PaperFacets(this.db)).matching(filter);
   }
 
-  /** The k papers that best match the words of a question by BM25; higher score is better. */
-  lexicalSearch(question: string, k: number, filter?: PaperFilter): Scored[] {
-    return this.lexical.search(question, k, filter && new Set(this.matchingLabels(filter)));
+  /** The k papers that best match the words of a question by BM25 (among `allowed`); higher is better. */
+  lexicalSearch(question: string, k: number, allowed?: ReadonlySet<number>): Scored[] {
+    return this.lexical.search(question, k, allowed);
   }
 
   close(): void {
     this.db.close();
   }
+}
+
+/** The BM25 tables, and an index holding what filters read, so loading facets skips the abstracts. */
+function createSearchStructures(db: Database.Database): void {
+  LexicalIndex.createTables(db);
+  db.exec("CREATE INDEX papers_facets ON papers (year, categories, authors)");
 }
 
 function toPaper(row: Row): Paper {

@@ -113,7 +113,7 @@ async function updateLocked(
       ? VectorIndex.load(join(current, HNSW_FILE), model.spec.dimension, DEFAULT_HNSW.efSearch)
       : VectorIndex.create(model.spec.dimension, changed.length);
     const store = openNextStore(current, dir);
-    if (upgrade) store.upgradeFullText();
+    if (upgrade) store.upgradeFromFormat2();
     for (const { label, hash, embed } of changed) if (embed) index.add(label, vectors.get(hash)!);
     store.upsert(changed);
     const info = { id: model.spec.id, dimension: model.spec.dimension, dtype: model.dtype };

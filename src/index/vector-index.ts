@@ -91,8 +91,8 @@ export class VectorIndex {
   }
 
   /** The exact k nearest among the given labels, by comparing with each: for small subsets. */
-  exactSearch(vector: Float32Array, k: number, labels: readonly number[]): Neighbor[] {
-    const scored = labels.map((label) => {
+  exactSearch(vector: Float32Array, k: number, labels: Iterable<number>): Neighbor[] {
+    const scored = Array.from(labels, (label) => {
       const other = this.hnsw.getPoint(label);
       let dot = 0;
       for (let i = 0; i < other.length; i++) dot += vector[i]! * other[i]!;

@@ -27,22 +27,3 @@ export function parseYearRange(text: string): [number | null, number | null] {
 export function hasConditions(filter: PaperFilter | undefined): filter is PaperFilter {
   return !!filter && (filter.years !== undefined || !!filter.category || !!filter.author);
 }
-
-/** The filter as an SQL condition on the papers table, with its parameters. */
-export function filterSql(filter: PaperFilter): { where: string; params: (string | number)[] } {
-  const conditions: string[] = [];
-  const params: (string | number)[] = [];
-  const [from, to] = filter.years ?? [null, null];
-  if (from !== null) conditions.push("year >= ?"), params.push(from);
-  if (to !== null) conditions.push("year <= ?"), params.push(to);
-  if (filter.years && from === null && to === null) conditions.push("year IS NOT NULL");
-  if (filter.category) {
-    conditions.push("EXISTS (SELECT 1 FROM json_each(papers.categories) WHERE lower(value) = lower(?))");
-    params.push(filter.category);
-  }
-  if (filter.author) {
-    conditions.push("EXISTS (SELECT 1 FROM json_each(papers.authors) WHERE instr(lower(value), lower(?)) > 0)");
-    params.push(filter.author);
-  }
-  return { where: conditions.length > 0 ? conditions.join(" AND ") : "1", params };
-}
