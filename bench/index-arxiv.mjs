@@ -11,8 +11,8 @@
 //   end-to-end embedding docs/s (papers index, incl. reading, tokenising, HNSW, SQLite) and the raw
 //   onnxruntime-node ceiling on the same model and the same pre-tokenised batches; full build
 //   time; index size on disk; peak RSS; warm query latency p50/p99 (embedding + search), also
-//   with a category filter; HNSW recall@10 against exact search over the same vectors, for
-//   held-out papers' titles as queries.
+//   lexical alone and with a category filter; HNSW recall@10 against exact search over the same
+//   vectors, for held-out papers' titles as queries.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -84,6 +84,15 @@ for (const q of queries) {
   latencies.push(performance.now() - t);
 }
 latencies.sort((a, b) => a - b);
+
+// BM25 alone (no embedding): the part of a hybrid query that grows with the corpus's words.
+const lexicalLatencies = [];
+for (const q of queries) {
+  const t = performance.now();
+  await info.search(q, 10, "lexical");
+  lexicalLatencies.push(performance.now() - t);
+}
+lexicalLatencies.sort((a, b) => a - b);
 
 // The same, restricted to the held-out paper's own primary category (--category), as in "like
 // this, within cs.CR": subsets from a few hundred papers (exact scan) to tens of thousands (HNSW
@@ -161,6 +170,8 @@ const result = {
   peak_rss_whole_bench_mb: process.resourceUsage().maxRSS / 1024,
   query_p50_ms: percentile(latencies, 50),
   query_p99_ms: percentile(latencies, 99),
+  lexical_query_p50_ms: percentile(lexicalLatencies, 50),
+  lexical_query_p99_ms: percentile(lexicalLatencies, 99),
   filtered_query_p50_ms: percentile(filteredLatencies, 50),
   filtered_query_p99_ms: percentile(filteredLatencies, 99),
   recall_at_10: recall,

@@ -25,8 +25,8 @@ const FLUSH_AT = 1_000_000;
  * term (labels as uint32, then counts as uint8) and each document's length.
  *
  * It replaces SQLite FTS5, which computes bm25() for every row that shares a word with the
- * question: about 27 ms for a typical title over 74k abstracts, where this reads the same
- * postings in about 1 ms (bench/index-arxiv.mjs).
+ * question: 27 ms at p50 for the held-out titles over 73,728 arXiv abstracts, where a lexical
+ * search over these postings takes 2.0 ms (lexical_query_p50_ms of bench/index-arxiv.mjs).
  */
 export class LexicalIndex {
   /** Prepared on first use: a format 2 store has no such table until upgradeFromFormat2 makes it. */
