@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { commitGeneration, currentGeneration } from "../src/index/generations.js";
+import { commitGeneration, currentGeneration, removeStale } from "../src/index/generations.js";
 import { tempDir } from "./helpers.js";
 
 describe("index generations", () => {
@@ -36,5 +36,16 @@ describe("index generations", () => {
     expect(currentGeneration(root)).toBe(good);
     expect(readFileSync(join(good, "data"), "utf8")).toBe("good");
     expect(readdirSync(root).filter((e) => e.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("clears what killed writers leave: staging folders and half-written CURRENT and writer.pid files", async () => {
+    const root = tempDir();
+    await commitGeneration(root, async (dir) => writeFileSync(join(dir, "data"), "live"));
+    const live = currentGeneration(root)!;
+    mkdirSync(join(root, "gen-abc-123.tmp"));
+    for (const leftover of ["CURRENT.123.tmp", "writer.pid.456.tmp"]) writeFileSync(join(root, leftover), "x");
+    writeFileSync(join(root, "writer.lock"), "");
+    removeStale(root);
+    expect(readdirSync(root).sort()).toEqual(["CURRENT", basename(live), "writer.lock"]);
   });
 });

@@ -40,12 +40,12 @@ export async function commitGeneration<T>(indexDir: string, write: (dir: string)
 
 /**
  * Removes everything a writer leaves behind but the live generation: replaced generations,
- * staging folders and CURRENT pointers of killed writers. Callers hold the writer lock (lock.ts),
- * so no other writer is staging anything right now.
+ * staging folders, and the half-written `NAME.<pid>.tmp` files (CURRENT, writer.pid) of killed
+ * writers. Callers hold the writer lock (lock.ts), so no other writer is writing any of them now.
  */
 export function removeStale(indexDir: string, live = readCurrentName(indexDir)): void {
   for (const entry of readdirSync(indexDir)) {
-    const stale = (entry.startsWith("gen-") && entry !== live) || /^CURRENT\.\d+\.tmp$/.test(entry);
+    const stale = (entry.startsWith("gen-") && entry !== live) || /\.\d+\.tmp$/.test(entry);
     if (stale) rmSync(join(indexDir, entry), { recursive: true, force: true });
   }
 }
