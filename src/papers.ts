@@ -2,18 +2,18 @@
  * The library API: everything the CLI and the server do goes through these functions.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { documentText, type Paper, type Skipped } from "./corpus/paper.js";
+import { join, resolve } from "node:path";
+import { contentHash, documentText, type Paper, type Skipped } from "./corpus/paper.js";
 import { readCorpus, type ReadOptions } from "./corpus/read-corpus.js";
-import type { Embedder } from "./embed/embedder.js";
-import type { ModelLocation } from "./embed/locate.js";
-import { DEFAULT_DTYPE, DEFAULT_MODEL, findModel, type Dtype } from "./embed/models.js";
+import type { Embedder, EmbedderLoader } from "./embed/embedder.js";
+import { isModelPath, type ModelLocation } from "./embed/locate.js";
+import { DEFAULT_DTYPE, DEFAULT_MODEL, knownModel, specDifferences, type Dtype } from "./embed/models.js";
 import { QueryEmbeddings } from "./embed/query-embeddings.js";
-import { loadTransformersEmbedder } from "./embed/transformers-embedder.js";
+import { transformersLoader } from "./embed/transformers-embedder.js";
 import { PapersError } from "./errors.js";
 import { generationSize, removeFromIndex, updateIndex, type UpdateOptions, type UpdateSummary } from "./index/update-index.js";
 import { currentGeneration } from "./index/generations.js";
-import { HNSW_FILE, STORE_FILE, readManifest, verifyGeneration, type Manifest } from "./index/manifest.js";
+import { HNSW_FILE, STORE_FILE, corpusFingerprint, readManifest, verifyGeneration, type Manifest } from "./index/manifest.js";
 import { PaperStore } from "./index/paper-store.js";
 import { VectorIndex } from "./index/vector-index.js";
 import { hasConditions, type PaperFilter } from "./search/filter.js";
@@ -21,18 +21,29 @@ import type { Scored } from "./search/fusion.js";
 import { DEFAULT_MODE, rankByMode, type SearchMode } from "./search/modes.js";
 
 export type { Paper, Source } from "./corpus/paper.js";
+export { PAPER_FIELDS, paperJson } from "./corpus/paper.js";
 export type { Manifest } from "./index/manifest.js";
+export { DEFAULT_DTYPE, DEFAULT_MODEL } from "./embed/models.js";
 export { SEARCH_MODES, DEFAULT_MODE, parseMode, type SearchMode } from "./search/modes.js";
 export { parseYearRange, type PaperFilter } from "./search/filter.js";
 export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
 export { parseFieldOptions, formatSkipped, type Skipped } from "./corpus/read-corpus.js";
 
+export type { Embedder, EmbedderLoader } from "./embed/embedder.js";
+export type { ModelSpec, Dtype } from "./embed/models.js";
+
 export interface PapersOptions extends ModelLocation {
   /** Folder that holds the index (CURRENT + generations). */
   indexDir: string;
-  /** Model name or alias; for queries it must match the index's model. Default: the index's model. */
+  /**
+   * Model alias, Hub id or folder path; for queries it must match the index's model.
+   * Default: the index's model, else all-MiniLM-L6-v2.
+   */
   model?: string;
+  /** Weights: q8 (default, shipped) or fp32. */
   dtype?: Dtype;
+  /** Brings your own embedding model; default: transformers.js, looked up as `modelsDir` and `offline` say. */
+  embedder?: EmbedderLoader;
 }
 
 /** Options of an indexing run. */
@@ -104,13 +115,14 @@ export async function indexPaperList(
   // An existing index keeps its model unless told otherwise (and then it needs --rebuild).
   const current = options.rebuild ? null : currentGeneration(options.indexDir);
   const built = current ? readManifest(current, { upgradable: true }).model : undefined;
-  const spec = findModel(options.model ?? built?.id ?? DEFAULT_MODEL);
   const dtype = options.dtype ?? built?.dtype ?? DEFAULT_DTYPE;
+  const loader = embedderLoader(options);
+  const spec = await loader.describe(options.model ?? built?.id ?? DEFAULT_MODEL, dtype);
   const summary = await updateIndex(
     options.indexDir,
     papers,
     { spec, dtype },
-    () => loadTransformersEmbedder(spec, dtype, options),
+    () => loader.load(spec, dtype),
     { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, wait: options.wait, onProgress },
   );
   return { ...summary, files, skipped: [], seconds: (performance.now() - started) / 1000 };
@@ -122,6 +134,11 @@ export async function removePapers(
   options: PapersOptions & { wait?: boolean },
 ): Promise<{ removed: number; manifest: Manifest }> {
   return removeFromIndex(options.indexDir, ids, { wait: options.wait });
+}
+
+/** Changes whenever a paper is added, removed or its text changes: the same as an index's fingerprint. */
+export function paperListFingerprint(papers: readonly Paper[]): string {
+  return corpusFingerprint(papers.map((p) => [p.id, contentHash(p)] as const));
 }
 
 /** Whether a committed index exists in the folder. */
@@ -156,8 +173,8 @@ export function openIndex(options: PapersOptions): PaperIndex {
 function openGeneration(dir: string, options: PapersOptions): PaperIndex {
   const manifest = readManifest(dir);
   if (options.model) {
-    const wanted = findModel(options.model);
-    if (wanted.id !== manifest.model.id) {
+    const wanted = { id: isModelPath(options.model) ? resolve(options.model) : (knownModel(options.model)?.id ?? options.model) };
+    if (wanted.id.toLowerCase() !== manifest.model.id.toLowerCase()) {
       throw new PapersError(
         "MODEL_MISMATCH",
         `index at ${options.indexDir} was built with ${manifest.model.id}, not ${wanted.id}: query without --model, or rebuild with \`papers index --model ${wanted.id}\``,
@@ -284,12 +301,26 @@ export class PaperIndex {
 
   private loadEmbedder(): Promise<Embedder> {
     if (!this.embedder) {
-      const spec = findModel(this.manifest.model.id);
-      this.embedder = loadTransformersEmbedder(spec, this.options.dtype ?? this.manifest.model.dtype, this.options);
+      this.embedder = this.openEmbedder();
       // A failed load (missing model) must not stick: the next question tries again.
       this.embedder.catch(() => (this.embedder = undefined));
     }
     return this.embedder;
+  }
+
+  /** The index's model, refused if its files now embed differently from when the index was built. */
+  private async openEmbedder(): Promise<Embedder> {
+    const loader = embedderLoader(this.options);
+    const dtype = this.options.dtype ?? this.manifest.model.dtype;
+    const spec = await loader.describe(this.manifest.model.id, dtype);
+    const differences = specDifferences(this.manifest.model, spec);
+    if (differences.length > 0) {
+      throw new PapersError(
+        "MODEL_MISMATCH",
+        `index at ${this.options.indexDir} was built with ${this.manifest.model.id} embedding differently from its files now (${differences.join("; ")}): rebuild it with \`papers index --rebuild [paths...]\``,
+      );
+    }
+    return loader.load(spec, dtype);
   }
 
   private lookup(id: string): { label: number; paper: Paper } {
@@ -309,6 +340,10 @@ export class PaperIndex {
       return { ...paper, score };
     });
   }
+}
+
+function embedderLoader(options: PapersOptions): EmbedderLoader {
+  return options.embedder ?? transformersLoader(options);
 }
 
 function checkQuestion(question: string): string {

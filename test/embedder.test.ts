@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { normalize, poolTokens } from "../src/embed/embedder.js";
-import { findModel } from "../src/embed/models.js";
-import { keepSeparator, loadTransformersEmbedder } from "../src/embed/transformers-embedder.js";
+import { keepSeparator, transformersLoader } from "../src/embed/transformers-embedder.js";
 import { modelsDir } from "./helpers.js";
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
@@ -20,6 +19,12 @@ describe("pooling", () => {
   it("takes the first token for CLS pooling", () => {
     const [a, b] = poolTokens(hidden, mask, [2, 3, 2], "cls");
     expect(Array.from(a!)).toEqual([1, 0]);
+    expect(Array.from(b!)).toEqual([0, 1]);
+  });
+
+  it("takes the last real token for lasttoken pooling", () => {
+    const [a, b] = poolTokens(hidden, mask, [2, 3, 2], "lasttoken");
+    expect(Array.from(a!)).toEqual(Array.from(normalize(Float32Array.from([2, 9]))));
     expect(Array.from(b!)).toEqual([0, 1]);
   });
 });
@@ -41,7 +46,8 @@ describe("keepSeparator", () => {
 
 describe("the real model", () => {
   it("embeds unit vectors that put paraphrases closer than unrelated text", async () => {
-    const embedder = await loadTransformersEmbedder(findModel("all-MiniLM-L6-v2"), "fp32", { modelsDir: modelsDir(), offline: true });
+    const loader = transformersLoader({ modelsDir: modelsDir(), offline: true });
+    const embedder = await loader.load(await loader.describe("all-MiniLM-L6-v2", "q8"), "q8");
     try {
       const [a, b, c] = await embedder.embedDocuments([
         "Speculative decoding makes language model inference faster.",

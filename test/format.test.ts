@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { displayTitle, formatHits, paperJson } from "../src/cli/format.js";
+import { displayTitle, formatHits } from "../src/cli/format.js";
+import { paperJson } from "../src/papers.js";
 import type { Paper } from "../src/corpus/paper.js";
 
 const paper: Paper = {

@@ -1,22 +1,24 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { afterAll } from "vitest";
-import { DEFAULT_MODEL } from "../src/embed/models.js";
+import { DEFAULT_MODEL, onnxFileName, DEFAULT_DTYPE } from "../src/embed/models.js";
+import { SHIPPED_MODELS_DIR } from "../src/paths.js";
 
 export const REPO = new URL("..", import.meta.url).pathname;
 export const SEEDS = join(REPO, "seeds");
 export const CLI = join(REPO, "bin", "papers.js");
 
 /**
- * The real model's folder. Tests never fall back to the network or to a fake embedder: without
- * the model they fail, saying how to provision it.
+ * The real model's folder: the one shipped in models/, unless PAPERS_MODELS names another. Named
+ * explicitly, so that a model in the developer's own cache never decides a test. Tests that claim
+ * ranking quality never fall back to the network or to a fake embedder.
  */
 export function modelsDir(): string {
-  const dir = process.env.PAPERS_MODELS || join(homedir(), ".cache", "papers", "models");
-  if (!existsSync(join(dir, DEFAULT_MODEL, "onnx", "model.onnx"))) {
-    throw new Error(`no ${DEFAULT_MODEL} in ${dir}: run \`bash scripts/provision-models.sh ${DEFAULT_MODEL}\` or set PAPERS_MODELS`);
+  const dir = process.env.PAPERS_MODELS || SHIPPED_MODELS_DIR;
+  if (!existsSync(join(dir, DEFAULT_MODEL, "onnx", onnxFileName(DEFAULT_DTYPE)))) {
+    throw new Error(`no ${DEFAULT_MODEL} (${DEFAULT_DTYPE}) in ${dir}: it ships in models/; set PAPERS_MODELS to another folder that has it`);
   }
   return dir;
 }

@@ -1,26 +1,8 @@
 /** Everything the CLI prints to a person or a program is shaped here. */
 import type { EvalReport } from "../eval/evaluate.js";
-import { formatSkipped, type IndexInfo, type IndexSummary, type Paper, type SearchHit, type Skipped } from "../papers.js";
+import { formatSkipped, paperJson, type IndexInfo, type IndexSummary, type Paper, type SearchHit, type Skipped } from "../papers.js";
 
 const WIDTH = 100;
-
-/** The fields of a paper in `--json` output, in a fixed order. */
-export function paperJson(paper: Paper, score?: number): Record<string, unknown> {
-  return {
-    id: paper.id,
-    title: paper.title,
-    abstract: paper.abstract,
-    ...(score === undefined ? {} : { score: round(score, 4) }),
-    arxivId: paper.arxivId,
-    doi: paper.doi,
-    journalRef: paper.journalRef,
-    comments: paper.comments,
-    authors: paper.authors,
-    categories: paper.categories,
-    year: paper.year,
-    sources: paper.sources,
-  };
-}
 
 export function json(value: unknown): string {
   return JSON.stringify(value, null, 2);

@@ -11,6 +11,7 @@ import {
   removePapers,
   openIndex,
   openOrBuildIndex,
+  paperJson,
   type PaperIndex,
   type PapersOptions,
   type ProgressListener,
@@ -30,7 +31,6 @@ import {
   formatSkippedReport,
   indexSummaryJson,
   json,
-  paperJson,
 } from "./format.js";
 
 interface OutputFlags {

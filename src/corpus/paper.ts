@@ -37,6 +37,27 @@ export interface Paper {
   sources: Source[];
 }
 
+/** A paper's fields in the order every front end shows them (JSON, API, MCP, exports). */
+export const PAPER_FIELDS = ["id", "title", "abstract", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year", "sources"] as const;
+
+/** A paper with no metadata beyond its id, abstract and source: readers fill in what they know. */
+export function newPaper(fields: Pick<Paper, "id" | "abstract" | "sources"> & Partial<Paper>): Paper {
+  return { title: null, arxivId: null, doi: null, journalRef: null, comments: [], authors: [], categories: [], year: null, ...fields };
+}
+
+/**
+ * A paper as plain JSON, fields in PAPER_FIELDS order, with its score (rounded to 4 places) after
+ * the abstract when it is a hit: the shape of `--json`, the HTTP API and the MCP tools.
+ */
+export function paperJson(paper: Paper, score?: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of PAPER_FIELDS) {
+    out[field] = paper[field];
+    if (field === "abstract" && score !== undefined) out.score = Math.round(score * 1e4) / 1e4;
+  }
+  return out;
+}
+
 /** The text a paper is searched by: title and abstract together, as BEIR/MTEB embed documents. */
 export function documentText(paper: Pick<Paper, "title" | "abstract">): string {
   return paper.title ? `${paper.title} ${paper.abstract}` : paper.abstract;

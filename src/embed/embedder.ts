@@ -1,6 +1,10 @@
 import type { Dtype, ModelSpec } from "./models.js";
 
-/** Turns text into unit-length vectors. The seam between search and any particular model runtime. */
+/**
+ * Turns text into unit-length vectors. The seam between search and any particular model runtime:
+ * papers ships one on transformers.js (transformers-embedder.ts), and a library user can bring
+ * their own through PapersOptions.embedder.
+ */
 export interface Embedder {
   readonly model: ModelSpec;
   readonly dtype: Dtype;
@@ -10,6 +14,17 @@ export interface Embedder {
   /** Embeds several questions in one model run. */
   embedQueries(texts: string[]): Promise<Float32Array[]>;
   dispose(): Promise<void>;
+}
+
+/** Finds and opens embedders: what PapersOptions.embedder takes. */
+export interface EmbedderLoader {
+  /**
+   * The facts of the model `name` (an alias, a Hub id or a folder path), read without loading its
+   * weights: an index records them, and checks them before it is updated or queried.
+   */
+  describe(name: string, dtype: Dtype): Promise<ModelSpec>;
+  /** Loads the model `describe` returned; its vectors must have `spec.dimension` entries. */
+  load(spec: ModelSpec, dtype: Dtype): Promise<Embedder>;
 }
 
 /** Scales a vector to unit length in place (a zero vector stays zero). */
@@ -23,7 +38,9 @@ export function normalize(vector: Float32Array): Float32Array {
 
 /**
  * Pools token embeddings [batch, seq, dim] into one vector per text. Mean pooling counts only
- * real tokens (attention mask 1), as sentence-transformers does; CLS takes the first token.
+ * real tokens (attention mask 1), as sentence-transformers does; CLS takes the first token, and
+ * lasttoken the last real one (padding is on the right). Vectors always leave at unit length:
+ * the index compares by cosine, which a model's own Normalize module does not change.
  */
 export function poolTokens(
   hidden: Float32Array,
@@ -36,6 +53,10 @@ export function poolTokens(
     const vector = new Float32Array(dim);
     if (pooling === "cls") {
       vector.set(hidden.subarray(b * seq * dim, b * seq * dim + dim));
+    } else if (pooling === "lasttoken") {
+      let last = 0;
+      for (let t = 0; t < seq; t++) if (Number(mask[b * seq + t]) !== 0) last = t;
+      vector.set(hidden.subarray((b * seq + last) * dim, (b * seq + last + 1) * dim));
     } else {
       let count = 0;
       for (let t = 0; t < seq; t++) {

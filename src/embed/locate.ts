@@ -1,7 +1,9 @@
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
-import { onnxFileName, type Dtype, type ModelSpec } from "./models.js";
+import { isAbsolute, join, resolve } from "node:path";
+import { PapersError } from "../errors.js";
+import { SHIPPED_MODELS_DIR, cacheDir, userModelsDir } from "../paths.js";
+import { knownModel, onnxFileName, unknownModel, type Dtype } from "./models.js";
 
 /** Where to look for model weights. */
 export interface ModelLocation {
@@ -11,15 +13,12 @@ export interface ModelLocation {
   offline?: boolean;
 }
 
-/**
- * Hub downloads are cached per user, not inside node_modules, so reinstalling keeps them.
- * transformers.js (4.3) writes each downloaded file as `<file>.tmp.<pid>.<random>` and renames it
- * into place when complete, so a download that fails partway leaves missing files (fetched again
- * next time), never a short one under the real name.
- */
+/** A model found on disk, or to be fetched from the Hub. */
+export type FoundModel = { id: string; folder: string } | { id: string; folder: null };
+
+/** Hub downloads are cached per user (XDG), not inside node_modules, so reinstalling keeps them. */
 export function hubCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
-  return join(base, "papers", "hub");
+  return join(cacheDir(), "hub");
 }
 
 /** The files transformers.js reads for one model and dtype, relative to the model's folder. */
@@ -27,47 +26,74 @@ export function requiredModelFiles(dtype: Dtype): string[] {
   return ["config.json", "tokenizer.json", "tokenizer_config.json", join("onnx", onnxFileName(dtype))];
 }
 
-/** The files of a model that a folder lacks (empty when it has them all). */
-export function missingModelFiles(root: string, spec: ModelSpec, dtype: Dtype): string[] {
-  return requiredModelFiles(dtype).filter((file) => !existsSync(join(root, spec.id, file)));
+/**
+ * The model folders looked in, in order: --models / PAPERS_MODELS, the user's model cache
+ * ($XDG_CACHE_HOME/papers/models), then the models shipped with papers. After them, the Hub.
+ */
+export function modelRoots(location: ModelLocation): string[] {
+  return [...new Set([location.modelsDir, userModelsDir(), SHIPPED_MODELS_DIR].filter((d): d is string => !!d))];
 }
 
-export function provisionHint(spec: ModelSpec): string {
-  return (
-    `run "bash scripts/provision-models.sh ${spec.id}" (it writes to ~/.cache/papers/models, where papers looks by ` +
-    `default), point --models or PAPERS_MODELS at a folder that has it, or drop --offline to download it from the Hugging Face Hub`
-  );
-}
-
-/** Where the provisioning script writes when PAPERS_MODELS is not set. */
-export const PROVISIONED_MODELS_DEFAULT = join(homedir(), ".cache", "papers", "models");
-
-/** The command that provisions a model (again) into a models folder. */
-export function provisionCommand(spec: ModelSpec, modelsDir: string): string {
-  const target = modelsDir === PROVISIONED_MODELS_DEFAULT ? "" : `PAPERS_MODELS=${modelsDir} `;
-  return `${target}bash scripts/provision-models.sh ${spec.id} --force`;
+/** A name that means a folder on disk rather than a Hub id or alias. */
+export function isModelPath(name: string): boolean {
+  return isAbsolute(name) || name.startsWith("./") || name.startsWith("../") || name.startsWith("~/");
 }
 
 /**
- * What is wrong with a provisioned model's ONNX file, or null. The provisioning script records
- * each file's size and SHA-256 in provenance.json (written last); the size is compared here
- * because it is free and catches a truncated or half-copied file. Hashing would also catch
- * changed bytes, but costs ~80 ms per load of all-MiniLM-L6-v2 (+15% on a CLI search), so that
- * check is left to `scripts/provision-models.sh --check`. A folder without provenance.json was not
- * provisioned by us: only loading it can tell.
+ * Where the model `name` (alias, Hub id or folder path) with weights `dtype` is: the first folder
+ * in lookup order with every file it needs, else the Hub (null folder) unless offline.
  */
-export function damagedModelFile(root: string, spec: ModelSpec, dtype: Dtype): string | null {
-  const folder = join(root, spec.id);
-  const name = onnxFileName(dtype);
-  let expected: number | undefined;
+export function locateModel(name: string, dtype: Dtype, location: ModelLocation): FoundModel {
+  if (isModelPath(name)) {
+    const folder = resolve(name.replace(/^~(?=\/)/, process.env.HOME ?? "~"));
+    const missing = requiredModelFiles(dtype).filter((f) => !existsSync(join(folder, f)));
+    if (missing.length > 0) {
+      throw new PapersError("MODEL_NOT_FOUND", `model folder ${folder} has no ${missing.join(", ")} (${dtype}): export it with \`bash scripts/provision-models.sh --source ${folder}\``);
+    }
+    return { id: folder, folder };
+  }
+  const id = knownModel(name)?.id ?? name;
+  if (!/^[\w.-]+\/[\w.-]+$/.test(id)) throw unknownModel(name);
+  const roots = modelRoots(location);
+  const root = roots.find((r) => requiredModelFiles(dtype).every((f) => existsSync(join(r, id, f))));
+  if (root) return { id, folder: join(root, id) };
+  if (location.offline) {
+    throw new PapersError(
+      "MODEL_NOT_FOUND",
+      `model ${id} (${dtype}) is not on this machine (looked in ${roots.join(", ")}), and --offline forbids the Hub: ${provisionHint(id, dtype)}`,
+    );
+  }
+  return { id, folder: null };
+}
+
+export function provisionHint(id: string, dtype: Dtype): string {
+  const q8 = dtype === "q8" && knownModel(id)?.id === "Xenova/all-MiniLM-L6-v2" ? "reinstall papers (it ships this model), or " : "";
+  return `${q8}run \`bash scripts/provision-models.sh ${id}\` (it writes to ${userModelsDir()}), or point --models / PAPERS_MODELS at a folder that has it`;
+}
+
+/**
+ * What is wrong with a model folder's files, or null. A folder made by the provisioning script
+ * (and the shipped one) lists each file's size and SHA-256 in provenance.json; the files a load
+ * reads are checked against it, so a truncated copy or a changed byte is one clear error rather
+ * than a crash or silently different vectors. A folder without provenance.json was not made by
+ * papers: only loading it can tell.
+ */
+export function modelFileProblem(folder: string, dtype: Dtype): string | null {
+  let files: Record<string, { size?: number; sha256?: string }> | undefined;
   try {
-    const provenance = JSON.parse(readFileSync(join(folder, "provenance.json"), "utf8")) as { onnx?: Record<string, { size?: number }> };
-    expected = provenance.onnx?.[name]?.size;
+    files = (JSON.parse(readFileSync(join(folder, "provenance.json"), "utf8")) as { files?: typeof files }).files;
   } catch {
     return null;
   }
-  if (typeof expected !== "number") return null;
-  const path = join(folder, "onnx", name);
-  const size = statSync(path).size;
-  return size === expected ? null : `${path} is ${size} bytes, but provisioning wrote ${expected}`;
+  for (const file of requiredModelFiles(dtype)) {
+    const expected = files?.[file.split("\\").join("/")];
+    if (!expected) continue;
+    const path = join(folder, file);
+    const size = statSync(path).size;
+    if (expected.size !== undefined && size !== expected.size) return `${path} is ${size} bytes, not ${expected.size}`;
+    if (expected.sha256 && createHash("sha256").update(readFileSync(path)).digest("hex") !== expected.sha256) {
+      return `${path} does not match its SHA-256 in provenance.json`;
+    }
+  }
+  return null;
 }

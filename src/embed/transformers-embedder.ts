@@ -1,8 +1,10 @@
 import { availableParallelism } from "node:os";
+import { basename, dirname } from "node:path";
 import { PapersError } from "../errors.js";
-import { poolTokens, type Embedder } from "./embedder.js";
-import { damagedModelFile, hubCacheDir, missingModelFiles, provisionCommand, provisionHint, type ModelLocation } from "./locate.js";
-import type { Dtype, ModelSpec } from "./models.js";
+import { poolTokens, type Embedder, type EmbedderLoader } from "./embedder.js";
+import { hubCacheDir, locateModel, modelFileProblem, provisionHint, type ModelLocation } from "./locate.js";
+import { knownModel, type Dtype, type ModelSpec } from "./models.js";
+import { readModelFacts } from "./sentence-transformers-config.js";
 
 const BATCH_SIZE = 32;
 
@@ -11,37 +13,47 @@ type Tokenizer = Awaited<ReturnType<Transformers["AutoTokenizer"]["from_pretrain
 type Model = Awaited<ReturnType<Transformers["AutoModel"]["from_pretrained"]>>;
 
 /**
- * Loads a model with transformers.js on onnxruntime-node. Lookup order: the local models folder
- * (--models / PAPERS_MODELS), then the Hugging Face Hub with a per-user cache, unless offline.
+ * Models run by transformers.js on onnxruntime-node, found in the order of locate.ts: --models,
+ * the user's model cache, the models shipped with papers, then the Hugging Face Hub unless offline.
  */
-export async function loadTransformersEmbedder(
-  spec: ModelSpec,
-  dtype: Dtype,
-  location: ModelLocation,
-): Promise<Embedder> {
-  // Imported here, not at the top: it takes ~0.5 s, and `papers --help` should not pay for it.
-  const transformers = await import("@huggingface/transformers");
-  const { env, AutoTokenizer, AutoModel } = transformers;
+export function transformersLoader(location: ModelLocation): EmbedderLoader {
+  return {
+    async describe(name, dtype) {
+      const found = locateModel(name, dtype, location);
+      const defaults = knownModel(found.id);
+      if (found.folder) return { id: found.id, ...readModelFacts(found.folder, defaults) };
+      if (defaults) return { id: found.id, ...readModelFacts(hubCacheFolder(found.id), defaults) };
+      // A Hub model papers does not know: its config.json gives the dimension.
+      const { AutoConfig, env } = await importTransformers();
+      env.cacheDir = hubCacheDir();
+      await AutoConfig.from_pretrained(found.id).catch((error: unknown) => {
+        throw new PapersError("MODEL_NOT_FOUND", `model ${found.id} could not be found on the Hugging Face Hub (${firstLine(error)}): ${provisionHint(found.id, dtype)}`);
+      });
+      return { id: found.id, ...readModelFacts(hubCacheFolder(found.id)) };
+    },
+    load: (spec, dtype) => loadTransformersEmbedder(spec, dtype, location),
+  };
+}
+
+/** Loads one model; its files are checked against provenance.json first when it has one. */
+export async function loadTransformersEmbedder(spec: ModelSpec, dtype: Dtype, location: ModelLocation): Promise<Embedder> {
+  const found = locateModel(spec.id, dtype, location);
+  const { env, AutoTokenizer, AutoModel } = await importTransformers();
   env.cacheDir = hubCacheDir();
-  const local = location.modelsDir && missingModelFiles(location.modelsDir, spec, dtype).length === 0;
-  if (local) {
-    env.localModelPath = location.modelsDir!;
-    env.allowLocalModels = true;
-    env.allowRemoteModels = false;
-  } else {
-    env.allowLocalModels = false;
-    env.allowRemoteModels = !location.offline;
-  }
-  const where = local ? `in ${location.modelsDir}` : location.offline ? "offline" : "from the Hugging Face Hub";
-  const reprovision = local ? `provision it again with "${provisionCommand(spec, location.modelsDir!)}"` : provisionHint(spec);
-  const damaged = local && damagedModelFile(location.modelsDir!, spec, dtype);
-  if (damaged) throw new PapersError("MODEL_BROKEN", `model ${spec.id} (${dtype}) is damaged (${damaged}): ${reprovision}`);
+  env.allowLocalModels = found.folder !== null;
+  env.allowRemoteModels = found.folder === null;
+  if (found.folder) env.localModelPath = dirname(found.folder);
+  // transformers.js looks a local model up as <localModelPath>/<name>.
+  const name = found.folder ? basename(found.folder) : found.id;
+  const where = found.folder ? `in ${found.folder}` : "from the Hugging Face Hub";
+  const problem = found.folder && modelFileProblem(found.folder, dtype);
+  if (problem) throw new PapersError("MODEL_BROKEN", `model ${spec.id} (${dtype}) ${where} is damaged (${problem}): ${provisionHint(spec.id, dtype)}`);
 
   let tokenizer: Tokenizer;
   let model: Model;
   try {
-    tokenizer = await AutoTokenizer.from_pretrained(spec.id);
-    model = await AutoModel.from_pretrained(spec.id, {
+    tokenizer = await AutoTokenizer.from_pretrained(name);
+    model = await AutoModel.from_pretrained(name, {
       dtype,
       device: "cpu",
       // No memory pattern: length-sorted batches give every batch a new shape, and the planned
@@ -50,17 +62,11 @@ export async function loadTransformersEmbedder(
       session_options: { intraOpNumThreads: availableParallelism(), enableMemPattern: false },
     });
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    if (!local) {
-      const searched = location.modelsDir ? `not in ${location.modelsDir} and ` : "";
-      throw new PapersError(
-        "MODEL_NOT_FOUND",
-        `model ${spec.id} (${dtype}) is ${searched}could not be loaded ${where} (${reason}): ${provisionHint(spec)}`,
-      );
-    }
-    throw new PapersError("MODEL_BROKEN", `model ${spec.id} (${dtype}) ${where} could not be loaded (${reason}): ${reprovision}`);
+    // transformers.js's own messages name its internals; the first line says enough.
+    const code = found.folder ? "MODEL_BROKEN" : "MODEL_NOT_FOUND";
+    throw new PapersError(code, `model ${spec.id} (${dtype}) could not be loaded ${where} (${firstLine(error)}): ${provisionHint(spec.id, dtype)}`);
   }
-  return new TransformersEmbedder(spec, dtype, tokenizer, model, `${where}: ${reprovision}`);
+  return new TransformersEmbedder(spec, dtype, tokenizer, model, where);
 }
 
 class TransformersEmbedder implements Embedder {
@@ -69,7 +75,7 @@ class TransformersEmbedder implements Embedder {
     readonly dtype: Dtype,
     private readonly tokenizer: Tokenizer,
     private readonly session: Model,
-    /** Where the model came from and how to provision it, for errors. */
+    /** Where the model came from, for errors. */
     private readonly source: string,
   ) {}
 
@@ -106,7 +112,7 @@ class TransformersEmbedder implements Embedder {
       // Another model's files under this model's name: its vectors would not fit the index.
       throw new PapersError(
         "MODEL_MISMATCH",
-        `model ${this.model.id} (${this.dtype}) gives ${dim}-dimensional vectors, but ${this.model.id} and indexes built with it have ${this.model.dimension}: its files are another model's ${this.source}`,
+        `model ${this.model.id} (${this.dtype}) ${this.source} gives ${dim}-dimensional vectors, but its config says ${this.model.dimension}: its files are another model's; ${provisionHint(this.model.id, this.dtype)}`,
       );
     }
     return poolTokens(hidden.data as Float32Array, inputs.attention_mask.data, [batch, seq, dim], this.model.pooling);
@@ -115,6 +121,20 @@ class TransformersEmbedder implements Embedder {
   async dispose(): Promise<void> {
     await this.session.dispose();
   }
+}
+
+/** Imported on first use, not at the top: it takes ~0.5 s, and `papers --help` should not pay for it. */
+function importTransformers(): Promise<Transformers> {
+  return import("@huggingface/transformers");
+}
+
+/** transformers.js keeps a Hub download under <cacheDir>/<id>/. */
+function hubCacheFolder(id: string): string {
+  return `${hubCacheDir()}/${id}`;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
 }
 
 /**

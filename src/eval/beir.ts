@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Paper } from "../corpus/paper.js";
+import { newPaper, type Paper } from "../corpus/paper.js";
 import { PapersError } from "../errors.js";
 import type { Judgments } from "./metrics.js";
 
@@ -20,7 +20,7 @@ export function readBeir(dir: string, split: string): BeirDataset {
       throw new PapersError("UNRECOGNISED_FORMAT", `${corpusFile}:${line}: a corpus line needs string "_id" and "text"`);
     }
     const title = typeof doc.title === "string" && doc.title.trim() ? doc.title.trim() : null;
-    const paper: Paper = { id: doc._id, title, abstract: doc.text, arxivId: null, doi: null, journalRef: null, comments: [], authors: [], categories: [], year: null, sources: [{ file: corpusFile, line }] };
+    const paper = newPaper({ id: doc._id, title, abstract: doc.text, sources: [{ file: corpusFile, line }] });
     return paper;
   });
 

@@ -1,10 +1,6 @@
-import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { DEFAULT_DTYPE, DEFAULT_MODEL, findModel } from "../embed/models.js";
-import { contentHash } from "../corpus/paper.js";
-import { corpusFingerprint } from "../index/manifest.js";
-import { indexPaperList, openIndex, type PapersOptions, type ProgressListener } from "../papers.js";
-import { DEFAULT_MODE, type SearchMode } from "../search/modes.js";
+import { DEFAULT_DTYPE, DEFAULT_MODE, DEFAULT_MODEL, indexPaperList, openIndex, paperListFingerprint, type PapersOptions, type ProgressListener, type SearchMode } from "../papers.js";
+import { cacheDir as papersCacheDir } from "../paths.js";
 import { readBeir } from "./beir.js";
 import { scoreRuns, type RetrievalScores } from "./metrics.js";
 
@@ -34,13 +30,12 @@ export interface EvalReport extends RetrievalScores {
 export async function evaluate(dir: string, options: EvalOptions, onProgress?: ProgressListener): Promise<EvalReport> {
   const split = options.split ?? "test";
   const mode = options.mode ?? DEFAULT_MODE;
-  const spec = findModel(options.model ?? DEFAULT_MODEL);
+  const model = options.model ?? DEFAULT_MODEL;
   const dtype = options.dtype ?? DEFAULT_DTYPE;
   const data = readBeir(dir, split);
-  const cacheDir = options.cacheDir ?? join(homedir(), ".cache", "papers", "eval");
-  const fingerprint = corpusFingerprint(data.papers.map((p) => [p.id, contentHash(p)] as const));
-  const slug = `${basename(resolve(dir))}-${fingerprint}-${spec.id.replace("/", "--")}-${dtype}`;
-  const papersOptions: PapersOptions = { ...options, model: spec.id, dtype, indexDir: join(cacheDir, slug) };
+  const cacheDir = options.cacheDir ?? join(papersCacheDir(), "eval");
+  const slug = `${basename(resolve(dir))}-${paperListFingerprint(data.papers)}-${model.replace(/[^\w.-]+/g, "--")}-${dtype}`;
+  const papersOptions: PapersOptions = { ...options, model, dtype, indexDir: join(cacheDir, slug) };
 
   // Embeds nothing when the cached index is current, and upgrades one of an older format.
   const built = await indexPaperList(data.papers, [dir], papersOptions, onProgress);
@@ -56,7 +51,7 @@ export async function evaluate(dir: string, options: EvalOptions, onProgress?: P
     return {
       ...scoreRuns(runs, data.qrels),
       mode,
-      model: spec.id,
+      model: built.manifest.model.id,
       dtype,
       split,
       seconds,

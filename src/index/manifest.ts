@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PapersError } from "../errors.js";
-import type { Dtype } from "../embed/models.js";
+import { knownModel, type Dtype, type ModelSpec } from "../embed/models.js";
 import { checksumProblem, type FileChecksums } from "./checksums.js";
 import type { HnswParams } from "./vector-index.js";
 
@@ -20,7 +20,8 @@ export const STORE_FILE = "papers.db";
 /** What an index was built from and with; written last, so a generation without one is incomplete. */
 export interface Manifest {
   formatVersion: number;
-  model: { id: string; dimension: number; dtype: Dtype };
+  /** The model's embedding facts (see ModelSpec) and the weights used. */
+  model: ModelSpec & { dtype: Dtype };
   count: number;
   builtAt: string;
   /** Changes whenever the set of papers or any abstract changes. */
@@ -53,6 +54,7 @@ export function readManifest(dir: string, options: { upgradable?: boolean } = {}
   } catch (error) {
     throw new PapersError("INDEX_DAMAGED", `index at ${dir} is damaged (${MANIFEST_FILE} unreadable): ${REBUILD_HINT}`);
   }
+  if (manifest?.model && !("pooling" in manifest.model)) manifest.model = withDefaultFacts(manifest.model);
   if (manifest?.formatVersion === UPGRADABLE_FORMAT && options.upgradable) return manifest;
   if (manifest?.formatVersion === UPGRADABLE_FORMAT) {
     throw new PapersError(
@@ -79,4 +81,15 @@ export function verifyGeneration(dir: string, manifest: Manifest): void {
     const problem = expected ? checksumProblem(dir, file, expected) : existsSync(join(dir, file)) ? null : `${file} missing`;
     if (problem) throw new PapersError("INDEX_DAMAGED", `index at ${dir} is damaged (${problem}): ${REBUILD_HINT}`);
   }
+}
+
+/**
+ * Manifests written before the embedding facts were recorded name only the model, which was then
+ * always a built-in one: its facts were the table's.
+ */
+function withDefaultFacts(model: { id: string; dimension: number; dtype: Dtype }): Manifest["model"] {
+  const known = knownModel(model.id);
+  if (!known) return model as Manifest["model"];
+  const { aliases: _aliases, ...facts } = known;
+  return { ...facts, ...model };
 }

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { contentHash, documentText, type Paper } from "../corpus/paper.js";
 import type { Embedder } from "../embed/embedder.js";
-import type { Dtype, ModelSpec } from "../embed/models.js";
+import { specDifferences, specFacts, type Dtype, type ModelSpec } from "../embed/models.js";
 import { PapersError } from "../errors.js";
 import { Checkpoint } from "./checkpoint.js";
 import { checksumFiles } from "./checksums.js";
@@ -76,10 +76,12 @@ async function updateLocked(
   const current = options.rebuild ? null : currentGeneration(indexDir);
   const previous = current ? readManifest(current, { upgradable: true }) : null;
   const upgrade = !!previous && previous.formatVersion !== FORMAT_VERSION;
-  if (previous && (previous.model.id !== model.spec.id || previous.model.dtype !== model.dtype)) {
+  const differences = previous ? specDifferences(previous.model, model.spec) : [];
+  if (previous && previous.model.dtype !== model.dtype) differences.push(`dtype ${previous.model.dtype} vs ${model.dtype}`);
+  if (differences.length > 0) {
     throw new PapersError(
       "MODEL_MISMATCH",
-      `index at ${indexDir} was built with ${previous.model.id} (${previous.model.dtype}), not ${model.spec.id} (${model.dtype}): add --rebuild to re-embed everything with the new model`,
+      `index at ${indexDir} was built with ${previous!.model.id} (${previous!.model.dtype}), which embeds differently from ${model.spec.id} (${model.dtype}) now (${differences.join("; ")}): add --rebuild to re-embed everything`,
     );
   }
   if (current) verifyGeneration(current, previous!);
@@ -116,7 +118,7 @@ async function updateLocked(
     if (upgrade) store.upgradeFromFormat2();
     for (const { label, hash, embed } of changed) if (embed) index.add(label, vectors.get(hash)!);
     store.upsert(changed);
-    const info = { id: model.spec.id, dimension: model.spec.dimension, dtype: model.dtype };
+    const info = { ...specFacts(model.spec), dtype: model.dtype };
     return finishGeneration(dir, index, store, info, previous?.deletedVectors ?? 0);
   });
   Checkpoint.remove(indexDir);

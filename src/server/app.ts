@@ -3,8 +3,7 @@
  * thin layer over the library API; every input is checked by a JSON schema before it gets there.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { paperJson } from "../cli/format.js";
-import { DEFAULT_MODE, SEARCH_MODES, isPapersError, type ErrorCode, type PaperIndex, type SearchMode } from "../papers.js";
+import { DEFAULT_MODE, SEARCH_MODES, isPapersError, paperJson, type ErrorCode, type PaperIndex, type SearchMode } from "../papers.js";
 import { allowOrigin } from "./cors.js";
 import { fixedIndex, isIndexSource, type IndexSource } from "./live-index.js";
 import { PAGE_CSP, PAGE_HTML } from "./page.js";
