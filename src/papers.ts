@@ -2,7 +2,7 @@
  * The library API: everything the CLI and the server do goes through these functions.
  */
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { contentHash, documentText, type Paper, type Skipped } from "./corpus/paper.js";
 import { readCorpus, type ReadOptions } from "./corpus/read-corpus.js";
 import type { Embedder, EmbedderLoader } from "./embed/embedder.js";
@@ -13,9 +13,10 @@ import { transformersLoader } from "./embed/transformers-embedder.js";
 import { PapersError } from "./errors.js";
 import { generationSize, removeFromIndex, updateIndex, type UpdateOptions, type UpdateSummary } from "./index/update-index.js";
 import { currentGeneration } from "./index/generations.js";
-import { HNSW_FILE, STORE_FILE, corpusFingerprint, readManifest, verifyGeneration, type Manifest } from "./index/manifest.js";
-import { PaperStore } from "./index/paper-store.js";
-import { VectorIndex } from "./index/vector-index.js";
+import { corpusFingerprint, readManifest, type Manifest } from "./index/manifest.js";
+import { openCurrentGeneration, type OpenGeneration } from "./index/open-generation.js";
+import type { PaperStore } from "./index/paper-store.js";
+import type { VectorIndex } from "./index/vector-index.js";
 import { hasConditions, type PaperFilter } from "./search/filter.js";
 import type { Scored } from "./search/fusion.js";
 import { DEFAULT_MODE, rankByMode, type SearchMode } from "./search/modes.js";
@@ -151,41 +152,19 @@ export function currentGenerationDir(indexDir: string): string | null {
   return currentGeneration(indexDir);
 }
 
-/**
- * Opens the index; the model is loaded only when a question needs embedding. Readers take no lock:
- * a writer that commits meanwhile may remove the generation being opened, and then the new one
- * is opened instead.
- */
+/** Opens the index; the model is loaded only when a question needs embedding. */
 export function openIndex(options: PapersOptions): PaperIndex {
-  for (let attempt = 1; ; attempt++) {
-    const dir = currentGeneration(options.indexDir);
-    if (!dir) {
-      throw new PapersError("NO_INDEX", `no index at ${options.indexDir}: run \`papers index [paths...]\` first`);
-    }
-    try {
-      return openGeneration(dir, options);
-    } catch (error) {
-      if (attempt >= 3 || currentGeneration(options.indexDir) === dir) throw error;
-    }
-  }
-}
-
-function openGeneration(dir: string, options: PapersOptions): PaperIndex {
-  const manifest = readManifest(dir);
-  if (options.model) {
-    const wanted = { id: isModelPath(options.model) ? resolve(options.model) : (knownModel(options.model)?.id ?? options.model) };
-    if (wanted.id.toLowerCase() !== manifest.model.id.toLowerCase()) {
+  const generation = openCurrentGeneration(options.indexDir, (manifest) => {
+    if (!options.model) return;
+    const wanted = isModelPath(options.model) ? resolve(options.model) : (knownModel(options.model)?.id ?? options.model);
+    if (wanted.toLowerCase() !== manifest.model.id.toLowerCase()) {
       throw new PapersError(
         "MODEL_MISMATCH",
-        `index at ${options.indexDir} was built with ${manifest.model.id}, not ${wanted.id}: query without --model, or rebuild with \`papers index --model ${wanted.id}\``,
+        `index at ${options.indexDir} was built with ${manifest.model.id}, not ${wanted}: query without --model, or rebuild with \`papers index --rebuild --model ${wanted}\``,
       );
     }
-  }
-  // Before loading: hnswlib trusts its file, and a damaged one could crash it or answer wrongly.
-  verifyGeneration(dir, manifest);
-  const vectors = VectorIndex.load(join(dir, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);
-  const store = PaperStore.open(join(dir, STORE_FILE));
-  return new PaperIndex(dir, manifest, vectors, store, options);
+  });
+  return new PaperIndex(generation, options);
 }
 
 /** Opens the index, first building it from `corpusPaths` when the folder has none. */
@@ -211,13 +190,15 @@ export class PaperIndex {
   private embedder: Promise<Embedder> | undefined;
   private readonly queries = new QueryEmbeddings(() => this.loadEmbedder());
 
-  constructor(
-    readonly dir: string,
-    readonly manifest: Manifest,
-    private readonly vectors: VectorIndex,
-    private readonly store: PaperStore,
-    private readonly options: PapersOptions,
-  ) {}
+  readonly dir: string;
+  readonly manifest: Manifest;
+  private readonly vectors: VectorIndex;
+  private readonly store: PaperStore;
+
+  /** @internal Use openIndex. */
+  constructor(generation: OpenGeneration, private readonly options: PapersOptions) {
+    ({ dir: this.dir, manifest: this.manifest, vectors: this.vectors, store: this.store } = generation);
+  }
 
   info(): IndexInfo {
     return {

@@ -49,11 +49,11 @@ interface OutputFlags {
 
 const program = new Command("papers")
   .description("Offline semantic search over research-paper abstracts")
-  .option("--index <dir>", "index folder (default: $PAPERS_INDEX or the package's index/)")
-  .option("--models <dir>", "local models folder in transformers.js layout (default: $PAPERS_MODELS)")
+  .option("--index <dir>", "index folder (default: $PAPERS_INDEX, else index/ in a checkout, else ~/.local/share/papers/index)")
+  .option("--models <dir>", "models folder in transformers.js layout, looked in first (default: $PAPERS_MODELS)")
   .option("--offline", "never use the network; a model not on disk is an error (also $PAPERS_OFFLINE=1)")
-  .option("--model <name>", "embedding model: all-MiniLM-L6-v2, bge-small-en-v1.5, arctic-embed-m")
-  .addOption(new Option("--dtype <dtype>", "model weights: fp32 or q8").choices(["fp32", "q8"]))
+  .option("--model <name>", "embedding model: all-MiniLM-L6-v2 (default), all-mpnet-base-v2, a Hub id or a model folder")
+  .addOption(new Option("--dtype <dtype>", "model weights: q8 (default, shipped) or fp32").choices(["fp32", "q8"]))
   .showHelpAfterError(false)
   // Usage mistakes read like every other error: one line, prefixed with the program's name.
   .configureOutput({ outputError: (message, write) => write(`papers: ${message.replace(/^error: /, "")}`) });
@@ -179,9 +179,9 @@ program
 program
   .command("serve")
   .description("serve a JSON API and a search page over HTTP (builds the seeds index on first use)")
-  .addOption(new Option("--port <n>", "port to listen on (0: any free port)").default(DEFAULT_PORT).argParser(parsePort))
+  .addOption(new Option("--port <n>", "port to listen on (0: any free port)").default(DEFAULT_PORT).argParser(optionParser(parsePort)))
   .option("--host <address>", "address to listen on; anything but loopback lets other machines in", DEFAULT_HOST)
-  .option("--cors <origin>", "let web pages from this one origin (e.g. https://example.org) call the API", parseCorsOrigin)
+  .option("--cors <origin>", "let web pages from this one origin (e.g. https://example.org) call the API", optionParser(parseCorsOrigin))
   .action(run(async (flags: OutputFlags, options: PapersOptions) => {
     await serveUntilStopped(options, flags as ServeFlags);
   }));
@@ -240,6 +240,18 @@ async function withProgress<T>(task: (progress?: ProgressListener) => Promise<T>
   } finally {
     if (started) bar.stop();
   }
+}
+
+/** A library parser as a commander option parser: its error becomes commander's usage error. */
+function optionParser<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      if (isPapersError(error)) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
 }
 
 function parseCount(value: string): number {

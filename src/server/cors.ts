@@ -3,21 +3,21 @@
  * the API from a browser. Answers carry Access-Control-Allow-Origin only for a request from
  * exactly that origin; no credentials, GET and HEAD only.
  */
-import { InvalidArgumentError } from "commander";
 import type { FastifyInstance } from "fastify";
+import { PapersError } from "../papers.js";
 
-/** Commander parser for --cors: one origin, `scheme://host[:port]`, written as browsers send it. */
+/** Parser for --cors: one origin, `scheme://host[:port]`, written as browsers send it. */
 export function parseCorsOrigin(value: string): string {
   const hint = "give one web origin, e.g. https://example.org or http://localhost:3000";
-  if (value.trim() === "*") throw new InvalidArgumentError(`"*" would let any web page query this server: ${hint}`);
+  if (value.trim() === "*") throw new PapersError("BAD_OPTION", `"*" would let any web page query this server: ${hint}`);
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    throw new InvalidArgumentError(hint);
+    throw new PapersError("BAD_OPTION", hint);
   }
   const bare = url.pathname === "/" && url.search === "" && url.hash === "" && url.username === "" && url.password === "";
-  if (!(url.protocol === "http:" || url.protocol === "https:") || !bare) throw new InvalidArgumentError(`not an origin (scheme://host[:port], no path): ${hint}`);
+  if (!(url.protocol === "http:" || url.protocol === "https:") || !bare) throw new PapersError("BAD_OPTION", `not an origin (scheme://host[:port], no path): ${hint}`);
   return url.origin;
 }
 

@@ -4,7 +4,6 @@
  */
 import { isIP } from "node:net";
 import type { AddressInfo } from "node:net";
-import { InvalidArgumentError } from "commander";
 import type { FastifyInstance } from "fastify";
 import { PapersError, openOrBuildIndex, type PapersOptions } from "../papers.js";
 import { DEFAULT_CORPUS_DIR } from "../settings.js";
@@ -56,10 +55,10 @@ export function isLoopback(host: string): boolean {
   return isIP(v4) === 4 && v4.startsWith("127.");
 }
 
-/** Commander parser for --port: 0 (any free port) to 65535. */
+/** Parser for --port: 0 (any free port) to 65535. */
 export function parsePort(value: string): number {
   const port = Number(value);
-  if (!/^\d+$/.test(value.trim()) || port > 65535) throw new InvalidArgumentError("give a port number from 0 to 65535");
+  if (!/^\d+$/.test(value.trim()) || port > 65535) throw new PapersError("BAD_OPTION", "give a port number from 0 to 65535");
   return port;
 }
 

@@ -1,0 +1,41 @@
+import { join } from "node:path";
+import { PapersError } from "../errors.js";
+import { currentGeneration } from "./generations.js";
+import { HNSW_FILE, STORE_FILE, readManifest, verifyGeneration, type Manifest } from "./manifest.js";
+import { PaperStore } from "./paper-store.js";
+import { VectorIndex } from "./vector-index.js";
+
+/** One committed generation, opened for reading: what a PaperIndex answers from. */
+export interface OpenGeneration {
+  dir: string;
+  manifest: Manifest;
+  vectors: VectorIndex;
+  store: PaperStore;
+}
+
+/**
+ * Opens the live generation of an index folder for reading. Readers take no lock: a writer that
+ * commits meanwhile may remove the generation being opened, and then the new one is opened
+ * instead. `check` sees the manifest before any data file is read (to refuse another model).
+ */
+export function openCurrentGeneration(indexDir: string, check: (manifest: Manifest) => void = () => {}): OpenGeneration {
+  for (let attempt = 1; ; attempt++) {
+    const dir = currentGeneration(indexDir);
+    if (!dir) throw new PapersError("NO_INDEX", `no index at ${indexDir}: run \`papers index [paths...]\` first`);
+    try {
+      return openGeneration(dir, check);
+    } catch (error) {
+      if (attempt >= 3 || currentGeneration(indexDir) === dir) throw error;
+    }
+  }
+}
+
+function openGeneration(dir: string, check: (manifest: Manifest) => void): OpenGeneration {
+  const manifest = readManifest(dir);
+  check(manifest);
+  // Before loading: hnswlib trusts its file, and a damaged one could crash it or answer wrongly.
+  verifyGeneration(dir, manifest);
+  const vectors = VectorIndex.load(join(dir, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);
+  const store = PaperStore.open(join(dir, STORE_FILE));
+  return { dir, manifest, vectors, store };
+}
