@@ -564,14 +564,16 @@ def cmd_reference(a) -> int:
         from transformers import AutoTokenizer
         tok = AutoTokenizer.from_pretrained(str(root), local_files_only=True)
         layout = st_layout(root)
+        normalize = any(m["type"].endswith(".Normalize") for m in read_json(root / "modules.json"))
     write_json(a.out, {
         "model": a.alias,
         "upstream": MODELS.get(a.alias, {}).get("upstream"),
         "reference": f"sentence-transformers {sentence_transformers.__version__}, fp32, torch "
                      f"{__import__('torch').__version__}, normalize_embeddings=False",
         "pooling": layout["pooling"], "max_seq_length": layout["max_seq_length"],
+        "normalize": normalize,
         "made_by": "scripts/provision-models.py reference " + a.alias,
-        "texts": [{"text": t, "tokens": len(tok(t)["input_ids"]), "embedding": [round(float(x), 7) for x in v]}
+        "texts": [{"text": t, "tokens_before_truncation": len(tok(t)["input_ids"]), "embedding": [round(float(x), 7) for x in v]}
                   for t, v in zip(REFERENCE_TEXTS, vectors)],
     })
     log(f"wrote {a.out}")
