@@ -57,9 +57,10 @@ describe("the real model", () => {
       expect(a).toHaveLength(384);
       expect(dot(a!, a!)).toBeCloseTo(1, 5);
       expect(dot(a!, b!)).toBeGreaterThan(dot(a!, c!) + 0.2);
-      // Batching and sorting by length must not change a text's vector.
+      // Batching and sorting by length must not move a text's vector by more than int8 does: q8
+      // quantises activations per batch tensor, so its companions shift a text slightly (0.994).
       const [alone] = await embedder.embedDocuments(["A method to speed up text generation with large language models."]);
-      expect(dot(alone!, b!)).toBeCloseTo(1, 5);
+      expect(dot(alone!, b!)).toBeGreaterThan(0.99);
     } finally {
       await embedder.dispose();
     }

@@ -1,0 +1,71 @@
+/**
+ * The shipped model against sentence-transformers: vectors recorded from sentence-transformers
+ * (fp32, PyTorch) by `scripts/provision-models.py reference` must come out of papers the same.
+ * int8 moves every vector a little, so q8 is held to cosine ≥ 0.99 per text of 16 tokens or more
+ * (the bar the provisioning script checks on 2,000 arXiv abstracts) and ≥ 0.98 for shorter ones
+ * (activations are quantised per tensor, and a few tokens give the coarsest scale: "hello world"
+ * comes out at 0.986), and to the same similarities between texts; fp32, when provisioned, to
+ * 1e-4 per entry, as transformers.js checks its own exports.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_MODEL, type Dtype } from "../src/embed/models.js";
+import { transformersLoader } from "../src/embed/transformers-embedder.js";
+import { userModelsDir } from "../src/paths.js";
+import { REPO, modelsDir } from "./helpers.js";
+
+interface Reference {
+  model: string;
+  texts: { text: string; tokens: number; embedding: number[] }[];
+}
+
+const reference = JSON.parse(readFileSync(join(REPO, "test", "fixtures", "reference-embeddings.json"), "utf8")) as Reference;
+const unit = (v: ArrayLike<number>) => {
+  const norm = Math.hypot(...Array.from(v));
+  return Array.from(v, (x) => x / norm);
+};
+const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  const [x, y] = [unit(a), unit(b)];
+  return x.reduce((s, v, i) => s + v * y[i]!, 0);
+};
+
+async function embed(dir: string, dtype: Dtype): Promise<Float32Array[]> {
+  const loader = transformersLoader({ modelsDir: dir, offline: true });
+  const embedder = await loader.load(await loader.describe(reference.model, dtype), dtype);
+  try {
+    return await embedder.embedDocuments(reference.texts.map((t) => t.text));
+  } finally {
+    await embedder.dispose();
+  }
+}
+
+describe("the shipped model against sentence-transformers", () => {
+  it("records reference vectors of the default model, long and accented texts included", () => {
+    expect(reference.model).toBe(DEFAULT_MODEL);
+    expect(reference.texts.length).toBeGreaterThanOrEqual(6);
+    expect(reference.texts.every((t) => t.embedding.length === 384)).toBe(true);
+  });
+
+  it("q8: each vector within cosine 0.99 (0.98 under 16 tokens), and the texts' similarities to each other within 0.02", async () => {
+    const vectors = await embed(modelsDir(), "q8");
+    reference.texts.forEach((t, i) => expect(cosine(vectors[i]!, t.embedding), t.text.slice(0, 40)).toBeGreaterThanOrEqual(t.tokens >= 16 ? 0.99 : 0.98));
+    for (let i = 0; i < vectors.length; i++) {
+      for (let j = i + 1; j < vectors.length; j++) {
+        const expected = cosine(reference.texts[i]!.embedding, reference.texts[j]!.embedding);
+        expect(Math.abs(cosine(vectors[i]!, vectors[j]!) - expected)).toBeLessThan(0.02);
+      }
+    }
+  });
+
+  // fp32 weights are not shipped; they are checked where the provisioning script has made them.
+  const fp32 = [process.env.PAPERS_MODELS, userModelsDir()].find((d) => d && existsSync(join(d, DEFAULT_MODEL, "onnx", "model.onnx")));
+  it.runIf(fp32)("fp32: every entry within 1e-4 of sentence-transformers", async () => {
+    const vectors = await embed(fp32!, "fp32");
+    reference.texts.forEach((t, i) => {
+      const expected = unit(t.embedding);
+      const worst = Math.max(...Array.from(vectors[i]!, (x, d) => Math.abs(x - expected[d]!)));
+      expect(worst, t.text.slice(0, 40)).toBeLessThan(1e-4);
+    });
+  });
+});
