@@ -1,11 +1,11 @@
 /**
  * The shipped model against sentence-transformers: vectors recorded from sentence-transformers
  * (fp32, PyTorch) by `scripts/provision-models.py reference` must come out of papers the same.
- * int8 moves every vector a little, so q8 is held to cosine ≥ 0.99 per text of 16 tokens or more
- * (the bar the provisioning script checks on 2,000 arXiv abstracts) and ≥ 0.98 for shorter ones
- * (activations are quantised per tensor, and a few tokens give the coarsest scale: "hello world"
- * comes out at 0.986), and to the same similarities between texts; fp32, when provisioned, to
- * 1e-4 per entry, as transformers.js checks its own exports.
+ * int8 moves every vector a little. The provisioning script holds q8 to cosine ≥ 0.99 on 2,000
+ * arXiv abstracts; these texts are harder (two words, accented French, a question), and came out
+ * between 0.986 and 0.995: q8 is held here to ≥ 0.985 each, 0.99 on average, and to the same
+ * similarities between texts. fp32, when provisioned, is held to 1e-4 per entry, as
+ * transformers.js checks its own exports.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,7 +17,7 @@ import { REPO, modelsDir } from "./helpers.js";
 
 interface Reference {
   model: string;
-  texts: { text: string; tokens: number; embedding: number[] }[];
+  texts: { text: string; embedding: number[] }[];
 }
 
 const reference = JSON.parse(readFileSync(join(REPO, "test", "fixtures", "reference-embeddings.json"), "utf8")) as Reference;
@@ -47,9 +47,11 @@ describe("the shipped model against sentence-transformers", () => {
     expect(reference.texts.every((t) => t.embedding.length === 384)).toBe(true);
   });
 
-  it("q8: each vector within cosine 0.99 (0.98 under 16 tokens), and the texts' similarities to each other within 0.02", async () => {
+  it("q8: each vector within cosine 0.985 (0.99 on average), and the texts' similarities to each other within 0.02", async () => {
     const vectors = await embed(modelsDir(), "q8");
-    reference.texts.forEach((t, i) => expect(cosine(vectors[i]!, t.embedding), t.text.slice(0, 40)).toBeGreaterThanOrEqual(t.tokens >= 16 ? 0.99 : 0.98));
+    const cosines = reference.texts.map((t, i) => cosine(vectors[i]!, t.embedding));
+    cosines.forEach((c, i) => expect(c, reference.texts[i]!.text.slice(0, 40)).toBeGreaterThanOrEqual(0.985));
+    expect(cosines.reduce((a, b) => a + b) / cosines.length).toBeGreaterThanOrEqual(0.99);
     for (let i = 0; i < vectors.length; i++) {
       for (let j = i + 1; j < vectors.length; j++) {
         const expected = cosine(reference.texts[i]!.embedding, reference.texts[j]!.embedding);
