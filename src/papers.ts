@@ -12,16 +12,25 @@ import { QueryEmbeddings } from "./embed/query-embeddings.js";
 import { transformersLoader } from "./embed/transformers-embedder.js";
 import { PapersError } from "./errors.js";
 import { generationSize, removeFromIndex, updateIndex, type UpdateOptions, type UpdateSummary } from "./index/update-index.js";
-import { currentGeneration } from "./index/generations.js";
-import { HNSW_FILE, STORE_FILE, corpusFingerprint, readManifest, verifyGeneration, type Manifest } from "./index/manifest.js";
+import { completeGenerations, currentGeneration, liveGeneration } from "./index/generations.js";
+import {
+  HNSW_FILE,
+  STORE_FILE,
+  corpusFingerprint,
+  isCompleteGeneration,
+  readManifest,
+  usesCjkBigrams,
+  verifyGeneration,
+  type Manifest,
+} from "./index/manifest.js";
 import { PaperStore } from "./index/paper-store.js";
 import { VectorIndex } from "./index/vector-index.js";
-import { hasConditions, type PaperFilter } from "./search/filter.js";
+import { checkFilter, hasConditions, type PaperFilter } from "./search/filter.js";
 import type { Scored } from "./search/fusion.js";
 import { DEFAULT_MODE, rankByMode, type SearchMode } from "./search/modes.js";
 
 export type { Paper, Source } from "./corpus/paper.js";
-export { PAPER_FIELDS, paperJson } from "./corpus/paper.js";
+export { MAX_ID_LENGTH, PAPER_FIELDS, paperJson } from "./corpus/paper.js";
 export type { Manifest } from "./index/manifest.js";
 export { DEFAULT_DTYPE, DEFAULT_MODEL } from "./embed/models.js";
 export { SEARCH_MODES, DEFAULT_MODE, parseMode, type SearchMode } from "./search/modes.js";
@@ -44,6 +53,12 @@ export interface PapersOptions extends ModelLocation {
   dtype?: Dtype;
   /** Brings your own embedding model; default: transformers.js, looked up as `modelsDir` and `offline` say. */
   embedder?: EmbedderLoader;
+  /**
+   * Whether openOrBuildIndex may build an index from its corpus paths when the folder has none.
+   * Front ends set it only for the default location: a folder the user named (--index,
+   * PAPERS_INDEX) that holds no index is a mistake to report, never a place to build the seeds.
+   */
+  buildIfMissing?: boolean;
 }
 
 /** Options of an indexing run. */
@@ -113,7 +128,7 @@ export async function indexPaperList(
 ): Promise<IndexSummary> {
   const started = performance.now();
   // An existing index keeps its model unless told otherwise (and then it needs --rebuild).
-  const current = options.rebuild ? null : currentGeneration(options.indexDir);
+  const current = options.rebuild ? null : currentGeneration(options.indexDir, isCompleteGeneration);
   const built = current ? readManifest(current, { upgradable: true }).model : undefined;
   const dtype = options.dtype ?? built?.dtype ?? DEFAULT_DTYPE;
   const loader = embedderLoader(options);
@@ -132,7 +147,7 @@ export async function indexPaperList(
 export async function removePapers(
   ids: readonly string[],
   options: PapersOptions & { wait?: boolean },
-): Promise<{ removed: number; manifest: Manifest }> {
+): Promise<{ removed: number; manifest: Manifest; recovered: string | null }> {
   return removeFromIndex(options.indexDir, ids, { wait: options.wait });
 }
 
@@ -143,12 +158,12 @@ export function paperListFingerprint(papers: readonly Paper[]): string {
 
 /** Whether a committed index exists in the folder. */
 export function hasIndex(indexDir: string): boolean {
-  return currentGeneration(indexDir) !== null;
+  return currentGeneration(indexDir, isCompleteGeneration) !== null;
 }
 
 /** The folder of the generation openIndex would open now, or null: how a server notices a new one. */
 export function currentGenerationDir(indexDir: string): string | null {
-  return currentGeneration(indexDir);
+  return currentGeneration(indexDir, isCompleteGeneration);
 }
 
 /**
@@ -158,14 +173,17 @@ export function currentGenerationDir(indexDir: string): string | null {
  */
 export function openIndex(options: PapersOptions): PaperIndex {
   for (let attempt = 1; ; attempt++) {
-    const dir = currentGeneration(options.indexDir);
-    if (!dir) {
+    const live = liveGeneration(options.indexDir, isCompleteGeneration);
+    if (!live) {
       throw new PapersError("NO_INDEX", `no index at ${options.indexDir}: run \`papers index [paths...]\` first`);
     }
     try {
-      return openGeneration(dir, options);
+      const index = openGeneration(live.dir, options);
+      // Readers never write: the next `papers index` or `papers remove` points CURRENT at it again.
+      index.recovered = live.recovered;
+      return index;
     } catch (error) {
-      if (attempt >= 3 || currentGeneration(options.indexDir) === dir) throw error;
+      if (attempt >= 3 || currentGeneration(options.indexDir, isCompleteGeneration) === live.dir) throw error;
     }
   }
 }
@@ -184,17 +202,22 @@ function openGeneration(dir: string, options: PapersOptions): PaperIndex {
   // Before loading: hnswlib trusts its file, and a damaged one could crash it or answer wrongly.
   verifyGeneration(dir, manifest);
   const vectors = VectorIndex.load(join(dir, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);
-  const store = PaperStore.open(join(dir, STORE_FILE));
+  const store = PaperStore.open(join(dir, STORE_FILE), { cjkBigrams: usesCjkBigrams(manifest) });
   return new PaperIndex(dir, manifest, vectors, store, options);
 }
 
-/** Opens the index, first building it from `corpusPaths` when the folder has none. */
+/**
+ * Opens the index, first building it from `corpusPaths` when the folder holds no generation at
+ * all and `options.buildIfMissing` allows it (the default location only); otherwise as openIndex.
+ */
 export async function openOrBuildIndex(
   options: PapersOptions,
   corpusPaths: readonly string[],
   onProgress?: ProgressListener,
 ): Promise<PaperIndex> {
-  if (!hasIndex(options.indexDir)) {
+  // Any generation on disk, even a damaged one, is someone's index: it is opened (or refused), never replaced.
+  const empty = !hasIndex(options.indexDir) && completeGenerations(options.indexDir, () => true).length === 0;
+  if (empty && options.buildIfMissing) {
     if (!corpusPaths.some((p) => existsSync(p))) {
       throw new PapersError(
         "NO_INDEX",
@@ -208,6 +231,11 @@ export async function openOrBuildIndex(
 }
 
 export class PaperIndex {
+  /**
+   * Set when CURRENT was missing or named no generation, and this, the newest complete one, was
+   * opened instead: says so, for the front end to pass on.
+   */
+  recovered: string | null = null;
   private embedder: Promise<Embedder> | undefined;
   private readonly queries = new QueryEmbeddings(() => this.loadEmbedder());
 
@@ -248,6 +276,7 @@ export class PaperIndex {
   async search(question: string, k = 10, mode: SearchMode = DEFAULT_MODE, filter?: PaperFilter): Promise<SearchHit[]> {
     const text = checkQuestion(question);
     checkK(k);
+    checkFilter(filter);
     const vector = mode === "lexical" ? undefined : await this.embedQuery(text);
     // Resolved once, for both retrievers.
     const allowed = hasConditions(filter) ? new Set(this.store.matchingLabels(filter)) : undefined;

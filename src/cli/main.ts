@@ -31,6 +31,7 @@ import {
   formatSkippedReport,
   indexSummaryJson,
   json,
+  plainText,
 } from "./format.js";
 
 interface OutputFlags {
@@ -83,6 +84,7 @@ program
     );
     // Every left-out record is named (file:line) so nothing a user gave is lost silently.
     if (summary.skipped.length > 0) process.stderr.write(formatSkippedReport(summary.skipped));
+    if (summary.recovered) process.stderr.write(`papers: recovered: ${plainText(summary.recovered)}\n`);
     console.log(flags.json ? json(indexSummaryJson(summary)) : formatIndexSummary(summary, options.indexDir));
   }));
 
@@ -93,7 +95,8 @@ program
   .addOption(waitOption())
   .addOption(jsonOption())
   .action(run(async (ids: string[], flags: OutputFlags, options: PapersOptions) => {
-    const { removed, manifest } = await removePapers(ids, { ...options, wait: flags.wait });
+    const { removed, manifest, recovered } = await removePapers(ids, { ...options, wait: flags.wait });
+    if (recovered) process.stderr.write(`papers: recovered: ${plainText(recovered)}\n`);
     console.log(flags.json ? json({ removed, papers: manifest.count }) : `Removed ${removed}; ${manifest.count} papers left in ${options.indexDir}`);
   }));
 
@@ -205,17 +208,19 @@ function run<A extends unknown[]>(action: (...args: [...A, OutputFlags, PapersOp
 }
 
 function fail(error: unknown): never {
+  // Messages quote ids, paths and records from data: no control character reaches the terminal.
   if (isPapersError(error)) {
-    process.stderr.write(`papers: ${error.message}\n`);
+    process.stderr.write(`papers: ${plainText(error.message)}\n`);
   } else {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`papers: unexpected error: ${message} (set PAPERS_DEBUG=1 for details)\n`);
+    process.stderr.write(`papers: unexpected error: ${plainText(message)} (set PAPERS_DEBUG=1 for details)\n`);
     if (process.env.PAPERS_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   }
   process.exit(1);
 }
 
 async function withIndex<T>(index: PaperIndex, body: (index: PaperIndex) => Promise<T>): Promise<T> {
+  if (index.recovered) process.stderr.write(`papers: warning: ${plainText(index.recovered)}; \`papers index\` makes CURRENT name it again\n`);
   try {
     return await body(index);
   } finally {
