@@ -8,7 +8,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { checksumFiles } from "../src/index/checksums.js";
-import { DATA_FILES } from "../src/index/manifest.js";
+import { DATA_FILES, FORMAT_VERSION } from "../src/index/manifest.js";
 import { CLI, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
 
 const indexJson = (index: string, ...paths: string[]) => {

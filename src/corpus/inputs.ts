@@ -64,10 +64,10 @@ export function expandPaths(paths: readonly string[]): { files: InputFile[]; ski
     if (!stat.isDirectory()) {
       // Sockets, FIFOs and devices inside folders are not inputs; given by name (<(zcat …)) they are.
       // A pipe has no second reading, so only regular files are kept apart by inode.
-      if (stat.isFile() ? once(path, stat, "the same file") : given) files.push({ path, name: path });
+      if (stat.isFile() ? once(path, stat, "file") : given) files.push({ path, name: path });
       return;
     }
-    if (!once(path, stat, "a symlink loop or a repeated folder: the same folder")) return;
+    if (!once(path, stat, "folder (a symlink loop, or named twice)")) return;
     let entries: string[];
     try {
       entries = readdirSync(path).sort();
