@@ -127,4 +127,3 @@ describe("index checksums", () => {
     expect(result.stderr).toMatch(damaged("manifest\\.json:", "files is missing"));
   });
 });
-});

@@ -192,8 +192,9 @@ export class PaperStore {
     return this.lexical.search(question, k, allowed);
   }
 
+  /** Closes the database; closing again does nothing. */
   close(): void {
-    this.db.close();
+    if (this.db.open) this.db.close();
   }
 }
 

@@ -101,6 +101,20 @@ function verifyWritten(dir: string): void {
   verifyGeneration(dir, readManifest(dir));
 }
 
+/**
+ * Runs `write` on a store of the generation being written, closing it if `write` fails: an open
+ * handle would keep the removed staging file's blocks allocated (on a full disk, the very space
+ * the user needs back) and a read-only remount busy.
+ */
+function closingOnFailure<T>(store: PaperStore, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}
+
 function removeCheckpointQuietly(indexDir: string): void {
   try {
     Checkpoint.remove(indexDir);
@@ -160,12 +174,14 @@ async function updateLocked(
       ? VectorIndex.load(join(current, HNSW_FILE), model.spec.dimension, DEFAULT_HNSW.efSearch)
       : VectorIndex.create(model.spec.dimension, changed.length);
     const store = openNextStore(current, dir);
-    if (upgrade && previous.formatVersion === UPGRADABLE_FORMAT) store.upgradeFromFormat2();
-    else if (upgrade) store.reanalyse();
-    for (const { label, hash, embed } of changed) if (embed) index.add(label, vectors.get(hash)!);
-    store.upsert(changed);
-    const info = { ...specFacts(model.spec), dtype: model.dtype };
-    return finishGeneration(dir, index, store, info, previous?.deletedVectors ?? 0);
+    return closingOnFailure(store, () => {
+      if (upgrade && previous.formatVersion === UPGRADABLE_FORMAT) store.upgradeFromFormat2();
+      else if (upgrade) store.reanalyse();
+      for (const { label, hash, embed } of changed) if (embed) index.add(label, vectors.get(hash)!);
+      store.upsert(changed);
+      const info = { ...specFacts(model.spec), dtype: model.dtype };
+      return finishGeneration(dir, index, store, info, previous?.deletedVectors ?? 0);
+    });
   }, { verify: verifyWritten });
   Checkpoint.remove(indexDir);
   return { manifest, ...summary, resumed: vectors.resumed, embedded: vectors.embedded, recovered };
@@ -200,16 +216,18 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
   const manifest = await commitGeneration(indexDir, async (dir) => {
     let index = VectorIndex.load(join(current, HNSW_FILE), previous.model.dimension, previous.hnsw.efSearch);
     const store = openNextStore(current, dir);
-    // A format 3 store's postings are re-analysed first, so the removed texts' terms are found.
-    if (previous.formatVersion !== FORMAT_VERSION) store.reanalyse();
-    for (const label of labels) index.remove(label);
-    store.remove(labels);
-    let deleted = previous.deletedVectors + labels.length;
-    if (deleted > COMPACT_AT * (store.count() + deleted)) {
-      index = index.compacted([...store.entries().values()].map((e) => e.label));
-      deleted = 0;
-    }
-    return finishGeneration(dir, index, store, previous.model, deleted);
+    return closingOnFailure(store, () => {
+      // A format 3 store's postings are re-analysed first, so the removed texts' terms are found.
+      if (previous.formatVersion !== FORMAT_VERSION) store.reanalyse();
+      for (const label of labels) index.remove(label);
+      store.remove(labels);
+      let deleted = previous.deletedVectors + labels.length;
+      if (deleted > COMPACT_AT * (store.count() + deleted)) {
+        index = index.compacted([...store.entries().values()].map((e) => e.label));
+        deleted = 0;
+      }
+      return finishGeneration(dir, index, store, previous.model, deleted);
+    });
   }, { verify: verifyWritten });
   return { manifest, removed: labels.length, recovered };
 }
