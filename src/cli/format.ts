@@ -82,9 +82,9 @@ const LIST_ID_COLUMN = 16;
 
 /** One line a paper: id, then title, cut to fit. A long id pushes only its own title along. */
 export function formatList(papers: Paper[]): string {
-  let longest = 0;
-  for (const p of papers) longest = Math.max(longest, p.id.length);
-  const column = Math.min(longest, LIST_ID_COLUMN);
+  // The longest id that fits the column sets its width: a loop, as spreading 125,000+ ids into Math.max overflows the stack.
+  let column = 0;
+  for (const p of papers) if (p.id.length <= LIST_ID_COLUMN && p.id.length > column) column = p.id.length;
   return papers
     .map((raw) => {
       const p = plainPaper(raw);
