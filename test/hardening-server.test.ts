@@ -86,7 +86,7 @@ describe("methods other than GET and HEAD", () => {
         const answer = await fetch(`${base}${path}`, { method });
         expect(answer.status, `${method} ${path}`).toBe(405);
         expect(answer.headers.get("allow")).toBe("GET, HEAD");
-        expect((await answer.json()).error.code).toBe("METHOD_NOT_ALLOWED");
+        expect(((await answer.json()) as { error: { code: string } }).error.code).toBe("METHOD_NOT_ALLOWED");
       }
     });
   }
@@ -112,7 +112,7 @@ describe("ids are fetchable up to the limit and refused past it, at index time a
   it("an id of 200 characters, every one percent-encoded, is fetched", async () => {
     const answer = await fetch(`${base}/api/papers/${encodeURIComponent(LONGEST_ID)}`);
     expect(answer.status).toBe(200);
-    expect((await answer.json()).id).toBe(LONGEST_ID);
+    expect(((await answer.json()) as { id: string }).id).toBe(LONGEST_ID);
     const related = await fetch(`${base}/api/papers/${encodeURIComponent(LONGEST_ID)}/related?k=1`);
     expect(related.status).toBe(200);
   });
@@ -137,6 +137,6 @@ describe("k is a decimal whole number", () => {
   it("k=16 is taken", async () => {
     const answer = await fetch(`${base}/api/search?q=ice&k=16`);
     expect(answer.status).toBe(200);
-    expect((await answer.json()).results).toHaveLength(2);
+    expect(((await answer.json()) as { results: unknown[] }).results).toHaveLength(2);
   });
 });

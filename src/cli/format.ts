@@ -73,8 +73,8 @@ export function formatPaper(raw: Paper): string {
   if (paper.year !== null) lines.push(`year: ${paper.year}`);
   for (const comment of paper.comments) lines.push(`comment: ${comment}`);
   for (const source of paper.sources) lines.push(`source: ${source.file}:${source.line}`);
-  lines.push("", ...wrap(paper.abstract, WIDTH));
-  return lines.join("\n");
+  // concat, not push(...): an abstract of up to a million characters wraps into that many lines / 100.
+  return lines.concat("", wrap(paper.abstract, WIDTH)).join("\n");
 }
 
 /** Ids up to this long line up in a column (arXiv's are 9 to 16 characters); a longer one takes its own room. */
