@@ -11,7 +11,6 @@ import { chmodSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newPaper, type Paper } from "../src/corpus/paper.js";
-import { diskError } from "../src/index/disk-errors.js";
 import { indexPaperList, isPapersError, openIndex, removePapers } from "../src/papers.js";
 import { hashEmbedderLoader } from "./hash-embedder.js";
 import { REPO, tempDir } from "./helpers.js";
@@ -120,7 +119,8 @@ describe("permissions", () => {
     expect(existsSync(join(locked, "writer.pid"))).toBe(false);
   });
 
-  it("EACCES and EPERM from the system map to NO_PERMISSION, naming the file", () => {
+  it("EACCES and EPERM from the system map to NO_PERMISSION, naming the file", async () => {
+    const { diskError } = await import("../src/index/disk-errors.js");
     for (const code of ["EACCES", "EPERM"]) {
       const mapped = diskError(Object.assign(new Error(code), { code, path: "/idx/writer.pid" }), "/idx");
       expect(isPapersError(mapped) && mapped.code).toBe("NO_PERMISSION");

@@ -7,7 +7,7 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { newPaper } from "../src/corpus/paper.js";
-import { manifestProblem, readManifest } from "../src/index/manifest.js";
+import { readManifest } from "../src/index/manifest.js";
 import { indexPaperList, isPapersError, openIndex } from "../src/papers.js";
 import { hashEmbedderLoader } from "./hash-embedder.js";
 import { tempDir } from "./helpers.js";
@@ -83,9 +83,14 @@ describe("a manifest out of its schema is INDEX_DAMAGED with the --rebuild hint"
 
   it("a built-in model's dimension must be its own", () => {
     const manifest = readManifest(generation(built));
-    const minilm = { ...manifest, model: { ...manifest.model, id: "Xenova/all-MiniLM-L6-v2", dimension: 385 } };
-    expect(manifestProblem(minilm)).toBe("model.dimension is 385, but Xenova/all-MiniLM-L6-v2 embeds in 384");
-    expect(manifestProblem({ ...minilm, model: { ...minilm.model, dimension: 384 } })).toBeNull();
+    const dir = join(root, "minilm-385");
+    cpSync(generation(built), dir, { recursive: true });
+    const write = (dimension: number) =>
+      writeFileSync(join(dir, "manifest.json"), JSON.stringify({ ...manifest, model: { ...manifest.model, id: "Xenova/all-MiniLM-L6-v2", dimension } }));
+    write(385);
+    expect(() => readManifest(dir)).toThrow(/model\.dimension is 385, but Xenova\/all-MiniLM-L6-v2 embeds in 384\): run `papers index --rebuild/);
+    write(384);
+    expect(readManifest(dir).model.dimension).toBe(384);
   });
 
   it("still reads a manifest written before the embedding facts were recorded (id, dimension and dtype only)", () => {

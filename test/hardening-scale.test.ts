@@ -17,7 +17,6 @@ import { checksumFiles } from "../src/index/checksums.js";
 import { commitGeneration } from "../src/index/generations.js";
 import { DATA_FILES, FORMAT_VERSION, HNSW_FILE, MANIFEST_FILE, STORE_FILE, corpusFingerprint, type Manifest } from "../src/index/manifest.js";
 import { PaperStore } from "../src/index/paper-store.js";
-import { nextFreeLabel } from "../src/index/update-index.js";
 import { VectorIndex } from "../src/index/vector-index.js";
 import { contentHash } from "../src/corpus/paper.js";
 import { indexPaperList, openIndex } from "../src/papers.js";
@@ -38,7 +37,8 @@ const paper = (i: number): Paper =>
   newPaper({ id: `p${i}`, title: `Paper ${i}`, abstract: `Synthetic abstract number ${i} on topic ${i % 97}.`, sources: [{ file: "synthetic", line: i + 1 }] });
 
 describe("an index of more papers than a call's arguments can take", () => {
-  it("finds the next free label among 300,000 without spreading them into Math.max", () => {
+  it("finds the next free label among 300,000 without spreading them into Math.max", async () => {
+    const { nextFreeLabel } = await import("../src/index/update-index.js");
     const labels = Array.from({ length: N }, (_, i) => (i * 7919) % N);
     expect(nextFreeLabel(labels)).toBe(N);
     expect(nextFreeLabel([])).toBe(0);
