@@ -74,6 +74,17 @@ describe("search and serve never replace an index with the seeds", () => {
     expect(existsSync(missing)).toBe(false);
   });
 
+  it("the default location, empty, gets the seeds on first use", async () => {
+    const indexDir = join(tempDir(), "default-index");
+    const index = await openOrBuildIndex({ indexDir, embedder: hashEmbedderLoader(), buildIfMissing: true }, [SEEDS]);
+    try {
+      expect(index.info().count).toBe(30);
+      expect(index.recovered).toBeNull();
+    } finally {
+      await index.close();
+    }
+  });
+
   it("only the default location may build the seeds", () => {
     expect(resolveOptions({}, {}).buildIfMissing).toBe(true);
     expect(resolveOptions({ index: "/x" }, {}).buildIfMissing).toBe(false);
