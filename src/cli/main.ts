@@ -102,7 +102,7 @@ program
 
 program
   .command("search")
-  .description("find the papers closest in meaning to a question (builds the seeds index on first use)")
+  .description("find the papers closest in meaning to a question (builds the seeds index on first use, in the default index folder only)")
   .argument("<question...>", "what you are looking for")
   .addOption(kOption())
   .addOption(modeOption())
@@ -181,7 +181,7 @@ program
 
 program
   .command("serve")
-  .description("serve a JSON API and a search page over HTTP (builds the seeds index on first use)")
+  .description("serve a JSON API and a search page over HTTP (builds the seeds index on first use, in the default index folder only)")
   .addOption(new Option("--port <n>", "port to listen on (0: any free port)").default(DEFAULT_PORT).argParser(parsePort))
   .option("--host <address>", "address to listen on; anything but loopback lets other machines in", DEFAULT_HOST)
   .option("--cors <origin>", "let web pages from this one origin (e.g. https://example.org) call the API", parseCorsOrigin)
