@@ -8,8 +8,10 @@ import { join } from "node:path";
  * never see a half-written index.
  */
 const CURRENT = "CURRENT";
-/** A committed generation's folder name: `gen-<ms since 1970, base 36>-<pid>`. */
-const GENERATION = /^gen-([0-9a-z]+)-\d+$/;
+/** A committed generation's folder: `gen-…`, a plain name (never a path), not a staging `.tmp` one. */
+const GENERATION = /^gen-[^/\\]+$/;
+/** How commitGeneration names them: `gen-<ms since 1970, base 36>-<pid>`, newest by the time. */
+const COMMITTED_AT = /^gen-([0-9a-z]+)-\d+$/;
 
 /** The live generation and, when CURRENT could not say which it is, how it was found instead. */
 export interface LiveGeneration {
@@ -25,7 +27,7 @@ export interface LiveGeneration {
  */
 export function liveGeneration(indexDir: string, isComplete: (dir: string) => boolean = hasManifest): LiveGeneration | null {
   const name = readCurrentName(indexDir);
-  if (name && GENERATION.test(name) && existsSync(join(indexDir, name))) return { dir: join(indexDir, name), recovered: null };
+  if (name && isGenerationName(name) && existsSync(join(indexDir, name))) return { dir: join(indexDir, name), recovered: null };
   const newest = completeGenerations(indexDir, isComplete)[0];
   if (!newest) return null;
   const why = name === null ? `${CURRENT} is missing` : `${CURRENT} names "${name}", which does not exist`;
@@ -46,7 +48,7 @@ export function completeGenerations(indexDir: string, isComplete: (dir: string) 
     return [];
   }
   return entries
-    .filter((e) => GENERATION.test(e) && isDirectory(join(indexDir, e)) && isComplete(join(indexDir, e)))
+    .filter((e) => isGenerationName(e) && isDirectory(join(indexDir, e)) && isComplete(join(indexDir, e)))
     .sort((a, b) => committedAt(b) - committedAt(a) || (a < b ? 1 : -1));
 }
 
@@ -127,6 +129,10 @@ function isDirectory(path: string): boolean {
   }
 }
 
+function isGenerationName(name: string): boolean {
+  return GENERATION.test(name) && !name.endsWith(".tmp");
+}
+
 function committedAt(name: string): number {
-  return parseInt(GENERATION.exec(name)?.[1] ?? "0", 36);
+  return parseInt(COMMITTED_AT.exec(name)?.[1] ?? "0", 36);
 }
