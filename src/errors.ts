@@ -19,10 +19,22 @@ export const ERROR_STATUS = {
   INDEX_OUTDATED: 409,
   /** Another process is writing the index (indexing or removing): one writer at a time. */
   INDEX_BUSY: 409,
+  /** The disk holding the index is full: the run left the old index as it was. */
+  DISK_FULL: 507,
+  /** The index folder is on a read-only file system: it can be searched, not written. */
+  READ_ONLY: 500,
+  /** The user may not write the index folder (or a file in it). */
+  NO_PERMISSION: 500,
   // The HTTP server's own: a request it refuses, a route it does not have, a port it cannot use,
   // and the answer for a bug (whose details stay in the server's log).
   BAD_REQUEST: 400,
   NOT_FOUND: 404,
+  /** A path the server has, asked with a method it does not answer there (the Allow header lists those). */
+  METHOD_NOT_ALLOWED: 405,
+  /** The client took too long to send its request. */
+  REQUEST_TIMEOUT: 408,
+  /** The request's headers (URL included) are over Node's limit. */
+  HEADERS_TOO_LARGE: 431,
   CANNOT_LISTEN: 500,
   /** The server has as many new questions in hand as it takes: try again shortly (with Retry-After). */
   OVERLOADED: 503,

@@ -12,17 +12,17 @@ import { QueryEmbeddings } from "./embed/query-embeddings.js";
 import { transformersLoader } from "./embed/transformers-embedder.js";
 import { PapersError } from "./errors.js";
 import { generationSize, removeFromIndex, updateIndex, type UpdateOptions, type UpdateSummary } from "./index/update-index.js";
-import { currentGeneration } from "./index/generations.js";
-import { corpusFingerprint, readManifest, type Manifest } from "./index/manifest.js";
+import { completeGenerations, currentGeneration } from "./index/generations.js";
+import { corpusFingerprint, isCompleteGeneration, readManifest, type Manifest } from "./index/manifest.js";
 import { openCurrentGeneration, type OpenGeneration } from "./index/open-generation.js";
 import type { PaperStore } from "./index/paper-store.js";
 import type { VectorIndex } from "./index/vector-index.js";
-import { hasConditions, type PaperFilter } from "./search/filter.js";
+import { checkFilter, hasConditions, type PaperFilter } from "./search/filter.js";
 import type { Scored } from "./search/fusion.js";
 import { DEFAULT_MODE, rankByMode, type SearchMode } from "./search/modes.js";
 
 export type { Paper, Source } from "./corpus/paper.js";
-export { PAPER_FIELDS, paperJson } from "./corpus/paper.js";
+export { MAX_ID_LENGTH, PAPER_FIELDS, paperJson } from "./corpus/paper.js";
 export type { Manifest } from "./index/manifest.js";
 export { DEFAULT_DTYPE, DEFAULT_MODEL } from "./embed/models.js";
 export { SEARCH_MODES, DEFAULT_MODE, parseMode, type SearchMode } from "./search/modes.js";
@@ -45,6 +45,12 @@ export interface PapersOptions extends ModelLocation {
   dtype?: Dtype;
   /** Brings your own embedding model; default: transformers.js, looked up as `modelsDir` and `offline` say. */
   embedder?: EmbedderLoader;
+  /**
+   * Whether openOrBuildIndex may build an index from its corpus paths when the folder has none.
+   * Front ends set it only for the default location: a folder the user named (--index,
+   * PAPERS_INDEX) that holds no index is a mistake to report, never a place to build the seeds.
+   */
+  buildIfMissing?: boolean;
 }
 
 /** Options of an indexing run. */
@@ -114,7 +120,7 @@ export async function indexPaperList(
 ): Promise<IndexSummary> {
   const started = performance.now();
   // An existing index keeps its model unless told otherwise (and then it needs --rebuild).
-  const current = options.rebuild ? null : currentGeneration(options.indexDir);
+  const current = options.rebuild ? null : currentGeneration(options.indexDir, isCompleteGeneration);
   const built = current ? readManifest(current, { upgradable: true }).model : undefined;
   const dtype = options.dtype ?? built?.dtype ?? DEFAULT_DTYPE;
   const loader = embedderLoader(options);
@@ -133,7 +139,7 @@ export async function indexPaperList(
 export async function removePapers(
   ids: readonly string[],
   options: PapersOptions & { wait?: boolean },
-): Promise<{ removed: number; manifest: Manifest }> {
+): Promise<{ removed: number; manifest: Manifest; recovered: string | null }> {
   return removeFromIndex(options.indexDir, ids, { wait: options.wait });
 }
 
@@ -144,12 +150,12 @@ export function paperListFingerprint(papers: readonly Paper[]): string {
 
 /** Whether a committed index exists in the folder. */
 export function hasIndex(indexDir: string): boolean {
-  return currentGeneration(indexDir) !== null;
+  return currentGeneration(indexDir, isCompleteGeneration) !== null;
 }
 
 /** The folder of the generation openIndex would open now, or null: how a server notices a new one. */
 export function currentGenerationDir(indexDir: string): string | null {
-  return currentGeneration(indexDir);
+  return currentGeneration(indexDir, isCompleteGeneration);
 }
 
 /** Opens the index; the model is loaded only when a question needs embedding. */
@@ -167,13 +173,18 @@ export function openIndex(options: PapersOptions): PaperIndex {
   return new PaperIndex(generation, options);
 }
 
-/** Opens the index, first building it from `corpusPaths` when the folder has none. */
+/**
+ * Opens the index, first building it from `corpusPaths` when the folder holds no generation at
+ * all and `options.buildIfMissing` allows it (the default location only); otherwise as openIndex.
+ */
 export async function openOrBuildIndex(
   options: PapersOptions,
   corpusPaths: readonly string[],
   onProgress?: ProgressListener,
 ): Promise<PaperIndex> {
-  if (!hasIndex(options.indexDir)) {
+  // Any generation on disk, even a damaged one, is someone's index: it is opened (or refused), never replaced.
+  const empty = !hasIndex(options.indexDir) && completeGenerations(options.indexDir, () => true).length === 0;
+  if (empty && options.buildIfMissing) {
     if (!corpusPaths.some((p) => existsSync(p))) {
       throw new PapersError(
         "NO_INDEX",
@@ -187,6 +198,12 @@ export async function openOrBuildIndex(
 }
 
 export class PaperIndex {
+  /**
+   * Set when CURRENT was missing or named no generation, and this, the newest complete one, was
+   * opened instead: says so, for the front end to pass on. Readers never write: the next
+   * `papers index` or `papers remove` points CURRENT at it again.
+   */
+  readonly recovered: string | null;
   private embedder: Promise<Embedder> | undefined;
   private readonly queries = new QueryEmbeddings(() => this.loadEmbedder());
 
@@ -197,7 +214,7 @@ export class PaperIndex {
 
   /** @internal Use openIndex. */
   constructor(generation: OpenGeneration, private readonly options: PapersOptions) {
-    ({ dir: this.dir, manifest: this.manifest, vectors: this.vectors, store: this.store } = generation);
+    ({ dir: this.dir, manifest: this.manifest, vectors: this.vectors, store: this.store, recovered: this.recovered } = generation);
   }
 
   info(): IndexInfo {
@@ -229,6 +246,7 @@ export class PaperIndex {
   async search(question: string, k = 10, mode: SearchMode = DEFAULT_MODE, filter?: PaperFilter): Promise<SearchHit[]> {
     const text = checkQuestion(question);
     checkK(k);
+    checkFilter(filter);
     const vector = mode === "lexical" ? undefined : await this.embedQuery(text);
     // Resolved once, for both retrievers.
     const allowed = hasConditions(filter) ? new Set(this.store.matchingLabels(filter)) : undefined;

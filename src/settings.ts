@@ -17,8 +17,11 @@ export interface FrontEndOptions {
 
 export function resolveOptions(flags: FrontEndOptions, env: NodeJS.ProcessEnv = process.env): PapersOptions {
   const modelsDir = flags.models ?? (env.PAPERS_MODELS || undefined);
+  const named = flags.index ?? (env.PAPERS_INDEX || undefined);
   return {
-    indexDir: resolve(flags.index ?? (env.PAPERS_INDEX || defaultIndexDir(env))),
+    indexDir: resolve(named ?? defaultIndexDir(env)),
+    // The seeds are built into the default folder only: a folder the user named and that holds no index is a mistake.
+    buildIfMissing: named === undefined,
     modelsDir: modelsDir && resolve(modelsDir),
     offline: flags.offline || ["1", "true", "yes"].includes((env.PAPERS_OFFLINE ?? "").toLowerCase()),
     model: flags.model,

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { checksumFiles } from "../src/index/checksums.js";
-import { DATA_FILES } from "../src/index/manifest.js";
+import { DATA_FILES, FORMAT_VERSION } from "../src/index/manifest.js";
 import { CLI, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
 
 const indexJson = (index: string, ...paths: string[]) => {
@@ -98,7 +98,7 @@ describe("an index of format 2 (full text in FTS5)", () => {
     expect(refused.stderr.trim().split("\n")).toHaveLength(1);
 
     expect(indexJson(index, SEEDS)).toMatchObject({ added: 0, updated: 0, unchanged: 30, embedded: 0, papers: 30 });
-    expect(JSON.parse(readFileSync(join(index, current(index).trim(), "manifest.json"), "utf8")).formatVersion).toBe(3);
+    expect(JSON.parse(readFileSync(join(index, current(index).trim(), "manifest.json"), "utf8")).formatVersion).toBe(FORMAT_VERSION);
     expect(JSON.parse(ask().stdout).map((h: { id: string }) => h.id)).toEqual(before);
   });
 });

@@ -116,19 +116,14 @@ describe("index checksums", () => {
     expect(readdirSync(index).filter((e) => e.startsWith("gen-"))).toHaveLength(1);
   });
 
-  it("still opens an index written before checksums (its manifest has no files)", () => {
+  it("refuses a manifest without checksums: a flipped byte in papers.hnsw is never served unverified", () => {
     const index = copy();
     const path = join(generation(index), "manifest.json");
     const { files: _files, ...manifest } = JSON.parse(readFileSync(path, "utf8"));
     writeFileSync(path, JSON.stringify(manifest));
+    flipByte(join(generation(index), "papers.hnsw"), 5000);
     const result = runCli(["--index", index, "info", "--json"]);
-    expect(result.stderr).toBe("");
-    expect(JSON.parse(result.stdout).count).toBe(30);
-
-    // Unverified, a truncated papers.hnsw is still one line: hnswlib's own complaint.
-    truncateSync(join(generation(index), "papers.hnsw"), 30_000);
-    const truncated = runCli(["--index", index, "info"]);
-    expect(truncated).toMatchObject({ status: 1, stdout: "" });
-    expect(truncated.stderr).toMatch(damaged("papers\\.hnsw:", "Hnswlib Error: Index seems to be corrupted or unsupported"));
+    expect(result).toMatchObject({ status: 1, stdout: "" });
+    expect(result.stderr).toMatch(damaged("manifest\\.json:", "files is missing"));
   });
 });

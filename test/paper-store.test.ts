@@ -57,7 +57,7 @@ describe("PaperStore", () => {
 describe("openOrBuildIndex", () => {
   it("says so when there is neither an index nor papers to build one from", async () => {
     const missing = join(tempDir(), "no-seeds");
-    const error = await openOrBuildIndex({ indexDir: join(tempDir(), "index") }, [missing]).catch((e: unknown) => e);
+    const error = await openOrBuildIndex({ indexDir: join(tempDir(), "index"), buildIfMissing: true }, [missing]).catch((e: unknown) => e);
     expect(isPapersError(error) && error.code).toBe("NO_INDEX");
     expect((error as Error).message).toContain(missing);
   });

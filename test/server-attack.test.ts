@@ -227,12 +227,13 @@ describe("slow clients are cut off; everyone else is still answered", () => {
 });
 
 describe("CORS: none unless --cors names an origin, then that origin only", () => {
-  it("sends no CORS headers by default, and has no preflight route", async () => {
+  it("sends no CORS headers by default, and has no preflight route (OPTIONS is 405)", async () => {
     const answer = await get("/api/search?q=decoding&k=1", { headers: { origin: "https://app.example" } });
     expect(answer.status).toBe(200);
     expect(answer.headers.get("access-control-allow-origin")).toBeNull();
     const preflight = await fetch(`${server.url}api/search?q=x`, { method: "OPTIONS", headers: { origin: "https://app.example", "access-control-request-method": "GET" } });
-    expect(preflight.status).toBe(404);
+    expect(preflight.status).toBe(405);
+    expect(preflight.headers.get("allow")).toBe("GET, HEAD");
     expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
   });
 

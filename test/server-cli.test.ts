@@ -1,11 +1,11 @@
 /**
- * `papers serve` as a user runs it: a child process that builds the seeds index on first use,
- * prints where it listens, logs a line per request, and shuts down cleanly on SIGINT/SIGTERM.
+ * `papers serve` as a user runs it: a child process that refuses a folder named with --index
+ * that holds no index (the seeds are built only into the default one), prints where it listens, logs a line per request, and shuts down cleanly on SIGINT/SIGTERM.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { CLI, modelsDir, runCli, tempDir } from "./helpers.js";
+import { CLI, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
 
 interface Served {
   child: ChildProcess;
@@ -54,7 +54,11 @@ function serve(args: string[]): Promise<Served> {
 describe("papers serve", () => {
   const index = join(tempDir("papers-serve-"), "index");
 
-  it("builds the seeds index on first use, serves, logs and stops cleanly on SIGTERM", async () => {
+  it("refuses a named folder without an index, then serves the index built there, logs and stops cleanly on SIGTERM", async () => {
+    const refused = runCli(["--index", index, "serve", "--port", "0"]);
+    expect(refused).toMatchObject({ status: 1, stdout: "" });
+    expect(refused.stderr).toBe(`papers: no index at ${index}: run \`papers index [paths...]\` first\n`);
+    expect(runCli(["--index", index, "index", SEEDS]).status).toBe(0);
     const server = await serve(["--index", index]);
     expect(server.stdout()).toMatch(/^papers: serving 30 papers \(Xenova\/all-MiniLM-L6-v2\) at /m);
 

@@ -194,12 +194,13 @@ describe("papers HTTP API", () => {
     expect(health).toMatchObject({ status: 200, body: { status: "ok" } });
   });
 
-  it("answers an unknown route or method with a 404 JSON error", async () => {
+  it("answers an unknown route with a 404 JSON error, and another method on a known one with 405", async () => {
     await expectError("/nope", 404, "NOT_FOUND", /no such endpoint: GET \/nope/);
     await expectError("/api/search/extra?q=x", 404, "NOT_FOUND");
     const response = await fetch(`${base}/api/search?q=x`, { method: "DELETE" });
-    expect(response.status).toBe(404);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("METHOD_NOT_ALLOWED");
   });
 
   it("keeps answering after bad requests", async () => {

@@ -8,6 +8,34 @@ export function json(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
+/**
+ * Text from data made safe for a terminal: every C0 and C1 control character (ESC, BEL, CSI
+ * U+009B, …) and DEL becomes a space (tabs and line breaks) or U+FFFD (the rest), so a title
+ * cannot set the window title, clear the screen or move the cursor. Line breaks in output are
+ * the formatter's own. `--json` output is never passed through this.
+ */
+export function plainText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === "\t" || c === "\n" || c === "\r" ? " " : "\ufffd"));
+}
+
+/** A paper with every text field made plainText, for human output. */
+function plainPaper<P extends Paper>(paper: P): P {
+  const text = (value: string | null) => (value === null ? null : plainText(value));
+  return {
+    ...paper,
+    id: plainText(paper.id),
+    title: text(paper.title),
+    abstract: plainText(paper.abstract),
+    arxivId: text(paper.arxivId),
+    doi: text(paper.doi),
+    journalRef: text(paper.journalRef),
+    comments: paper.comments.map(plainText),
+    authors: paper.authors.map(plainText),
+    categories: paper.categories.map(plainText),
+    sources: paper.sources.map((s) => ({ ...s, file: plainText(s.file) })),
+  };
+}
+
 /** A title to show: the paper's own, else its first sentence. */
 export function displayTitle(paper: Paper): string {
   if (paper.title) return paper.title;
@@ -24,6 +52,7 @@ export function paperLink(paper: Paper): string {
 export function formatHits(hits: SearchHit[]): string {
   if (hits.length === 0) return "No papers found.";
   return hits
+    .map(plainPaper)
     .map((hit, i) => {
       const rank = `${String(i + 1).padStart(2)}.`;
       const lines = [`${rank} ${hit.score.toFixed(3)}  ${displayTitle(hit)}`, `    ${paperLink(hit)}`];
@@ -33,7 +62,8 @@ export function formatHits(hits: SearchHit[]): string {
     .join("\n\n");
 }
 
-export function formatPaper(paper: Paper): string {
+export function formatPaper(raw: Paper): string {
+  const paper = plainPaper(raw);
   const lines = [displayTitle(paper), `id: ${paper.id}`];
   if (paper.arxivId) lines.push(`arXiv: ${paper.arxivId}  https://arxiv.org/abs/${paper.arxivId}`);
   if (paper.doi) lines.push(`doi: ${paper.doi}`);
@@ -43,23 +73,35 @@ export function formatPaper(paper: Paper): string {
   if (paper.year !== null) lines.push(`year: ${paper.year}`);
   for (const comment of paper.comments) lines.push(`comment: ${comment}`);
   for (const source of paper.sources) lines.push(`source: ${source.file}:${source.line}`);
-  lines.push("", ...wrap(paper.abstract, WIDTH));
-  return lines.join("\n");
+  // concat, not push(...): an abstract of up to a million characters wraps into that many lines / 100.
+  return lines.concat("", wrap(paper.abstract, WIDTH)).join("\n");
 }
 
+/** Ids up to this long line up in a column (arXiv's are 9 to 16 characters); a longer one takes its own room. */
+const LIST_ID_COLUMN = 16;
+
+/** One line a paper: id, then title, cut to fit. A long id pushes only its own title along. */
 export function formatList(papers: Paper[]): string {
-  const width = Math.max(0, ...papers.map((p) => p.id.length));
-  return papers.map((p) => `${p.id.padEnd(width)}  ${truncate(displayTitle(p), WIDTH - width - 2)}`).join("\n");
+  // The longest id that fits the column sets its width: a loop, as spreading 125,000+ ids into Math.max overflows the stack.
+  let column = 0;
+  for (const p of papers) if (p.id.length <= LIST_ID_COLUMN && p.id.length > column) column = p.id.length;
+  return papers
+    .map((raw) => {
+      const p = plainPaper(raw);
+      const id = p.id.padEnd(column);
+      return `${id}  ${truncate(displayTitle(p), Math.max(20, WIDTH - id.length - 2))}`;
+    })
+    .join("\n");
 }
 
 export function formatInfo(info: IndexInfo): string {
   return [
-    `model:       ${info.model} (${info.dtype})`,
+    `model:       ${plainText(info.model)} (${info.dtype})`,
     `dimension:   ${info.dimension}`,
     `papers:      ${info.count}`,
     `built:       ${info.builtAt}`,
     `fingerprint: ${info.fingerprint}`,
-    `index:       ${info.indexPath}`,
+    `index:       ${plainText(info.indexPath)}`,
     `size:        ${formatBytes(info.sizeBytes)}`,
   ].join("\n");
 }
@@ -68,12 +110,12 @@ export function formatIndexSummary(summary: IndexSummary, indexDir: string): str
   const { manifest } = summary;
   const files = `${summary.files.length} file${summary.files.length === 1 ? "" : "s"}`;
   const resumed = summary.resumed > 0 ? `, ${summary.resumed} resumed from an interrupted run` : "";
-  const { skipped, replaced } = skipCounts(summary.skipped);
-  const leftOut = skipped > 0 ? `, ${skipped} skipped` : "";
+  const { skipped, replaced, repeated } = skipCounts(summary.skipped);
+  const leftOut = (skipped > 0 ? `, ${skipped} skipped` : "") + (repeated > 0 ? `, ${repeated} repeated paths read once` : "");
   const replacedText = replaced > 0 ? `, ${replaced} replaced by a later record with the same id` : "";
   return (
     `${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged${leftOut}${replacedText} from ${files}${resumed}; ` +
-    `${manifest.count} papers in ${indexDir} (${manifest.model.id}, ${manifest.model.dtype}), ` +
+    `${manifest.count} papers in ${plainText(indexDir)} (${plainText(manifest.model.id)}, ${manifest.model.dtype}), ` +
     `${summary.embedded} embedded in ${summary.seconds.toFixed(1)} s`
   );
 }
@@ -96,17 +138,21 @@ export function indexSummaryJson(summary: IndexSummary): Record<string, unknown>
   };
 }
 
-/** Records and files left out ("skipped") and papers a later record replaced ("replaced"). */
-function skipCounts(skipped: readonly Skipped[]): { skipped: number; replaced: number } {
+/**
+ * Records and files left out ("skipped"), papers a later record replaced ("replaced"), and files
+ * and folders reached again, through a symlink loop or named twice, and read once ("repeated").
+ */
+function skipCounts(skipped: readonly Skipped[]): { skipped: number; replaced: number; repeated: number } {
   const replaced = skipped.filter((s) => s.kind === "replaced").length;
-  return { skipped: skipped.length - replaced, replaced };
+  const repeated = skipped.filter((s) => s.kind === "repeated").length;
+  return { skipped: skipped.length - replaced - repeated, replaced, repeated };
 }
 
 const SKIPPED_SHOWN = 20;
 
 /** The stderr report of what an indexing run left out or replaced, one `file:line: reason` each. */
 export function formatSkippedReport(skipped: readonly Skipped[]): string {
-  const lines = skipped.slice(0, SKIPPED_SHOWN).map((s) => `papers: ${s.kind === "replaced" ? "" : "skipped "}${formatSkipped(s)}`);
+  const lines = skipped.slice(0, SKIPPED_SHOWN).map((s) => `papers: ${s.kind === "replaced" ? "" : s.kind === "repeated" ? "repeated " : "skipped "}${plainText(formatSkipped(s))}`);
   if (skipped.length > SKIPPED_SHOWN) lines.push(`papers: ... and ${skipped.length - SKIPPED_SHOWN} more`);
   return lines.join("\n") + "\n";
 }
@@ -130,7 +176,7 @@ export function evalJson(report: EvalReport): Record<string, unknown> {
 
 export function formatEval(report: EvalReport): string {
   return [
-    `${report.model} (${report.dtype}), ${report.mode}, ${report.queries} ${report.split} queries`,
+    `${plainText(report.model)} (${report.dtype}), ${report.mode}, ${report.queries} ${report.split} queries`,
     `nDCG@10     ${report.ndcg_at_10.toFixed(4)}`,
     `Recall@100  ${report.recall_at_100.toFixed(4)}`,
     `MRR@10      ${report.mrr_at_10.toFixed(4)}`,

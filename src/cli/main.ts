@@ -31,6 +31,7 @@ import {
   formatSkippedReport,
   indexSummaryJson,
   json,
+  plainText,
 } from "./format.js";
 
 interface OutputFlags {
@@ -83,6 +84,7 @@ program
     );
     // Every left-out record is named (file:line) so nothing a user gave is lost silently.
     if (summary.skipped.length > 0) process.stderr.write(formatSkippedReport(summary.skipped));
+    if (summary.recovered) process.stderr.write(`papers: recovered: ${plainText(summary.recovered)}\n`);
     console.log(flags.json ? json(indexSummaryJson(summary)) : formatIndexSummary(summary, options.indexDir));
   }));
 
@@ -93,13 +95,14 @@ program
   .addOption(waitOption())
   .addOption(jsonOption())
   .action(run(async (ids: string[], flags: OutputFlags, options: PapersOptions) => {
-    const { removed, manifest } = await removePapers(ids, { ...options, wait: flags.wait });
+    const { removed, manifest, recovered } = await removePapers(ids, { ...options, wait: flags.wait });
+    if (recovered) process.stderr.write(`papers: recovered: ${plainText(recovered)}\n`);
     console.log(flags.json ? json({ removed, papers: manifest.count }) : `Removed ${removed}; ${manifest.count} papers left in ${options.indexDir}`);
   }));
 
 program
   .command("search")
-  .description("find the papers closest in meaning to a question (builds the seeds index on first use)")
+  .description("find the papers closest in meaning to a question (builds the seeds index on first use, in the default index folder only)")
   .argument("<question...>", "what you are looking for")
   .addOption(kOption())
   .addOption(modeOption())
@@ -178,7 +181,7 @@ program
 
 program
   .command("serve")
-  .description("serve a JSON API and a search page over HTTP (builds the seeds index on first use)")
+  .description("serve a JSON API and a search page over HTTP (builds the seeds index on first use, in the default index folder only)")
   .addOption(new Option("--port <n>", "port to listen on (0: any free port)").default(DEFAULT_PORT).argParser(optionParser(parsePort)))
   .option("--host <address>", "address to listen on; anything but loopback lets other machines in", DEFAULT_HOST)
   .option("--cors <origin>", "let web pages from this one origin (e.g. https://example.org) call the API", optionParser(parseCorsOrigin))
@@ -205,17 +208,19 @@ function run<A extends unknown[]>(action: (...args: [...A, OutputFlags, PapersOp
 }
 
 function fail(error: unknown): never {
+  // Messages quote ids, paths and records from data: no control character reaches the terminal.
   if (isPapersError(error)) {
-    process.stderr.write(`papers: ${error.message}\n`);
+    process.stderr.write(`papers: ${plainText(error.message)}\n`);
   } else {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`papers: unexpected error: ${message} (set PAPERS_DEBUG=1 for details)\n`);
+    process.stderr.write(`papers: unexpected error: ${plainText(message)} (set PAPERS_DEBUG=1 for details)\n`);
     if (process.env.PAPERS_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   }
   process.exit(1);
 }
 
 async function withIndex<T>(index: PaperIndex, body: (index: PaperIndex) => Promise<T>): Promise<T> {
+  if (index.recovered) process.stderr.write(`papers: warning: ${plainText(index.recovered)}; \`papers index\` makes CURRENT name it again\n`);
   try {
     return await body(index);
   } finally {

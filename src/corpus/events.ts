@@ -1,4 +1,4 @@
-import type { PaperRecord, Skipped } from "./paper.js";
+import { MAX_ID_LENGTH, type PaperRecord, type Skipped } from "./paper.js";
 
 /** What a format reader produces, in input order: records, and records it had to leave out. */
 export type ReadEvent = { type: "record"; record: PaperRecord } | { type: "skipped"; skipped: Skipped };
@@ -17,9 +17,16 @@ export function tooLong(abstract: string): string | null {
   return `abstract of ${abstract.length.toLocaleString("en-US")} characters, over the limit of ${MAX_ABSTRACT_CHARS.toLocaleString("en-US")}: is this a whole document, or a file read wrongly?`;
 }
 
-/** A record, or its skip when its abstract is too long. */
+/** Why a record's id cannot be an id (the HTTP API could not fetch it), or null when it can. */
+export function badId(record: PaperRecord): string | null {
+  const id = record.sourceId ?? record.arxivId;
+  if (id === null || id.length <= MAX_ID_LENGTH) return null;
+  return `id of ${id.length.toLocaleString("en-US")} characters, over the limit of ${MAX_ID_LENGTH}: give the record a shorter id`;
+}
+
+/** A record, or its skip when its abstract is too long or its id cannot be fetched. */
 export function recordEvent(record: PaperRecord): ReadEvent {
-  const why = tooLong(record.abstract);
+  const why = tooLong(record.abstract) ?? badId(record);
   return why === null ? { type: "record", record } : skippedRecord(record.source.file, record.source.line, why);
 }
 

@@ -28,10 +28,26 @@ export const HEAD_BYTES = 64 * 1024;
 /**
  * Expands paths into files. A path given that does not exist or cannot be listed is an error
  * (UNREADABLE_FILE); an entry inside a folder that cannot be read is skipped and reported.
+ *
+ * Every folder and file is visited once, by device and inode: a symlink loop (`ln -s .. up`)
+ * ends, and a file reached twice (named twice, or through a link) is read once. Each repeat is
+ * reported as "repeated", naming what it repeats.
  */
 export function expandPaths(paths: readonly string[]): { files: InputFile[]; skipped: Skipped[] } {
   const files: InputFile[] = [];
   const skipped: Skipped[] = [];
+  /** dev:ino of every folder and file visited, and the path it was first reached by. */
+  const seen = new Map<string, string>();
+  const once = (path: string, stat: { dev: number; ino: number }, what: string): boolean => {
+    const key = `${stat.dev}:${stat.ino}`;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, path);
+      return true;
+    }
+    skipped.push({ file: path, line: null, reason: `${what} already read as ${first}: read once`, kind: "repeated" });
+    return false;
+  };
   const visit = (path: string, given: boolean): void => {
     if (given && path === STDIN_PATH) {
       files.push({ path, name: STDIN_NAME });
@@ -47,9 +63,11 @@ export function expandPaths(paths: readonly string[]): { files: InputFile[]; ski
     }
     if (!stat.isDirectory()) {
       // Sockets, FIFOs and devices inside folders are not inputs; given by name (<(zcat …)) they are.
-      if (given || stat.isFile()) files.push({ path, name: path });
+      // A pipe has no second reading, so only regular files are kept apart by inode.
+      if (stat.isFile() ? once(path, stat, "file") : given) files.push({ path, name: path });
       return;
     }
+    if (!once(path, stat, "folder (a symlink loop, or named twice)")) return;
     let entries: string[];
     try {
       entries = readdirSync(path).sort();

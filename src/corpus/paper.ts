@@ -22,6 +22,12 @@ export interface PaperRecord {
   source: Source;
 }
 
+/**
+ * The longest paper id, in characters: a longer one is skipped when read (a record skip, named),
+ * and the HTTP API refuses to look one up, so every id indexed can be fetched.
+ */
+export const MAX_ID_LENGTH = 200;
+
 /** A distinct paper: every record with the same abstract (or arXiv id) merged into one. */
 export interface Paper {
   id: string;
@@ -112,8 +118,11 @@ export interface Skipped {
   file: string;
   line: number | null;
   reason: string;
-  /** "record": one record left out; "file": a whole file left out; "replaced": a later record with the same id won. */
-  kind: "record" | "file" | "replaced";
+  /**
+   * "record": one record left out; "file": a whole file left out; "replaced": a later record with
+   * the same id won; "repeated": a file or folder reached again (a symlink loop, a path named twice), read once.
+   */
+  kind: "record" | "file" | "replaced" | "repeated";
 }
 
 /** `file:line: reason`, or `file: reason` for a whole file. */

@@ -163,7 +163,7 @@ export async function readCorpus(paths: readonly string[], options: ReadOptions 
     if (event.type === "record") {
       const before = merger.replaced.length;
       merger.add(event.record);
-      if (merger.replaced.length > before) skipped.push(...merger.replaced.slice(before));
+      for (let i = before; i < merger.replaced.length; i++) skipped.push(merger.replaced[i]!);
     } else if (event.type === "skipped") skipped.push(event.skipped);
     else inputs.push(event.input);
   }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -8,16 +8,68 @@ import { join } from "node:path";
  * never see a half-written index.
  */
 const CURRENT = "CURRENT";
+/** A committed generation's folder: `gen-…`, a plain name (never a path), not a staging `.tmp` one. */
+const GENERATION = /^gen-[^/\\]+$/;
+/** How commitGeneration names them: `gen-<ms since 1970, base 36>-<pid>`, newest by the time. */
+const COMMITTED_AT = /^gen-([0-9a-z]+)-\d+$/;
 
-/** The live generation's folder, or null when the folder holds no committed index. */
-export function currentGeneration(indexDir: string): string | null {
-  const name = readCurrentName(indexDir);
-  const dir = name && join(indexDir, name);
-  return dir && existsSync(dir) ? dir : null;
+/** The live generation and, when CURRENT could not say which it is, how it was found instead. */
+export interface LiveGeneration {
+  dir: string;
+  /** Set when CURRENT is missing or names no folder and the newest complete generation stood in. */
+  recovered: string | null;
 }
 
-/** Builds a new generation with `write(dir)` and makes it the live one; callers hold the writer lock. */
-export async function commitGeneration<T>(indexDir: string, write: (dir: string) => Promise<T>): Promise<T> {
+/**
+ * The live generation's folder, or null when the folder holds no committed index. When CURRENT
+ * is missing or names a folder that does not exist, the newest complete generation (one whose
+ * manifest `isComplete` accepts) is live: a typo in CURRENT or a lost file never hides an index.
+ */
+export function liveGeneration(indexDir: string, isComplete: (dir: string) => boolean = hasManifest): LiveGeneration | null {
+  const name = readCurrentName(indexDir);
+  if (name && isGenerationName(name) && existsSync(join(indexDir, name))) return { dir: join(indexDir, name), recovered: null };
+  const newest = completeGenerations(indexDir, isComplete)[0];
+  if (!newest) return null;
+  const why = name === null ? `${CURRENT} is missing` : `${CURRENT} names "${name}", which does not exist`;
+  return { dir: join(indexDir, newest), recovered: `${why} in ${indexDir}; the newest complete generation, ${newest}, stands in` };
+}
+
+/** The live generation's folder (see liveGeneration), or null. */
+export function currentGeneration(indexDir: string, isComplete?: (dir: string) => boolean): string | null {
+  return liveGeneration(indexDir, isComplete)?.dir ?? null;
+}
+
+/** Committed generations that `isComplete` accepts, newest first. */
+export function completeGenerations(indexDir: string, isComplete: (dir: string) => boolean = hasManifest): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(indexDir);
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => isGenerationName(e) && isDirectory(join(indexDir, e)) && isComplete(join(indexDir, e)))
+    .sort((a, b) => committedAt(b) - committedAt(a) || (a < b ? 1 : -1));
+}
+
+/** Points CURRENT at a generation, atomically; callers hold the writer lock. */
+export function setCurrent(indexDir: string, name: string): void {
+  const pointer = join(indexDir, `${CURRENT}.${process.pid}.tmp`);
+  writeFileSync(pointer, name + "\n");
+  renameSync(pointer, join(indexDir, CURRENT));
+}
+
+export interface CommitOptions {
+  /** Checks the written generation before it goes live; throwing keeps the old one live. */
+  verify?: (dir: string) => void;
+}
+
+/**
+ * Builds a new generation with `write(dir)` and makes it the live one; callers hold the writer
+ * lock. The generations it replaces are removed only once the new one is written, verified and
+ * named by CURRENT.
+ */
+export async function commitGeneration<T>(indexDir: string, write: (dir: string) => Promise<T>, options: CommitOptions = {}): Promise<T> {
   mkdirSync(indexDir, { recursive: true });
   const name = `gen-${Date.now().toString(36)}-${process.pid}`;
   const staging = join(indexDir, `${name}.tmp`);
@@ -26,27 +78,34 @@ export async function commitGeneration<T>(indexDir: string, write: (dir: string)
   let result: T;
   try {
     result = await write(staging);
+    options.verify?.(staging);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
   renameSync(staging, join(indexDir, name));
-  const pointer = join(indexDir, `${CURRENT}.${process.pid}.tmp`);
-  writeFileSync(pointer, name + "\n");
-  renameSync(pointer, join(indexDir, CURRENT));
-  removeStale(indexDir, name);
+  setCurrent(indexDir, name);
+  removeReplaced(indexDir, name);
   return result;
 }
 
 /**
- * Removes everything a writer leaves behind but the live generation: replaced generations,
- * staging folders, and the half-written `NAME.<pid>.tmp` files (CURRENT, writer.pid) of killed
- * writers. Callers hold the writer lock (lock.ts), so no other writer is writing any of them now.
+ * Removes what killed writers leave behind: staging folders and the half-written
+ * `NAME.<pid>.tmp` files (CURRENT, writer.pid). Never a committed generation: those go only when a
+ * newer one has been committed (commitGeneration). Callers hold the writer lock (lock.ts), so no
+ * other writer is writing any of them now.
  */
-export function removeStale(indexDir: string, live = readCurrentName(indexDir)): void {
+export function removeStale(indexDir: string): void {
   for (const entry of readdirSync(indexDir)) {
-    const stale = (entry.startsWith("gen-") && entry !== live) || /\.\d+\.tmp$/.test(entry);
-    if (stale) rmSync(join(indexDir, entry), { recursive: true, force: true });
+    if (/\.\d+\.tmp$/.test(entry) || /^gen-.*\.tmp$/.test(entry)) rmSync(join(indexDir, entry), { recursive: true, force: true });
+  }
+}
+
+/** After `live` is committed and named by CURRENT: removes the generations it replaced, and leftovers. */
+function removeReplaced(indexDir: string, live: string): void {
+  removeStale(indexDir);
+  for (const entry of readdirSync(indexDir)) {
+    if (entry.startsWith("gen-") && entry !== live) rmSync(join(indexDir, entry), { recursive: true, force: true });
   }
 }
 
@@ -56,4 +115,24 @@ function readCurrentName(indexDir: string): string | null {
   } catch {
     return null;
   }
+}
+
+function hasManifest(dir: string): boolean {
+  return existsSync(join(dir, "manifest.json"));
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isGenerationName(name: string): boolean {
+  return GENERATION.test(name) && !name.endsWith(".tmp");
+}
+
+function committedAt(name: string): number {
+  return parseInt(COMMITTED_AT.exec(name)?.[1] ?? "0", 36);
 }

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { bm25TopK, lengthNorms, type Postings } from "../search/bm25.js";
 import type { Scored } from "../search/fusion.js";
-import { documentTerms, queryTerms } from "../search/analyzer.js";
+import { documentTerms, queryTerms, type AnalyzerOptions } from "../search/analyzer.js";
 
 /** One document's text before and after a change; undefined on a side means absent. */
 export interface TextChange {
@@ -37,7 +37,15 @@ export class LexicalIndex {
   constructor(
     private readonly db: Database.Database,
     private readonly flushAt = FLUSH_AT,
+    /** How the stored postings were analysed (see manifest.ts usesCjkBigrams); writers always use the current analysis. */
+    private readonly analysis: AnalyzerOptions = {},
   ) {}
+
+  /** Drops every posting and length: for re-analysing all stored texts (an upgrade). */
+  clear(): void {
+    this.stats = undefined;
+    this.db.exec("DELETE FROM lexical_postings; DELETE FROM lexical_lengths");
+  }
 
   static createTables(db: Database.Database): void {
     db.exec(`CREATE TABLE lexical_postings (term TEXT PRIMARY KEY, postings BLOB NOT NULL);
@@ -61,12 +69,12 @@ export class LexicalIndex {
     };
     for (const { label, before, after } of changes) {
       if (before === after) continue;
-      if (before !== undefined) for (const term of new Set(documentTerms(before))) (at(term).drop ??= new Set()).add(label);
+      if (before !== undefined) for (const term of new Set(documentTerms(before, this.analysis))) (at(term).drop ??= new Set()).add(label);
       if (after === undefined) {
         dropLength.run(label);
         continue;
       }
-      const terms = documentTerms(after);
+      const terms = documentTerms(after, this.analysis);
       setLength.run(label, terms.length);
       const counts = new Map<string, number>();
       for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
@@ -114,7 +122,7 @@ export class LexicalIndex {
   /** The k documents that best match the words of a question by BM25; higher score is better. */
   search(question: string, k: number, allowed?: ReadonlySet<number>): Scored[] {
     const postings: Postings[] = [];
-    for (const term of queryTerms(question)) {
+    for (const term of queryTerms(question, this.analysis)) {
       const found = this.postings(term);
       if (found) postings.push(found);
     }

@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PapersError } from "../errors.js";
+import { diskError } from "./disk-errors.js";
 
 export const LOCK_FILE = "writer.lock";
 /** Who holds the lock: written by the holder for the other writers' error message, nothing more. */
@@ -28,7 +29,11 @@ export class WriterLock {
 
   /** Takes the lock; with `wait`, waits for another writer to finish instead of failing. */
   static async acquire(indexDir: string, options: { wait?: boolean } = {}): Promise<WriterLock> {
-    mkdirSync(indexDir, { recursive: true });
+    try {
+      mkdirSync(indexDir, { recursive: true });
+    } catch (error) {
+      throw diskError(error, indexDir);
+    }
     for (;;) {
       const lock = WriterLock.tryAcquire(indexDir);
       if (lock) return lock;
@@ -51,12 +56,25 @@ export class WriterLock {
     } catch (error) {
       db?.close();
       if ((error as { code?: string }).code === "SQLITE_BUSY") return null;
+      const trouble = diskError(error, indexDir);
+      if (trouble !== error) throw trouble;
       const reason = error instanceof Error ? error.message : String(error);
       throw new PapersError("INDEX_DAMAGED", `cannot lock the index at ${indexDir} (${path}: ${reason}): if no papers process is writing it, delete ${path}`);
     }
     const temp = join(indexDir, `${HOLDER_FILE}.${process.pid}.tmp`);
-    writeFileSync(temp, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }) + "\n");
-    renameSync(temp, join(indexDir, HOLDER_FILE));
+    try {
+      writeFileSync(temp, JSON.stringify({ pid: process.pid, since: new Date().toISOString() }) + "\n");
+      renameSync(temp, join(indexDir, HOLDER_FILE));
+    } catch (error) {
+      // A folder that cannot take writer.pid (full, read-only) cannot take an index either: let go.
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // Never written, or cannot be removed either: removeStale clears it later.
+      }
+      db.close();
+      throw diskError(error, indexDir);
+    }
     return new WriterLock(db, indexDir);
   }
 

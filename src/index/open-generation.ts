@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { PapersError } from "../errors.js";
-import { currentGeneration } from "./generations.js";
-import { HNSW_FILE, STORE_FILE, readManifest, verifyGeneration, type Manifest } from "./manifest.js";
+import { currentGeneration, liveGeneration } from "./generations.js";
+import { HNSW_FILE, STORE_FILE, isCompleteGeneration, readManifest, usesCjkBigrams, verifyGeneration, type Manifest } from "./manifest.js";
 import { PaperStore } from "./paper-store.js";
 import { VectorIndex } from "./vector-index.js";
 
@@ -11,6 +11,8 @@ export interface OpenGeneration {
   manifest: Manifest;
   vectors: VectorIndex;
   store: PaperStore;
+  /** Why another generation than CURRENT names was opened (CURRENT missing or naming none), or null. */
+  recovered: string | null;
 }
 
 /**
@@ -20,22 +22,22 @@ export interface OpenGeneration {
  */
 export function openCurrentGeneration(indexDir: string, check: (manifest: Manifest) => void = () => {}): OpenGeneration {
   for (let attempt = 1; ; attempt++) {
-    const dir = currentGeneration(indexDir);
-    if (!dir) throw new PapersError("NO_INDEX", `no index at ${indexDir}: run \`papers index [paths...]\` first`);
+    const live = liveGeneration(indexDir, isCompleteGeneration);
+    if (!live) throw new PapersError("NO_INDEX", `no index at ${indexDir}: run \`papers index [paths...]\` first`);
     try {
-      return openGeneration(dir, check);
+      return { ...openGeneration(live.dir, check), recovered: live.recovered };
     } catch (error) {
-      if (attempt >= 3 || currentGeneration(indexDir) === dir) throw error;
+      if (attempt >= 3 || currentGeneration(indexDir, isCompleteGeneration) === live.dir) throw error;
     }
   }
 }
 
-function openGeneration(dir: string, check: (manifest: Manifest) => void): OpenGeneration {
+function openGeneration(dir: string, check: (manifest: Manifest) => void): Omit<OpenGeneration, "recovered"> {
   const manifest = readManifest(dir);
   check(manifest);
   // Before loading: hnswlib trusts its file, and a damaged one could crash it or answer wrongly.
   verifyGeneration(dir, manifest);
   const vectors = VectorIndex.load(join(dir, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);
-  const store = PaperStore.open(join(dir, STORE_FILE));
+  const store = PaperStore.open(join(dir, STORE_FILE), { cjkBigrams: usesCjkBigrams(manifest) });
   return { dir, manifest, vectors, store };
 }

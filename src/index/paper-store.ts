@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { contentHash, documentText, type Paper } from "../corpus/paper.js";
 import type { PaperFilter } from "../search/filter.js";
 import type { Scored } from "../search/fusion.js";
+import type { AnalyzerOptions } from "../search/analyzer.js";
 import { LexicalIndex, type TextChange } from "./lexical-index.js";
 import { PaperFacets } from "./paper-facets.js";
 
@@ -42,10 +43,13 @@ export class PaperStore {
   private readonly lexical: LexicalIndex;
   private facets: PaperFacets | undefined;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    analysis: AnalyzerOptions = {},
+  ) {
     this.byLabelStatement = db.prepare("SELECT * FROM papers WHERE label = ?");
     this.byIdStatement = db.prepare("SELECT * FROM papers WHERE id = ?");
-    this.lexical = new LexicalIndex(db);
+    this.lexical = new LexicalIndex(db, undefined, analysis);
   }
 
   static create(path: string): PaperStore {
@@ -70,8 +74,9 @@ export class PaperStore {
     return new PaperStore(db);
   }
 
-  static open(path: string): PaperStore {
-    return new PaperStore(new Database(path, { readonly: true, fileMustExist: true }));
+  /** Opens a store to read; `analysis` says how its postings were made (an older format's questions are analysed the same way). */
+  static open(path: string, analysis: AnalyzerOptions = {}): PaperStore {
+    return new PaperStore(new Database(path, { readonly: true, fileMustExist: true }), analysis);
   }
 
   /** Opens a copy of a store for changes (the copy becomes the next index generation). */
@@ -114,6 +119,17 @@ export class PaperStore {
     this.db.transaction(() => {
       this.db.exec("DROP TABLE IF EXISTS papers_fts");
       createSearchStructures(this.db);
+      this.lexical.apply(this.storedTexts());
+    })();
+  }
+
+  /**
+   * Re-analyses every stored text into new postings: a format 3 store, whose postings kept a run
+   * of CJK characters as one term, gets the bigrams of format 4. Nothing is embedded again.
+   */
+  reanalyse(): void {
+    this.db.transaction(() => {
+      this.lexical.clear();
       this.lexical.apply(this.storedTexts());
     })();
   }
@@ -176,8 +192,9 @@ export class PaperStore {
     return this.lexical.search(question, k, allowed);
   }
 
+  /** Closes the database; closing again does nothing. */
   close(): void {
-    this.db.close();
+    if (this.db.open) this.db.close();
   }
 }
 

@@ -1,12 +1,13 @@
 import { copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { contentHash, documentText, type Paper } from "../corpus/paper.js";
 import type { Embedder } from "../embed/embedder.js";
 import { specDifferences, specFacts, type Dtype, type ModelSpec } from "../embed/models.js";
 import { PapersError } from "../errors.js";
 import { Checkpoint } from "./checkpoint.js";
 import { checksumFiles } from "./checksums.js";
-import { commitGeneration, currentGeneration, removeStale } from "./generations.js";
+import { diskError, isDiskFull } from "./disk-errors.js";
+import { commitGeneration, liveGeneration, removeStale, setCurrent } from "./generations.js";
 import { withWriterLock } from "./lock.js";
 import {
   DATA_FILES,
@@ -14,7 +15,9 @@ import {
   HNSW_FILE,
   MANIFEST_FILE,
   STORE_FILE,
+  UPGRADABLE_FORMAT,
   corpusFingerprint,
+  isCompleteGeneration,
   readManifest,
   verifyGeneration,
   type Manifest,
@@ -44,6 +47,8 @@ export interface UpdateSummary {
   resumed: number;
   /** Papers embedded by this run. */
   embedded: number;
+  /** Set when CURRENT was missing or named no generation and was pointed back at the newest complete one. */
+  recovered: string | null;
 }
 
 export const DEFAULT_CHECKPOINT_EVERY = 512;
@@ -62,7 +67,60 @@ export async function updateIndex(
   loadEmbedder: () => Promise<Embedder>,
   options: UpdateOptions = {},
 ): Promise<UpdateSummary> {
-  return withWriterLock(indexDir, options, () => updateLocked(indexDir, papers, model, loadEmbedder, options));
+  try {
+    return await withWriterLock(indexDir, options, () => updateLocked(indexDir, papers, model, loadEmbedder, options));
+  } catch (error) {
+    const mapped = diskError(error, indexDir);
+    // The checkpoint only saves work; on a full disk it is what fills it.
+    if (isDiskFull(mapped)) removeCheckpointQuietly(indexDir);
+    throw mapped;
+  }
+}
+
+/**
+ * Under the writer lock: clears what killed writers left, and when CURRENT is missing or names no
+ * generation, points it back at the newest complete one (said in the summary). Never removes a
+ * generation: replaced ones go only once a new one is committed and verified.
+ */
+function recoverLive(indexDir: string): { dir: string | null; recovered: string | null } {
+  removeStale(indexDir);
+  const live = liveGeneration(indexDir, isCompleteGeneration);
+  if (live?.recovered) setCurrent(indexDir, basename(live.dir));
+  return { dir: live?.dir ?? null, recovered: live?.recovered ? `${live.recovered}: CURRENT now names it again` : null };
+}
+
+/** The label after the largest in use: a loop, since spreading 125,000+ labels into Math.max overflows the stack. */
+export function nextFreeLabel(labels: Iterable<number>): number {
+  let max = -1;
+  for (const label of labels) if (label > max) max = label;
+  return max + 1;
+}
+
+/** Checks a generation just written as a reader would, before it goes live. */
+function verifyWritten(dir: string): void {
+  verifyGeneration(dir, readManifest(dir));
+}
+
+/**
+ * Runs `write` on a store of the generation being written, closing it if `write` fails: an open
+ * handle would keep the removed staging file's blocks allocated (on a full disk, the very space
+ * the user needs back) and a read-only remount busy.
+ */
+function closingOnFailure<T>(store: PaperStore, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}
+
+function removeCheckpointQuietly(indexDir: string): void {
+  try {
+    Checkpoint.remove(indexDir);
+  } catch {
+    // Nothing more to free.
+  }
 }
 
 async function updateLocked(
@@ -72,8 +130,9 @@ async function updateLocked(
   loadEmbedder: () => Promise<Embedder>,
   options: UpdateOptions,
 ): Promise<UpdateSummary> {
-  removeStale(indexDir);
-  const current = options.rebuild ? null : currentGeneration(indexDir);
+  const live = recoverLive(indexDir);
+  const current = options.rebuild ? null : live.dir;
+  const recovered = options.rebuild ? null : live.recovered;
   const previous = current ? readManifest(current, { upgradable: true }) : null;
   const upgrade = !!previous && previous.formatVersion !== FORMAT_VERSION;
   const differences = previous ? specDifferences(previous.model, model.spec) : [];
@@ -87,7 +146,7 @@ async function updateLocked(
   if (current) verifyGeneration(current, previous!);
   const stored = current ? readEntries(current) : new Map<string, { label: number; hash: string; json: string }>();
 
-  let nextLabel = Math.max(-1, ...[...stored.values()].map((e) => e.label)) + 1;
+  let nextLabel = nextFreeLabel(labelsOf(stored));
   const changed: { label: number; paper: Paper; hash: string; embed: boolean }[] = [];
   let added = 0;
   let updated = 0;
@@ -107,7 +166,7 @@ async function updateLocked(
     }
   }
   const summary = { added, updated, unchanged, removed: 0 };
-  if (previous && changed.length === 0 && !upgrade) return { manifest: previous, ...summary, resumed: 0, embedded: 0 };
+  if (previous && changed.length === 0 && !upgrade) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
 
   const vectors = await embedChanged(indexDir, changed, model.spec.id + "/" + model.dtype, loadEmbedder, options);
   const manifest = await commitGeneration(indexDir, async (dir) => {
@@ -115,14 +174,17 @@ async function updateLocked(
       ? VectorIndex.load(join(current, HNSW_FILE), model.spec.dimension, DEFAULT_HNSW.efSearch)
       : VectorIndex.create(model.spec.dimension, changed.length);
     const store = openNextStore(current, dir);
-    if (upgrade) store.upgradeFromFormat2();
-    for (const { label, hash, embed } of changed) if (embed) index.add(label, vectors.get(hash)!);
-    store.upsert(changed);
-    const info = { ...specFacts(model.spec), dtype: model.dtype };
-    return finishGeneration(dir, index, store, info, previous?.deletedVectors ?? 0);
-  });
+    return closingOnFailure(store, () => {
+      if (upgrade && previous.formatVersion === UPGRADABLE_FORMAT) store.upgradeFromFormat2();
+      else if (upgrade) store.reanalyse();
+      for (const { label, hash, embed } of changed) if (embed) index.add(label, vectors.get(hash)!);
+      store.upsert(changed);
+      const info = { ...specFacts(model.spec), dtype: model.dtype };
+      return finishGeneration(dir, index, store, info, previous?.deletedVectors ?? 0);
+    });
+  }, { verify: verifyWritten });
   Checkpoint.remove(indexDir);
-  return { manifest, ...summary, resumed: vectors.resumed, embedded: vectors.embedded };
+  return { manifest, ...summary, resumed: vectors.resumed, embedded: vectors.embedded, recovered };
 }
 
 /** Removes papers by id; unknown ids are an error, and nothing is removed then. */
@@ -130,15 +192,18 @@ export async function removeFromIndex(
   indexDir: string,
   ids: readonly string[],
   options: { wait?: boolean } = {},
-): Promise<{ manifest: Manifest; removed: number }> {
+): Promise<{ manifest: Manifest; removed: number; recovered: string | null }> {
   // Checked before locking, so that a mistyped --index does not create a folder.
-  if (!currentGeneration(indexDir)) throw new PapersError("NO_INDEX", `no index at ${indexDir}: nothing to remove`);
-  return withWriterLock(indexDir, options, () => removeLocked(indexDir, ids));
+  if (!liveGeneration(indexDir, isCompleteGeneration)) throw new PapersError("NO_INDEX", `no index at ${indexDir}: nothing to remove`);
+  try {
+    return await withWriterLock(indexDir, options, () => removeLocked(indexDir, ids));
+  } catch (error) {
+    throw diskError(error, indexDir);
+  }
 }
 
-async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{ manifest: Manifest; removed: number }> {
-  removeStale(indexDir);
-  const current = currentGeneration(indexDir);
+async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{ manifest: Manifest; removed: number; recovered: string | null }> {
+  const { dir: current, recovered } = recoverLive(indexDir);
   if (!current) throw new PapersError("NO_INDEX", `no index at ${indexDir}: nothing to remove`);
   const previous = readManifest(current);
   verifyGeneration(current, previous);
@@ -151,21 +216,29 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
   const manifest = await commitGeneration(indexDir, async (dir) => {
     let index = VectorIndex.load(join(current, HNSW_FILE), previous.model.dimension, previous.hnsw.efSearch);
     const store = openNextStore(current, dir);
-    for (const label of labels) index.remove(label);
-    store.remove(labels);
-    let deleted = previous.deletedVectors + labels.length;
-    if (deleted > COMPACT_AT * (store.count() + deleted)) {
-      index = index.compacted([...store.entries().values()].map((e) => e.label));
-      deleted = 0;
-    }
-    return finishGeneration(dir, index, store, previous.model, deleted);
-  });
-  return { manifest, removed: labels.length };
+    return closingOnFailure(store, () => {
+      // A format 3 store's postings are re-analysed first, so the removed texts' terms are found.
+      if (previous.formatVersion !== FORMAT_VERSION) store.reanalyse();
+      for (const label of labels) index.remove(label);
+      store.remove(labels);
+      let deleted = previous.deletedVectors + labels.length;
+      if (deleted > COMPACT_AT * (store.count() + deleted)) {
+        index = index.compacted([...store.entries().values()].map((e) => e.label));
+        deleted = 0;
+      }
+      return finishGeneration(dir, index, store, previous.model, deleted);
+    });
+  }, { verify: verifyWritten });
+  return { manifest, removed: labels.length, recovered };
 }
 
 /** Bytes on disk of an index generation's files. */
 export function generationSize(dir: string): number {
   return [HNSW_FILE, STORE_FILE, MANIFEST_FILE].reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+}
+
+function* labelsOf(entries: Map<string, { label: number }>): Generator<number> {
+  for (const entry of entries.values()) yield entry.label;
 }
 
 function readEntries(generation: string): Map<string, { label: number; hash: string; json: string }> {

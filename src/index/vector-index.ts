@@ -1,4 +1,5 @@
 import hnswlib from "hnswlib-node";
+import { closeSync, openSync, readSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { PapersError } from "../errors.js";
 import { REBUILD_HINT } from "./manifest.js";
@@ -38,6 +39,13 @@ export class VectorIndex {
   }
 
   static load(path: string, dimension: number, efSearch: number): VectorIndex {
+    const stored = storedDimension(path);
+    if (stored !== null && stored !== dimension) {
+      throw new PapersError(
+        "INDEX_DAMAGED",
+        `index at ${dirname(path)} is damaged (${basename(path)} holds ${stored}-dimensional vectors, the manifest says ${dimension}): ${REBUILD_HINT}`,
+      );
+    }
     const hnsw = new hnswlib.HierarchicalNSW("cosine", dimension);
     try {
       hnsw.readIndexSync(path);
@@ -104,4 +112,25 @@ export class VectorIndex {
   save(path: string): void {
     this.hnsw.writeIndexSync(path);
   }
+}
+
+/**
+ * The vector dimension an hnswlib file was written with, from its header (six size_t values:
+ * offsetLevel0, maxElements, count, sizeDataPerElement, labelOffset, offsetData; a float32
+ * vector sits between offsetData and labelOffset), or null when the header cannot be read.
+ * hnswlib itself trusts the dimension it is given, and reads a file of another one into garbage.
+ */
+export function storedDimension(path: string): number | null {
+  const header = Buffer.alloc(48);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    if (readSync(fd, header, 0, 48, 0) < 48) return null;
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  const bytes = Number(header.readBigUInt64LE(32) - header.readBigUInt64LE(40));
+  return bytes > 0 && bytes % 4 === 0 ? bytes / 4 : null;
 }

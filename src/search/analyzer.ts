@@ -17,12 +17,50 @@ const STOPWORDS = new Set([
   "this", "to", "was", "will", "with",
 ]);
 
+/**
+ * Chinese, Japanese and Korean write words without spaces, so a run of their characters is split
+ * into overlapping character bigrams (a lone character stays a unigram), as Lucene's CJKAnalyzer
+ * does: unlike a dictionary segmenter (Intl.Segmenter), bigrams come out the same whatever ICU
+ * version Node ships, so postings written by one Node match questions read by another. The
+ * prolonged sound mark ー (U+30FC, script Common) belongs to the katakana word it lengthens.
+ */
+const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc]+/u;
+const CJK_OR_NOT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc]+|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc]+/gu;
+
+/** How text is split into terms: `cjkBigrams` false is the analysis of format 3 indexes (CJK runs whole). */
+export interface AnalyzerOptions {
+  cjkBigrams?: boolean;
+}
+
 /** Stems by word: an abstract repeats its words, and a corpus has far fewer words than tokens. */
 const stems = new Map<string, string>();
 const MAX_CACHED_STEMS = 200_000;
 
-function words(text: string): string[] {
-  return text.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+function words(text: string, options: AnalyzerOptions = {}): string[] {
+  if (options.cjkBigrams === false) return text.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  // Accents go, but not the (semi-)voiced marks of kana (が is not か); NFC then puts kana and
+  // Hangul syllables (which NFKD splits into jamo) back together. Text without either is as before.
+  const normalised = text.normalize("NFKD").replace(/(?<![\p{Script=Hiragana}\p{Script=Katakana}])\p{M}+/gu, "").normalize("NFC");
+  const runs = normalised.toLowerCase().match(/[\p{L}\p{N}\p{M}]+/gu) ?? [];
+  const out: string[] = [];
+  for (const run of runs) {
+    if (!CJK_RUN.test(run)) {
+      out.push(run);
+      continue;
+    }
+    for (const part of run.match(CJK_OR_NOT) ?? []) {
+      if (!CJK_RUN.test(part)) out.push(part);
+      else bigrams(part, out);
+    }
+  }
+  return out;
+}
+
+/** Overlapping character bigrams of a CJK run (its code points), or the run itself when one character long. */
+function bigrams(run: string, out: string[]): void {
+  const chars = Array.from(run);
+  if (chars.length === 1) out.push(run);
+  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
 }
 
 function stem(word: string): string {
@@ -37,13 +75,13 @@ function stem(word: string): string {
 }
 
 /** Every term of a document, in order, repeats kept (the document's length counts them). */
-export function documentTerms(text: string): string[] {
-  return words(text).map(stem);
+export function documentTerms(text: string, options?: AnalyzerOptions): string[] {
+  return words(text, options).map(stem);
 }
 
 /** The distinct terms of a question worth matching, stopwords left out unless nothing else is left. */
-export function queryTerms(question: string): string[] {
-  const all = words(question);
+export function queryTerms(question: string, options?: AnalyzerOptions): string[] {
+  const all = words(question, options);
   const content = all.filter((w) => !STOPWORDS.has(w));
   return [...new Set((content.length > 0 ? content : all).map(stem))];
 }

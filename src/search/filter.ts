@@ -27,3 +27,13 @@ export function parseYearRange(text: string): [number | null, number | null] {
 export function hasConditions(filter: PaperFilter | undefined): filter is PaperFilter {
   return !!filter && (filter.years !== undefined || !!filter.category || !!filter.author);
 }
+
+/** Refuses a condition given empty (`--category ''`), which would otherwise quietly filter nothing. */
+export function checkFilter(filter: PaperFilter | undefined): void {
+  for (const key of ["category", "author"] as const) {
+    const value = filter?.[key];
+    if (value !== undefined && value.trim() === "") {
+      throw new PapersError("BAD_OPTION", `${key} is empty: name one (e.g. ${key === "category" ? "cs.CL" : "Hinton"}), or leave the filter out`);
+    }
+  }
+}

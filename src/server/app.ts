@@ -2,8 +2,10 @@
  * The HTTP front end: a JSON API and a search page over one open PaperIndex. Like the CLI it is a
  * thin layer over the library API; every input is checked by a JSON schema before it gets there.
  */
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { DEFAULT_MODE, SEARCH_MODES, isPapersError, paperJson, type ErrorCode, type PaperIndex, type SearchMode } from "../papers.js";
+import { DEFAULT_MODE, MAX_ID_LENGTH, SEARCH_MODES, isPapersError, paperJson, type ErrorCode, type PaperIndex, type SearchMode } from "../papers.js";
 import { allowOrigin } from "./cors.js";
 import { fixedIndex, isIndexSource, type IndexSource } from "./live-index.js";
 import { PAGE_CSP, PAGE_HTML } from "./page.js";
@@ -64,7 +66,7 @@ const modeSchema = { type: "string", enum: [...SEARCH_MODES], default: DEFAULT_M
 const noQuery = { type: "object", properties: {}, additionalProperties: false } as const;
 const idParams = {
   type: "object",
-  properties: { id: { type: "string", minLength: 1, maxLength: 200 } },
+  properties: { id: { type: "string", minLength: 1, maxLength: MAX_ID_LENGTH } },
   required: ["id"],
   additionalProperties: false,
 } as const;
@@ -103,8 +105,9 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
   const app = Fastify({
     // Fastify's own logger writes a JSON object per event; one plain line per request is enough.
     logger: false,
-    // Ids are short; a longer path parameter is refused rather than searched for.
-    routerOptions: { maxParamLength: 200 },
+    // No id indexed is longer (read-corpus skips longer ones); a longer path parameter is refused
+    // rather than searched for. The router measures it decoded, as the id is stored.
+    routerOptions: { maxParamLength: MAX_ID_LENGTH },
     // Slow clients are cut off (see Timeouts); Node answers a stalled request with 408.
     connectionTimeout: timeouts.idle,
     keepAliveTimeout: timeouts.keepAlive,
@@ -124,9 +127,46 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
     // A malformed URL (bad percent-encoding, an overlong id) gets the same JSON error as any other
     // bad request. Fastify answers these before any hook runs, so the request is logged here.
     frameworkErrors: (_error, request, reply) => {
-      sendError(reply, 400, "BAD_REQUEST", "the URL is malformed: bad percent-encoding, or a path segment over 200 characters");
+      sendError(reply, 400, "BAD_REQUEST", `the URL is malformed: bad percent-encoding, or a path segment over ${MAX_ID_LENGTH} characters`);
       logRequest(request, reply);
     },
+    // What Node's HTTP parser refuses before Fastify sees a request (raw non-ASCII bytes in the
+    // URL, Content-Length with Transfer-Encoding, a stalled or oversized header) gets the same
+    // {error: {code, message}} body as every other error.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket: Socket) => {
+      if (error.code === "ECONNRESET" || socket.destroyed) return;
+      const [status, code, message]: [number, ErrorCode, string] =
+        error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? [408, "REQUEST_TIMEOUT", "the request took too long to arrive"]
+          : error.code === "HPE_HEADER_OVERFLOW"
+            ? [431, "HEADERS_TOO_LARGE", "the request's headers (the URL included) are too large"]
+            : [400, "BAD_REQUEST", "the request is not valid HTTP/1.1 (bad characters in the URL or a header, or conflicting Content-Length and Transfer-Encoding)"];
+      const body = JSON.stringify({ error: { code, message } });
+      if (socket.writable) {
+        socket.write(
+          `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+            `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+        );
+      }
+      socket.destroy();
+    },
+  });
+
+  /** The GET routes, as patterns: a path among them asked with another method is a 405, not a 404. */
+  const getRoutes: RegExp[] = [];
+  app.addHook("onRoute", (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.includes("GET")) return;
+    const pattern = route.url.split("/").map((part) => (part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    getRoutes.push(new RegExp(`^${pattern.join("/")}$`));
+  });
+
+  // k must be written as a whole decimal number: the schema's type coercion would read "0x10" or "1e1" too.
+  app.addHook("preValidation", async (request) => {
+    const k = (request.query as Record<string, unknown> | undefined)?.k;
+    if (typeof k === "string" && !/^[0-9]+$/.test(k)) {
+      throw Object.assign(new Error("k"), { statusCode: 400, code: "BAD_K" });
+    }
   });
 
   app.addHook("onRequest", async (_request, reply) => {
@@ -144,6 +184,7 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
       if (error.status >= 500) logError(`${request.method} ${request.url}: ${error.code}: ${error.message}`);
       return sendError(reply, error.status, error.code, error.message);
     }
+    if ((error as { code?: string }).code === "BAD_K") return sendError(reply, 400, "BAD_REQUEST", `k must be a whole number from 1 to ${MAX_RESULTS}`);
     // Fastify's own refusals (unsupported media type, body too large, …) carry a 4xx status.
     if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
       return sendError(reply, error.statusCode, "BAD_REQUEST", error.message);
@@ -153,7 +194,10 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split("?")[0];
+    const path = request.url.split("?")[0] ?? "";
+    if (request.method !== "GET" && request.method !== "HEAD" && getRoutes.some((route) => route.test(path))) {
+      return sendError(reply.header("allow", "GET, HEAD"), 405, "METHOD_NOT_ALLOWED", `${request.method} is not answered here: ${path} takes GET (or HEAD)`);
+    }
     sendError(reply, 404, "NOT_FOUND", `no such endpoint: ${request.method} ${path}`);
   });
 
@@ -167,7 +211,11 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
 
   app.get("/healthz", { schema: { querystring: noQuery } }, async () => ({ status: "ok" }));
 
-  app.get("/api/info", { schema: { querystring: noQuery } }, async () => source.info());
+  // The index's folder stays with the CLI's `info`: a client has no business knowing the server's paths.
+  app.get("/api/info", { schema: { querystring: noQuery } }, async () => {
+    const { indexPath: _path, ...info } = source.info();
+    return info;
+  });
 
   app.get<{ Querystring: SearchQuery }>(
     "/api/search",

@@ -78,6 +78,7 @@ export async function startServer(
     output.warn(`papers: warning: listening on ${host}, which is not a loopback address: other machines can query this index`);
   }
   const index = await openOrBuildIndex(options, [DEFAULT_CORPUS_DIR]);
+  if (index.recovered) output.warn(`papers: warning: ${index.recovered}; \`papers index\` makes CURRENT name it again`);
   let app: FastifyInstance | undefined;
   let live: LiveIndex | undefined;
   try {
