@@ -29,6 +29,10 @@ export { parseYearRange, type PaperFilter } from "./search/filter.js";
 export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
 export { parseFieldOptions, formatSkipped, type Skipped } from "./corpus/read-corpus.js";
 
+export { relatedToText } from "./related-to-text.js";
+export { snippet, SNIPPET_CHARS } from "./search/snippet.js";
+export { createMcpServer, type McpIndexSource, type McpServerOptions } from "./mcp/server.js";
+
 export type { Embedder, EmbedderLoader } from "./embed/embedder.js";
 export type { ModelSpec, Dtype } from "./embed/models.js";
 
@@ -239,6 +243,16 @@ export class PaperIndex {
 
   list(): Paper[] {
     return this.store.all();
+  }
+
+  /** One page of `list()`, and how many papers there are in all: for clients that page. */
+  listPage(offset: number, limit: number): { total: number; papers: Paper[] } {
+    for (const [name, value] of [["offset", offset], ["limit", limit]] as const) {
+      if (!Number.isInteger(value) || value < (name === "limit" ? 1 : 0) || (name === "limit" && value > MAX_K)) {
+        throw new PapersError("BAD_OPTION", `${name} must be a whole number ${name === "limit" ? `from 1 to ${MAX_K}` : "of at least 0"}, not ${value}`);
+      }
+    }
+    return { total: this.store.count(), papers: this.store.page(offset, limit) };
   }
 
   /**

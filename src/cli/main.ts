@@ -18,6 +18,7 @@ import {
   type SearchMode,
 } from "../papers.js";
 import { DEFAULT_CORPUS_DIR, resolveOptions, type FrontEndOptions } from "../settings.js";
+import { serveMcpStdio } from "../mcp/stdio.js";
 import { parseCorsOrigin } from "../server/cors.js";
 import { DEFAULT_HOST, DEFAULT_PORT, parsePort, serveUntilStopped, type ServeFlags } from "../server/serve.js";
 import {
@@ -184,6 +185,13 @@ program
   .option("--cors <origin>", "let web pages from this one origin (e.g. https://example.org) call the API", parseCorsOrigin)
   .action(run(async (flags: OutputFlags, options: PapersOptions) => {
     await serveUntilStopped(options, flags as ServeFlags);
+  }));
+
+program
+  .command("mcp")
+  .description("serve the index to AI agents over MCP on stdin/stdout (builds the seeds index on first use)")
+  .action(run(async (_flags: OutputFlags, options: PapersOptions) => {
+    await serveMcpStdio(options);
   }));
 
 /**

@@ -1,0 +1,43 @@
+/**
+ * `papers mcp`: the MCP server over stdin/stdout, for agents that start papers as a child process.
+ * stdout carries the protocol and nothing else: anything a library prints with console.log goes
+ * to stderr, as do papers' own lines.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { createMcpServer, openOrBuildIndex, type PapersOptions } from "../papers.js";
+import { PACKAGE_ROOT } from "../paths.js";
+import { DEFAULT_CORPUS_DIR } from "../settings.js";
+
+/** Serves until the client closes stdin (or SIGINT/SIGTERM), then closes the index. */
+export async function serveMcpStdio(options: PapersOptions, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<void> {
+  // A stray console.log from any library would corrupt the protocol stream.
+  console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
+  const index = await openOrBuildIndex(options, [DEFAULT_CORPUS_DIR]);
+  const server = createMcpServer(index, { version: packageVersion(), logError: log });
+  const transport = new StdioServerTransport();
+  await server.connect(transport);
+  const info = index.info();
+  log(`papers: MCP server on stdio: ${info.count} papers (${info.model}) from ${options.indexDir}`);
+  // Loads the model now, so that the first question does not wait for it.
+  index.search("warm up the model", 1).catch((error: unknown) => log(`papers: ${error instanceof Error ? error.message : String(error)}`));
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.stdin.once("end", stop);
+    process.stdin.once("close", stop);
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await server.close();
+  await index.close();
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return "0.0.0";
+  }
+}
