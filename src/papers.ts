@@ -31,7 +31,7 @@ export { parseFieldOptions, formatSkipped, type Skipped } from "./corpus/read-co
 
 export { relatedToText } from "./related-to-text.js";
 export { snippet, SNIPPET_CHARS } from "./search/snippet.js";
-export { createMcpServer, type McpIndexSource, type McpServerOptions } from "./mcp/server.js";
+export type { McpIndexSource, McpServerOptions } from "./mcp/server.js";
 
 export type { Embedder, EmbedderLoader } from "./embed/embedder.js";
 export type { ModelSpec, Dtype } from "./embed/models.js";
@@ -354,6 +354,14 @@ export class PaperIndex {
       return { ...paper, score };
     });
   }
+}
+
+/**
+ * The MCP server over an index (src/mcp/server.ts), for the MCP front ends. Loaded on first use:
+ * the MCP SDK takes longer to load than a search takes, and most commands never need it.
+ */
+export async function createMcpServer(...args: Parameters<typeof import("./mcp/server.js").createMcpServer>) {
+  return (await import("./mcp/server.js")).createMcpServer(...args);
 }
 
 function embedderLoader(options: PapersOptions): EmbedderLoader {

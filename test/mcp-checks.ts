@@ -2,10 +2,12 @@
  * What every MCP transport must do, checked with the SDK's own client against a real papers
  * process, and compared with what the CLI's --json prints for the same question.
  */
+import { execFile } from "node:child_process";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { expect } from "vitest";
-import { SEEDS, REPO, runCli } from "./helpers.js";
+import { CLI, SEEDS, REPO, modelsDir, runCli } from "./helpers.js";
 
 /** Seeds (no metadata) plus four arXiv records with authors, categories and dates, for the filters. */
 export const CORPUS = [SEEDS, join(REPO, "test", "fixtures", "formats", "arxiv-cs-sample.jsonl")];
@@ -18,11 +20,16 @@ export function buildIndex(indexDir: string): void {
   expect(built.status, built.stderr).toBe(0);
 }
 
-/** `papers --index DIR ...args --json`, parsed. */
-export function cliJson(indexDir: string, args: string[]): Json {
-  const result = runCli(["--index", indexDir, ...args, "--json"]);
-  expect(result.status, result.stderr).toBe(0);
-  return JSON.parse(result.stdout);
+/**
+ * `papers --index DIR ...args --json`, parsed. Run asynchronously: a test blocked in spawnSync
+ * for seconds would hold on to kept-alive sockets the server has meanwhile closed.
+ */
+export async function cliJson(indexDir: string, args: string[]): Promise<Json> {
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, "--index", indexDir, ...args, "--json"], {
+    env: { ...process.env, PAPERS_MODELS: modelsDir(), PAPERS_OFFLINE: "1" },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout);
 }
 
 /** Calls a tool and checks the shape every answer has: structured content, and the same JSON as text. */
@@ -86,13 +93,13 @@ export async function checkToolsMatchCli(client: Client, indexDir: string): Prom
     const answer = await call(client, "search", { question: QUESTION, k: 5, mode });
     expect(answer.question).toBe(QUESTION);
     expect(answer.mode).toBe(mode);
-    expectSameHits(answer.results, cliJson(indexDir, ["search", QUESTION, "-k", "5", "--mode", mode]));
+    expectSameHits(answer.results, await cliJson(indexDir, ["search", QUESTION, "-k", "5", "--mode", mode]));
   }
   // Default k and mode: the CLI's defaults.
-  expectSameHits((await call(client, "search", { question: QUESTION })).results, cliJson(indexDir, ["search", QUESTION]));
+  expectSameHits((await call(client, "search", { question: QUESTION })).results, await cliJson(indexDir, ["search", QUESTION]));
 
   const filtered = await call(client, "search", { question: "language model robustness", category: "cs.CL", year: "2025", author: "a" });
-  const cliFiltered = cliJson(indexDir, ["search", "language model robustness", "--category", "cs.CL", "--year", "2025", "--author", "a"]);
+  const cliFiltered = await cliJson(indexDir, ["search", "language model robustness", "--category", "cs.CL", "--year", "2025", "--author", "a"]);
   expect(filtered.results.length).toBeGreaterThan(0);
   expect(filtered.results.every((h: Json) => h.categories.includes("cs.CL") && h.year === 2025)).toBe(true);
   expectSameHits(filtered.results, cliFiltered);
@@ -101,23 +108,23 @@ export async function checkToolsMatchCli(client: Client, indexDir: string): Prom
   const related = await call(client, "related", { id: first.id, k: 4 });
   expect(related.paper.id).toBe(first.id);
   expect(related.mode).toBe("hybrid");
-  expectSameHits(related.results, cliJson(indexDir, ["related", first.id, "-k", "4"]));
+  expectSameHits(related.results, await cliJson(indexDir, ["related", first.id, "-k", "4"]));
 
   // Related to a text: documented as a dense search for the text.
   const text = "We speed up autoregressive generation by drafting several tokens and verifying them in parallel.";
   const byText = await call(client, "related", { text, k: 4 });
   expect(byText.paper).toBeNull();
   expect(byText.mode).toBe("dense");
-  expectSameHits(byText.results, cliJson(indexDir, ["search", text, "-k", "4", "--mode", "dense"]));
+  expectSameHits(byText.results, await cliJson(indexDir, ["search", text, "-k", "4", "--mode", "dense"]));
 
   const shown = await call(client, "show", { id: first.id });
-  const cliShown = cliJson(indexDir, ["show", first.id]);
+  const cliShown = await cliJson(indexDir, ["show", first.id]);
   for (const field of ["id", "title", "abstract", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year", "sources"]) {
     expect(shown[field], field).toEqual(cliShown[field]);
   }
 
   // Pages, put together, are the whole list in the CLI's order.
-  const all = cliJson(indexDir, ["list"]) as Json[];
+  const all = (await cliJson(indexDir, ["list"])) as Json[];
   const ids: string[] = [];
   let offset: number | null = 0;
   while (offset !== null) {
@@ -130,7 +137,7 @@ export async function checkToolsMatchCli(client: Client, indexDir: string): Prom
   expect((await call(client, "list", {})).papers).toHaveLength(20);
 
   const info = await call(client, "info", {});
-  const cliInfo = cliJson(indexDir, ["info"]);
+  const cliInfo = await cliJson(indexDir, ["info"]);
   expect({ ...info, sizeBytes: 0 }).toEqual({ ...cliInfo, sizeBytes: 0 });
 }
 

@@ -18,7 +18,6 @@ import {
   type SearchMode,
 } from "../papers.js";
 import { DEFAULT_CORPUS_DIR, resolveOptions, type FrontEndOptions } from "../settings.js";
-import { serveMcpStdio } from "../mcp/stdio.js";
 import { parseCorsOrigin } from "../server/cors.js";
 import { DEFAULT_HOST, DEFAULT_PORT, parsePort, serveUntilStopped, type ServeFlags } from "../server/serve.js";
 import {
@@ -191,6 +190,8 @@ program
   .command("mcp")
   .description("serve the index to AI agents over MCP on stdin/stdout (builds the seeds index on first use)")
   .action(run(async (_flags: OutputFlags, options: PapersOptions) => {
+    // Loaded here: the MCP SDK would slow every other command's start.
+    const { serveMcpStdio } = await import("../mcp/stdio.js");
     await serveMcpStdio(options);
   }));
 

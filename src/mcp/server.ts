@@ -8,13 +8,18 @@
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { DEFAULT_MODE, PapersError, SEARCH_MODES, isPapersError, parseYearRange, relatedToText, type PaperIndex } from "../papers.js";
+import { DEFAULT_MODE, PapersError, SEARCH_MODES, isPapersError, parseYearRange, relatedToText, type IndexInfo, type PaperIndex } from "../papers.js";
 import { hitSummary, paperDetail, paperSummary, paperText } from "./format.js";
 
 /** Where the tools find the index at each call: a LiveIndex (which follows new generations) fits. */
 export interface McpIndexSource {
   /** Runs `work` with the index to answer from, kept open until `work` settles. */
   use<T>(work: (index: PaperIndex, generation: string) => Promise<T> | T): Promise<T>;
+  /**
+   * The served index's info, taken when it was opened: a re-index deletes the old generation's
+   * folder while it is still served, and PaperIndex.info() reads the folder.
+   */
+  info(): IndexInfo;
 }
 
 export interface McpServerOptions {
@@ -42,10 +47,9 @@ export const MCP_DEFAULT_RESULTS = 10;
 const RESOURCE_NOT_FOUND = -32002;
 
 export function createMcpServer(source: PaperIndex | McpIndexSource, options: McpServerOptions = {}): McpServer {
-  const indexSource: McpIndexSource = isSource(source) ? source : { use: async (work) => work(source, source.dir) };
+  const indexSource: McpIndexSource = isSource(source) ? source : fixedSource(source);
   const logError = options.logError ?? ((line: string) => process.stderr.write(`${line}\n`));
   const answer = options.answer ?? ((_key, compute) => compute());
-  // Built here rather than at load: this module and the library import each other.
   const schemas = (toolSchemaCache ??= toolSchemas());
 
   const server = new McpServer(
@@ -186,7 +190,10 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
       outputSchema: schemas.infoOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    tool<z.infer<typeof schemas.info>>("info", async (_args, index) => ({ ...index.info() })),
+    tool<z.infer<typeof schemas.info>>("info", async () => {
+      const { model, dtype, dimension, count, builtAt, fingerprint, indexPath, sizeBytes } = indexSource.info();
+      return { model, dtype, dimension, count, builtAt, fingerprint, indexPath, sizeBytes };
+    }),
   );
 
   server.registerResource(
@@ -303,6 +310,12 @@ function toolSchemas() {
       sizeBytes: z.number(),
     }),
   };
+}
+
+/** An index that never changes; its info is read once, before a re-index can remove its folder. */
+function fixedSource(index: PaperIndex): McpIndexSource {
+  const info = index.info();
+  return { use: async (work) => work(index, index.dir), info: () => info };
 }
 
 function isSource(value: PaperIndex | McpIndexSource): value is McpIndexSource {

@@ -6,7 +6,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { createMcpServer, openOrBuildIndex, type PapersOptions } from "../papers.js";
+import { openOrBuildIndex, type PapersOptions } from "../papers.js";
+import { createMcpServer } from "./server.js";
 import { PACKAGE_ROOT } from "../paths.js";
 import { DEFAULT_CORPUS_DIR } from "../settings.js";
 

@@ -6,7 +6,6 @@
  * string. GET and DELETE (a notification stream, ending a session) have no meaning without
  * sessions and answer 405, as the SDK's stateless examples do.
  */
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { createMcpServer, type McpServerOptions } from "../papers.js";
 import type { IndexSource } from "./live-index.js";
@@ -23,6 +22,9 @@ const noQuery = { type: "object", properties: {}, additionalProperties: false } 
 
 export function mountMcp(app: FastifyInstance, source: IndexSource, options: McpRouteOptions): void {
   const { cors, ...serverOptions } = options;
+  // Loaded once the app is built (by serve, not by every command), ready before the first request.
+  const sdk = import("@modelcontextprotocol/sdk/server/streamableHttp.js");
+  sdk.catch(() => {}); // reported by the request that needs it
 
   app.post(MCP_PATH, { schema: { querystring: noQuery } }, async (request, reply) => {
     // A browser always sends Origin with a POST: a page from another site (or one reaching this
@@ -31,14 +33,16 @@ export function mountMcp(app: FastifyInstance, source: IndexSource, options: Mcp
     if (origin !== undefined && origin !== cors) {
       return jsonRpcError(reply.code(403), -32000, `requests from the web origin ${origin} are refused: start papers serve with --cors ${origin} to allow it`);
     }
-    const server = createMcpServer(source, serverOptions);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.hijack();
-    reply.raw.on("close", () => {
-      void transport.close();
-      void server.close();
-    });
+    // The app's onRequest headers are not sent on a reply taken over; the transport keeps this one.
+    reply.raw.setHeader("x-content-type-options", "nosniff");
     try {
+      const server = await createMcpServer(source, serverOptions);
+      const transport = new (await sdk).StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      reply.raw.on("close", () => {
+        void transport.close();
+        void server.close();
+      });
       await server.connect(transport);
       await transport.handleRequest(request.raw, reply.raw, request.body);
     } catch (error) {
