@@ -7,6 +7,7 @@
  */
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { z } from "zod";
 import { DEFAULT_MODE, PapersError, SEARCH_MODES, isPapersError, parseYearRange, relatedToText, type IndexInfo, type PaperIndex } from "../papers.js";
 import { hitSummary, paperDetail, paperSummary, paperText } from "./format.js";
@@ -55,6 +56,8 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
   const server = new McpServer(
     { name: "papers", title: "papers: offline semantic search over research papers", version: options.version ?? "0.1.0" },
     {
+      // One for all servers: the HTTP endpoint builds a server per request, and Ajv is slow to make.
+      jsonSchemaValidator: (sharedValidator ??= new AjvJsonSchemaValidator()),
       instructions:
         "Search a local index of research-paper abstracts, offline. Use `search` to find papers on a question, " +
         "`related` for papers close to one you have (by id) or to a passage of text, `show` for one paper's full " +
@@ -223,6 +226,7 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
   return server;
 }
 
+let sharedValidator: AjvJsonSchemaValidator | undefined;
 let toolSchemaCache: ReturnType<typeof toolSchemas> | undefined;
 
 /**
