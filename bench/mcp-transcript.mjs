@@ -6,7 +6,7 @@
 //   npm run build && node bench/mcp-transcript.mjs [--index DIR] [--k 3] [--full] [question...]
 //
 // --index: default a temporary index built from seeds/ (30 papers) by `papers mcp` itself.
-// --full: print tool descriptions and schemas whole (by default long strings are cut at 160
+// --full: print tool descriptions and schemas whole (by default descriptions are cut at 160
 //   characters and the tools' input/output schemas are summarised, to keep the transcript short).
 // The model is looked up as the CLI does: set PAPERS_MODELS (and PAPERS_OFFLINE=1) to use a local copy.
 import { spawn } from "node:child_process";
@@ -41,7 +41,9 @@ child.stdout.setEncoding("utf8").on("data", (chunk) => {
 
 function shorten(value, key) {
   if (values.full) return value;
-  if (typeof value === "string") return value.length > 160 ? `${value.slice(0, 160)}… (${value.length} chars)` : value;
+  if (typeof value === "string" && (key === "description" || key === "instructions")) {
+    return value.length > 160 ? `${value.slice(0, 160)}… (${value.length} chars)` : value;
+  }
   if (Array.isArray(value)) return value.map((v) => shorten(v));
   if (value && typeof value === "object") {
     if ((key === "inputSchema" || key === "outputSchema") && value.properties) {
@@ -75,7 +77,8 @@ send({ jsonrpc: "2.0", method: "notifications/initialized" });
 await send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
 const started = performance.now();
 await send({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "search", arguments: { question, k: Number(values.k) } } });
-console.error(`(search answered in ${(performance.now() - started).toFixed(1)} ms, the model already loaded)`);
+// The first question may wait for the model, which papers starts loading right after the handshake.
+console.error(`(search answered in ${(performance.now() - started).toFixed(1)} ms)`);
 child.stdin.end();
 await new Promise((resolve) => child.on("exit", resolve));
 if (scratch) rmSync(scratch, { recursive: true, force: true });
