@@ -82,4 +82,16 @@ describe("papers mcp stdout", () => {
     // Every line of stdout is a JSON-RPC message (JSON.parse above would have thrown otherwise).
     expect(responses().map((r) => r.id)).toEqual([1, 2, 3]);
   });
+
+  it("exits 0 quietly when the client leaves at once, while the model is still loading", async () => {
+    const child = spawn(process.execPath, [CLI, "--index", indexDir, "mcp"], { env: env(), stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    child.stdin.end();
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect({ code, out }).toEqual({ code: 0, out: "" });
+    expect(err).toMatch(/^papers: MCP server on stdio: 34 papers .*\n$/);
+  });
 });

@@ -22,7 +22,7 @@ export async function serveMcpStdio(options: PapersOptions, log: (line: string) 
   const info = index.info();
   log(`papers: MCP server on stdio: ${info.count} papers (${info.model}) from ${options.indexDir}`);
   // Loads the model now, so that the first question does not wait for it.
-  index.search("warm up the model", 1).catch((error: unknown) => log(`papers: ${error instanceof Error ? error.message : String(error)}`));
+  const warmUp = index.search("warm up the model", 1).catch((error: unknown) => log(`papers: ${error instanceof Error ? error.message : String(error)}`));
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -32,6 +32,8 @@ export async function serveMcpStdio(options: PapersOptions, log: (line: string) 
     process.once("SIGTERM", stop);
   });
   await server.close();
+  // A client may leave at once: the model must not be disposed of while it is still loading.
+  await warmUp;
   await index.close();
 }
 
