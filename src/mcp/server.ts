@@ -5,11 +5,14 @@
  * output schema, and the same JSON as text for clients that read only text. A papers error comes
  * back as a tool error (`isError: true`, text `CODE: message`); the server goes on answering.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { z } from "zod";
 import { DEFAULT_MODE, PapersError, SEARCH_MODES, isPapersError, parseYearRange, relatedToText, type IndexInfo, type PaperIndex } from "../papers.js";
+import { PACKAGE_ROOT } from "../paths.js";
 import { hitSummary, paperDetail, paperSummary, paperText } from "./format.js";
 
 /** Where the tools find the index at each call: a LiveIndex (which follows new generations) fits. */
@@ -24,7 +27,7 @@ export interface McpIndexSource {
 }
 
 export interface McpServerOptions {
-  /** Reported to clients in `initialize`. */
+  /** Reported to clients in `initialize`; default: package.json's. */
   version?: string;
   /**
    * Computes a search or related answer (JSON text) for a key that names the question fully,
@@ -54,7 +57,7 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
   const schemas = (toolSchemaCache ??= toolSchemas());
 
   const server = new McpServer(
-    { name: "papers", title: "papers: offline semantic search over research papers", version: options.version ?? "0.1.0" },
+    { name: "papers", title: "papers: offline semantic search over research papers", version: options.version ?? (packageVersion ??= readPackageVersion()) },
     {
       // One for all servers: the HTTP endpoint builds a server per request, and Ajv is slow to make.
       jsonSchemaValidator: (sharedValidator ??= new AjvJsonSchemaValidator()),
@@ -226,6 +229,7 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
   return server;
 }
 
+let packageVersion: string | undefined;
 let sharedValidator: AjvJsonSchemaValidator | undefined;
 let toolSchemaCache: ReturnType<typeof toolSchemas> | undefined;
 
@@ -320,6 +324,14 @@ function toolSchemas() {
 function fixedSource(index: PaperIndex): McpIndexSource {
   const info = index.info();
   return { use: async (work) => work(index, index.dir), info: () => info };
+}
+
+function readPackageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return "0.0.0";
+  }
 }
 
 function isSource(value: PaperIndex | McpIndexSource): value is McpIndexSource {

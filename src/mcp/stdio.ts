@@ -3,12 +3,9 @@
  * stdout carries the protocol and nothing else: anything a library prints with console.log goes
  * to stderr, as do papers' own lines.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { openOrBuildIndex, type PapersOptions } from "../papers.js";
 import { createMcpServer } from "./server.js";
-import { PACKAGE_ROOT } from "../paths.js";
 import { DEFAULT_CORPUS_DIR } from "../settings.js";
 
 /** Serves until the client closes stdin (or SIGINT/SIGTERM), then closes the index. */
@@ -16,7 +13,7 @@ export async function serveMcpStdio(options: PapersOptions, log: (line: string) 
   // A stray console.log from any library would corrupt the protocol stream.
   console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
   const index = await openOrBuildIndex(options, [DEFAULT_CORPUS_DIR]);
-  const server = createMcpServer(index, { version: packageVersion(), logError: log });
+  const server = createMcpServer(index, { logError: log });
   const transport = new StdioServerTransport();
   await server.connect(transport);
   const info = index.info();
@@ -35,12 +32,4 @@ export async function serveMcpStdio(options: PapersOptions, log: (line: string) 
   // A client may leave at once: the model must not be disposed of while it is still loading.
   await warmUp;
   await index.close();
-}
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
-  } catch {
-    return "0.0.0";
-  }
 }
