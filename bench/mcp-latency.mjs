@@ -4,7 +4,9 @@
 // at a time, and times each round trip. Both get the same questions (SciFact queries, each asked
 // once, so no answer cache helps), after a warm-up with other questions. The same questions also go
 // to the JSON API (GET /api/search) of the HTTP server, as the baseline without MCP, and every MCP
-// answer is checked against it (same ids in the same order, scores equal to 4 places).
+// answer is checked against it (same ids in the same order, scores equal to 4 places). Then, in
+// this process, what MCP itself costs: one question (its embedding cached) asked of the library
+// and through an MCP client and server linked in memory, and building an MCP server.
 //
 //   npm run build && node bench/mcp-latency.mjs [--index DIR] [--calls 100] [--warmup 10] [--k 10] [--mode hybrid]
 //
@@ -21,6 +23,7 @@ import { parseArgs } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const CLI = join(ROOT, "bin", "papers.js");
@@ -61,7 +64,7 @@ function percentile(sorted, p) {
 
 function summary(ms) {
   const sorted = [...ms].sort((a, b) => a - b);
-  const round = (x) => Math.round(x * 10) / 10;
+  const round = (x) => Math.round(x * 100) / 100;
   return { calls: ms.length, p50: round(percentile(sorted, 50)), p90: round(percentile(sorted, 90)), p99: round(percentile(sorted, 99)), mean: round(ms.reduce((a, b) => a + b, 0) / ms.length), max: round(sorted.at(-1)) };
 }
 
@@ -140,6 +143,32 @@ const mismatches = {
   http: httpRun.answers.filter((answer, i) => !same(answer, apiRun.answers[i])).length,
 };
 
+// MCP's own cost, in this process: the same (cached) question through the library and through
+// an MCP client and server linked in memory; and building a server, as /mcp does per request.
+const { openIndex, createMcpServer } = await import(join(ROOT, "dist", "papers.js"));
+const index = openIndex({ indexDir, modelsDir: process.env.PAPERS_MODELS, offline: ["1", "true", "yes"].includes(process.env.PAPERS_OFFLINE ?? "") });
+const inProcess = async (work, n = 200) => {
+  for (let i = 0; i < 20; i++) await work();
+  const ms = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    await work();
+    ms.push(performance.now() - started);
+  }
+  return summary(ms);
+};
+const cachedQuestion = questions[0];
+const library = await inProcess(() => index.search(cachedQuestion, k, mode));
+const linked = await createMcpServer(index);
+const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
+await linked.connect(serverSide);
+const memory = new Client({ name: "mcp-latency", version: "1.0.0" });
+await memory.connect(clientSide);
+const inMemoryMcp = await inProcess(() => mcpSearch(memory, cachedQuestion));
+const buildServer = await inProcess(() => createMcpServer(index));
+await memory.close();
+await index.close();
+
 const info = JSON.parse(await new Promise((resolve) => {
   let out = "";
   const child = spawn(process.execPath, [CLI, "--index", indexDir, "info", "--json"], { stdio: ["ignore", "pipe", "inherit"] });
@@ -152,6 +181,7 @@ const report = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: load },
   ms: { stdio: summary(stdioRun.ms), http: summary(httpRun.ms), jsonApi: summary(apiRun.ms) },
   answersDifferingFromJsonApi: mismatches,
+  inProcessMs: { librarySearchCached: library, mcpInMemorySearchCached: inMemoryMcp, createMcpServer: buildServer },
 };
 console.log(JSON.stringify(report, null, 2));
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
