@@ -2,13 +2,15 @@
  * `papers mcp` as an agent starts it: a real child process over stdio, driven by the MCP SDK's
  * own client, on an index built by the real model.
  */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, modelsDir, tempDir } from "./helpers.js";
-import { QUESTION, buildIndex, checkBadArguments, checkResource, checkToolList, checkToolsMatchCli } from "./mcp-checks.js";
+import { QUESTION, buildIndex, call, checkBadArguments, checkResource, checkToolList, checkToolsMatchCli } from "./mcp-checks.js";
 
 const env = () => ({ ...(process.env as Record<string, string>), PAPERS_MODELS: modelsDir(), PAPERS_OFFLINE: "1" });
 
@@ -47,8 +49,28 @@ describe("papers mcp (stdio)", () => {
     await checkResource(client);
   });
 
+  it("answers from a new index generation without a restart", async () => {
+    const before = await call(client, "info", {});
+    const extra = join(indexDir, "..", "extra.jsonl");
+    writeFileSync(
+      extra,
+      JSON.stringify({
+        id: "hot-reload-stdio",
+        title: "Braiding topological qubits in heated sourdough",
+        abstract: "We braid Majorana modes in a fermenting sourdough starter and report the qubit coherence time at baking temperature.",
+      }) + "\n",
+    );
+    await promisify(execFile)(process.execPath, [CLI, "--index", indexDir, "index", extra], { env: env() });
+    // The next call sees it: CURRENT is read before each one.
+    const after = await call(client, "info", {});
+    expect(after.count).toBe(before.count + 1);
+    expect(after.indexPath).not.toBe(before.indexPath);
+    expect((await call(client, "search", { question: "sourdough qubits", k: 1 })).results[0].id).toBe("hot-reload-stdio");
+  });
+
   it("logs to stderr only", () => {
     expect(stderr).toMatch(/^papers: MCP server on stdio: 34 papers \(Xenova\/all-MiniLM-L6-v2\) from /m);
+    expect(stderr).toMatch(/^papers: now answering from gen-\S+ \(35 papers; was gen-\S+\)$/m);
   });
 });
 

@@ -1,10 +1,12 @@
 /**
  * `papers mcp`: the MCP server over stdin/stdout, for agents that start papers as a child process.
  * stdout carries the protocol and nothing else: anything a library prints with console.log goes
- * to stderr, as do papers' own lines.
+ * to stderr, as do papers' own lines. Each call answers from the newest index generation (see
+ * FollowingIndex), so a `papers index` run meanwhile is seen without a restart.
  */
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { openOrBuildIndex, type PapersOptions } from "../papers.js";
+import { FollowingIndex } from "./follow-index.js";
 import { createMcpServer } from "./server.js";
 import { DEFAULT_CORPUS_DIR } from "../settings.js";
 
@@ -13,7 +15,8 @@ export async function serveMcpStdio(options: PapersOptions, log: (line: string) 
   // A stray console.log from any library would corrupt the protocol stream.
   console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
   const index = await openOrBuildIndex(options, [DEFAULT_CORPUS_DIR]);
-  const server = createMcpServer(index, { logError: log });
+  const source = new FollowingIndex(index, options, log);
+  const server = createMcpServer(source, { logError: log });
   const transport = new StdioServerTransport();
   await server.connect(transport);
   const info = index.info();
@@ -31,5 +34,5 @@ export async function serveMcpStdio(options: PapersOptions, log: (line: string) 
   await server.close();
   // A client may leave at once: the model must not be disposed of while it is still loading.
   await warmUp;
-  await index.close();
+  await source.close();
 }
