@@ -247,10 +247,11 @@ export class PaperIndex {
 
   /** One page of `list()`, and how many papers there are in all: for clients that page. */
   listPage(offset: number, limit: number): { total: number; papers: Paper[] } {
-    for (const [name, value] of [["offset", offset], ["limit", limit]] as const) {
-      if (!Number.isInteger(value) || value < (name === "limit" ? 1 : 0) || (name === "limit" && value > MAX_K)) {
-        throw new PapersError("BAD_OPTION", `${name} must be a whole number ${name === "limit" ? `from 1 to ${MAX_K}` : "of at least 0"}, not ${value}`);
-      }
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw new PapersError("BAD_OPTION", `offset must be a whole number of at least 0, not ${offset}`);
+    }
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_K) {
+      throw new PapersError("BAD_OPTION", `limit must be a whole number from 1 to ${MAX_K}, not ${limit}`);
     }
     return { total: this.store.count(), papers: this.store.page(offset, limit) };
   }
