@@ -30,6 +30,10 @@ export { parseYearRange, type PaperFilter } from "./search/filter.js";
 export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
 export { parseFieldOptions, formatSkipped, type Skipped } from "./corpus/read-corpus.js";
 
+export { relatedToText } from "./related-to-text.js";
+export { snippet, SNIPPET_CHARS } from "./search/snippet.js";
+export type { McpIndexSource, McpServerOptions } from "./mcp/server.js";
+
 export type { Embedder, EmbedderLoader } from "./embed/embedder.js";
 export type { ModelSpec, Dtype } from "./embed/models.js";
 
@@ -239,6 +243,17 @@ export class PaperIndex {
     return this.store.all();
   }
 
+  /** One page of `list()`, and how many papers there are in all: for clients that page. */
+  listPage(offset: number, limit: number): { total: number; papers: Paper[] } {
+    if (!Number.isInteger(offset) || offset < 0) {
+      throw new PapersError("BAD_OPTION", `offset must be a whole number of at least 0, not ${offset}`);
+    }
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_K) {
+      throw new PapersError("BAD_OPTION", `limit must be a whole number from 1 to ${MAX_K}, not ${limit}`);
+    }
+    return { total: this.store.count(), papers: this.store.page(offset, limit) };
+  }
+
   /**
    * The k papers that best answer a question: by meaning (dense), by its words (lexical, BM25),
    * or both fused (hybrid).
@@ -339,6 +354,14 @@ export class PaperIndex {
       return { ...paper, score };
     });
   }
+}
+
+/**
+ * The MCP server over an index (src/mcp/server.ts), for the MCP front ends. Loaded on first use:
+ * the MCP SDK takes longer to load than a search takes, and most commands never need it.
+ */
+export async function createMcpServer(...args: Parameters<typeof import("./mcp/server.js").createMcpServer>) {
+  return (await import("./mcp/server.js")).createMcpServer(...args);
 }
 
 function embedderLoader(options: PapersOptions): EmbedderLoader {

@@ -189,6 +189,15 @@ program
     await serveUntilStopped(options, flags as ServeFlags);
   }));
 
+program
+  .command("mcp")
+  .description("serve the index to AI agents over MCP on stdin/stdout (builds the seeds index on first use)")
+  .action(run(async (_flags: OutputFlags, options: PapersOptions) => {
+    // Loaded here: the MCP SDK would slow every other command's start.
+    const { serveMcpStdio } = await import("../mcp/stdio.js");
+    await serveMcpStdio(options);
+  }));
+
 /**
  * Wraps a command's action: resolves the global options, and turns any error into one line on
  * stderr and exit status 1. Stack traces are for bugs only, and only with PAPERS_DEBUG=1.

@@ -178,6 +178,11 @@ export class PaperStore {
     return (this.db.prepare("SELECT * FROM papers ORDER BY label").all() as Row[]).map(toPaper);
   }
 
+  /** Papers `offset` to `offset + limit` in the order `all()` gives them (index order). */
+  page(offset: number, limit: number): Paper[] {
+    return (this.db.prepare("SELECT * FROM papers ORDER BY label LIMIT ? OFFSET ?").all(limit, offset) as Row[]).map(toPaper);
+  }
+
   count(): number {
     return (this.db.prepare("SELECT count(*) AS n FROM papers").get() as { n: number }).n;
   }

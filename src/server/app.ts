@@ -8,6 +8,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { DEFAULT_MODE, MAX_ID_LENGTH, SEARCH_MODES, isPapersError, paperJson, type ErrorCode, type PaperIndex, type SearchMode } from "../papers.js";
 import { allowOrigin } from "./cors.js";
 import { fixedIndex, isIndexSource, type IndexSource } from "./live-index.js";
+import { mountMcp } from "./mcp-route.js";
 import { PAGE_CSP, PAGE_HTML } from "./page.js";
 import { ResponseCache } from "./response-cache.js";
 import { DEFAULT_MAX_PENDING, SearchGate } from "./search-gate.js";
@@ -259,6 +260,19 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
       });
     },
   );
+
+  mountMcp(app, source, {
+    cors: options.cors,
+    logError,
+    // MCP searches count against the API's limit on questions in hand, and share its cache.
+    answer: async (key, compute) => {
+      const cached = cache?.get(key);
+      if (cached !== undefined) return cached;
+      const body = await gate.run(key, compute);
+      cache?.set(key, body);
+      return body;
+    },
+  });
 
   return app;
 }

@@ -1,0 +1,60 @@
+/** How the MCP tools and the paper resource shape a paper for an agent. */
+import { paperJson, snippet, type Paper } from "../papers.js";
+
+/** The resource a paper is read from: `papers://paper/{id}`, the id percent-encoded (old arXiv ids hold a "/"). */
+export function paperUri(id: string): string {
+  return `papers://paper/${encodeURIComponent(id)}`;
+}
+
+export function arxivUrl(paper: Paper): string | null {
+  return paper.arxivId ? `https://arxiv.org/abs/${paper.arxivId}` : null;
+}
+
+export function doiUrl(paper: Paper): string | null {
+  return paper.doi ? `https://doi.org/${paper.doi}` : null;
+}
+
+/** A paper in a list: what an agent needs to pick it, cite it and link it, without the abstract. */
+export function paperSummary(paper: Paper) {
+  return {
+    id: paper.id,
+    title: paper.title,
+    authors: paper.authors,
+    year: paper.year,
+    categories: paper.categories,
+    arxivId: paper.arxivId,
+    doi: paper.doi,
+    arxivUrl: arxivUrl(paper),
+    doiUrl: doiUrl(paper),
+    uri: paperUri(paper.id),
+  };
+}
+
+/**
+ * A search or related hit: the summary, the score as `--json` gives it (4 places), and a snippet
+ * of the abstract (from the sentence that best matches `question`, when there is one).
+ */
+export function hitSummary(paper: Paper, score: number, question?: string) {
+  return { ...paperSummary(paper), score: paperJson(paper, score).score as number, snippet: snippet(paper.abstract, question) };
+}
+
+/** A whole paper: every field `show --json` gives, and the links. */
+export function paperDetail(paper: Paper) {
+  return { ...paperSummary(paper), abstract: paper.abstract, journalRef: paper.journalRef, comments: paper.comments, sources: paper.sources };
+}
+
+/** A paper as the resource's text: a title line, its metadata one per line, then the abstract. */
+export function paperText(paper: Paper): string {
+  // A paper without a title is headed by its first sentence, as `papers show` does.
+  const heading = paper.title ?? (/^(.+?[.!?])(\s|$)/.exec(paper.abstract)?.[1] ?? paper.id);
+  const lines = [`# ${heading}`, "", `id: ${paper.id}`];
+  if (paper.authors.length > 0) lines.push(`authors: ${paper.authors.join(", ")}`);
+  if (paper.year !== null) lines.push(`year: ${paper.year}`);
+  if (paper.categories.length > 0) lines.push(`categories: ${paper.categories.join(" ")}`);
+  if (paper.arxivId) lines.push(`arXiv: ${paper.arxivId} ${arxivUrl(paper)}`);
+  if (paper.doi) lines.push(`doi: ${paper.doi} ${doiUrl(paper)}`);
+  if (paper.journalRef) lines.push(`journal: ${paper.journalRef}`);
+  for (const comment of paper.comments) lines.push(`comment: ${comment}`);
+  lines.push("", paper.abstract, "");
+  return lines.join("\n");
+}

@@ -1,0 +1,362 @@
+/**
+ * The MCP front end: tools (search, related, show, list, info) and a paper resource over the
+ * library API, independent of the transport (`papers mcp` runs it over stdio, `papers serve`
+ * over streamable HTTP at /mcp). Every tool answers with structured content checked against its
+ * output schema, and the same JSON as text for clients that read only text. A papers error comes
+ * back as a tool error (`isError: true`, text `CODE: message`); the server goes on answering.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import { z } from "zod";
+import { DEFAULT_MODE, PapersError, SEARCH_MODES, isPapersError, parseYearRange, relatedToText, type IndexInfo, type PaperIndex } from "../papers.js";
+import { PACKAGE_ROOT } from "../paths.js";
+import { hitSummary, paperDetail, paperSummary, paperText } from "./format.js";
+
+/** Where the tools find the index at each call: a LiveIndex (which follows new generations) fits. */
+export interface McpIndexSource {
+  /** Runs `work` with the index to answer from, kept open until `work` settles. */
+  use<T>(work: (index: PaperIndex, generation: string) => Promise<T> | T): Promise<T>;
+  /**
+   * The served index's info, taken when it was opened: a re-index deletes the old generation's
+   * folder while it is still served, and PaperIndex.info() reads the folder.
+   */
+  info(): IndexInfo;
+}
+
+export interface McpServerOptions {
+  /** Reported to clients in `initialize`; default: package.json's. */
+  version?: string;
+  /**
+   * Computes a search or related answer (JSON text) for a key that names the question fully,
+   * generation included: the HTTP server passes its search gate and answer cache here, so MCP
+   * calls share the JSON API's limits. Default: compute.
+   */
+  answer?: (key: string, compute: () => Promise<string>) => Promise<string>;
+  /** Gets what a client never sees: the stack of an unexpected error. Default: stderr. */
+  logError?: (line: string) => void;
+}
+
+/** Limits as the HTTP API has them: at most 100 results, questions up to 1,000 characters. */
+export const MCP_MAX_RESULTS = 100;
+export const MCP_MAX_QUESTION = 1_000;
+/** A related text may be a whole abstract or a draft paragraph. */
+export const MCP_MAX_TEXT = 20_000;
+export const MCP_LIST_DEFAULT = 20;
+export const MCP_DEFAULT_RESULTS = 10;
+
+/** Paper errors as MCP errors where the protocol wants them (reading a resource): -32002 is "resource not found". */
+const RESOURCE_NOT_FOUND = -32002;
+
+export function createMcpServer(source: PaperIndex | McpIndexSource, options: McpServerOptions = {}): McpServer {
+  const indexSource: McpIndexSource = isSource(source) ? source : fixedSource(source);
+  const logError = options.logError ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const answer = options.answer ?? ((_key, compute) => compute());
+  const schemas = (toolSchemaCache ??= toolSchemas());
+
+  const server = new McpServer(
+    { name: "papers", title: "papers: offline semantic search over research papers", version: options.version ?? (packageVersion ??= readPackageVersion()) },
+    {
+      // One for all servers: the HTTP endpoint builds a server per request, and Ajv is slow to make.
+      jsonSchemaValidator: (sharedValidator ??= new AjvJsonSchemaValidator()),
+      instructions:
+        "Search a local index of research-paper abstracts, offline. Use `search` to find papers on a question, " +
+        "`related` for papers close to one you have (by id) or to a passage of text, `show` for one paper's full " +
+        "abstract and metadata, `list` to page through what the index holds, `info` for its size and model. " +
+        "Quote snippets and abstracts as evidence, and cite with the arXiv or DOI links given.",
+    },
+  );
+
+  /** Runs a tool body, turning its answer into structured content plus the same JSON as text. */
+  const tool =
+    <A>(name: string, body: (args: A, index: PaperIndex, generation: string) => Promise<Record<string, unknown>>, cached = false) =>
+    async (args: A): Promise<CallToolResult> => {
+      try {
+        const text = await indexSource.use(async (index, generation) => {
+          const compute = async () => JSON.stringify(await body(args, index, generation));
+          return cached ? answer(JSON.stringify(["mcp", generation, name, args]), compute) : compute();
+        });
+        return { structuredContent: JSON.parse(text) as Record<string, unknown>, content: [{ type: "text", text }] };
+      } catch (error) {
+        return toolError(error, name, logError);
+      }
+    };
+
+  server.registerTool(
+    "search",
+    {
+      title: "Search papers",
+      description:
+        "Find the papers that best answer a question or match a topic, best first, each with a score and a " +
+        "snippet of its abstract to quote. Use this first for any question about the literature " +
+        '("ways to reduce decode latency", "contrastive learning for sentence embeddings"). mode: hybrid (default, ' +
+        "meaning and words fused), dense (meaning only: paraphrases, broad topics), lexical (exact words: names, " +
+        "acronyms, rare terms). Narrow with year (2024, 2020..2023, 2021.., ..2019), category (cs.CL) or author " +
+        "(part of a name). Then use `show` for a paper's full abstract, `related` for more like it.",
+      inputSchema: schemas.search,
+      outputSchema: schemas.searchOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool<z.infer<typeof schemas.search>>(
+      "search",
+      async ({ question, k, mode, year, category, author }, index) => {
+        checkLength("question", question, MCP_MAX_QUESTION);
+        checkK(k);
+        const filter = { years: year === undefined ? undefined : parseYearRange(year), category, author };
+        const hits = await index.search(question, k, mode, filter);
+        return { question, mode, results: hits.map((hit) => hitSummary(hit, hit.score, question)) };
+      },
+      true,
+    ),
+  );
+
+  server.registerTool(
+    "related",
+    {
+      title: "Related papers",
+      description:
+        "Find papers close to a given one (pass its `id`, as search, list or show give it) or to a passage of " +
+        "text (pass `text`: a draft abstract, a paragraph, a claim), best first. Use it to widen a literature " +
+        "search from a paper you found, or to find prior work for text you are writing. Give exactly one of id " +
+        "and text. mode: by id the default is hybrid; by text it is dense (a long passage matches by topic).",
+      inputSchema: schemas.related,
+      outputSchema: schemas.relatedOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool<z.infer<typeof schemas.related>>(
+      "related",
+      async ({ id, text, k, mode }, index) => {
+        if ((id === undefined) === (text === undefined)) {
+          throw new PapersError("BAD_OPTION", "give exactly one of id (a paper in the index) and text (a passage)");
+        }
+        checkK(k);
+        if (id !== undefined) {
+          const paper = index.get(id);
+          const chosen = mode ?? DEFAULT_MODE;
+          const hits = index.related(paper.id, k, chosen);
+          return { paper: paperSummary(paper), text: null, mode: chosen, results: hits.map((hit) => hitSummary(hit, hit.score)) };
+        }
+        checkLength("text", text!, MCP_MAX_TEXT);
+        const chosen = mode ?? "dense";
+        const hits = await relatedToText(index, text!, k, chosen);
+        return { paper: null, text, mode: chosen, results: hits.map((hit) => hitSummary(hit, hit.score, text)) };
+      },
+      true,
+    ),
+  );
+
+  server.registerTool(
+    "show",
+    {
+      title: "Show a paper",
+      description:
+        "One paper in full: title, authors, year, categories, arXiv and DOI links, and the whole abstract. Use it " +
+        "after search or related, to read or quote a paper before citing it. id: the paper's id, an arXiv id " +
+        "(2301.01234, with or without a version) or an arxiv.org link.",
+      inputSchema: schemas.show,
+      outputSchema: schemas.showOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool<z.infer<typeof schemas.show>>("show", async ({ id }, index) => {
+      checkLength("id", id, 200);
+      return paperDetail(index.get(id));
+    }),
+  );
+
+  server.registerTool(
+    "list",
+    {
+      title: "List papers",
+      description:
+        "Page through the papers in the index, in index order (id, title, authors, year, links; no abstracts). " +
+        "Use it to see what the index holds; to find papers on a subject use search instead. total says how " +
+        "many there are; pass nextOffset as offset for the next page (null on the last).",
+      inputSchema: schemas.list,
+      outputSchema: schemas.listOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool<z.infer<typeof schemas.list>>("list", async ({ offset, limit }, index) => {
+      if (limit > MCP_MAX_RESULTS) throw new PapersError("BAD_OPTION", `limit must be a whole number from 1 to ${MCP_MAX_RESULTS}, not ${limit}`);
+      const page = index.listPage(offset, limit);
+      const next = offset + page.papers.length;
+      return { total: page.total, offset, limit, nextOffset: next < page.total ? next : null, papers: page.papers.map(paperSummary) };
+    }),
+  );
+
+  server.registerTool(
+    "info",
+    {
+      title: "Index information",
+      description:
+        "What the index is: how many papers, the embedding model, when it was built, where it is and its size. " +
+        "Use it to tell whether the index can answer at all (count) or to report where answers come from.",
+      inputSchema: schemas.info,
+      outputSchema: schemas.infoOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool<z.infer<typeof schemas.info>>("info", async () => {
+      const { model, dtype, dimension, count, builtAt, fingerprint, indexPath, sizeBytes } = indexSource.info();
+      return { model, dtype, dimension, count, builtAt, fingerprint, indexPath, sizeBytes };
+    }),
+  );
+
+  server.registerResource(
+    "paper",
+    new ResourceTemplate("papers://paper/{id}", { list: undefined }),
+    {
+      title: "A paper",
+      description: "One paper as text: title, metadata (authors, year, categories, arXiv and DOI links) and its abstract. The id is percent-encoded.",
+      mimeType: "text/markdown",
+    },
+    async (uri, variables) => {
+      const raw = Array.isArray(variables.id) ? variables.id.join(",") : (variables.id ?? "");
+      try {
+        const paper = await indexSource.use((index) => index.get(decodeId(raw)));
+        return { contents: [{ uri: uri.href, mimeType: "text/markdown", text: paperText(paper) }] };
+      } catch (error) {
+        if (isPapersError(error)) {
+          const code = error.code === "UNKNOWN_ID" ? RESOURCE_NOT_FOUND : -32603;
+          // Not an McpError, whose message would start "MCP error -32002:" twice once the client wraps it.
+          throw Object.assign(new Error(`${error.code}: ${error.message}`), { code, data: { code: error.code, uri: uri.href } });
+        }
+        throw error;
+      }
+    },
+  );
+
+  return server;
+}
+
+let packageVersion: string | undefined;
+let sharedValidator: AjvJsonSchemaValidator | undefined;
+let toolSchemaCache: ReturnType<typeof toolSchemas> | undefined;
+
+/**
+ * The tools' input and output schemas. Types, enums and unknown arguments are checked by the SDK
+ * against these; value ranges are checked by the tools, so that they come back with a papers
+ * error code (BAD_OPTION, EMPTY_QUERY) like every other papers error. `.meta` still states the
+ * ranges in the JSON Schema a client sees.
+ */
+function toolSchemas() {
+  const k = z
+    .number()
+    .int()
+    .meta({ minimum: 1, maximum: MCP_MAX_RESULTS })
+    .default(MCP_DEFAULT_RESULTS)
+    .describe(`how many papers to return, 1 to ${MCP_MAX_RESULTS}`);
+  const mode = z.enum(SEARCH_MODES);
+  const id = z.string().meta({ minLength: 1, maxLength: 200 }).describe("a paper id, arXiv id (2301.01234) or arxiv.org link");
+  const summary = {
+    id: z.string(),
+    title: z.string().nullable(),
+    authors: z.array(z.string()),
+    year: z.number().int().nullable(),
+    categories: z.array(z.string()),
+    arxivId: z.string().nullable(),
+    doi: z.string().nullable(),
+    arxivUrl: z.string().nullable().describe("https://arxiv.org/abs/ID"),
+    doiUrl: z.string().nullable().describe("https://doi.org/DOI"),
+    uri: z.string().describe("the paper as an MCP resource: papers://paper/{id}"),
+  };
+  const hit = z.object({
+    ...summary,
+    score: z.number().describe("higher is closer; cosine similarity in dense mode, BM25 in lexical, fused in hybrid"),
+    snippet: z.string().describe("about 300 characters of the abstract, from the sentence that best matches"),
+  });
+  return {
+    search: z.strictObject({
+      question: z.string().meta({ minLength: 1, maxLength: MCP_MAX_QUESTION }).describe("what you are looking for, in words"),
+      k,
+      mode: mode.default(DEFAULT_MODE).describe("hybrid (default), dense (meaning) or lexical (BM25 words)"),
+      year: z.string().optional().describe("only papers from these years: 2024, 2020..2023, 2021.. or ..2019"),
+      category: z.string().optional().describe("only papers with this category, e.g. cs.CL"),
+      author: z.string().optional().describe("only papers with an author whose name contains this"),
+    }),
+    searchOutput: z.object({ question: z.string(), mode, results: z.array(hit) }),
+    related: z.strictObject({
+      id: id.optional(),
+      text: z.string().meta({ minLength: 1, maxLength: MCP_MAX_TEXT }).optional().describe("a passage to find papers close to, instead of an id"),
+      k,
+      mode: mode.optional().describe("default: hybrid by id, dense by text"),
+    }),
+    relatedOutput: z.object({
+      paper: z.object(summary).nullable().describe("the paper given by id, or null for text"),
+      text: z.string().nullable(),
+      mode,
+      results: z.array(hit),
+    }),
+    show: z.strictObject({ id }),
+    showOutput: z.object({
+      ...summary,
+      abstract: z.string(),
+      journalRef: z.string().nullable(),
+      comments: z.array(z.string()),
+      sources: z.array(z.object({ file: z.string(), line: z.number() })).describe("the files and lines the paper was read from"),
+    }),
+    list: z.strictObject({
+      offset: z.number().int().meta({ minimum: 0 }).default(0).describe("papers to skip"),
+      limit: z.number().int().meta({ minimum: 1, maximum: MCP_MAX_RESULTS }).default(MCP_LIST_DEFAULT).describe(`papers per page, 1 to ${MCP_MAX_RESULTS}`),
+    }),
+    listOutput: z.object({
+      total: z.number().int(),
+      offset: z.number().int(),
+      limit: z.number().int(),
+      nextOffset: z.number().int().nullable(),
+      papers: z.array(z.object(summary)),
+    }),
+    info: z.strictObject({}),
+    infoOutput: z.object({
+      model: z.string(),
+      dtype: z.string(),
+      dimension: z.number().int(),
+      count: z.number().int(),
+      builtAt: z.string(),
+      fingerprint: z.string(),
+      indexPath: z.string(),
+      sizeBytes: z.number(),
+    }),
+  };
+}
+
+/** An index that never changes; its info is read once, before a re-index can remove its folder. */
+function fixedSource(index: PaperIndex): McpIndexSource {
+  const info = index.info();
+  return { use: async (work) => work(index, index.dir), info: () => info };
+}
+
+function readPackageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return "0.0.0";
+  }
+}
+
+function isSource(value: PaperIndex | McpIndexSource): value is McpIndexSource {
+  return typeof (value as McpIndexSource).use === "function";
+}
+
+/** A papers error as the agent sees it: `CODE: message`. Anything else is a bug, logged here and not shown. */
+function toolError(error: unknown, tool: string, logError: (line: string) => void): CallToolResult {
+  if (isPapersError(error)) return { isError: true, content: [{ type: "text", text: `${error.code}: ${error.message}` }] };
+  logError(`papers: mcp tool ${tool}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return { isError: true, content: [{ type: "text", text: "INTERNAL: internal error" }] };
+}
+
+function checkK(k: number): void {
+  if (k < 1 || k > MCP_MAX_RESULTS) throw new PapersError("BAD_OPTION", `k must be a whole number from 1 to ${MCP_MAX_RESULTS}, not ${k}`);
+}
+
+function checkLength(name: string, value: string, max: number): void {
+  if (value.length > max) throw new PapersError("BAD_OPTION", `${name} must be at most ${max} characters, not ${value.length}`);
+}
+
+function decodeId(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new PapersError("UNKNOWN_ID", `no paper with id "${raw}": the id in papers://paper/{id} must be percent-encoded`);
+  }
+}

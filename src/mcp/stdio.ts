@@ -1,0 +1,38 @@
+/**
+ * `papers mcp`: the MCP server over stdin/stdout, for agents that start papers as a child process.
+ * stdout carries the protocol and nothing else: anything a library prints with console.log goes
+ * to stderr, as do papers' own lines. Each call answers from the newest index generation (see
+ * FollowingIndex), so a `papers index` run meanwhile is seen without a restart.
+ */
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { openOrBuildIndex, type PapersOptions } from "../papers.js";
+import { FollowingIndex } from "./follow-index.js";
+import { createMcpServer } from "./server.js";
+import { DEFAULT_CORPUS_DIR } from "../settings.js";
+
+/** Serves until the client closes stdin (or SIGINT/SIGTERM), then closes the index. */
+export async function serveMcpStdio(options: PapersOptions, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<void> {
+  // A stray console.log from any library would corrupt the protocol stream.
+  console.log = console.info = console.debug = (...args: unknown[]) => console.error(...args);
+  const index = await openOrBuildIndex(options, [DEFAULT_CORPUS_DIR]);
+  const source = new FollowingIndex(index, options, log);
+  const server = createMcpServer(source, { logError: log });
+  const transport = new StdioServerTransport();
+  await server.connect(transport);
+  const info = index.info();
+  log(`papers: MCP server on stdio: ${info.count} papers (${info.model}) from ${options.indexDir}`);
+  // Loads the model now, so that the first question does not wait for it.
+  const warmUp = index.search("warm up the model", 1).catch((error: unknown) => log(`papers: ${error instanceof Error ? error.message : String(error)}`));
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.stdin.once("end", stop);
+    process.stdin.once("close", stop);
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await server.close();
+  // A client may leave at once: the model must not be disposed of while it is still loading.
+  await warmUp;
+  await source.close();
+}

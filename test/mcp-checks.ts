@@ -1,0 +1,189 @@
+/**
+ * What every MCP transport must do, checked with the SDK's own client against a real papers
+ * process, and compared with what the CLI's --json prints for the same question.
+ */
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { expect } from "vitest";
+import { CLI, SEEDS, REPO, modelsDir, runCli } from "./helpers.js";
+
+/** Seeds (no metadata) plus four arXiv records with authors, categories and dates, for the filters. */
+export const CORPUS = [SEEDS, join(REPO, "test", "fixtures", "formats", "arxiv-cs-sample.jsonl")];
+export const QUESTION = "ways to reduce decode latency";
+
+type Json = any;
+
+export function buildIndex(indexDir: string): void {
+  const built = runCli(["--index", indexDir, "index", ...CORPUS]);
+  expect(built.status, built.stderr).toBe(0);
+}
+
+/**
+ * `papers --index DIR ...args --json`, parsed. Run asynchronously: a test blocked in spawnSync
+ * for seconds would hold on to kept-alive sockets the server has meanwhile closed.
+ */
+export async function cliJson(indexDir: string, args: string[]): Promise<Json> {
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, "--index", indexDir, ...args, "--json"], {
+    env: { ...process.env, PAPERS_MODELS: modelsDir(), PAPERS_OFFLINE: "1" },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout);
+}
+
+/** Calls a tool and checks the shape every answer has: structured content, and the same JSON as text. */
+export async function call(client: Client, name: string, args: Record<string, unknown>): Promise<Json> {
+  const result = (await client.callTool({ name, arguments: args })) as Json;
+  expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+  expect(result.content).toHaveLength(1);
+  expect(result.content[0].type).toBe("text");
+  expect(JSON.parse(result.content[0].text)).toEqual(result.structuredContent);
+  return result.structuredContent;
+}
+
+/** Calls a tool that must fail, and returns the papers error code it came back with. */
+export async function callError(client: Client, name: string, args: Record<string, unknown>): Promise<{ code: string; text: string }> {
+  const result = (await client.callTool({ name, arguments: args })) as Json;
+  expect(result.isError, JSON.stringify(result)).toBe(true);
+  expect(result.structuredContent).toBeUndefined();
+  const text = result.content[0].text as string;
+  expect(text).not.toMatch(/\bat .*\.(js|ts):\d+|node_modules/);
+  return { code: /^([A-Z_]+): /.exec(text)?.[1] ?? "", text };
+}
+
+/** Hits as the tools give them must be the CLI's: same papers, same order, same scores (4 places). */
+function expectSameHits(tool: Json[], cli: Json[]): void {
+  expect(tool.map((h) => h.id)).toEqual(cli.map((h) => h.id));
+  expect(tool.map((h) => h.score)).toEqual(cli.map((h) => h.score));
+  tool.forEach((hit, i) => {
+    const paper = cli[i];
+    expect(hit.title).toBe(paper.title);
+    expect(hit.authors).toEqual(paper.authors);
+    expect(hit.year).toBe(paper.year);
+    expect(hit.arxivUrl).toBe(paper.arxivId ? `https://arxiv.org/abs/${paper.arxivId}` : null);
+    expect(hit.doiUrl).toBe(paper.doi ? `https://doi.org/${paper.doi}` : null);
+    expect(hit.uri).toBe(`papers://paper/${encodeURIComponent(paper.id)}`);
+    // A snippet is a piece of the abstract, about 300 characters, "…" marking what was left out.
+    expect(hit.snippet.length).toBeGreaterThan(0);
+    expect(hit.snippet.length).toBeLessThanOrEqual(302);
+    for (const piece of hit.snippet.split("…").filter(Boolean)) expect(paper.abstract).toContain(piece);
+  });
+}
+
+export async function checkToolList(client: Client): Promise<void> {
+  const { tools } = await client.listTools();
+  expect(tools.map((t) => t.name)).toEqual(["search", "related", "show", "list", "info"]);
+  for (const tool of tools) {
+    expect(tool.description!.length, tool.name).toBeGreaterThan(100);
+    expect(tool.outputSchema?.type, tool.name).toBe("object");
+    expect(tool.annotations?.readOnlyHint).toBe(true);
+  }
+  const search = tools[0]!.inputSchema as Json;
+  expect(Object.keys(search.properties)).toEqual(["question", "k", "mode", "year", "category", "author"]);
+  expect(search.required).toEqual(["question"]);
+  expect(search.properties.k).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 10 });
+  expect(search.properties.mode.enum).toEqual(["dense", "lexical", "hybrid"]);
+  expect(search.additionalProperties).toBe(false);
+}
+
+/** search, related, show, list and info, each against the CLI's --json. */
+export async function checkToolsMatchCli(client: Client, indexDir: string): Promise<void> {
+  for (const mode of ["hybrid", "dense", "lexical"]) {
+    const answer = await call(client, "search", { question: QUESTION, k: 5, mode });
+    expect(answer.question).toBe(QUESTION);
+    expect(answer.mode).toBe(mode);
+    expectSameHits(answer.results, await cliJson(indexDir, ["search", QUESTION, "-k", "5", "--mode", mode]));
+  }
+  // Default k and mode: the CLI's defaults.
+  expectSameHits((await call(client, "search", { question: QUESTION })).results, await cliJson(indexDir, ["search", QUESTION]));
+
+  const filtered = await call(client, "search", { question: "language model robustness", category: "cs.CL", year: "2025", author: "a" });
+  const cliFiltered = await cliJson(indexDir, ["search", "language model robustness", "--category", "cs.CL", "--year", "2025", "--author", "a"]);
+  expect(filtered.results.length).toBeGreaterThan(0);
+  expect(filtered.results.every((h: Json) => h.categories.includes("cs.CL") && h.year === 2025)).toBe(true);
+  expectSameHits(filtered.results, cliFiltered);
+
+  const first = (await call(client, "search", { question: QUESTION, k: 1 })).results[0];
+  const related = await call(client, "related", { id: first.id, k: 4 });
+  expect(related.paper.id).toBe(first.id);
+  expect(related.mode).toBe("hybrid");
+  expectSameHits(related.results, await cliJson(indexDir, ["related", first.id, "-k", "4"]));
+
+  // Related to a text: documented as a dense search for the text.
+  const text = "We speed up autoregressive generation by drafting several tokens and verifying them in parallel.";
+  const byText = await call(client, "related", { text, k: 4 });
+  expect(byText.paper).toBeNull();
+  expect(byText.mode).toBe("dense");
+  expectSameHits(byText.results, await cliJson(indexDir, ["search", text, "-k", "4", "--mode", "dense"]));
+
+  const shown = await call(client, "show", { id: first.id });
+  const cliShown = await cliJson(indexDir, ["show", first.id]);
+  for (const field of ["id", "title", "abstract", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year", "sources"]) {
+    expect(shown[field], field).toEqual(cliShown[field]);
+  }
+
+  // Pages, put together, are the whole list in the CLI's order.
+  const all = (await cliJson(indexDir, ["list"])) as Json[];
+  const ids: string[] = [];
+  let offset: number | null = 0;
+  while (offset !== null) {
+    const page: Json = await call(client, "list", { offset, limit: 8 });
+    expect(page.total).toBe(all.length);
+    ids.push(...page.papers.map((p: Json) => p.id));
+    offset = page.nextOffset;
+  }
+  expect(ids).toEqual(all.map((p) => p.id));
+  expect((await call(client, "list", {})).papers).toHaveLength(20);
+
+  const info = await call(client, "info", {});
+  const cliInfo = await cliJson(indexDir, ["info"]);
+  expect({ ...info, sizeBytes: 0 }).toEqual({ ...cliInfo, sizeBytes: 0 });
+}
+
+/** Bad arguments come back as tool errors with a papers code, and the server goes on answering. */
+export async function checkBadArguments(client: Client): Promise<void> {
+  expect((await callError(client, "show", { id: "no-such-paper" })).code).toBe("UNKNOWN_ID");
+  expect((await callError(client, "related", { id: "no-such-paper" })).code).toBe("UNKNOWN_ID");
+  expect((await callError(client, "search", { question: QUESTION, k: 0 })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "search", { question: QUESTION, k: 101 })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "search", { question: "" })).code).toBe("EMPTY_QUERY");
+  expect((await callError(client, "search", { question: "   " })).code).toBe("EMPTY_QUERY");
+  expect((await callError(client, "search", { question: "x".repeat(1001) })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "search", { question: QUESTION, year: "last year" })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "related", {})).code).toBe("BAD_OPTION");
+  expect((await callError(client, "related", { id: "x", text: "y" })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "related", { text: "" })).code).toBe("EMPTY_QUERY");
+  expect((await callError(client, "list", { limit: 0 })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "list", { offset: -1 })).code).toBe("BAD_OPTION");
+  // Wrong types and unknown arguments are refused by the SDK's schema check, also as tool errors.
+  expect((await callError(client, "search", { question: QUESTION, k: "ten" })).text).toMatch(/Input validation error.*k/);
+  expect((await callError(client, "search", { question: QUESTION, mode: "fuzzy" })).text).toMatch(/Input validation error.*mode/);
+  expect((await callError(client, "search", { question: QUESTION, limit: 3 })).text).toMatch(/Input validation error.*limit/);
+  expect((await callError(client, "search", {})).text).toMatch(/Input validation error.*question/);
+  // So is an unknown tool.
+  expect((await callError(client, "delete", {})).text).toMatch(/Tool delete not found/);
+  // Still answering.
+  expect((await call(client, "search", { question: QUESTION, k: 2 })).results).toHaveLength(2);
+}
+
+/** papers://paper/{id}: the paper as text, with its metadata. */
+export async function checkResource(client: Client): Promise<void> {
+  const { resourceTemplates } = await client.listResourceTemplates();
+  expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(["papers://paper/{id}"]);
+  const hit = (await call(client, "search", { question: "language model robustness", category: "cs.CL", k: 1 })).results[0];
+  const shown = await call(client, "show", { id: hit.id });
+  const { contents } = await client.readResource({ uri: hit.uri });
+  expect(contents).toHaveLength(1);
+  const text = (contents[0] as Json).text as string;
+  expect(contents[0]!.uri).toBe(hit.uri);
+  expect(text.split("\n")[0]).toBe(`# ${shown.title}`);
+  expect(text).toContain(`id: ${shown.id}`);
+  expect(text).toContain(`authors: ${shown.authors.join(", ")}`);
+  expect(text).toContain(`arXiv: ${shown.arxivId} https://arxiv.org/abs/${shown.arxivId}`);
+  expect(text).toContain(shown.abstract);
+  await expect(client.readResource({ uri: "papers://paper/no-such-paper" })).rejects.toMatchObject({
+    code: -32002,
+    data: { code: "UNKNOWN_ID" },
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * `papers mcp` as an agent starts it: a real child process over stdio, driven by the MCP SDK's
+ * own client, on an index built by the real model.
+ */
+import { execFile, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, modelsDir, tempDir } from "./helpers.js";
+import { QUESTION, buildIndex, call, checkBadArguments, checkResource, checkToolList, checkToolsMatchCli } from "./mcp-checks.js";
+
+const env = () => ({ ...(process.env as Record<string, string>), PAPERS_MODELS: modelsDir(), PAPERS_OFFLINE: "1" });
+
+describe("papers mcp (stdio)", () => {
+  const indexDir = join(tempDir("papers-mcp-"), "index");
+  let client: Client;
+  let stderr = "";
+
+  beforeAll(async () => {
+    buildIndex(indexDir);
+    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "--index", indexDir, "mcp"], env: env(), stderr: "pipe" });
+    transport.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    client = new Client({ name: "papers-test", version: "1.0.0" });
+    await client.connect(transport);
+  });
+
+  afterAll(async () => {
+    await client?.close();
+  });
+
+  it("introduces itself and lists its five tools with schemas and descriptions", async () => {
+    expect(client.getServerVersion()).toMatchObject({ name: "papers" });
+    expect(client.getInstructions()).toMatch(/search.*related.*show.*list.*info/s);
+    await checkToolList(client);
+  });
+
+  it("answers every tool as the CLI's --json does", async () => {
+    await checkToolsMatchCli(client, indexDir);
+  });
+
+  it("turns bad arguments into tool errors with papers codes, and keeps answering", async () => {
+    await checkBadArguments(client);
+  });
+
+  it("serves papers://paper/{id}", async () => {
+    await checkResource(client);
+  });
+
+  it("answers from a new index generation without a restart", async () => {
+    const before = await call(client, "info", {});
+    const extra = join(indexDir, "..", "extra.jsonl");
+    writeFileSync(
+      extra,
+      JSON.stringify({
+        id: "hot-reload-stdio",
+        title: "Braiding topological qubits in heated sourdough",
+        abstract: "We braid Majorana modes in a fermenting sourdough starter and report the qubit coherence time at baking temperature.",
+      }) + "\n",
+    );
+    await promisify(execFile)(process.execPath, [CLI, "--index", indexDir, "index", extra], { env: env() });
+    // The next call sees it: CURRENT is read before each one.
+    const after = await call(client, "info", {});
+    expect(after.count).toBe(before.count + 1);
+    expect(after.indexPath).not.toBe(before.indexPath);
+    expect((await call(client, "search", { question: "sourdough qubits", k: 1 })).results[0].id).toBe("hot-reload-stdio");
+  });
+
+  it("logs to stderr only", () => {
+    expect(stderr).toMatch(/^papers: MCP server on stdio: 34 papers \(Xenova\/all-MiniLM-L6-v2\) from /m);
+    expect(stderr).toMatch(/^papers: now answering from gen-\S+ \(35 papers; was gen-\S+\)$/m);
+  });
+});
+
+describe("papers mcp stdout", () => {
+  const indexDir = join(tempDir("papers-mcp-raw-"), "index");
+  beforeAll(() => buildIndex(indexDir));
+
+  it("carries only JSON-RPC, survives a malformed line, and exits 0 when stdin closes", async () => {
+    const child = spawn(process.execPath, [CLI, "--index", indexDir, "mcp"], { env: env(), stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const send = (message: unknown) => child.stdin.write(`${typeof message === "string" ? message : JSON.stringify(message)}\n`);
+    const responses = () => out.split("\n").filter(Boolean).map((line) => JSON.parse(line) as { id?: number; result?: any; error?: any });
+    const waitFor = async (id: number) => {
+      while (!responses().some((r) => r.id === id)) await new Promise((r) => setTimeout(r, 50));
+      return responses().find((r) => r.id === id)!;
+    };
+
+    send("this is not json");
+    send({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } });
+    expect((await waitFor(1)).result.serverInfo.name).toBe("papers");
+    send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    send({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "search", arguments: { question: QUESTION, k: 3 } } });
+    expect((await waitFor(2)).result.structuredContent.results).toHaveLength(3);
+    send({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "search", arguments: { question: QUESTION, k: 0 } } });
+    expect((await waitFor(3)).result).toMatchObject({ isError: true, content: [{ type: "text", text: expect.stringMatching(/^BAD_OPTION: /) }] });
+    child.stdin.end();
+
+    expect(await exited).toBe(0);
+    // Every line of stdout is a JSON-RPC message (JSON.parse above would have thrown otherwise).
+    expect(responses().map((r) => r.id)).toEqual([1, 2, 3]);
+  });
+
+  it("exits 0 quietly when the client leaves at once, while the model is still loading", async () => {
+    const child = spawn(process.execPath, [CLI, "--index", indexDir, "mcp"], { env: env(), stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    child.stdin.end();
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect({ code, out }).toEqual({ code: 0, out: "" });
+    expect(err).toMatch(/^papers: MCP server on stdio: 34 papers .*\n$/);
+  });
+});
