@@ -138,8 +138,9 @@ describe("papers CLI errors", () => {
   });
 
   it("says how to get a missing model, offline", () => {
-    const result = runCli(["--index", join(tempDir(), "i"), "index", SEEDS], { PAPERS_MODELS: tempDir() });
-    expectCleanError(result, /model Xenova\/all-MiniLM-L6-v2 \(fp32\).*provision-models\.sh/);
+    // Only q8 ships; fp32 is in no folder here (an empty --models and user cache).
+    const result = runCli(["--index", join(tempDir(), "i"), "--dtype", "fp32", "index", SEEDS], { PAPERS_MODELS: tempDir(), XDG_CACHE_HOME: tempDir() });
+    expectCleanError(result, /model Xenova\/all-MiniLM-L6-v2 \(fp32\) is not on this machine \(looked in .*\).*provision-models\.sh/);
   });
 
   it("answers --help without loading the model", () => {

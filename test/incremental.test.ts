@@ -7,6 +7,7 @@ import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_MODEL } from "../src/embed/models.js";
 import { checksumFiles } from "../src/index/checksums.js";
 import { DATA_FILES, FORMAT_VERSION } from "../src/index/manifest.js";
 import { CLI, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
@@ -68,8 +69,10 @@ describe("incremental indexing", () => {
   it("refuses to mix models in one index without --rebuild", () => {
     const index = join(tempDir(), "index");
     indexJson(index, SEEDS);
-    expect(runCli(["--index", index, "--dtype", "q8", "index", SEEDS]).stderr).toMatch(/built with Xenova\/all-MiniLM-L6-v2 \(fp32\).*--rebuild/);
-    expect(JSON.parse(runCli(["--index", index, "--dtype", "q8", "index", SEEDS, "--rebuild", "--json"]).stdout)).toMatchObject({ added: 30, dtype: "q8" });
+    // The same weights named by their folder are another model as far as the index knows.
+    const folder = join(modelsDir(), DEFAULT_MODEL);
+    expect(runCli(["--index", index, "--model", folder, "index", SEEDS]).stderr).toMatch(/built with Xenova\/all-MiniLM-L6-v2 \(q8\), which embeds differently .*--rebuild/);
+    expect(JSON.parse(runCli(["--index", index, "--model", folder, "index", SEEDS, "--rebuild", "--json"]).stdout)).toMatchObject({ added: 30, model: folder });
   });
 });
 
