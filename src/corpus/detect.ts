@@ -23,7 +23,7 @@ export function extensionOf(name: string): string {
 }
 
 export function detectFormat(head: Buffer, name: string, fields: FieldMap, complete: boolean): Detection {
-  if (isPdf(head)) return { format: "pdf" };
+  if (isPdf(head, name)) return { format: "pdf" };
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
     return { reason: "UTF-16 text: save it as UTF-8" };
   }

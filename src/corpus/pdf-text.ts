@@ -3,7 +3,6 @@
  * items on one baseline joined into a line, ligatures ("ﬁ", "ﬂ") unfolded by NFKC, rotated text
  * (arXiv's side stamp) kept apart from the page's lines.
  */
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 
 /** One line of text as laid out on a page. */
 export interface PdfLine {
@@ -39,6 +38,8 @@ interface TextItem {
 
 /** Reads every page's lines. Throws PdfProblem for encrypted or damaged files. */
 export async function readPdfText(data: Uint8Array): Promise<PdfText> {
+  // Loaded on the first PDF: pdf.js is large, and most runs read none.
+  const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
   const task = getDocument({ data, verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: false });
   let doc;
   try {

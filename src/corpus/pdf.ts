@@ -18,9 +18,9 @@ import { PdfProblem, readPdfText } from "./pdf-text.js";
 export const MIN_TEXT_WORDS = 20;
 export const MIN_PAPER_WORDS = 250;
 
-/** The start of every PDF file. */
-export function isPdf(head: Buffer): boolean {
-  return head.subarray(0, 1024).includes("%PDF-");
+/** A PDF file: `%PDF-` first, or (readers allow junk before it) within the first KB of a `.pdf`. */
+export function isPdf(head: Buffer, name: string): boolean {
+  return /^\s*%PDF-/.test(head.subarray(0, 64).toString("latin1")) || (/\.pdf$/i.test(name) && head.subarray(0, 1024).includes("%PDF-"));
 }
 
 export async function* readPdf(data: Buffer, file: string): AsyncGenerator<ReadEvent> {
