@@ -19,6 +19,7 @@ import { VectorIndex } from "./index/vector-index.js";
 import { hasConditions, type PaperFilter } from "./search/filter.js";
 import type { Scored } from "./search/fusion.js";
 import { DEFAULT_MODE, rankByMode, type SearchMode } from "./search/modes.js";
+import { bestEvidence, PASSAGE_DEPTH_FACTOR } from "./search/evidence.js";
 
 export type { Paper, Source } from "./corpus/paper.js";
 export { PAPER_FIELDS, paperJson } from "./corpus/paper.js";
@@ -52,6 +53,26 @@ export type IndexOptions = PapersOptions & Omit<UpdateOptions, "onProgress">;
 export interface SearchHit extends Paper {
   /** Cosine similarity between question and paper, in [-1, 1]. */
   score: number;
+  /** The passage of the paper's full text that matched best, when it beat the abstract. */
+  passage?: HitPassage;
+}
+
+/** Where in a paper's full text a hit was found. */
+export interface HitPassage {
+  text: string;
+  /** 1-based page the passage starts on. */
+  page: number;
+  /** Its section heading, as printed ("4.2 Results"), or null. */
+  section: string | null;
+}
+
+/** A passage found by `searchPassages`, with the paper it belongs to. */
+export interface PassageHit extends HitPassage {
+  /** The page the passage ends on. */
+  lastPage: number;
+  id: string;
+  title: string | null;
+  score: number;
 }
 
 /** A paper's place in one retriever's ranking. */
@@ -71,6 +92,8 @@ export interface IndexInfo {
   dtype: Dtype;
   dimension: number;
   count: number;
+  /** Passages of full text (from PDFs) besides the papers' abstracts. */
+  passages: number;
   builtAt: string;
   fingerprint: string;
   indexPath: string;
@@ -225,6 +248,7 @@ export class PaperIndex {
       dtype: this.manifest.model.dtype,
       dimension: this.manifest.model.dimension,
       count: this.manifest.count,
+      passages: this.store.passageCount(),
       builtAt: this.manifest.builtAt,
       fingerprint: this.manifest.fingerprint,
       indexPath: this.dir,
@@ -252,7 +276,45 @@ export class PaperIndex {
     // Resolved once, for both retrievers.
     const allowed = hasConditions(filter) ? new Set(this.store.matchingLabels(filter)) : undefined;
     const dense = (depth: number) => (allowed ? this.filteredDenseSearch(vector!, depth, allowed) : this.vectors.search(vector!, depth));
-    return this.hits(rankByMode(mode, k, dense, (depth) => this.store.lexicalSearch(text, depth, allowed)));
+    const lexical = (depth: number) => this.store.lexicalSearch(text, depth, allowed);
+    const owners = this.store.passageOwners();
+    // Abstract-only indexes search exactly as before; with passages, papers rank by their best
+    // evidence: abstracts and passages are ranked (and fused) together, each paper taking its best.
+    if (owners.size === 0) return this.hits(rankByMode(mode, k, dense, lexical));
+    const evidence = new Map<number, number>();
+    let ranked: Scored[] = [];
+    for (let depth = k * PASSAGE_DEPTH_FACTOR; ; depth *= PASSAGE_DEPTH_FACTOR) {
+      evidence.clear();
+      ranked = bestEvidence(rankByMode(mode, depth, dense, lexical), owners, k, evidence);
+      if (ranked.length >= k || depth >= this.vectors.size) break;
+    }
+    return this.hits(ranked).map((hit, i) => {
+      const best = evidence.get(ranked[i]!.label)!;
+      const passage = owners.has(best) ? this.store.passage(best) : undefined;
+      return passage ? { ...hit, passage: { text: passage.text, page: passage.page, section: passage.section } } : hit;
+    });
+  }
+
+  /** The k passages of full text that best answer a question, each with its paper's id and title. */
+  async searchPassages(question: string, k = 10, mode: SearchMode = DEFAULT_MODE, filter?: PaperFilter): Promise<PassageHit[]> {
+    const text = checkQuestion(question);
+    checkK(k);
+    const owners = this.store.passageOwners();
+    const allowed = hasConditions(filter) ? new Set(this.store.matchingLabels(filter).filter((label) => owners.has(label))) : new Set(owners.keys());
+    if (allowed.size === 0) return [];
+    const vector = mode === "lexical" ? undefined : await this.embedQuery(text);
+    const ranked = rankByMode(
+      mode,
+      k,
+      (depth) => this.filteredDenseSearch(vector!, depth, allowed),
+      (depth) => this.store.lexicalSearch(text, depth, allowed),
+    );
+    return ranked.flatMap(({ label, score }) => {
+      const passage = this.store.passage(label);
+      const paper = passage && this.store.byLabel(passage.paperLabel);
+      if (!passage || !paper) return [];
+      return [{ id: paper.id, title: paper.title, text: passage.text, page: passage.page, lastPage: passage.lastPage, section: passage.section, score }];
+    });
   }
 
   /** Both ranked lists that hybrid search fuses, `depth` deep: for tuning fusion and for inspection. */
@@ -267,13 +329,17 @@ export class PaperIndex {
   related(id: string, k = 10, mode: SearchMode = DEFAULT_MODE): SearchHit[] {
     checkK(k);
     const { label, paper } = this.lookup(id);
-    const others = (hits: { label: number; score: number }[]) => hits.filter((h) => h.label !== label);
+    const owners = this.store.passageOwners();
+    // The paper itself and its own passages are not related papers.
+    const other = (hit: number) => hit !== label && owners.get(hit) !== label;
+    const deeper = owners.size === 0 ? 1 : PASSAGE_DEPTH_FACTOR;
+    const papers = (hits: Scored[], depth: number) => bestEvidence(hits.filter((h) => other(h.label)), owners, depth, new Map());
     return this.hits(
       rankByMode(
         mode,
         k,
-        (depth) => this.vectors.search(this.vectors.vector(label), depth, (other) => other !== label),
-        (depth) => others(this.store.lexicalSearch(documentText(paper), depth + 1)).slice(0, depth),
+        (depth) => papers(this.vectors.search(this.vectors.vector(label), depth * deeper, other), depth),
+        (depth) => papers(this.store.lexicalSearch(documentText(paper), depth * deeper + 1), depth),
       ),
     );
   }

@@ -98,7 +98,7 @@ describe("an index of format 2 (full text in FTS5)", () => {
     expect(refused.stderr.trim().split("\n")).toHaveLength(1);
 
     expect(indexJson(index, SEEDS)).toMatchObject({ added: 0, updated: 0, unchanged: 30, embedded: 0, papers: 30 });
-    expect(JSON.parse(readFileSync(join(index, current(index).trim(), "manifest.json"), "utf8")).formatVersion).toBe(3);
+    expect(JSON.parse(readFileSync(join(index, current(index).trim(), "manifest.json"), "utf8")).formatVersion).toBe(4);
     expect(JSON.parse(ask().stdout).map((h: { id: string }) => h.id)).toEqual(before);
   });
 });

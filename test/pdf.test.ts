@@ -14,6 +14,7 @@ import type { PaperRecord } from "../src/corpus/paper.js";
 import { tempDir } from "./helpers.js";
 
 const PDF = new URL("fixtures/pdf/", import.meta.url).pathname;
+const PDF_SRC = new URL("fixtures/pdf-src/", import.meta.url).pathname;
 
 async function read(name: string): Promise<PaperRecord> {
   const result = await pdfRecord(readFileSync(join(PDF, name)), name);
@@ -23,7 +24,7 @@ async function read(name: string): Promise<PaperRecord> {
 
 /** The LaTeX source's abstract (or first paragraph after \maketitle) as plain words. */
 function sourceAbstract(name: string): string[] {
-  const tex = readFileSync(join(PDF, "src", `${name}.tex`), "utf8");
+  const tex = readFileSync(join(PDF_SRC, `${name}.tex`), "utf8");
   const inEnv = /\\begin\{abstract\}([\s\S]*?)\\end\{abstract\}/.exec(tex);
   const text = inEnv ? inEnv[1]! : /\\maketitle\s*([\s\S]*?)\n\\section/.exec(tex)![1]!;
   return plainWords(text);
@@ -46,7 +47,7 @@ function inOrderShare(expected: string[], actual: string[]): number {
 
 /** The LaTeX source's sentence as the PDF prints it: a sentence the tests look for. */
 function sentenceOf(name: string, start: string): string {
-  const tex = readFileSync(join(PDF, "src", `${name}.tex`), "utf8").replace(/\s+/g, " ");
+  const tex = readFileSync(join(PDF_SRC, `${name}.tex`), "utf8").replace(/\s+/g, " ");
   const at = tex.indexOf(start);
   return tex.slice(at, tex.indexOf(".", at + start.length) + 1);
 }

@@ -28,7 +28,9 @@ import {
   formatInfo,
   formatList,
   formatPaper,
+  formatPassageHits,
   formatSkippedReport,
+  passageHitJson,
   indexSummaryJson,
   json,
 } from "./format.js";
@@ -45,6 +47,7 @@ interface OutputFlags {
   year?: string;
   category?: string;
   author?: string;
+  passages?: boolean;
 }
 
 const program = new Command("papers")
@@ -106,11 +109,17 @@ program
   .option("--year <range>", "only papers from these years: 2024, 2024..2026, 2024.. or ..2020")
   .option("--category <name>", "only papers with this category, e.g. cs.CL")
   .option("--author <name>", "only papers with an author whose name contains this")
+  .option("--passages", "list passages of full text (from PDFs) instead of papers")
   .addOption(jsonOption())
   .action(run(async (words: string[], flags: OutputFlags, options: PapersOptions) => {
     const index = await withProgress((progress) => openOrBuildIndex(options, [DEFAULT_CORPUS_DIR], progress));
     await withIndex(index, async () => {
       const filter = { years: flags.year === undefined ? undefined : parseYearRange(flags.year), category: flags.category, author: flags.author };
+      if (flags.passages) {
+        const passages = await index.searchPassages(words.join(" "), flags.k, flags.mode, filter);
+        console.log(flags.json ? json(passages.map(passageHitJson)) : formatPassageHits(passages));
+        return;
+      }
       const hits = await index.search(words.join(" "), flags.k, flags.mode, filter);
       console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
     });

@@ -54,11 +54,13 @@ export function newPaper(fields: Pick<Paper, "id" | "abstract" | "sources"> & Pa
  * A paper as plain JSON, fields in PAPER_FIELDS order, with its score (rounded to 4 places) after
  * the abstract when it is a hit: the shape of `--json`, the HTTP API and the MCP tools.
  */
-export function paperJson(paper: Paper, score?: number): Record<string, unknown> {
+export function paperJson(paper: Paper & { passage?: unknown }, score?: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of PAPER_FIELDS) {
     out[field] = paper[field];
     if (field === "abstract" && score !== undefined) out.score = Math.round(score * 1e4) / 1e4;
+    // A hit found by a passage of its full text says where: {text, page, section}.
+    if (field === "abstract" && paper.passage) out.passage = paper.passage;
   }
   return out;
 }

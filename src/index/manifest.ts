@@ -11,7 +11,9 @@ import type { HnswParams } from "./vector-index.js";
  * Format 3 replaced format 2's FTS5 table with the BM25 index of lexical-index.ts. A format 2 index
  * is upgraded by the next `papers index` run, which embeds nothing for it.
  */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
+/** Format 4 added passages (a table a format 3 store lacks): a format 3 index opens as one without any. */
+export const READABLE_FORMATS: readonly number[] = [3, FORMAT_VERSION];
 export const UPGRADABLE_FORMAT = 2;
 export const MANIFEST_FILE = "manifest.json";
 export const HNSW_FILE = "papers.hnsw";
@@ -62,7 +64,7 @@ export function readManifest(dir: string, options: { upgradable?: boolean } = {}
       `index at ${dir} was written by an older papers (format ${UPGRADABLE_FORMAT}): run \`papers index [paths...]\` once to upgrade it; nothing is embedded again`,
     );
   }
-  if (manifest?.formatVersion !== FORMAT_VERSION) {
+  if (!READABLE_FORMATS.includes(manifest?.formatVersion)) {
     throw new PapersError(
       "INDEX_DAMAGED",
       `index at ${dir} has format ${manifest?.formatVersion}, this version reads ${FORMAT_VERSION}: ${REBUILD_HINT}`,
