@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { contentHash, documentText, type Paper, type Skipped } from "./corpus/paper.js";
 import { readCorpus, type ReadOptions } from "./corpus/read-corpus.js";
+import { readZotero, type ZoteroLibrary } from "./corpus/zotero.js";
 import type { Embedder, EmbedderLoader } from "./embed/embedder.js";
 import { isModelPath, type ModelLocation } from "./embed/locate.js";
 import { DEFAULT_DTYPE, DEFAULT_MODEL, knownModel, specDifferences, type Dtype } from "./embed/models.js";
@@ -29,6 +30,7 @@ export { SEARCH_MODES, DEFAULT_MODE, parseMode, type SearchMode } from "./search
 export { parseYearRange, type PaperFilter } from "./search/filter.js";
 export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
 export { parseFieldOptions, formatSkipped, type Skipped } from "./corpus/read-corpus.js";
+export { DEFAULT_ZOTERO_DIR } from "./corpus/zotero.js";
 
 export type { Embedder, EmbedderLoader } from "./embed/embedder.js";
 export type { ModelSpec, Dtype } from "./embed/models.js";
@@ -125,6 +127,36 @@ export async function indexPapers(
   const corpus = await readCorpus(paths, { fields: options.fields, stdin: options.stdin });
   const summary = await indexPaperList(corpus.papers, corpus.files, options, onProgress);
   return { ...summary, skipped: corpus.skipped };
+}
+
+export interface ZoteroSummary extends IndexSummary {
+  /** Papers of items no longer in the library (deleted, or in the trash) removed from the index. */
+  removed: number;
+  zotero: ZoteroLibrary["counts"];
+}
+
+/**
+ * Indexes a Zotero library (see corpus/zotero.ts): its items, with their PDFs' passages, as papers
+ * `zotero:KEY`. Items changed since the last run are embedded again (by content hash); items
+ * gone from the library or moved to the trash leave the index. `collection` limits the import
+ * to one collection and its subcollections (items outside it are neither added nor removed).
+ */
+export async function indexZotero(
+  dataDir: string,
+  options: IndexOptions & { collection?: string },
+  onProgress?: ProgressListener,
+): Promise<ZoteroSummary> {
+  const library = await readZotero(dataDir, { collection: options.collection });
+  const summary = await indexPaperList(library.papers, [join(dataDir, "zotero.sqlite")], options, onProgress);
+  const index = openIndex(options);
+  let stale: string[];
+  try {
+    stale = index.list().map((paper) => paper.id).filter((id) => id.startsWith("zotero:") && !library.liveIds.has(id));
+  } finally {
+    await index.close();
+  }
+  const removed = stale.length > 0 ? await removePapers(stale, { ...options, wait: options.wait }) : undefined;
+  return { ...summary, manifest: removed?.manifest ?? summary.manifest, removed: stale.length, skipped: library.skipped, zotero: library.counts };
 }
 
 /** Indexes papers already read (by a reader of another format, say); see indexPapers. */

@@ -1,6 +1,6 @@
 /** Everything the CLI prints to a person or a program is shaped here. */
 import type { EvalReport } from "../eval/evaluate.js";
-import { formatSkipped, paperJson, type HitPassage, type IndexInfo, type IndexSummary, type Paper, type PassageHit, type SearchHit, type Skipped } from "../papers.js";
+import { formatSkipped, paperJson, type HitPassage, type IndexInfo, type IndexSummary, type Paper, type PassageHit, type SearchHit, type Skipped, type ZoteroSummary } from "../papers.js";
 
 const WIDTH = 100;
 
@@ -88,6 +88,16 @@ export function formatInfo(info: IndexInfo): string {
     `index:       ${info.indexPath}`,
     `size:        ${formatBytes(info.sizeBytes)}`,
   ].join("\n");
+}
+
+/** The index summary of a Zotero run, with what the library held besides papers. */
+export function formatZoteroSummary(summary: ZoteroSummary, indexDir: string): string {
+  const z = summary.zotero;
+  return (
+    `${formatIndexSummary(summary, indexDir)}\n` +
+    `Zotero: ${z.items} items read (${z.pdfs} PDFs), ${summary.removed} removed from the index as deleted or trashed; ` +
+    `left out: ${z.notes} standalone notes, ${z.standaloneAttachments} standalone attachments, ${z.trashed} in the trash, ${z.noAbstract} without abstract or PDF`
+  );
 }
 
 export function formatIndexSummary(summary: IndexSummary, indexDir: string): string {
