@@ -46,8 +46,8 @@ describe("passages on the search page", () => {
 
   it("shows the passage and its page under the hit; the API carries it as passage {text, page, section}", async () => {
     const question = "What median drift per day did the receivers record at the Skaftafell station?";
-    const api = await (await fetch(`${base}/api/search?q=${encodeURIComponent(question)}&k=3`)).json();
-    expect(api.results[0].passage).toMatchObject({ page: 3, section: "2 Stations and Processing" });
+    const api = (await (await fetch(`${base}/api/search?q=${encodeURIComponent(question)}&k=3`)).json()) as { results: { passage: { text: string } }[] };
+    expect(api.results[0]!.passage).toMatchObject({ page: 3, section: "2 Stations and Processing" });
 
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${base}/?q=${encodeURIComponent(question)}`);
@@ -57,6 +57,6 @@ describe("passages on the search page", () => {
     expect(await first.locator(".passage .where").textContent()).toBe("p. 3, §2 Stations and Processing");
     const said = (await first.locator(".passage .said").textContent())!.replace(/^…|…$/g, "").trim();
     expect(said.length).toBeGreaterThan(100);
-    expect(api.results[0].passage.text).toContain(said);
+    expect(api.results[0]!.passage.text).toContain(said);
   }, 120_000);
 });
