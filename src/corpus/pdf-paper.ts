@@ -194,7 +194,7 @@ function splitAuthors(text: string): string[] {
     .filter((name) => name.length > 1);
 }
 
-const NOT_A_NAME = /\d|@|https?:|universit|institut|department|school|college|laborator|centre|center|inc\b|ltd|abstract|arxiv|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/i;
+const NOT_A_NAME = /\d|@|https?:|universit|institut|department|division|school|college|laborator|centre|center|group|inc\b|ltd|abstract|arxiv|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/i;
 
 /** Name-like cells (two to four capitalised words) of the lines between title and abstract. */
 function headerAuthors(lines: readonly PdfLine[], bodySize: number): string[] {
@@ -205,10 +205,11 @@ function headerAuthors(lines: readonly PdfLine[], bodySize: number): string[] {
       const name = cell.replace(/[*†‡§¶∗]|\d+$/g, "").trim();
       const parts = name.split(/\s+/);
       if (parts.length < 2 || parts.length > 4 || NOT_A_NAME.test(name)) continue;
-      if (parts.every((part) => /^[\p{Lu}][\p{L}'.-]*$/u.test(part))) names.push(name);
+      if (parts.every((part) => /^[\p{Lu}][\p{L}'.-]*$/u.test(part)) && !names.includes(name)) names.push(name);
     }
   }
-  return names;
+  // Dozens of "names" are headings of a slide deck or a table, not a byline.
+  return names.length > 12 ? [] : names;
 }
 
 /** From an arXiv id (YYMM), else a year in the header, else the file's creation date. */
