@@ -61,6 +61,11 @@ describe("a folder of PDFs, BibTeX and JSONL", () => {
       expect(hit!.passage, question).toBeDefined();
       expect(hit!.passage!.page, question).toBe(page);
     }
+    // A filter lets a paper's passages through with the paper: the glacier paper is from 2021.
+    const filtered = await papers.search(BODY_QUESTIONS[0]!.question, 3, "hybrid", { years: [2021, 2021] });
+    expect(filtered.map((h) => h.title)).toEqual([BODY_QUESTIONS[0]!.title]);
+    expect(filtered[0]!.passage?.page).toBe(3);
+    expect(await papers.search(BODY_QUESTIONS[0]!.question, 3, "hybrid", { years: [1990, 1991] })).toEqual([]);
   });
 
   it("shows the passage in JSON as {text, page, section} and in human output as p. N, §Section", () => {
