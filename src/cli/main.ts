@@ -8,6 +8,7 @@ import {
   indexPapers,
   indexZotero,
   DEFAULT_ZOTERO_DIR,
+  PapersError,
   parseFieldOptions,
   parseYearRange,
   removePapers,
@@ -87,7 +88,9 @@ program
   .addOption(waitOption())
   .addOption(jsonOption())
   .action(run(async (paths: string[], flags: OutputFlags, options: PapersOptions) => {
+    if (flags.collection !== undefined && flags.zotero === undefined) throw new PapersError("BAD_OPTION", "--collection reads a Zotero collection: use it with --zotero");
     if (flags.zotero !== undefined) {
+      if (paths.length > 0) throw new PapersError("BAD_OPTION", `--zotero reads a Zotero library, not files: index ${paths.join(" ")} in a separate run`);
       const dataDir = typeof flags.zotero === "string" ? flags.zotero : DEFAULT_ZOTERO_DIR;
       const summary = await withProgress((progress) =>
         indexZotero(dataDir, { ...options, collection: flags.collection, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait }, progress),
