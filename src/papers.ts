@@ -2,9 +2,10 @@
  * The library API: everything the CLI and the server do goes through these functions.
  */
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { contentHash, documentText, type Paper, type Skipped } from "./corpus/paper.js";
 import { readCorpus, type ReadOptions } from "./corpus/read-corpus.js";
+import { readZotero, type ZoteroLibrary } from "./corpus/zotero.js";
 import type { Embedder, EmbedderLoader } from "./embed/embedder.js";
 import { isModelPath, type ModelLocation } from "./embed/locate.js";
 import { DEFAULT_DTYPE, DEFAULT_MODEL, knownModel, specDifferences, type Dtype } from "./embed/models.js";
@@ -20,6 +21,7 @@ import type { VectorIndex } from "./index/vector-index.js";
 import { checkFilter, hasConditions, type PaperFilter } from "./search/filter.js";
 import type { Scored } from "./search/fusion.js";
 import { DEFAULT_MODE, rankByMode, type SearchMode } from "./search/modes.js";
+import { bestEvidence, PASSAGE_DEPTH_FACTOR } from "./search/evidence.js";
 
 export type { Paper, Source } from "./corpus/paper.js";
 export { MAX_ID_LENGTH, PAPER_FIELDS, paperJson } from "./corpus/paper.js";
@@ -29,6 +31,7 @@ export { SEARCH_MODES, DEFAULT_MODE, parseMode, type SearchMode } from "./search
 export { parseYearRange, type PaperFilter } from "./search/filter.js";
 export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
 export { parseFieldOptions, formatSkipped, type Skipped } from "./corpus/read-corpus.js";
+export { DEFAULT_ZOTERO_DIR } from "./corpus/zotero.js";
 
 export { relatedToText } from "./related-to-text.js";
 export { snippet, SNIPPET_CHARS } from "./search/snippet.js";
@@ -63,6 +66,26 @@ export type IndexOptions = PapersOptions & Omit<UpdateOptions, "onProgress">;
 export interface SearchHit extends Paper {
   /** Cosine similarity between question and paper, in [-1, 1]. */
   score: number;
+  /** The passage of the paper's full text that matched best, when it beat the abstract. */
+  passage?: HitPassage;
+}
+
+/** Where in a paper's full text a hit was found. */
+export interface HitPassage {
+  text: string;
+  /** 1-based page the passage starts on. */
+  page: number;
+  /** Its section heading, as printed ("4.2 Results"), or null. */
+  section: string | null;
+}
+
+/** A passage found by `searchPassages`, with the paper it belongs to. */
+export interface PassageHit extends HitPassage {
+  /** The page the passage ends on. */
+  lastPage: number;
+  id: string;
+  title: string | null;
+  score: number;
 }
 
 /** A paper's place in one retriever's ranking. */
@@ -82,6 +105,8 @@ export interface IndexInfo {
   dtype: Dtype;
   dimension: number;
   count: number;
+  /** Passages of full text (from PDFs) besides the papers' abstracts. */
+  passages: number;
   builtAt: string;
   fingerprint: string;
   indexPath: string;
@@ -113,6 +138,36 @@ export async function indexPapers(
   const corpus = await readCorpus(paths, { fields: options.fields, stdin: options.stdin });
   const summary = await indexPaperList(corpus.papers, corpus.files, options, onProgress);
   return { ...summary, skipped: corpus.skipped };
+}
+
+export interface ZoteroSummary extends IndexSummary {
+  /** Papers of items no longer in the library (deleted, or in the trash) removed from the index. */
+  removed: number;
+  zotero: ZoteroLibrary["counts"];
+}
+
+/**
+ * Indexes a Zotero library (see corpus/zotero.ts): its items, with their PDFs' passages, as papers
+ * `zotero:KEY`. Items changed since the last run are embedded again (by content hash); items
+ * gone from the library or moved to the trash leave the index. `collection` limits the import
+ * to one collection and its subcollections (items outside it are neither added nor removed).
+ */
+export async function indexZotero(
+  dataDir: string,
+  options: IndexOptions & { collection?: string },
+  onProgress?: ProgressListener,
+): Promise<ZoteroSummary> {
+  const library = await readZotero(dataDir, { collection: options.collection });
+  const summary = await indexPaperList(library.papers, [join(dataDir, "zotero.sqlite")], options, onProgress);
+  const index = openIndex(options);
+  let stale: string[];
+  try {
+    stale = index.list().map((paper) => paper.id).filter((id) => id.startsWith("zotero:") && !library.liveIds.has(id));
+  } finally {
+    await index.close();
+  }
+  const removed = stale.length > 0 ? await removePapers(stale, { ...options, wait: options.wait }) : undefined;
+  return { ...summary, manifest: removed?.manifest ?? summary.manifest, removed: stale.length, skipped: library.skipped, zotero: library.counts };
 }
 
 /** Indexes papers already read (by a reader of another format, say); see indexPapers. */
@@ -227,6 +282,7 @@ export class PaperIndex {
       dtype: this.manifest.model.dtype,
       dimension: this.manifest.model.dimension,
       count: this.manifest.count,
+      passages: this.store.passageCount(),
       builtAt: this.manifest.builtAt,
       fingerprint: this.manifest.fingerprint,
       indexPath: this.dir,
@@ -266,7 +322,45 @@ export class PaperIndex {
     // Resolved once, for both retrievers.
     const allowed = hasConditions(filter) ? new Set(this.store.matchingLabels(filter)) : undefined;
     const dense = (depth: number) => (allowed ? this.filteredDenseSearch(vector!, depth, allowed) : this.vectors.search(vector!, depth));
-    return this.hits(rankByMode(mode, k, dense, (depth) => this.store.lexicalSearch(text, depth, allowed)));
+    const lexical = (depth: number) => this.store.lexicalSearch(text, depth, allowed);
+    const owners = this.store.passageOwners();
+    // Abstract-only indexes search exactly as before; with passages, papers rank by their best
+    // evidence: abstracts and passages are ranked (and fused) together, each paper taking its best.
+    if (owners.size === 0) return this.hits(rankByMode(mode, k, dense, lexical));
+    const evidence = new Map<number, number>();
+    let ranked: Scored[] = [];
+    for (let depth = k * PASSAGE_DEPTH_FACTOR; ; depth *= PASSAGE_DEPTH_FACTOR) {
+      evidence.clear();
+      ranked = bestEvidence(rankByMode(mode, depth, dense, lexical), owners, k, evidence);
+      if (ranked.length >= k || depth >= this.vectors.size) break;
+    }
+    return this.hits(ranked).map((hit, i) => {
+      const best = evidence.get(ranked[i]!.label)!;
+      const passage = owners.has(best) ? this.store.passage(best) : undefined;
+      return passage ? { ...hit, passage: { text: passage.text, page: passage.page, section: passage.section } } : hit;
+    });
+  }
+
+  /** The k passages of full text that best answer a question, each with its paper's id and title. */
+  async searchPassages(question: string, k = 10, mode: SearchMode = DEFAULT_MODE, filter?: PaperFilter): Promise<PassageHit[]> {
+    const text = checkQuestion(question);
+    checkK(k);
+    const owners = this.store.passageOwners();
+    const allowed = hasConditions(filter) ? new Set(this.store.matchingLabels(filter).filter((label) => owners.has(label))) : new Set(owners.keys());
+    if (allowed.size === 0) return [];
+    const vector = mode === "lexical" ? undefined : await this.embedQuery(text);
+    const ranked = rankByMode(
+      mode,
+      k,
+      (depth) => this.filteredDenseSearch(vector!, depth, allowed),
+      (depth) => this.store.lexicalSearch(text, depth, allowed),
+    );
+    return ranked.flatMap(({ label, score }) => {
+      const passage = this.store.passage(label);
+      const paper = passage && this.store.byLabel(passage.paperLabel);
+      if (!passage || !paper) return [];
+      return [{ id: paper.id, title: paper.title, text: passage.text, page: passage.page, lastPage: passage.lastPage, section: passage.section, score }];
+    });
   }
 
   /** Both ranked lists that hybrid search fuses, `depth` deep: for tuning fusion and for inspection. */
@@ -281,13 +375,17 @@ export class PaperIndex {
   related(id: string, k = 10, mode: SearchMode = DEFAULT_MODE): SearchHit[] {
     checkK(k);
     const { label, paper } = this.lookup(id);
-    const others = (hits: { label: number; score: number }[]) => hits.filter((h) => h.label !== label);
+    const owners = this.store.passageOwners();
+    // The paper itself and its own passages are not related papers.
+    const other = (hit: number) => hit !== label && owners.get(hit) !== label;
+    const deeper = owners.size === 0 ? 1 : PASSAGE_DEPTH_FACTOR;
+    const papers = (hits: Scored[], depth: number) => bestEvidence(hits.filter((h) => other(h.label)), owners, depth, new Map());
     return this.hits(
       rankByMode(
         mode,
         k,
-        (depth) => this.vectors.search(this.vectors.vector(label), depth, (other) => other !== label),
-        (depth) => others(this.store.lexicalSearch(documentText(paper), depth + 1)).slice(0, depth),
+        (depth) => papers(this.vectors.search(this.vectors.vector(label), depth * deeper, other), depth),
+        (depth) => papers(this.store.lexicalSearch(documentText(paper), depth * deeper + 1), depth),
       ),
     );
   }

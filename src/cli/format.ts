@@ -1,6 +1,6 @@
 /** Everything the CLI prints to a person or a program is shaped here. */
 import type { EvalReport } from "../eval/evaluate.js";
-import { formatSkipped, paperJson, type IndexInfo, type IndexSummary, type Paper, type SearchHit, type Skipped } from "../papers.js";
+import { formatSkipped, paperJson, type HitPassage, type IndexInfo, type IndexSummary, type Paper, type PassageHit, type SearchHit, type Skipped, type ZoteroSummary } from "../papers.js";
 
 const WIDTH = 100;
 
@@ -56,10 +56,35 @@ export function formatHits(hits: SearchHit[]): string {
     .map((hit, i) => {
       const rank = `${String(i + 1).padStart(2)}.`;
       const lines = [`${rank} ${hit.score.toFixed(3)}  ${displayTitle(hit)}`, `    ${paperLink(hit)}`];
-      for (const line of snippet(hit.abstract, 2)) lines.push(`    ${line}`);
+      if (hit.passage) {
+        lines.push(`    ${plainText(passagePlace(hit.passage))}:`);
+        for (const line of snippet(plainText(hit.passage.text), 3)) lines.push(`    ${line}`);
+      } else for (const line of snippet(hit.abstract, 2)) lines.push(`    ${line}`);
       return lines.join("\n");
     })
     .join("\n\n");
+}
+
+/** "p. 7, §4.2 Results": where a passage is in its paper. */
+export function passagePlace(passage: Pick<HitPassage, "page" | "section"> & { lastPage?: number }): string {
+  const pages = passage.lastPage !== undefined && passage.lastPage !== passage.page ? `pp. ${passage.page}–${passage.lastPage}` : `p. ${passage.page}`;
+  return passage.section ? `${pages}, §${passage.section}` : pages;
+}
+
+export function formatPassageHits(hits: PassageHit[]): string {
+  if (hits.length === 0) return "No passages found (only PDFs have them).";
+  return hits
+    .map((hit, i) => {
+      const rank = `${String(i + 1).padStart(2)}.`;
+      const lines = [`${rank} ${hit.score.toFixed(3)}  ${plainText(hit.title ?? hit.id)}`, `    id ${plainText(hit.id)}, ${plainText(passagePlace(hit))}`];
+      for (const line of snippet(plainText(hit.text), 3)) lines.push(`    ${line}`);
+      return lines.join("\n");
+    })
+    .join("\n\n");
+}
+
+export function passageHitJson(hit: PassageHit): Record<string, unknown> {
+  return { id: hit.id, title: hit.title, score: Math.round(hit.score * 1e4) / 1e4, page: hit.page, lastPage: hit.lastPage, section: hit.section, text: hit.text };
 }
 
 export function formatPaper(raw: Paper): string {
@@ -99,11 +124,22 @@ export function formatInfo(info: IndexInfo): string {
     `model:       ${plainText(info.model)} (${info.dtype})`,
     `dimension:   ${info.dimension}`,
     `papers:      ${info.count}`,
+    ...(info.passages > 0 ? [`passages:    ${info.passages}`] : []),
     `built:       ${info.builtAt}`,
     `fingerprint: ${info.fingerprint}`,
     `index:       ${plainText(info.indexPath)}`,
     `size:        ${formatBytes(info.sizeBytes)}`,
   ].join("\n");
+}
+
+/** The index summary of a Zotero run, with what the library held besides papers. */
+export function formatZoteroSummary(summary: ZoteroSummary, indexDir: string): string {
+  const z = summary.zotero;
+  return (
+    `${formatIndexSummary(summary, indexDir)}\n` +
+    `Zotero: ${z.items} items read (${z.pdfs} PDFs), ${summary.removed} removed from the index as deleted or trashed; ` +
+    `left out: ${z.notes} standalone notes, ${z.standaloneAttachments} standalone attachments, ${z.trashed} in the trash, ${z.noAbstract} without abstract or PDF`
+  );
 }
 
 export function formatIndexSummary(summary: IndexSummary, indexDir: string): string {

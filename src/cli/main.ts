@@ -6,6 +6,9 @@ import {
   DEFAULT_MODE,
   SEARCH_MODES,
   indexPapers,
+  indexZotero,
+  DEFAULT_ZOTERO_DIR,
+  PapersError,
   parseFieldOptions,
   parseYearRange,
   removePapers,
@@ -28,7 +31,10 @@ import {
   formatInfo,
   formatList,
   formatPaper,
+  formatPassageHits,
   formatSkippedReport,
+  formatZoteroSummary,
+  passageHitJson,
   indexSummaryJson,
   json,
   plainText,
@@ -46,6 +52,10 @@ interface OutputFlags {
   year?: string;
   category?: string;
   author?: string;
+  passages?: boolean;
+  zotero?: string | boolean;
+  collection?: string;
+  tag?: string;
 }
 
 const program = new Command("papers")
@@ -72,11 +82,24 @@ program
   .description("index files or folders of abstracts (default: the seeds/ folder)")
   .argument("[paths...]", "files, folders (recursive), .gz files, or - for standard input", [])
   .option("--field <name=source...>", "read a field from another column or key, e.g. abstract=summary")
+  .option("--zotero [dir]", `read a Zotero library instead of files (default folder: ${DEFAULT_ZOTERO_DIR})`)
+  .option("--collection <name>", "with --zotero: only this collection and its subcollections")
   .option("--rebuild", "re-embed everything instead of updating the index (needed to change model)")
   .addOption(new Option("--checkpoint-every <n>", "papers embedded between checkpoints").default(512).argParser(parseCount))
   .addOption(waitOption())
   .addOption(jsonOption())
   .action(run(async (paths: string[], flags: OutputFlags, options: PapersOptions) => {
+    if (flags.collection !== undefined && flags.zotero === undefined) throw new PapersError("BAD_OPTION", "--collection reads a Zotero collection: use it with --zotero");
+    if (flags.zotero !== undefined) {
+      if (paths.length > 0) throw new PapersError("BAD_OPTION", `--zotero reads a Zotero library, not files: index ${paths.join(" ")} in a separate run`);
+      const dataDir = typeof flags.zotero === "string" ? flags.zotero : DEFAULT_ZOTERO_DIR;
+      const summary = await withProgress((progress) =>
+        indexZotero(dataDir, { ...options, collection: flags.collection, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait }, progress),
+      );
+      if (summary.skipped.length > 0) process.stderr.write(formatSkippedReport(summary.skipped));
+      console.log(flags.json ? json({ ...indexSummaryJson(summary), removed: summary.removed, zotero: summary.zotero }) : formatZoteroSummary(summary, options.indexDir));
+      return;
+    }
     const corpus = paths.length > 0 ? paths : [DEFAULT_CORPUS_DIR];
     const fields = parseFieldOptions(flags.field ?? []);
     const summary = await withProgress((progress) =>
@@ -109,11 +132,25 @@ program
   .option("--year <range>", "only papers from these years: 2024, 2024..2026, 2024.. or ..2020")
   .option("--category <name>", "only papers with this category, e.g. cs.CL")
   .option("--author <name>", "only papers with an author whose name contains this")
+  .option("--tag <name>", "only papers with this Zotero tag")
+  .option("--collection <name>", "only papers in this Zotero collection (or its subcollections)")
+  .option("--passages", "list passages of full text (from PDFs) instead of papers")
   .addOption(jsonOption())
   .action(run(async (words: string[], flags: OutputFlags, options: PapersOptions) => {
     const index = await withProgress((progress) => openOrBuildIndex(options, [DEFAULT_CORPUS_DIR], progress));
     await withIndex(index, async () => {
-      const filter = { years: flags.year === undefined ? undefined : parseYearRange(flags.year), category: flags.category, author: flags.author };
+      const filter = {
+        years: flags.year === undefined ? undefined : parseYearRange(flags.year),
+        category: flags.category,
+        author: flags.author,
+        tag: flags.tag,
+        collection: flags.collection,
+      };
+      if (flags.passages) {
+        const passages = await index.searchPassages(words.join(" "), flags.k, flags.mode, filter);
+        console.log(flags.json ? json(passages.map(passageHitJson)) : formatPassageHits(passages));
+        return;
+      }
       const hits = await index.search(words.join(" "), flags.k, flags.mode, filter);
       console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
     });

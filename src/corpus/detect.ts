@@ -5,12 +5,14 @@
  * - "jsonl": one JSON object per line (the arXiv metadata snapshot is one);
  * - "bibtex": the first thing that is not a `%` comment is an `@type{` entry;
  * - "csv" / "tsv": a header row that names an abstract column, split by tabs, commas or semicolons;
+ * - "pdf": a PDF file (`%PDF-` in its first kilobyte);
  * - "seeds": anything else that is text, for parseSeedText to recognise (or not).
  */
 import { parse as parseCsvSync } from "csv-parse/sync";
 import { FIELD_CANDIDATES, type FieldMap } from "./fields.js";
+import { isPdf } from "./pdf.js";
 
-export type Format = "json" | "jsonl" | "bibtex" | "csv" | "tsv" | "seeds";
+export type Format = "json" | "jsonl" | "bibtex" | "csv" | "tsv" | "seeds" | "pdf";
 
 export type Detection = { format: Format; delimiter?: string } | { reason: string };
 
@@ -21,6 +23,7 @@ export function extensionOf(name: string): string {
 }
 
 export function detectFormat(head: Buffer, name: string, fields: FieldMap, complete: boolean): Detection {
+  if (isPdf(head, name)) return { format: "pdf" };
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
     return { reason: "UTF-16 text: save it as UTF-8" };
   }

@@ -172,6 +172,13 @@ async function peek(stream: Readable, bytes: number): Promise<Peeked> {
   return { head, complete, rest: Readable.from(whole(), { objectMode: false }) };
 }
 
+/** Reads a stream to its end as bytes (a PDF). */
+export async function readAllBytes(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
 /** Reads a stream to its end as UTF-8 text, without a byte-order mark. */
 export async function readAllText(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];

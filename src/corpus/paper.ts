@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { Passage } from "./passages.js";
 
 /** Where a record was read from: the file as given and its 1-based line. */
 export interface Source {
@@ -20,6 +21,8 @@ export interface PaperRecord {
   categories: string[];
   year: number | null;
   source: Source;
+  /** The full text in passages, for formats that have it (PDF). */
+  passages?: Passage[];
 }
 
 /**
@@ -41,6 +44,8 @@ export interface Paper {
   categories: string[];
   year: number | null;
   sources: Source[];
+  /** Full-text passages (from a PDF); absent for abstract-only papers, and not part of paperJson. */
+  passages?: Passage[];
 }
 
 /** A paper's fields in the order every front end shows them (JSON, API, MCP, exports). */
@@ -55,11 +60,13 @@ export function newPaper(fields: Pick<Paper, "id" | "abstract" | "sources"> & Pa
  * A paper as plain JSON, fields in PAPER_FIELDS order, with its score (rounded to 4 places) after
  * the abstract when it is a hit: the shape of `--json`, the HTTP API and the MCP tools.
  */
-export function paperJson(paper: Paper, score?: number): Record<string, unknown> {
+export function paperJson(paper: Paper & { passage?: unknown }, score?: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of PAPER_FIELDS) {
     out[field] = paper[field];
     if (field === "abstract" && score !== undefined) out.score = Math.round(score * 1e4) / 1e4;
+    // A hit found by a passage of its full text says where: {text, page, section}.
+    if (field === "abstract" && paper.passage) out.passage = paper.passage;
   }
   return out;
 }
@@ -69,9 +76,19 @@ export function documentText(paper: Pick<Paper, "title" | "abstract">): string {
   return paper.title ? `${paper.title} ${paper.abstract}` : paper.abstract;
 }
 
-/** Changes exactly when the text a paper is embedded from changes: decides what to re-embed. */
-export function contentHash(paper: Pick<Paper, "title" | "abstract">): string {
-  return createHash("sha256").update(documentText(paper)).digest("hex").slice(0, 16);
+/**
+ * Changes exactly when the text a paper is embedded from changes (passages included): decides what
+ * to re-embed. A paper without passages hashes as it always did, so no index re-embeds for them.
+ */
+export function contentHash(paper: Pick<Paper, "title" | "abstract" | "passages">): string {
+  const hash = createHash("sha256").update(documentText(paper));
+  for (const p of paper.passages ?? []) hash.update(`\n${p.page}-${p.lastPage}\t${p.section ?? ""}\t${p.text}`);
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** The text a passage is searched by: its section heading and its text. */
+export function passageText(passage: Pick<Passage, "section" | "text">): string {
+  return passage.section ? `${passage.section.replace(/^[\dIVX.]+\s+/, "")}. ${passage.text}` : passage.text;
 }
 
 /** Collapse runs of whitespace (including arXiv's hard line breaks) to single spaces. */
@@ -205,6 +222,7 @@ export class PaperMerger {
       categories: [...record.categories],
       year: record.year,
       sources: [record.source],
+      ...(record.passages && record.passages.length > 0 ? { passages: record.passages } : {}),
     };
     this.papers.push(paper);
     if (record.sourceId === null && record.arxivId === null) this.hashIds.add(paper);
@@ -234,6 +252,7 @@ export class PaperMerger {
     paper.journalRef ??= record.journalRef;
     paper.year ??= record.year;
     if (paper.authors.length === 0) paper.authors = [...record.authors];
+    if (!paper.passages && record.passages && record.passages.length > 0) paper.passages = record.passages;
     for (const c of record.categories) if (!paper.categories.includes(c)) paper.categories.push(c);
     for (const c of record.comments) if (!paper.comments.includes(c)) paper.comments.push(c);
     if (record.arxivId !== null && !this.byKey.has(`arxiv:${record.arxivId}`)) this.byKey.set(`arxiv:${record.arxivId}`, paper);
@@ -264,6 +283,7 @@ export class PaperMerger {
     if (record.authors.length > 0) paper.authors = [...record.authors];
     if (record.categories.length > 0) paper.categories = [...record.categories];
     if (record.comments.length > 0) paper.comments = [...record.comments];
+    if (record.passages && record.passages.length > 0) paper.passages = record.passages;
     paper.sources.push(record.source);
     this.setText(paper, key, record.source);
   }

@@ -12,9 +12,10 @@ import { readCsv } from "./csv.js";
 import { detectFormat, type Format } from "./detect.js";
 import { recordEvent, skippedFile, type ReadEvent } from "./events.js";
 import { normaliseFields, type FieldMap } from "./fields.js";
-import { expandPaths, openInput, readAllText, type InputFile } from "./inputs.js";
+import { expandPaths, openInput, readAllBytes, readAllText, type InputFile } from "./inputs.js";
 import { readJsonArray, readJsonLines } from "./json.js";
 import { formatSkipped, PaperMerger, type Paper, type Skipped } from "./paper.js";
+import { readPdf } from "./pdf.js";
 import { parseSeedText } from "./seeds.js";
 
 export type { Format } from "./detect.js";
@@ -140,6 +141,9 @@ async function* formatReader(
       return;
     case "bibtex":
       yield* readBibtex(await readAllText(stream), file, fields);
+      return;
+    case "pdf":
+      yield* readPdf(await readAllBytes(stream), file);
       return;
     case "seeds": {
       const text = await readAllText(stream);

@@ -12,7 +12,8 @@ import type { HnswParams } from "./vector-index.js";
  * Chinese, Japanese and Korean text into character bigrams (analyzer.ts), where format 3 kept a
  * whole run of them as one term. A format 2 or 3 index is upgraded by the next `papers index` run,
  * which embeds nothing for it. A format 3 index still answers meanwhile, analysing questions as it
- * analysed its abstracts (so CJK questions find nothing lexically there, as before).
+ * analysed its abstracts (so CJK questions find nothing lexically there, as before). Format 4 also
+ * added passages (a table a format 3 store lacks): a format 3 index opens as one without any.
  */
 export const FORMAT_VERSION = 4;
 export const UPGRADABLE_FORMAT = 2;

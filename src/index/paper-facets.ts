@@ -21,11 +21,17 @@ export class PaperFacets {
   matching(filter: PaperFilter): number[] {
     const [from, to] = filter.years ?? [null, null];
     const author = filter.author ? filter.author.toLowerCase() : undefined;
-    const candidates = filter.category ? (this.loadCategories().get(filter.category.toLowerCase()) ?? []) : this.loadYears().labels;
+    // Zotero tags and collections are stored as categories "tag:…" and "collection:…" (corpus/zotero.ts).
+    const required = [filter.category, filter.tag && `tag:${filter.tag}`, filter.collection && `collection:${filter.collection}`]
+      .filter((c): c is string => !!c)
+      .map((c) => this.loadCategories().get(c.toLowerCase()) ?? []);
+    const candidates = required.length > 0 ? required[0]! : this.loadYears().labels;
+    const alsoIn = required.slice(1).map((labels) => new Set(labels));
     const years = filter.years ? this.loadYears().byLabel : undefined;
     const authors = author ? this.loadAuthors() : undefined;
     const matches: number[] = [];
     for (const label of candidates) {
+      if (alsoIn.some((labels) => !labels.has(label))) continue;
       if (years) {
         const year = years[label]!;
         if (year === 0 || (from !== null && year < from) || (to !== null && year > to)) continue;

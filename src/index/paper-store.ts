@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
-import { contentHash, documentText, type Paper } from "../corpus/paper.js";
+import { contentHash, documentText, passageText, type Paper } from "../corpus/paper.js";
+import type { Passage } from "../corpus/passages.js";
 import type { PaperFilter } from "../search/filter.js";
 import type { Scored } from "../search/fusion.js";
 import type { AnalyzerOptions } from "../search/analyzer.js";
@@ -42,6 +43,8 @@ export class PaperStore {
   private readonly byIdStatement: Database.Statement;
   private readonly lexical: LexicalIndex;
   private facets: PaperFacets | undefined;
+  /** Paper label by passage label; empty for an abstract-only index (which then searches as before). */
+  private owners: Map<number, number> | undefined;
 
   private constructor(
     private readonly db: Database.Database,
@@ -84,6 +87,61 @@ export class PaperStore {
     return new PaperStore(new Database(path, { fileMustExist: true }));
   }
 
+  /**
+   * Replaces a paper's passages with new ones at the given labels (none: the paper loses them),
+   * BM25 entries included; returns the labels of the passages it had, whose vectors must go.
+   */
+  replacePassages(paperLabel: number, passages: readonly { label: number; passage: Passage }[]): number[] {
+    if (passages.length === 0 && !hasPassagesTable(this.db)) return [];
+    ensurePassagesTable(this.db);
+    const old = this.passageLabels(paperLabel);
+    const insert = this.db.prepare("INSERT INTO passages (label, paper_label, text, page, last_page, section) VALUES (?, ?, ?, ?, ?, ?)");
+    this.owners = undefined;
+    this.db.transaction(() => {
+      this.lexical.apply([
+        ...old.map((label) => ({ label, before: this.passageTextOf(label) })),
+        ...passages.map(({ label, passage }) => ({ label, after: passageText(passage) })),
+      ]);
+      this.db.prepare("DELETE FROM passages WHERE paper_label = ?").run(paperLabel);
+      for (const { label, passage: p } of passages) insert.run(label, paperLabel, p.text, p.page, p.lastPage, p.section);
+    })();
+    return old;
+  }
+
+  /** The labels of a paper's passages. */
+  passageLabels(paperLabel: number): number[] {
+    if (!hasPassagesTable(this.db)) return [];
+    return this.db.prepare("SELECT label FROM passages WHERE paper_label = ? ORDER BY label").pluck().all(paperLabel) as number[];
+  }
+
+  /** A passage by its label, with its paper's label. */
+  passage(label: number): (Passage & { paperLabel: number }) | undefined {
+    if (!hasPassagesTable(this.db)) return undefined;
+    const row = this.db.prepare("SELECT paper_label, text, page, last_page, section FROM passages WHERE label = ?").get(label) as
+      | { paper_label: number; text: string; page: number; last_page: number; section: string | null }
+      | undefined;
+    return row && { paperLabel: row.paper_label, text: row.text, page: row.page, lastPage: row.last_page, section: row.section };
+  }
+
+  /** Paper label by passage label, loaded once (empty when the index has no passages). */
+  passageOwners(): ReadonlyMap<number, number> {
+    if (!this.owners) {
+      const rows = hasPassagesTable(this.db) ? (this.db.prepare("SELECT label, paper_label FROM passages").raw().all() as [number, number][]) : [];
+      this.owners = new Map(rows);
+    }
+    return this.owners;
+  }
+
+  /** How many passages the index holds. */
+  passageCount(): number {
+    return this.passageOwners().size;
+  }
+
+  private passageTextOf(label: number): string | undefined {
+    const passage = this.passage(label);
+    return passage && passageText(passage);
+  }
+
   /** Inserts or replaces papers at the given labels, with their full-text entries. */
   upsert(entries: readonly { label: number; paper: Paper }[]): void {
     const write = this.db.prepare(
@@ -102,7 +160,14 @@ export class PaperStore {
     })();
   }
 
-  remove(labels: readonly number[]): void {
+  /** Removes papers and their passages; returns the passages' labels, whose vectors must go too. */
+  remove(labels: readonly number[]): number[] {
+    const passages = labels.flatMap((label) => this.replacePassages(label, []));
+    this.removePapers(labels);
+    return passages;
+  }
+
+  private removePapers(labels: readonly number[]): void {
     const drop = this.db.prepare("DELETE FROM papers WHERE label = ?");
     this.facets = undefined;
     this.db.transaction(() => {
@@ -158,9 +223,16 @@ export class PaperStore {
     return new Map(rows.map(({ id, label, hash }) => [id.toLowerCase(), { label, hash }]));
   }
 
-  /** One past the highest label in use: where new papers go. */
+  /** One past the highest label in use by a paper or a passage: where new ones go. */
   nextLabel(): number {
-    return ((this.db.prepare("SELECT max(label) AS m FROM papers").get() as { m: number | null }).m ?? -1) + 1;
+    const papers = (this.db.prepare("SELECT max(label) AS m FROM papers").get() as { m: number | null }).m ?? -1;
+    const passages = hasPassagesTable(this.db) ? ((this.db.prepare("SELECT max(label) AS m FROM passages").get() as { m: number | null }).m ?? -1) : -1;
+    return Math.max(papers, passages) + 1;
+  }
+
+  /** Every label with a vector: papers and passages. */
+  liveLabels(): number[] {
+    return [...[...this.entries().values()].map((e) => e.label), ...this.passageOwners().keys()];
   }
 
   byLabel(label: number): Paper | undefined {
@@ -187,9 +259,14 @@ export class PaperStore {
     return (this.db.prepare("SELECT count(*) AS n FROM papers").get() as { n: number }).n;
   }
 
-  /** Labels of the papers a filter lets through. */
+  /** Labels of the papers a filter lets through, and of their passages. */
   matchingLabels(filter: PaperFilter): number[] {
-    return (this.facets ??= new PaperFacets(this.db)).matching(filter);
+    const papers = (this.facets ??= new PaperFacets(this.db)).matching(filter);
+    const owners = this.passageOwners();
+    if (owners.size === 0) return papers;
+    const allowed = new Set(papers);
+    for (const [label, owner] of owners) if (allowed.has(owner)) papers.push(label);
+    return papers;
   }
 
   /** The k papers that best match the words of a question by BM25 (among `allowed`); higher is better. */
@@ -201,6 +278,24 @@ export class PaperStore {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** Passages are rows of their own, labelled from the papers' label space (one HNSW graph, one BM25 index). */
+function ensurePassagesTable(db: Database.Database): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS passages (
+    label INTEGER PRIMARY KEY,
+    paper_label INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    page INTEGER NOT NULL,
+    last_page INTEGER NOT NULL,
+    section TEXT
+  );
+  CREATE INDEX IF NOT EXISTS passages_paper ON passages (paper_label)`);
+}
+
+/** Format 3 stores, and stores opened read-only before any PDF was indexed, have no passages table. */
+function hasPassagesTable(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'passages'").get() !== undefined;
 }
 
 /** The BM25 tables, and an index holding what filters read, so loading facets skips the abstracts. */

@@ -1,6 +1,8 @@
 import { copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { contentHash, documentText, type Paper } from "../corpus/paper.js";
+import { createHash } from "node:crypto";
+import { contentHash, documentText, passageText, type Paper } from "../corpus/paper.js";
+import type { Passage } from "../corpus/passages.js";
 import type { Embedder } from "../embed/embedder.js";
 import { specDifferences, specFacts, type Dtype, type ModelSpec } from "../embed/models.js";
 import { PapersError } from "../errors.js";
@@ -144,9 +146,9 @@ async function updateLocked(
     );
   }
   if (current) verifyGeneration(current, previous!);
-  const stored = current ? readEntries(current) : new Map<string, { label: number; hash: string; json: string }>();
+  const { entries: stored, nextLabel: firstFree } = current ? readEntries(current) : { entries: new Map<string, StoredPaper>(), nextLabel: 0 };
 
-  let nextLabel = nextFreeLabel(labelsOf(stored));
+  let nextLabel = firstFree;
   const changed: { label: number; paper: Paper; hash: string; embed: boolean }[] = [];
   let added = 0;
   let updated = 0;
@@ -162,25 +164,40 @@ async function updateLocked(
       changed.push({ label: entry.label, paper, hash, embed: true });
     } else {
       unchanged++;
-      if (entry.json !== JSON.stringify(paper)) changed.push({ label: entry.label, paper, hash, embed: false });
+      if (entry.json !== paperFieldsJson(paper)) changed.push({ label: entry.label, paper, hash, embed: false });
     }
   }
   const summary = { added, updated, unchanged, removed: 0 };
   if (previous && changed.length === 0 && !upgrade) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
 
-  const vectors = await embedChanged(indexDir, changed, model.spec.id + "/" + model.dtype, loadEmbedder, options);
+  // A re-embedded paper's passages are all replaced: new labels, new vectors, old ones deleted.
+  const passages = changed.filter((c) => c.embed).map((c) => ({
+    paperLabel: c.label,
+    passages: (c.paper.passages ?? []).map((passage) => ({ label: nextLabel++, passage, hash: passageHash(passage) })),
+  }));
+  const texts = new Map<string, string>();
+  for (const c of changed) if (c.embed) texts.set(c.hash, documentText(c.paper));
+  for (const p of passages) for (const { hash, passage } of p.passages) texts.set(hash, passageText(passage));
+  const vectors = await embedChanged(indexDir, texts, model.spec.id + "/" + model.dtype, loadEmbedder, options);
   const manifest = await commitGeneration(indexDir, async (dir) => {
     const index = current
       ? VectorIndex.load(join(current, HNSW_FILE), model.spec.dimension, DEFAULT_HNSW.efSearch)
-      : VectorIndex.create(model.spec.dimension, changed.length);
+      : VectorIndex.create(model.spec.dimension, texts.size);
     const store = openNextStore(current, dir);
     return closingOnFailure(store, () => {
       if (upgrade && previous.formatVersion === UPGRADABLE_FORMAT) store.upgradeFromFormat2();
       else if (upgrade) store.reanalyse();
       for (const { label, hash, embed } of changed) if (embed) index.add(label, vectors.get(hash)!);
       store.upsert(changed);
+      let deleted = previous?.deletedVectors ?? 0;
+      for (const { paperLabel, passages: list } of passages) {
+        for (const { label, hash } of list) index.add(label, vectors.get(hash)!);
+        const gone = store.replacePassages(paperLabel, list);
+        for (const label of gone) index.remove(label);
+        deleted += gone.length;
+      }
       const info = { ...specFacts(model.spec), dtype: model.dtype };
-      return finishGeneration(dir, index, store, info, previous?.deletedVectors ?? 0);
+      return finishGeneration(dir, index, store, info, deleted);
     });
   }, { verify: verifyWritten });
   Checkpoint.remove(indexDir);
@@ -207,7 +224,7 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
   if (!current) throw new PapersError("NO_INDEX", `no index at ${indexDir}: nothing to remove`);
   const previous = readManifest(current);
   verifyGeneration(current, previous);
-  const stored = readEntries(current);
+  const { entries: stored } = readEntries(current);
   const labels = ids.map((id) => {
     const entry = stored.get(id.toLowerCase());
     if (!entry) throw new PapersError("UNKNOWN_ID", `no paper with id "${id}" in the index: nothing was removed`);
@@ -220,10 +237,13 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
       // A format 3 store's postings are re-analysed first, so the removed texts' terms are found.
       if (previous.formatVersion !== FORMAT_VERSION) store.reanalyse();
       for (const label of labels) index.remove(label);
-      store.remove(labels);
-      let deleted = previous.deletedVectors + labels.length;
-      if (deleted > COMPACT_AT * (store.count() + deleted)) {
-        index = index.compacted([...store.entries().values()].map((e) => e.label));
+      // A removed paper takes its passages with it.
+      const passages = store.remove(labels);
+      for (const label of passages) index.remove(label);
+      let deleted = previous.deletedVectors + labels.length + passages.length;
+      const live = store.liveLabels();
+      if (deleted > COMPACT_AT * (live.length + deleted)) {
+        index = index.compacted(live);
         deleted = 0;
       }
       return finishGeneration(dir, index, store, previous.model, deleted);
@@ -237,19 +257,31 @@ export function generationSize(dir: string): number {
   return [HNSW_FILE, STORE_FILE, MANIFEST_FILE].reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
 
-function* labelsOf(entries: Map<string, { label: number }>): Generator<number> {
-  for (const entry of entries.values()) yield entry.label;
+interface StoredPaper {
+  label: number;
+  hash: string;
+  json: string;
 }
 
-function readEntries(generation: string): Map<string, { label: number; hash: string; json: string }> {
+function readEntries(generation: string): { entries: Map<string, StoredPaper>; nextLabel: number } {
   const store = PaperStore.open(join(generation, STORE_FILE));
   try {
-    const entries = new Map<string, { label: number; hash: string; json: string }>();
-    for (const [key, entry] of store.entries()) entries.set(key, { ...entry, json: JSON.stringify(store.byLabel(entry.label)) });
-    return entries;
+    const entries = new Map<string, StoredPaper>();
+    for (const [key, entry] of store.entries()) entries.set(key, { ...entry, json: paperFieldsJson(store.byLabel(entry.label)!) });
+    return { entries, nextLabel: store.nextLabel() };
   } finally {
     store.close();
   }
+}
+
+/** A paper's stored fields as JSON: what tells whether to rewrite it (passages count in its hash instead). */
+function paperFieldsJson({ passages: _passages, ...fields }: Paper): string {
+  return JSON.stringify(fields);
+}
+
+/** A passage's key in the checkpoint: its text, section and pages. */
+function passageHash(passage: Passage): string {
+  return "p" + createHash("sha256").update(`${passage.page}-${passage.lastPage}\t${passageText(passage)}`).digest("hex").slice(0, 16);
 }
 
 function openNextStore(current: string | null, dir: string): PaperStore {
@@ -286,12 +318,11 @@ function finishGeneration(
 /** Embeds what needs embedding, reusing and extending the folder's checkpoint. */
 async function embedChanged(
   indexDir: string,
-  changed: readonly { paper: Paper; hash: string; embed: boolean }[],
+  wanted: ReadonlyMap<string, string>,
   modelKey: string,
   loadEmbedder: () => Promise<Embedder>,
   options: UpdateOptions,
 ): Promise<Map<string, Float32Array> & { resumed: number; embedded: number }> {
-  const wanted = new Map(changed.filter((c) => c.embed).map((c) => [c.hash, c.paper]));
   mkdirSync(indexDir, { recursive: true });
   const checkpoint = Checkpoint.open(indexDir, modelKey);
   try {
@@ -307,7 +338,7 @@ async function embedChanged(
         for (let start = 0; start < todo.length; start += every) {
           const batch = todo.slice(start, start + every);
           const done = resumed + start;
-          const embedded = await embedder.embedDocuments(batch.map(([, p]) => documentText(p)), (n) => options.onProgress?.(done + n, total));
+          const embedded = await embedder.embedDocuments(batch.map(([, text]) => text), (n) => options.onProgress?.(done + n, total));
           const pairs = batch.map(([hash], i) => [hash, embedded[i]!] as const);
           checkpoint.save(pairs);
           for (const [hash, vector] of pairs) vectors.set(hash, vector);

@@ -8,6 +8,10 @@ export interface PaperFilter {
   category?: string;
   /** Part of any author's name, case-insensitive. */
   author?: string;
+  /** A Zotero tag the paper carries, case-insensitive. */
+  tag?: string;
+  /** A Zotero collection the paper is in (directly or through a subcollection), case-insensitive. */
+  collection?: string;
 }
 
 /** Reads `2024`, `2024..2026`, `2024..` or `..2020`. */
@@ -25,7 +29,7 @@ export function parseYearRange(text: string): [number | null, number | null] {
 }
 
 export function hasConditions(filter: PaperFilter | undefined): filter is PaperFilter {
-  return !!filter && (filter.years !== undefined || !!filter.category || !!filter.author);
+  return !!filter && (filter.years !== undefined || !!filter.category || !!filter.author || !!filter.tag || !!filter.collection);
 }
 
 /** Refuses a condition given empty (`--category ''`), which would otherwise quietly filter nothing. */

@@ -55,6 +55,8 @@ ol.results { list-style: none; padding: 0; margin: 0; }
 .meta .related { color: var(--accent); font-weight: 600; }
 .score { font-variant-numeric: tabular-nums; }
 .abstract { margin: 0; }
+.passage { margin: 0.4rem 0 0; padding-left: 0.7rem; border-left: 3px solid var(--accent); }
+.passage .where { font-weight: 600; font-size: 0.85rem; }
 .more {
   font: inherit; font-size: 0.85rem; background: none; border: 0; padding: 0 0.2rem; color: var(--accent);
   cursor: pointer; text-decoration: underline;
@@ -236,6 +238,15 @@ const SCRIPT = String.raw`
         more.setAttribute("aria-expanded", String(!open));
       });
       abstract.append(" ", more);
+    }
+    // A hit found by a passage of its full text shows that passage and where it is: "p. 7, §4.2 Results".
+    if (hit.passage) {
+      var passage = el("blockquote", "passage");
+      passage.append(el("span", "where", "p. " + hit.passage.page + (hit.passage.section ? ", \u00a7" + hit.passage.section : "")));
+      var said = el("span", "said");
+      appendHighlighted(said, snippetOf(hit.passage.text, re), re);
+      passage.append(" ", said);
+      body.append(passage);
     }
     li.append(body);
     return li;

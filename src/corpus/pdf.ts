@@ -1,0 +1,64 @@
+/**
+ * The PDF reader: one paper per file, with its full text as passages. A file that cannot be a
+ * paper is skipped with the reason, never a crash:
+ * - cut short (no %%EOF marker near the end): "truncated";
+ * - encrypted with a user password: "encrypted";
+ * - fewer than MIN_TEXT_WORDS words in the text layer: "no text layer: needs OCR" (a scan);
+ * - no "Abstract" heading, and either fewer than MIN_PAPER_WORDS words or no section headings:
+ *   "not a paper" (an invoice, a letter, a form); a paper without an abstract heading but with
+ *   sections (Introduction, 2 Methods, …) is still read, its first paragraph as the abstract.
+ */
+import type { ReadEvent } from "./events.js";
+import { skippedFile } from "./events.js";
+import type { PaperRecord } from "./paper.js";
+import { cutPassages } from "./passages.js";
+import { pdfPaper } from "./pdf-paper.js";
+import { PdfProblem, readPdfText } from "./pdf-text.js";
+
+export const MIN_TEXT_WORDS = 20;
+export const MIN_PAPER_WORDS = 250;
+
+/** A PDF file: `%PDF-` first, or (readers allow junk before it) within the first KB of a `.pdf`. */
+export function isPdf(head: Buffer, name: string): boolean {
+  return /^\s*%PDF-/.test(head.subarray(0, 64).toString("latin1")) || (/\.pdf$/i.test(name) && head.subarray(0, 1024).includes("%PDF-"));
+}
+
+export async function* readPdf(data: Buffer, file: string): AsyncGenerator<ReadEvent> {
+  const result = await pdfRecord(data, file);
+  if ("reason" in result) yield skippedFile(file, null, result.reason);
+  else yield { type: "record", record: result };
+}
+
+/** The paper a PDF holds, or why it holds none. */
+export async function pdfRecord(data: Buffer, file: string): Promise<PaperRecord | { reason: string }> {
+  // pdf.js rebuilds a cut file from what is left and would index half a paper: refuse it first.
+  if (!data.subarray(Math.max(0, data.length - 2048)).includes("%%EOF")) return { reason: "truncated PDF: no end-of-file marker (an interrupted download?)" };
+  let text;
+  try {
+    text = await readPdfText(new Uint8Array(data.buffer, data.byteOffset, data.length));
+  } catch (error) {
+    if (error instanceof PdfProblem) return { reason: error.message };
+    return { reason: `not a readable PDF: ${(error as Error).message}` };
+  }
+  const paper = pdfPaper(text);
+  if (paper.words < MIN_TEXT_WORDS) return { reason: `no text layer: needs OCR (${text.pages} page${text.pages === 1 ? "" : "s"}, ${paper.words} words of text)` };
+  if (!paper.abstractHeading && (paper.words < MIN_PAPER_WORDS || paper.sections === 0)) {
+    const why = paper.sections === 0 ? "no section headings" : `only ${paper.words} words`;
+    return { reason: `not a paper: no abstract heading and ${why} (a paper without an abstract needs sections and ${MIN_PAPER_WORDS}+ words)` };
+  }
+  if (!paper.abstract) return { reason: "no abstract found: no \"Abstract\" heading and no paragraph of body text" };
+  return {
+    sourceId: null,
+    title: paper.title,
+    abstract: paper.abstract,
+    arxivId: paper.arxivId,
+    doi: paper.doi,
+    journalRef: null,
+    comments: [],
+    authors: paper.authors,
+    categories: [],
+    year: paper.year,
+    source: { file, line: 1 },
+    passages: cutPassages(paper.body),
+  };
+}
