@@ -91,13 +91,6 @@ function recoverLive(indexDir: string): { dir: string | null; recovered: string 
   return { dir: live?.dir ?? null, recovered: live?.recovered ? `${live.recovered}: CURRENT now names it again` : null };
 }
 
-/** The label after the largest in use: a loop, since spreading 125,000+ labels into Math.max overflows the stack. */
-export function nextFreeLabel(labels: Iterable<number>): number {
-  let max = -1;
-  for (const label of labels) if (label > max) max = label;
-  return max + 1;
-}
-
 /** Checks a generation just written as a reader would, before it goes live. */
 function verifyWritten(dir: string): void {
   verifyGeneration(dir, readManifest(dir));
