@@ -1,8 +1,9 @@
 /**
  * At scale: no array of papers or labels is ever spread into a call's arguments (V8 overflows
- * its stack past about 125,000 of them). An index of 300,000 papers is updated and listed.
+ * its stack past about 125,000 of them). An index of 140,000 papers is updated and listed, and
+ * the list formatter runs over 300,000.
  *
- * The 300,000-paper generation is written directly (store, a cheap HNSW graph, manifest), not by
+ * The generation is written directly (store, a cheap HNSW graph, manifest), not by
  * embedding: building hnswlib's default graph (M 16, efConstruction 200) over 300,000 vectors
  * takes minutes, and the graph's quality is not what this test is about. Updating it then goes
  * through the library as a user's `papers index` does.
