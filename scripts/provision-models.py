@@ -530,7 +530,8 @@ sentence-transformers project, licensed Apache-2.0 (see `LICENSE`), converted fo
 - Made by `scripts/provision-models.py` (`build`, then `ship`): exported with
   `torch.onnx.export(dynamo=False, opset_version={e['opset']})`, fused by onnxruntime's transformer
   optimizer ({', '.join(e['fused'])}), checked against sentence-transformers (cosine >= {FP32_MIN_COSINE}),
-  quantized with `quantize_dynamic(weight_type=QInt8, per_channel=True, reduce_range={e['reduce_range']})`.
+  quantized with `quantize_dynamic(weight_type=QInt8, per_channel=True, reduce_range={e['reduce_range']})`{
+  f", leaving {e['fp32_nodes']} MatMuls in fp32 (`{'`, `'.join(e['keep_fp32'])}`)" if e['keep_fp32'] else ''}.
 - Only the int8 file is shipped (`onnx/model_quantized.onnx`); `scripts/provision-models.sh`
   builds the fp32 `onnx/model.onnx` as well.
 - `provenance.json` lists the size and sha256 of every file here, the export settings and the
