@@ -24,7 +24,8 @@ import { findModel } from "../dist/embed/models.js";
 
 const { values } = parseArgs({
   options: {
-    data: { type: "string", default: new URL("../../shared/data/arxiv-cs-listings/papers.jsonl.gz", import.meta.url).pathname },
+    // Beside a checkout in /work/main; PAPERS_ARXIV for a checkout elsewhere (a worktree).
+    data: { type: "string", default: process.env.PAPERS_ARXIV || new URL("../../shared/data/arxiv-cs-listings/papers.jsonl.gz", import.meta.url).pathname },
     docs: { type: "string", default: "2000" },
     model: { type: "string", default: "Xenova/all-MiniLM-L6-v2" },
     models: { type: "string", default: new URL("../models", import.meta.url).pathname },

@@ -481,21 +481,25 @@ def cmd_fidelity(a) -> int:
             root = resolve_source(a.alias, a.source, Path(work))["root"]
             np.save(ref_path, st_embed(root, arxiv_texts(2000)))
     ref = np.load(ref_path)[:len(texts)]
-    prov = read_json(folder / "provenance.json")
     c = cpu()
     label = a.label or ("avx512_vnni" if {"avx512vnni", "avx512_vnni"} & set(c["flags"]) else
                         "avx2" if "avx2" in c["flags"] else "other")
-    rec = {"cpu": c, "texts": len(texts), "reference": "sentence-transformers fp32, same texts"}
     for name in a.onnx:
         t0 = time.time()
         cos = cosines(ref, ort_embed(folder / name, folder, texts))
-        rec[name] = {"min_cosine": round(float(cos.min()), 5), "mean_cosine": round(float(cos.mean()), 5),
-                     "texts_below_0.99": int((cos < 0.99).sum()), "seconds": round(time.time() - t0, 1)}
-        log(f"{label} {name}: {rec[name]}")
-    rec["command"] = " ".join(sys.argv)
-    if not a.dry_run:
-        prov.setdefault("fidelity", {})[label] = rec
-        write_json(folder / "provenance.json", prov)
+        rec = {"min_cosine": round(float(cos.min()), 5), "mean_cosine": round(float(cos.mean()), 5),
+               "texts_below_0.99": int((cos < 0.99).sum()), "texts": len(texts),
+               "seconds": round(time.time() - t0, 1)}
+        log(f"{label} {name}: {rec}")
+        if not a.dry_run:  # read just now: a run on another (emulated) CPU may have written meanwhile
+            prov = read_json(folder / "provenance.json")
+            entry = prov.setdefault("fidelity", {}).setdefault(label, {})
+            entry.update({"cpu": c, "reference": "sentence-transformers fp32 on the same texts",
+                          "texts": "title + abstract of the last 2000 records of arxiv-cs-listings/papers.jsonl.gz"
+                                   + (f", first {len(texts)} of them" if len(texts) < 2000 else ""),
+                          "command": " ".join(sys.argv)})
+            entry.setdefault("onnx", {})[name] = rec
+            write_json(folder / "provenance.json", prov)
     return 0
 
 
@@ -526,7 +530,8 @@ sentence-transformers project, licensed Apache-2.0 (see `LICENSE`), converted fo
 - Made by `scripts/provision-models.py` (`build`, then `ship`): exported with
   `torch.onnx.export(dynamo=False, opset_version={e['opset']})`, fused by onnxruntime's transformer
   optimizer ({', '.join(e['fused'])}), checked against sentence-transformers (cosine >= {FP32_MIN_COSINE}),
-  quantized with `quantize_dynamic(weight_type=QInt8, per_channel=True, reduce_range={e['reduce_range']})`.
+  quantized with `quantize_dynamic(weight_type=QInt8, per_channel=True, reduce_range={e['reduce_range']})`{
+  f", leaving {e['fp32_nodes']} MatMuls in fp32 (`{'`, `'.join(e['keep_fp32'])}`)" if e['keep_fp32'] else ''}.
 - Only the int8 file is shipped (`onnx/model_quantized.onnx`); `scripts/provision-models.sh`
   builds the fp32 `onnx/model.onnx` as well.
 - `provenance.json` lists the size and sha256 of every file here, the export settings and the
