@@ -30,6 +30,8 @@ export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
 export { parseFieldOptions, formatSkipped, type Skipped } from "./corpus/read-corpus.js";
 
 export type { Embedder, EmbedderLoader } from "./embed/embedder.js";
+export { EXPORT_FORMATS, EXPORT_CONTENT_TYPES, exportPapers, parseExportFormat, type ExportFormat } from "./export/formats.js";
+export type { ExportItem } from "./export/exportable.js";
 export type { ModelSpec, Dtype } from "./embed/models.js";
 
 export interface PapersOptions extends ModelLocation {

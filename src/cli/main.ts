@@ -4,7 +4,11 @@ import { isPapersError } from "../errors.js";
 import { evaluate } from "../eval/evaluate.js";
 import {
   DEFAULT_MODE,
+  EXPORT_FORMATS,
   SEARCH_MODES,
+  exportPapers,
+  type ExportFormat,
+  type ExportItem,
   indexPapers,
   parseFieldOptions,
   parseYearRange,
@@ -45,6 +49,7 @@ interface OutputFlags {
   year?: string;
   category?: string;
   author?: string;
+  format?: ExportFormat;
 }
 
 const program = new Command("papers")
@@ -60,6 +65,8 @@ const program = new Command("papers")
 
 const kOption = () => new Option("-k, --k <n>", "how many papers to show").default(10).argParser(parseCount);
 const jsonOption = () => new Option("--json", "print JSON");
+const formatOption = () =>
+  new Option("--format <format>", "print the papers as json, jsonl, csv, bibtex, ris, csl-json or markdown").choices(EXPORT_FORMATS);
 const waitOption = () => new Option("--wait", "wait for another process writing the index to finish, instead of failing");
 const modeOption = () =>
   new Option("--mode <mode>", "dense (meaning), lexical (BM25 words) or hybrid (both, fused)")
@@ -107,11 +114,13 @@ program
   .option("--category <name>", "only papers with this category, e.g. cs.CL")
   .option("--author <name>", "only papers with an author whose name contains this")
   .addOption(jsonOption())
+  .addOption(formatOption())
   .action(run(async (words: string[], flags: OutputFlags, options: PapersOptions) => {
     const index = await withProgress((progress) => openOrBuildIndex(options, [DEFAULT_CORPUS_DIR], progress));
     await withIndex(index, async () => {
       const filter = { years: flags.year === undefined ? undefined : parseYearRange(flags.year), category: flags.category, author: flags.author };
       const hits = await index.search(words.join(" "), flags.k, flags.mode, filter);
+      if (flags.format) return printExport(hits, flags.format);
       console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
     });
   }));
@@ -123,9 +132,11 @@ program
   .addOption(kOption())
   .addOption(modeOption())
   .addOption(jsonOption())
+  .addOption(formatOption())
   .action(run(async (id: string, flags: OutputFlags, options: PapersOptions) => {
     await withIndex(openIndex(options), async (index) => {
       const hits = index.related(id, flags.k, flags.mode);
+      if (flags.format) return printExport(hits, flags.format);
       console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
     });
   }));
@@ -135,9 +146,13 @@ program
   .description("show one paper")
   .argument("<id>", "paper id or arXiv id")
   .addOption(jsonOption())
+  .addOption(formatOption())
   .action(run(async (id: string, flags: OutputFlags, options: PapersOptions) => {
     await withIndex(openIndex(options), async (index) => {
       const paper = index.get(id);
+      // One paper: its JSON is the object `--json` prints, not a list of one.
+      if (flags.format && flags.format !== "json") return printExport([paper], flags.format);
+      if (flags.format) flags.json = true;
       console.log(flags.json ? json(paperJson(paper)) : formatPaper(paper));
     });
   }));
@@ -146,9 +161,11 @@ program
   .command("list")
   .description("list the papers in the index")
   .addOption(jsonOption())
+  .addOption(formatOption())
   .action(run(async (flags: OutputFlags, options: PapersOptions) => {
     await withIndex(openIndex(options), async (index) => {
       const papers = index.list();
+      if (flags.format) return printExport(papers, flags.format);
       console.log(flags.json ? json(papers.map((p) => paperJson(p))) : formatList(papers));
     });
   }));
@@ -213,6 +230,11 @@ function fail(error: unknown): never {
     if (process.env.PAPERS_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   }
   process.exit(1);
+}
+
+/** An export on stdout, as it is (formats end with their own newline). */
+function printExport(items: readonly ExportItem[], format: ExportFormat): void {
+  process.stdout.write(exportPapers(items, format));
 }
 
 async function withIndex<T>(index: PaperIndex, body: (index: PaperIndex) => Promise<T>): Promise<T> {

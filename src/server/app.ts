@@ -3,7 +3,19 @@
  * thin layer over the library API; every input is checked by a JSON schema before it gets there.
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { DEFAULT_MODE, SEARCH_MODES, isPapersError, paperJson, type ErrorCode, type PaperIndex, type SearchMode } from "../papers.js";
+import {
+  DEFAULT_MODE,
+  EXPORT_CONTENT_TYPES,
+  EXPORT_FORMATS,
+  SEARCH_MODES,
+  exportPapers,
+  isPapersError,
+  paperJson,
+  type ErrorCode,
+  type ExportFormat,
+  type PaperIndex,
+  type SearchMode,
+} from "../papers.js";
 import { allowOrigin } from "./cors.js";
 import { fixedIndex, isIndexSource, type IndexSource } from "./live-index.js";
 import { PAGE_CSP, PAGE_HTML } from "./page.js";
@@ -48,11 +60,13 @@ interface SearchQuery {
   q: string;
   k: number;
   mode: SearchMode;
+  format?: ExportFormat;
 }
 
 interface RelatedQuery {
   k: number;
   mode: SearchMode;
+  format?: ExportFormat;
 }
 
 interface IdParams {
@@ -61,6 +75,9 @@ interface IdParams {
 
 const kSchema = { type: "integer", minimum: 1, maximum: MAX_RESULTS, default: DEFAULT_RESULTS } as const;
 const modeSchema = { type: "string", enum: [...SEARCH_MODES], default: DEFAULT_MODE } as const;
+/** `format=`: the results as an export (BibTeX, RIS, …) instead of the JSON answer; json is that answer. */
+const formatSchema = { type: "string", enum: [...EXPORT_FORMATS] } as const;
+const formatQuery = { type: "object", properties: { format: formatSchema }, additionalProperties: false } as const;
 const noQuery = { type: "object", properties: {}, additionalProperties: false } as const;
 const idParams = {
   type: "object",
@@ -86,17 +103,24 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
    * askers share the computation) and then served from the cache. The generation is part of the
    * cache key, so an answer from an older generation is never served for a newer one.
    */
-  const answer = (reply: FastifyReply, key: string, compute: (index: PaperIndex) => Promise<unknown> | unknown) =>
+  const answer = (reply: FastifyReply, key: string, compute: (index: PaperIndex) => Promise<unknown> | unknown, format?: ExportFormat) =>
     source.use(async (index, generation) => {
       const fullKey = `${generation}\n${key}`;
       let body = cache?.get(fullKey);
       reply.header("x-cache", body === undefined ? "miss" : "hit");
       if (body === undefined) {
-        body = await gate.run(fullKey, async () => JSON.stringify(await compute(index)));
+        // An export (format=bibtex, …) is computed as its text; everything else is JSON.
+        body = await gate.run(fullKey, async () => {
+          const value = await compute(index);
+          return typeof value === "string" ? value : JSON.stringify(value);
+        });
         cache?.set(fullKey, body);
       }
-      return reply.type("application/json; charset=utf-8").send(body);
+      return reply.type(EXPORT_CONTENT_TYPES[format ?? "json"]).send(body);
     });
+  /** The JSON answer, or for format= other than json the results in that format. */
+  const exported = (format: ExportFormat | undefined, results: Parameters<typeof exportPapers>[0], json: () => unknown) =>
+    format && format !== "json" ? exportPapers(results, format) : json();
   const logRequest = (request: FastifyRequest, reply: FastifyReply) =>
     log(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
 
@@ -175,23 +199,36 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
       schema: {
         querystring: {
           type: "object",
-          properties: { q: { type: "string", minLength: 1, maxLength: MAX_QUERY_LENGTH }, k: kSchema, mode: modeSchema },
+          properties: { q: { type: "string", minLength: 1, maxLength: MAX_QUERY_LENGTH }, k: kSchema, mode: modeSchema, format: formatSchema },
           required: ["q"],
           additionalProperties: false,
         },
       },
     },
     async (request, reply) => {
-      const { q, k, mode } = request.query;
-      return answer(reply, JSON.stringify(["search", q, k, mode]), async (index) => {
-        const hits = await index.search(q, k, mode);
-        return { query: q, mode, results: hits.map((hit) => paperJson(hit, hit.score)) };
-      });
+      const { q, k, mode, format } = request.query;
+      return answer(
+        reply,
+        JSON.stringify(["search", q, k, mode, format]),
+        async (index) => {
+          const hits = await index.search(q, k, mode);
+          return exported(format, hits, () => ({ query: q, mode, results: hits.map((hit) => paperJson(hit, hit.score)) }));
+        },
+        format,
+      );
     },
   );
 
-  app.get<{ Params: IdParams }>("/api/papers/:id", { schema: { params: idParams, querystring: noQuery } }, async (request) =>
-    source.use((index) => paperJson(index.get(request.params.id))),
+  app.get<{ Params: IdParams; Querystring: { format?: ExportFormat } }>(
+    "/api/papers/:id",
+    { schema: { params: idParams, querystring: formatQuery } },
+    async (request, reply) =>
+      source.use((index) => {
+        const paper = index.get(request.params.id);
+        const { format } = request.query;
+        if (!format || format === "json") return paperJson(paper);
+        return reply.type(EXPORT_CONTENT_TYPES[format]).send(exportPapers([paper], format));
+      }),
   );
 
   app.get<{ Params: IdParams; Querystring: RelatedQuery }>(
@@ -199,16 +236,21 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
     {
       schema: {
         params: idParams,
-        querystring: { type: "object", properties: { k: kSchema, mode: modeSchema }, additionalProperties: false },
+        querystring: { type: "object", properties: { k: kSchema, mode: modeSchema, format: formatSchema }, additionalProperties: false },
       },
     },
     async (request, reply) => {
-      const { k, mode } = request.query;
-      return answer(reply, JSON.stringify(["related", request.params.id, k, mode]), (index) => {
-        const paper = index.get(request.params.id);
-        const hits = index.related(paper.id, k, mode);
-        return { paper: paperJson(paper), mode, results: hits.map((hit) => paperJson(hit, hit.score)) };
-      });
+      const { k, mode, format } = request.query;
+      return answer(
+        reply,
+        JSON.stringify(["related", request.params.id, k, mode, format]),
+        (index) => {
+          const paper = index.get(request.params.id);
+          const hits = index.related(paper.id, k, mode);
+          return exported(format, hits, () => ({ paper: paperJson(paper), mode, results: hits.map((hit) => paperJson(hit, hit.score)) }));
+        },
+        format,
+      );
     },
   );
 

@@ -1,0 +1,78 @@
+/**
+ * The API's research features over real HTTP: exports (format=), recommend, related from a text,
+ * explanations and calibrated scores, on an index of the seeds and the export fixture, real model.
+ */
+import { join } from "node:path";
+import { parse as parseRis } from "astrocite-ris";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FastifyInstance } from "fastify";
+import { indexPapers, openIndex, type PaperIndex } from "../src/papers.js";
+import { buildServer } from "../src/server/app.js";
+import { REPO, SEEDS, modelsDir, tempDir } from "./helpers.js";
+
+const TRICKY = join(REPO, "test", "fixtures", "export-tricky.jsonl");
+
+describe("research features over HTTP", () => {
+  const indexDir = join(tempDir("papers-research-server-"), "index");
+  let index: PaperIndex;
+  let app: FastifyInstance;
+  let base: string;
+  const options = () => ({ indexDir, modelsDir: modelsDir(), offline: true });
+
+  beforeAll(async () => {
+    await indexPapers([SEEDS, TRICKY], options());
+    index = openIndex(options());
+    app = buildServer(index, { logError: () => {} });
+    base = await app.listen({ port: 0, host: "127.0.0.1" });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await index?.close();
+  });
+
+  async function fetchText(path: string, init?: RequestInit): Promise<{ status: number; type: string; text: string }> {
+    const response = await fetch(base + path, init);
+    return { status: response.status, type: response.headers.get("content-type") ?? "", text: await response.text() };
+  }
+
+  describe("format=", () => {
+    it("search results as BibTeX, RIS, CSV, CSL-JSON, JSON lines and Markdown, each with its media type", async () => {
+      const q = encodeURIComponent("sorting in n log n time");
+      const json = JSON.parse((await fetchText(`/api/search?q=${q}&k=3`)).text);
+      const ids = json.results.map((r: { id: string }) => r.id);
+      const expected: Record<string, RegExp> = {
+        bibtex: /^application\/x-bibtex/,
+        ris: /^application\/x-research-info-systems/,
+        csv: /^text\/csv/,
+        "csl-json": /^application\/vnd\.citationstyles\.csl\+json/,
+        jsonl: /^application\/x-ndjson/,
+        markdown: /^text\/markdown/,
+        json: /^application\/json/,
+      };
+      for (const [format, type] of Object.entries(expected)) {
+        const got = await fetchText(`/api/search?q=${q}&k=3&format=${format}`);
+        expect(got.status, format).toBe(200);
+        expect(got.type, format).toMatch(type);
+        for (const id of ids) if (format !== "markdown" || id.includes(".")) expect(got.text, format).toContain(format === "markdown" ? id : id);
+      }
+      expect(JSON.parse((await fetchText(`/api/search?q=${q}&k=3&format=json`)).text)).toEqual(json);
+      const ris = parseRis((await fetchText(`/api/search?q=${q}&k=3&format=ris`)).text) as unknown as { id: string }[];
+      expect(ris.map((r) => r.id)).toEqual(ids);
+      const csl = JSON.parse((await fetchText(`/api/search?q=${q}&k=3&format=csl-json`)).text) as { id: string }[];
+      expect(csl.map((r) => r.id)).toEqual(ids);
+    });
+
+    it("a paper and its related papers in a format; an unknown format is a 400 naming the choices", async () => {
+      const one = await fetchText("/api/papers/2401.00001?format=bibtex");
+      expect(one.type).toMatch(/^application\/x-bibtex/);
+      expect(one.text).toContain("eprint = {2401.00001}");
+      const related = await fetchText("/api/papers/2401.00001/related?k=2&format=ris");
+      expect(related.type).toMatch(/^application\/x-research-info-systems/);
+      expect((parseRis(related.text) as unknown[]).length).toBe(2);
+      const bad = await fetchText("/api/search?q=x&format=docx");
+      expect(bad.status).toBe(400);
+      expect(JSON.parse(bad.text).error.message).toMatch(/format must be one of json, jsonl, csv, bibtex, ris, csl-json, markdown/);
+    });
+  });
+});
