@@ -18,13 +18,14 @@ import { PaperStore } from "./index/paper-store.js";
 import { VectorIndex } from "./index/vector-index.js";
 import { hasConditions, type PaperFilter } from "./search/filter.js";
 import type { Scored } from "./search/fusion.js";
-import { DEFAULT_MODE, rankByMode, type SearchMode } from "./search/modes.js";
+import { recommend, type RecommendSource, type Seed, type WeightedWord } from "./search/recommend.js";
+import { DEFAULT_MODE, DOCUMENT_WEIGHTS, RELATED_MODE, rankByMode, type SearchMode } from "./search/modes.js";
 
 export type { Paper, Source } from "./corpus/paper.js";
 export { PAPER_FIELDS, paperJson } from "./corpus/paper.js";
 export type { Manifest } from "./index/manifest.js";
 export { DEFAULT_DTYPE, DEFAULT_MODEL } from "./embed/models.js";
-export { SEARCH_MODES, DEFAULT_MODE, parseMode, type SearchMode } from "./search/modes.js";
+export { SEARCH_MODES, DEFAULT_MODE, RELATED_MODE, parseMode, type SearchMode } from "./search/modes.js";
 export { parseYearRange, type PaperFilter } from "./search/filter.js";
 export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
 export { parseFieldOptions, formatSkipped, type Skipped } from "./corpus/read-corpus.js";
@@ -78,6 +79,32 @@ export interface IndexInfo {
   indexPath: string;
   sizeBytes: number;
 }
+
+/** What `recommend` is asked: papers liked and not liked (ids), and a text (a draft), at least one like or a text. */
+export interface RecommendRequest {
+  like?: readonly string[];
+  unlike?: readonly string[];
+  text?: string;
+  k?: number;
+  /** Score every paper instead of the candidates retrieval brings (slow: for measuring what the pool misses). */
+  exhaustive?: boolean;
+}
+
+export interface Recommendations {
+  hits: SearchHit[];
+  /** "centroid": closeness to the likes (likes or text only); "classifier": a model trained on likes against unlikes. */
+  method: "centroid" | "classifier";
+  /** The words that weigh most for and against; with a classifier, the share of its weight on the embedding. */
+  why: { words: WeightedWord[]; against: WeightedWord[]; embeddingShare?: number };
+  /** Papers the method scored. */
+  candidates: number;
+}
+
+export type { WeightedWord } from "./search/recommend.js";
+
+/** At most this many likes and this many unlikes in one request, and this long a text. */
+export const MAX_SEEDS = 100;
+export const MAX_TEXT_LENGTH = 20_000;
 
 export type ProgressListener = (done: number, total: number) => void;
 
@@ -266,18 +293,97 @@ export class PaperIndex {
   }
 
   /** The k papers closest to one already in the index, itself left out. */
-  related(id: string, k = 10, mode: SearchMode = DEFAULT_MODE): SearchHit[] {
+  related(id: string, k = 10, mode: SearchMode = RELATED_MODE): SearchHit[] {
     checkK(k);
+    const { dense, lexical } = this.relatedRetrievers(id);
+    return this.hits(rankByMode(mode, k, dense, lexical, DOCUMENT_WEIGHTS));
+  }
+
+  /** Both ranked lists that related fuses, `depth` deep: for choosing its mode (bench/related-mode.mjs). */
+  relatedRankings(id: string, depth: number): { dense: RankedId[]; lexical: RankedId[] } {
+    const { dense, lexical } = this.relatedRetrievers(id);
+    const withIds = (list: Scored[]) => list.map((s) => ({ ...s, id: this.store.byLabel(s.label)?.id ?? "" }));
+    return { dense: withIds(dense(depth)), lexical: withIds(lexical(depth)) };
+  }
+
+  /**
+   * The k papers closest to a text that is not in the index (a draft abstract): the text is the
+   * question, ranked as related ranks a paper's neighbours.
+   */
+  async relatedToText(text: string, k = 10, mode: SearchMode = RELATED_MODE): Promise<SearchHit[]> {
+    const question = checkQuestion(text);
+    checkK(k);
+    const vector = mode === "lexical" ? undefined : await this.embedQuery(question);
+    return this.hits(
+      rankByMode(mode, k, (depth) => this.vectors.search(vector!, depth), (depth) => this.store.lexicalSearch(question, depth), DOCUMENT_WEIGHTS),
+    );
+  }
+
+  /**
+   * Papers like the liked ones (and the text) and unlike the unliked ones, seeds left out: see
+   * src/search/recommend.ts for the method.
+   */
+  async recommend(request: RecommendRequest): Promise<Recommendations> {
+    const k = request.k ?? 20;
+    checkK(k);
+    const likeIds = request.like ?? [];
+    const unlikeIds = request.unlike ?? [];
+    const text = request.text?.trim();
+    if (likeIds.length === 0 && !text) throw new PapersError("BAD_OPTION", "say what you like: at least one --like ID or a --text");
+    if (likeIds.length > MAX_SEEDS || unlikeIds.length > MAX_SEEDS) throw new PapersError("BAD_OPTION", `at most ${MAX_SEEDS} likes and ${MAX_SEEDS} unlikes`);
+    if (text && text.length > MAX_TEXT_LENGTH) throw new PapersError("BAD_OPTION", `the text must be at most ${MAX_TEXT_LENGTH} characters, not ${text.length}`);
+    const seedOf = (id: string): Seed => {
+      const { label, paper } = this.lookup(id);
+      return { label, vector: this.vectors.vector(label), text: documentText(paper) };
+    };
+    const likes = likeIds.map(seedOf);
+    const unlikes = unlikeIds.map(seedOf);
+    const both = likes.find((like) => unlikes.some((u) => u.label === like.label));
+    if (both) throw new PapersError("BAD_OPTION", `paper "${this.store.byLabel(both.label!)?.id}" is both liked and unliked: keep it on one side`);
+    if (text) likes.push({ vector: await this.embedQuery(text), text });
+    const result = recommend(this.recommendSource(), likes, unlikes, k, DOCUMENT_WEIGHTS, request.exhaustive);
+    return { hits: this.hits(result.ranked), method: result.method, why: result.why, candidates: result.candidates };
+  }
+
+  private recommendSource(): RecommendSource {
+    return {
+      vector: (label) => this.vectors.vector(label),
+      text: (label) => {
+        const paper = this.store.byLabel(label);
+        return paper && documentText(paper);
+      },
+      denseSearch: (vector, depth, exclude) => this.vectors.search(vector, depth, (label) => !exclude.has(label)),
+      lexicalSearch: (text, depth) => this.store.lexicalSearch(text, depth),
+      allLabels: () => [...this.store.entries().values()].map((entry) => entry.label),
+      documentFrequencies: (terms) => this.store.documentFrequencies(terms),
+      randomLabels: (n, seed) => {
+        // mulberry32: small, seeded, good enough to pick papers.
+        let state = seed >>> 0;
+        const random = () => {
+          state = (state + 0x6d2b79f5) >>> 0;
+          let t = state;
+          t = Math.imul(t ^ (t >>> 15), t | 1);
+          t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+          return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+        };
+        const end = this.store.nextLabel();
+        const labels = new Set<number>();
+        for (let tries = 0; labels.size < Math.min(n, this.manifest.count) && tries < n * 10; tries++) {
+          const label = Math.floor(random() * end);
+          if (this.store.byLabel(label)) labels.add(label);
+        }
+        return [...labels];
+      },
+    };
+  }
+
+  private relatedRetrievers(id: string): { dense: (depth: number) => Scored[]; lexical: (depth: number) => Scored[] } {
     const { label, paper } = this.lookup(id);
     const others = (hits: { label: number; score: number }[]) => hits.filter((h) => h.label !== label);
-    return this.hits(
-      rankByMode(
-        mode,
-        k,
-        (depth) => this.vectors.search(this.vectors.vector(label), depth, (other) => other !== label),
-        (depth) => others(this.store.lexicalSearch(documentText(paper), depth + 1)).slice(0, depth),
-      ),
-    );
+    return {
+      dense: (depth) => this.vectors.search(this.vectors.vector(label), depth, (other) => other !== label),
+      lexical: (depth) => others(this.store.lexicalSearch(documentText(paper), depth + 1)).slice(0, depth),
+    };
   }
 
   async close(): Promise<void> {

@@ -75,4 +75,53 @@ describe("research features over HTTP", () => {
       expect(JSON.parse(bad.text).error.message).toMatch(/format must be one of json, jsonl, csv, bibtex, ris, csl-json, markdown/);
     });
   });
+
+  describe("POST /api/recommend and /api/related", () => {
+    const post = (path: string, body: unknown) =>
+      fetchText(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+    it("recommends from likes and unlikes with the words behind it, seeds left out, as JSON or an export", async () => {
+      const like = ["2401.00001", "2401.00002"];
+      const unlike = ["6559ca12e267"];
+      const got = await post("/api/recommend", { like, unlike, k: 5 });
+      expect(got.status, got.text).toBe(200);
+      const body = JSON.parse(got.text);
+      expect(body.method).toBe("classifier");
+      expect(body.results.length).toBe(5);
+      expect(body.results.map((r: { id: string }) => r.id).filter((id: string) => [...like, ...unlike].includes(id))).toEqual([]);
+      expect(body.why.words.length).toBeGreaterThan(0);
+      expect(body.results).toEqual((await index.recommend({ like, unlike, k: 5 })).hits.map((h) => expect.objectContaining({ id: h.id })));
+      const bib = await post("/api/recommend?format=bibtex", { like, unlike, k: 5 });
+      expect(bib.type).toMatch(/^application\/x-bibtex/);
+      expect(bib.text.match(/^@/gm)?.length).toBe(5);
+    });
+
+    it("finds papers close to a text not in the index", async () => {
+      const text = "speeding up the decoding of large language models";
+      const got = await post("/api/related", { text, k: 3 });
+      expect(got.status, got.text).toBe(200);
+      expect(JSON.parse(got.text).results.map((r: { id: string }) => r.id)).toEqual((await index.relatedToText(text, 3)).map((h) => h.id));
+    });
+
+    it("refuses bad bodies with a 4xx that says what is wrong", async () => {
+      const cases: [string, unknown, number, RegExp][] = [
+        ["/api/recommend", {}, 400, /at least one --like ID or a --text/],
+        ["/api/recommend", { like: ["nope"] }, 404, /no paper with id "nope"/],
+        ["/api/recommend", { like: ["2401.00001"], colour: "red" }, 400, /unknown field "colour"/],
+        ["/api/recommend", { like: Array.from({ length: 101 }, (_, i) => `id${i}`) }, 400, /like/],
+        ["/api/recommend", { like: ["2401.00001"], unlike: ["2401.00001"] }, 400, /both liked and unliked/],
+        ["/api/recommend", { text: "x".repeat(20_001) }, 400, /text must be at most 20000 characters/],
+        ["/api/recommend", { like: "2401.00001" }, 400, /like must be an? array/],
+        ["/api/related", {}, 400, /missing field "text"/],
+        ["/api/related", { text: "x", mode: "fuzzy" }, 400, /mode must be one of/],
+      ];
+      for (const [path, body, status, message] of cases) {
+        const got = await post(path, body);
+        expect(got.status, JSON.stringify(body).slice(0, 80)).toBe(status);
+        expect(JSON.parse(got.text).error.message, JSON.stringify(body).slice(0, 80)).toMatch(message);
+      }
+      const broken = await fetchText("/api/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: "{like:" });
+      expect(broken.status).toBe(400);
+    });
+  });
 });

@@ -1,6 +1,6 @@
 /** Everything the CLI prints to a person or a program is shaped here. */
 import type { EvalReport } from "../eval/evaluate.js";
-import { formatSkipped, paperJson, type IndexInfo, type IndexSummary, type Paper, type SearchHit, type Skipped } from "../papers.js";
+import { formatSkipped, paperJson, type IndexInfo, type IndexSummary, type Paper, type Recommendations, type SearchHit, type Skipped } from "../papers.js";
 
 const WIDTH = 100;
 
@@ -176,4 +176,14 @@ function formatBytes(bytes: number): string {
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/** Why these recommendations: the words that weigh most for and against, as arxiv-sanity shows them. */
+export function formatWhy(result: Pick<Recommendations, "method" | "why" | "candidates">): string {
+  const words = (list: { word: string; weight: number }[]) => list.map((w) => `${w.word} ${w.weight >= 0 ? "+" : ""}${w.weight.toFixed(2)}`).join(", ");
+  const lines = [result.method === "classifier" ? `Ranked by a classifier trained on your likes and unlikes (${result.candidates} candidates).` : "Ranked by closeness to what you like."];
+  if (result.why.words.length > 0) lines.push(`Words for:     ${words(result.why.words)}`);
+  if (result.why.against.length > 0) lines.push(`Words against: ${words(result.why.against)}`);
+  if (result.why.embeddingShare !== undefined) lines.push(`Share of the classifier's weight on meaning (the embedding): ${(result.why.embeddingShare * 100).toFixed(0)}%`);
+  return lines.join("\n");
 }

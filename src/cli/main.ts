@@ -1,10 +1,12 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import cliProgress from "cli-progress";
-import { isPapersError } from "../errors.js";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { PapersError, isPapersError } from "../errors.js";
 import { evaluate } from "../eval/evaluate.js";
 import {
   DEFAULT_MODE,
   EXPORT_FORMATS,
+  RELATED_MODE,
   SEARCH_MODES,
   exportPapers,
   type ExportFormat,
@@ -33,6 +35,7 @@ import {
   formatList,
   formatPaper,
   formatSkippedReport,
+  formatWhy,
   indexSummaryJson,
   json,
 } from "./format.js";
@@ -50,6 +53,9 @@ interface OutputFlags {
   category?: string;
   author?: string;
   format?: ExportFormat;
+  like?: string[];
+  unlike?: string[];
+  text?: string;
 }
 
 const program = new Command("papers")
@@ -125,19 +131,50 @@ program
     });
   }));
 
+const textOption = () => new Option("--text <text|file|->", "a text not in the index (a draft abstract): the text itself, a file, or - for standard input");
+
 program
   .command("related")
-  .description("find the papers closest to one in the index")
-  .argument("<id>", "paper id or arXiv id")
+  .description("find the papers closest to one in the index, or to a text (--text)")
+  .argument("[id]", "paper id or arXiv id")
   .addOption(kOption())
-  .addOption(modeOption())
+  .addOption(
+    new Option("--mode <mode>", `dense (meaning), lexical (BM25 words) or hybrid (both, fused); default ${RELATED_MODE}, the best on arXiv (bench/related-mode.mjs)`)
+      .choices(SEARCH_MODES)
+      .default(RELATED_MODE),
+  )
+  .addOption(textOption())
   .addOption(jsonOption())
   .addOption(formatOption())
-  .action(run(async (id: string, flags: OutputFlags, options: PapersOptions) => {
+  .action(run(async (id: string | undefined, flags: OutputFlags, options: PapersOptions) => {
+    if ((id === undefined) === (flags.text === undefined)) throw new PapersError("BAD_OPTION", "give a paper id or --text, one of the two");
     await withIndex(openIndex(options), async (index) => {
-      const hits = index.related(id, flags.k, flags.mode);
+      const hits = flags.text !== undefined ? await index.relatedToText(readTextOption(flags.text), flags.k, flags.mode) : index.related(id!, flags.k, flags.mode);
       if (flags.format) return printExport(hits, flags.format);
       console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
+    });
+  }));
+
+program
+  .command("recommend")
+  .description("papers like the ones you like (and a text), unlike the ones you do not")
+  .option("--like <ids...>", "papers you want more of")
+  .option("--unlike <ids...>", "papers you want fewer of (a classifier is then trained against them)")
+  .addOption(textOption())
+  .addOption(new Option("-k, --k <n>", "how many papers to show").default(20).argParser(parseCount))
+  .addOption(jsonOption())
+  .addOption(formatOption())
+  .action(run(async (flags: OutputFlags, options: PapersOptions) => {
+    await withIndex(openIndex(options), async (index) => {
+      const text = flags.text === undefined ? undefined : readTextOption(flags.text);
+      const result = await index.recommend({ like: flags.like, unlike: flags.unlike, text, k: flags.k });
+      if (flags.format && flags.format !== "json") return printExport(result.hits, flags.format);
+      if (flags.json || flags.format) {
+        console.log(json({ method: result.method, candidates: result.candidates, why: result.why, results: result.hits.map((h) => paperJson(h, h.score)) }));
+        return;
+      }
+      console.log(formatHits(result.hits));
+      console.log(`\n${formatWhy(result)}`);
     });
   }));
 
@@ -230,6 +267,13 @@ function fail(error: unknown): never {
     if (process.env.PAPERS_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   }
   process.exit(1);
+}
+
+/** `--text`: "-" is standard input, an existing file is read, anything else is the text itself. */
+function readTextOption(value: string): string {
+  if (value === "-") return readFileSync(0, "utf8");
+  if (value.length < 4096 && existsSync(value) && statSync(value).isFile()) return readFileSync(value, "utf8");
+  return value;
 }
 
 /** An export on stdout, as it is (formats end with their own newline). */

@@ -14,6 +14,15 @@ export const FUSION_DEPTH = 100;
  */
 export const HYBRID_WEIGHTS = [0.5, 0.5] as const;
 
+/**
+ * Dense and BM25 weights when the question is a whole document (related, recommend, a draft
+ * given as text): chosen by bench/related-mode.mjs on arXiv abstracts (see RELATED_MODE).
+ */
+export const DOCUMENT_WEIGHTS = [0.5, 0.5] as const;
+
+/** The default mode of related and of a text as the question, chosen by bench/related-mode.mjs. */
+export const RELATED_MODE: SearchMode = "hybrid";
+
 export function parseMode(value: string): SearchMode {
   if ((SEARCH_MODES as readonly string[]).includes(value)) return value as SearchMode;
   throw new PapersError("BAD_OPTION", `unknown search mode "${value}": choose one of ${SEARCH_MODES.join(", ")}`);
@@ -25,9 +34,10 @@ export function rankByMode(
   k: number,
   dense: (depth: number) => Scored[],
   lexical: (depth: number) => Scored[],
+  weights: readonly [number, number] = HYBRID_WEIGHTS,
 ): Scored[] {
   if (mode === "dense") return dense(k);
   if (mode === "lexical") return lexical(k);
   const depth = Math.max(k, FUSION_DEPTH);
-  return normalizedScoreFusion([dense(depth), lexical(depth)], HYBRID_WEIGHTS).slice(0, k);
+  return normalizedScoreFusion([dense(depth), lexical(depth)], weights).slice(0, k);
 }

@@ -6,6 +6,9 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import {
   DEFAULT_MODE,
   EXPORT_CONTENT_TYPES,
+  MAX_SEEDS,
+  MAX_TEXT_LENGTH,
+  RELATED_MODE,
   EXPORT_FORMATS,
   SEARCH_MODES,
   exportPapers,
@@ -67,6 +70,19 @@ interface RelatedQuery {
   k: number;
   mode: SearchMode;
   format?: ExportFormat;
+}
+
+interface RecommendBody {
+  like?: string[];
+  unlike?: string[];
+  text?: string;
+  k: number;
+}
+
+interface RelatedTextBody {
+  text: string;
+  k: number;
+  mode: SearchMode;
 }
 
 interface IdParams {
@@ -236,7 +252,7 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
     {
       schema: {
         params: idParams,
-        querystring: { type: "object", properties: { k: kSchema, mode: modeSchema, format: formatSchema }, additionalProperties: false },
+        querystring: { type: "object", properties: { k: kSchema, mode: { ...modeSchema, default: RELATED_MODE }, format: formatSchema }, additionalProperties: false },
       },
     },
     async (request, reply) => {
@@ -254,6 +270,69 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
     },
   );
 
+  const idList = { type: "array", maxItems: MAX_SEEDS, items: { type: "string", minLength: 1, maxLength: 200 } } as const;
+  const textSchema = { type: "string", minLength: 1, maxLength: MAX_TEXT_LENGTH } as const;
+
+  app.post<{ Body: RecommendBody; Querystring: { format?: ExportFormat } }>(
+    "/api/recommend",
+    {
+      schema: {
+        querystring: formatQuery,
+        body: {
+          type: "object",
+          properties: { like: idList, unlike: idList, text: textSchema, k: { ...kSchema, default: 20 } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { like, unlike, text, k } = request.body ?? {};
+      const { format } = request.query;
+      return answer(
+        reply,
+        JSON.stringify(["recommend", like, unlike, text, k, format]),
+        async (index) => {
+          const result = await index.recommend({ like, unlike, text, k });
+          return exported(format, result.hits, () => ({
+            method: result.method,
+            candidates: result.candidates,
+            why: result.why,
+            results: result.hits.map((hit) => paperJson(hit, hit.score)),
+          }));
+        },
+        format,
+      );
+    },
+  );
+
+  app.post<{ Body: RelatedTextBody; Querystring: { format?: ExportFormat } }>(
+    "/api/related",
+    {
+      schema: {
+        querystring: formatQuery,
+        body: {
+          type: "object",
+          properties: { text: textSchema, k: kSchema, mode: { ...modeSchema, default: RELATED_MODE } },
+          required: ["text"],
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { text, k, mode } = request.body;
+      const { format } = request.query;
+      return answer(
+        reply,
+        JSON.stringify(["related-text", text, k, mode, format]),
+        async (index) => {
+          const hits = await index.relatedToText(text, k, mode);
+          return exported(format, hits, () => ({ mode, results: hits.map((hit) => paperJson(hit, hit.score)) }));
+        },
+        format,
+      );
+    },
+  );
+
   return app;
 }
 
@@ -265,7 +344,7 @@ function sendError(reply: FastifyReply, status: number, code: ErrorCode, message
 /** A validation failure in words a client can act on: which parameter, and what is wrong with it. */
 function describeValidation(error: FastifyError): string {
   const first = error.validation?.[0];
-  const where = error.validationContext === "params" ? "path parameter" : "query parameter";
+  const where = error.validationContext === "params" ? "path parameter" : error.validationContext === "body" ? "field" : "query parameter";
   if (!first) return error.message;
   const params = first.params as Record<string, unknown>;
   if (first.keyword === "additionalProperties") return `unknown ${where} "${String(params.additionalProperty)}"`;
