@@ -18,6 +18,7 @@ import { PaperStore } from "./index/paper-store.js";
 import { VectorIndex } from "./index/vector-index.js";
 import { hasConditions, type PaperFilter } from "./search/filter.js";
 import type { Scored } from "./search/fusion.js";
+import { closest, matchedTerms, splitSentences, type Explanation } from "./search/explain.js";
 import { recommend, type RecommendSource, type Seed, type WeightedWord } from "./search/recommend.js";
 import { DEFAULT_MODE, DOCUMENT_WEIGHTS, RELATED_MODE, rankByMode, type SearchMode } from "./search/modes.js";
 
@@ -101,6 +102,10 @@ export interface Recommendations {
 }
 
 export type { WeightedWord } from "./search/recommend.js";
+export type { Explanation, MatchedTerm } from "./search/explain.js";
+
+/** Sentence embeddings kept for explanations, by paper (id and text), at most this many papers. */
+const EXPLAIN_CACHE_PAPERS = 2_000;
 
 /** At most this many likes and this many unlikes in one request, and this long a text. */
 export const MAX_SEEDS = 100;
@@ -239,6 +244,8 @@ export async function openOrBuildIndex(
 export class PaperIndex {
   private embedder: Promise<Embedder> | undefined;
   private readonly queries = new QueryEmbeddings(() => this.loadEmbedder());
+  /** Sentences and their embeddings by paper id + content hash; oldest dropped first (a Map keeps insertion order). */
+  private readonly sentenceCache = new Map<string, { sentences: string[]; vectors: Float32Array[] }>();
 
   constructor(
     readonly dir: string,
@@ -343,6 +350,41 @@ export class PaperIndex {
     if (text) likes.push({ vector: await this.embedQuery(text), text });
     const result = recommend(this.recommendSource(), likes, unlikes, k, DOCUMENT_WEIGHTS, request.exhaustive);
     return { hits: this.hits(result.ranked), method: result.method, why: result.why, candidates: result.candidates };
+  }
+
+  /**
+   * Why each paper answers the question: its abstract's sentence closest to the question (the
+   * sentences embedded now, for these papers only, and cached), and the question's terms it
+   * matched with their share of its BM25 score.
+   */
+  async explain(question: string, papers: readonly Paper[]): Promise<Explanation[]> {
+    const text = checkQuestion(question);
+    const vector = await this.embedQuery(text);
+    const keys = papers.map((p) => `${p.id}\n${contentHash(p)}`);
+    const missing = papers.filter((p, i) => !this.sentenceCache.has(keys[i]!));
+    if (missing.length > 0) {
+      const split = missing.map((p) => splitSentences(p.abstract));
+      const embedder = await this.loadEmbedder();
+      const vectors = await embedder.embedDocuments(split.flat());
+      let at = 0;
+      missing.forEach((p, i) => {
+        const sentences = split[i]!;
+        this.sentenceCache.set(`${p.id}\n${contentHash(p)}`, { sentences, vectors: vectors.slice(at, at + sentences.length) });
+        at += sentences.length;
+      });
+      while (this.sentenceCache.size > EXPLAIN_CACHE_PAPERS) this.sentenceCache.delete(this.sentenceCache.keys().next().value!);
+    }
+    return papers.map((paper, i) => {
+      const { sentences, vectors } = this.sentenceCache.get(keys[i]!)!;
+      const best = closest(vector, vectors);
+      const label = this.store.byId(paper.id)?.label;
+      const scores = label === undefined ? [] : this.store.termScores(text, label);
+      return {
+        sentence: sentences[best.index] ?? paper.abstract,
+        sentenceScore: Math.round(best.score * 1e4) / 1e4,
+        terms: matchedTerms(scores, documentText(paper)),
+      };
+    });
   }
 
   private recommendSource(): RecommendSource {

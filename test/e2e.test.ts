@@ -100,6 +100,14 @@ describe("search page in Chromium", () => {
     expect(marks.some((m) => m.startsWith("decod"))).toBe(true);
     expect(marks.some((m) => m.startsWith("latenc"))).toBe(true);
     expect(marks).not.toContain("to"); // stop words are not highlighted
+    // The sentence the server picked for each hit is the one highlighted (a title-less paper's first
+    // sentence is its heading, so it cannot be highlighted in the text below it).
+    const explained = await (await fetch(`${base.replace(/\/$/, "")}/api/search?${new URLSearchParams({ q: QUESTION, mode: "hybrid", explain: "true" })}`)).json();
+    const bests = await page.locator("ol.results > li").evaluateAll((items) => items.map((li) => li.querySelector(".best")?.textContent ?? null));
+    expect(bests.filter((b) => b !== null).length).toBeGreaterThanOrEqual(5);
+    bests.forEach((best, i) => {
+      if (best !== null) expect(best).toBe(explained.results[i].explain.sentence);
+    });
     const first = page.locator("ol.results > li").first();
     expect(await first.locator(".rank").textContent()).toBe("1.");
     expect(await first.locator(".score").textContent()).toMatch(/^score \d\.\d{3}$/);

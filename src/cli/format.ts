@@ -1,6 +1,6 @@
 /** Everything the CLI prints to a person or a program is shaped here. */
 import type { EvalReport } from "../eval/evaluate.js";
-import { formatSkipped, paperJson, type IndexInfo, type IndexSummary, type Paper, type Recommendations, type SearchHit, type Skipped } from "../papers.js";
+import { formatSkipped, paperJson, type IndexInfo, type IndexSummary, type Paper, type Explanation, type Recommendations, type SearchHit, type Skipped } from "../papers.js";
 
 const WIDTH = 100;
 
@@ -21,13 +21,18 @@ export function paperLink(paper: Paper): string {
   return `id ${paper.id}`;
 }
 
-export function formatHits(hits: SearchHit[]): string {
+export function formatHits(hits: (SearchHit & { explain?: Explanation })[]): string {
   if (hits.length === 0) return "No papers found.";
   return hits
     .map((hit, i) => {
       const rank = `${String(i + 1).padStart(2)}.`;
       const lines = [`${rank} ${hit.score.toFixed(3)}  ${displayTitle(hit)}`, `    ${paperLink(hit)}`];
       for (const line of snippet(hit.abstract, 2)) lines.push(`    ${line}`);
+      if (hit.explain) {
+        lines.push(`    best sentence (${hit.explain.sentenceScore.toFixed(2)}): “${truncate(hit.explain.sentence, WIDTH * 2)}”`);
+        const terms = hit.explain.terms.map((t) => `${t.words[0] ?? t.term} ${Math.round(t.share * 100)}%`);
+        lines.push(`    words matched: ${terms.length > 0 ? terms.join(", ") : "none (found by meaning only)"}`);
+      }
       return lines.join("\n");
     })
     .join("\n\n");

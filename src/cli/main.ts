@@ -53,6 +53,7 @@ interface OutputFlags {
   category?: string;
   author?: string;
   format?: ExportFormat;
+  explain?: boolean;
   like?: string[];
   unlike?: string[];
   text?: string;
@@ -121,13 +122,17 @@ program
   .option("--author <name>", "only papers with an author whose name contains this")
   .addOption(jsonOption())
   .addOption(formatOption())
+  .option("--explain", "show why each paper matches: its sentence closest to the question, and the question's words it has")
   .action(run(async (words: string[], flags: OutputFlags, options: PapersOptions) => {
     const index = await withProgress((progress) => openOrBuildIndex(options, [DEFAULT_CORPUS_DIR], progress));
     await withIndex(index, async () => {
       const filter = { years: flags.year === undefined ? undefined : parseYearRange(flags.year), category: flags.category, author: flags.author };
-      const hits = await index.search(words.join(" "), flags.k, flags.mode, filter);
+      const question = words.join(" ");
+      const found = await index.search(question, flags.k, flags.mode, filter);
+      const explanations = flags.explain ? await index.explain(question, found) : undefined;
+      const hits = found.map((hit, i) => (explanations ? { ...hit, explain: explanations[i] } : hit));
       if (flags.format) return printExport(hits, flags.format);
-      console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
+      console.log(flags.json ? json(hits.map((h) => ({ ...paperJson(h, h.score), ...("explain" in h ? { explain: h.explain } : {}) }))) : formatHits(hits));
     });
   }));
 

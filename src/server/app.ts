@@ -64,6 +64,7 @@ interface SearchQuery {
   k: number;
   mode: SearchMode;
   format?: ExportFormat;
+  explain?: boolean;
 }
 
 interface RelatedQuery {
@@ -215,20 +216,29 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
       schema: {
         querystring: {
           type: "object",
-          properties: { q: { type: "string", minLength: 1, maxLength: MAX_QUERY_LENGTH }, k: kSchema, mode: modeSchema, format: formatSchema },
+          properties: {
+            q: { type: "string", minLength: 1, maxLength: MAX_QUERY_LENGTH },
+            k: kSchema,
+            mode: modeSchema,
+            format: formatSchema,
+            explain: { type: "boolean", default: false },
+          },
           required: ["q"],
           additionalProperties: false,
         },
       },
     },
     async (request, reply) => {
-      const { q, k, mode, format } = request.query;
+      const { q, k, mode, format, explain } = request.query;
       return answer(
         reply,
-        JSON.stringify(["search", q, k, mode, format]),
+        JSON.stringify(["search", q, k, mode, format, explain]),
         async (index) => {
-          const hits = await index.search(q, k, mode);
-          return exported(format, hits, () => ({ query: q, mode, results: hits.map((hit) => paperJson(hit, hit.score)) }));
+          const found = await index.search(q, k, mode);
+          const explanations = explain ? await index.explain(q, found) : undefined;
+          const hits = found.map((hit, i) => (explanations ? { ...hit, explain: explanations[i] } : hit));
+          const results = hits.map((hit) => ({ ...paperJson(hit, hit.score), ...("explain" in hit ? { explain: hit.explain } : {}) }));
+          return exported(format, hits, () => ({ query: q, mode, results }));
         },
         format,
       );

@@ -60,6 +60,8 @@ ol.results { list-style: none; padding: 0; margin: 0; }
   cursor: pointer; text-decoration: underline;
 }
 mark { background: var(--mark); color: var(--mark-fg); border-radius: 2px; padding: 0 0.1em; }
+.best { text-decoration: underline; text-decoration-color: var(--mark); text-decoration-thickness: 0.2em; text-underline-offset: 0.15em; }
+.matched { font-size: 0.85em; opacity: 0.8; }
 .notice { margin: 1.2rem 0; padding: 0.9rem 1rem; border-radius: 6px; border: 1px solid var(--line); }
 .notice.error { background: var(--error-bg); color: var(--error-fg); border-color: transparent; }
 .notice p { margin: 0.2rem 0 0; color: var(--muted); }
@@ -74,9 +76,6 @@ const SCRIPT = String.raw`
 (function () {
   var MODES = ["hybrid", "dense", "lexical"];
   var SNIPPET = 320;
-  // Words too common to be worth highlighting.
-  var STOP = new Set(("a an and are as at be by can do does for from has have how in into is it its " +
-    "of on or that the their this to use used using was way ways what when which why with").split(" "));
 
   var $ = function (id) { return document.getElementById(id); };
   var form = $("search"), input = $("q"), modeSelect = $("mode");
@@ -117,27 +116,20 @@ const SCRIPT = String.raw`
     return node;
   }
 
-  function stem(word) {
-    if (word.length > 4) {
-      var s = word.replace(/(ing|ed|es|s|e|y)$/, "");
-      if (s.length >= 3) return s;
-    }
-    return word;
-  }
-
-  // One regular expression that finds the question's words (and their inflections) in a text.
-  function highlighter(question) {
-    var words = (question.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [])
-      .filter(function (w) { return w.length > 1 && !STOP.has(w); })
-      .map(stem);
+  // The server explains each hit (explain=true): the words of the paper that matched the
+  // question's terms, and its sentence closest to the question. Highlighting uses those, so the
+  // page needs no analyzer of its own.
+  function highlighter(hit) {
+    var words = [];
+    ((hit.explain && hit.explain.terms) || []).forEach(function (t) { words = words.concat(t.words); });
     var unique = Array.from(new Set(words)).sort(function (a, b) { return b.length - a.length; });
     if (unique.length === 0) return null;
     var escaped = unique.map(function (w) { return w.replace(/[.*+?^(){}|[\]\\$]/g, "\\$&"); });
-    return new RegExp("(?<![\\p{L}\\p{N}])(?:" + escaped.join("|") + ")[\\p{L}\\p{N}]*", "giu");
+    return new RegExp("(?<![\\p{L}\\p{N}])(?:" + escaped.join("|") + ")(?![\\p{L}\\p{N}])", "gu");
   }
 
-  // Appends text to a node as text nodes, with <mark> around the matches. Never as HTML.
-  function appendHighlighted(parent, text, re) {
+  // Appends text to a node as text nodes, with <mark> around the matched words. Never as HTML.
+  function appendMarked(parent, text, re) {
     if (!re) { parent.append(text); return; }
     var last = 0;
     for (var m of text.matchAll(re)) {
@@ -148,17 +140,25 @@ const SCRIPT = String.raw`
     if (last < text.length) parent.append(text.slice(last));
   }
 
-  // About SNIPPET characters of the abstract, starting early enough to show the first match.
-  function snippetOf(text, re) {
+  // As appendMarked, with the best sentence (where it falls inside the text) in a highlighted span.
+  function appendHighlighted(parent, text, re, sentence) {
+    var at = sentence ? text.indexOf(sentence) : -1;
+    if (at < 0) { appendMarked(parent, text, re); return; }
+    appendMarked(parent, text.slice(0, at), re);
+    var best = el("span", "best");
+    best.title = "the sentence closest to the question";
+    appendMarked(best, sentence, re);
+    parent.append(best);
+    appendMarked(parent, text.slice(at + sentence.length), re);
+  }
+
+  // About SNIPPET characters of the abstract, starting early enough to show the best sentence.
+  function snippetOf(text, sentence) {
     if (text.length <= SNIPPET) return text;
     var start = 0;
-    if (re) {
-      re.lastIndex = 0;
-      var m = re.exec(text);
-      re.lastIndex = 0;
-      if (m && m.index + m[0].length > SNIPPET - 60) start = text.lastIndexOf(" ", Math.max(0, m.index - 100)) + 1;
-    }
-    var end = Math.min(text.length, start + SNIPPET);
+    var at = sentence ? text.indexOf(sentence) : -1;
+    if (at >= 0 && at + Math.min(sentence.length, 120) > SNIPPET - 60) start = at;
+    var end = Math.min(text.length, Math.max(start + SNIPPET, at >= 0 ? at + sentence.length : 0));
     if (end < text.length) {
       var space = text.lastIndexOf(" ", end);
       if (space > start) end = space;
@@ -194,7 +194,9 @@ const SCRIPT = String.raw`
     return a;
   }
 
-  function renderHit(hit, rank, re, mode) {
+  function renderHit(hit, rank, mode) {
+    var re = highlighter(hit);
+    var sentence = hit.explain ? hit.explain.sentence : null;
     var li = el("li", "result");
     li.dataset.id = hit.id;
     li.append(el("span", "rank", rank + "."));
@@ -204,7 +206,7 @@ const SCRIPT = String.raw`
     var arxiv = hit.arxivId ? "https://arxiv.org/abs/" + hit.arxivId : null;
     var titleTarget = h2;
     if (arxiv) { titleTarget = externalLink(arxiv, ""); h2.append(titleTarget); }
-    appendHighlighted(titleTarget, title, re);
+    appendMarked(titleTarget, title, re);
     body.append(h2);
 
     var meta = el("div", "meta");
@@ -215,13 +217,18 @@ const SCRIPT = String.raw`
     meta.append(el("span", "score", "score " + hit.score.toFixed(3)));
     meta.append(relatedLink(hit.id, mode, "related"));
     body.append(meta);
+    if (hit.explain && hit.explain.terms.length > 0) {
+      body.append(el("div", "matched", "matched: " + hit.explain.terms.map(function (t) {
+        return (t.words[0] || t.term) + " " + Math.round(t.share * 100) + "%";
+      }).join(", ")));
+    }
 
     // A paper without a title shows its first sentence as one; the text below goes on from there.
     var text = hit.abstract;
     if (!hit.title && title === leadSentence(text) && text.length > title.length) text = text.slice(title.length).trim();
     var abstract = el("p", "abstract");
-    var short = snippetOf(text, re);
-    appendHighlighted(abstract, short, re);
+    var short = snippetOf(text, sentence);
+    appendHighlighted(abstract, short, re, sentence);
     body.append(abstract);
     if (short !== text) {
       var more = el("button", "more", "more");
@@ -230,7 +237,7 @@ const SCRIPT = String.raw`
       more.addEventListener("click", function () {
         var open = more.getAttribute("aria-expanded") === "true";
         abstract.replaceChildren();
-        appendHighlighted(abstract, open ? short : text, re);
+        appendHighlighted(abstract, open ? short : text, re, sentence);
         abstract.append(" ", more);
         more.textContent = open ? "more" : "less";
         more.setAttribute("aria-expanded", String(!open));
@@ -278,12 +285,11 @@ const SCRIPT = String.raw`
     var started = performance.now();
     var url = state.related
       ? "/api/papers/" + encodeURIComponent(state.related) + "/related?mode=" + state.mode
-      : "/api/search?" + new URLSearchParams({ q: state.q, mode: state.mode }).toString();
+      : "/api/search?" + new URLSearchParams({ q: state.q, mode: state.mode, explain: "true" }).toString();
     try {
       var data = await getJson(url);
       if (mine !== generation) return;
       var ms = Math.round(performance.now() - started);
-      var re = state.related ? null : highlighter(state.q);
       if (state.related) {
         var paper = data.paper;
         var name = paper.title || firstSentence(paper.abstract);
@@ -300,7 +306,7 @@ const SCRIPT = String.raw`
           ? "Nothing else in the index is close to this paper."
           : "Try other words, or another mode: lexical needs the words themselves, dense only their meaning.");
       }
-      data.results.forEach(function (hit, i) { list.append(renderHit(hit, i + 1, re, state.mode)); });
+      data.results.forEach(function (hit, i) { list.append(renderHit(hit, i + 1, state.mode)); });
       if (state.related && focusHeading === true) heading.focus();
     } catch (error) {
       if (mine !== generation) return;
