@@ -18,6 +18,9 @@ import { PaperStore } from "./index/paper-store.js";
 import { VectorIndex } from "./index/vector-index.js";
 import { hasConditions, type PaperFilter } from "./search/filter.js";
 import type { Scored } from "./search/fusion.js";
+import { bm25Ceiling } from "./search/bm25.js";
+import { queryTerms } from "./search/analyzer.js";
+import { CALIBRATION, relevance, type MatchFeatures } from "./search/calibration.js";
 import { closest, matchedTerms, splitSentences, type Explanation } from "./search/explain.js";
 import { recommend, type RecommendSource, type Seed, type WeightedWord } from "./search/recommend.js";
 import { DEFAULT_MODE, DOCUMENT_WEIGHTS, RELATED_MODE, rankByMode, type SearchMode } from "./search/modes.js";
@@ -103,6 +106,16 @@ export interface Recommendations {
 
 export type { WeightedWord } from "./search/recommend.js";
 export type { Explanation, MatchedTerm } from "./search/explain.js";
+export type { MatchFeatures } from "./search/calibration.js";
+
+/** How sure the index is that papers answer a question (see src/search/calibration.ts). */
+export interface Confidence {
+  /** Each paper's calibrated relevance, 0–1, comparable across questions. */
+  relevance: number[];
+  /** Whether the best of them reaches the threshold; false is "no confident match". */
+  confident: boolean;
+  threshold: number;
+}
 
 /** Sentence embeddings kept for explanations, by paper (id and text), at most this many papers. */
 const EXPLAIN_CACHE_PAPERS = 2_000;
@@ -385,6 +398,30 @@ export class PaperIndex {
         terms: matchedTerms(scores, documentText(paper)),
       };
     });
+  }
+
+  /** The two raw signals the calibration reads, for each paper: its cosine with the question and its share of the BM25 ceiling. */
+  async matchFeatures(question: string, ids: readonly string[]): Promise<MatchFeatures[]> {
+    const text = checkQuestion(question);
+    const vector = await this.embedQuery(text);
+    const terms = queryTerms(text);
+    const { documents, frequencies } = this.store.documentFrequencies(terms);
+    const ceiling = bm25Ceiling(documents, frequencies.values());
+    return ids.map((id) => {
+      const { label } = this.lookup(id);
+      const other = this.vectors.vector(label);
+      let cosine = 0;
+      for (let i = 0; i < other.length; i++) cosine += other[i]! * vector[i]!;
+      const bm25 = this.store.termScores(text, label).reduce((sum, t) => sum + t.score, 0);
+      return { cosine, lexical: ceiling > 0 ? bm25 / ceiling : 0 };
+    });
+  }
+
+  /** Calibrated relevance of each paper to the question, and whether any is a confident match. */
+  async confidence(question: string, papers: readonly Paper[]): Promise<Confidence> {
+    const features = await this.matchFeatures(question, papers.map((p) => p.id));
+    const scores = features.map((f) => Math.round(relevance(f) * 1e4) / 1e4);
+    return { relevance: scores, confident: scores.some((s) => s >= CALIBRATION.threshold), threshold: CALIBRATION.threshold };
   }
 
   private recommendSource(): RecommendSource {

@@ -124,4 +124,34 @@ describe("research features over HTTP", () => {
       expect(broken.status).toBe(400);
     });
   });
+
+  describe("explain and calibrated relevance", () => {
+    it("explain=true gives each hit its sentence closest to the question and the matched words with their shares", async () => {
+      const q = "sorting in n log n time";
+      const body = JSON.parse((await fetchText(`/api/search?q=${encodeURIComponent(q)}&k=5&explain=true`)).text);
+      const first = body.results[0];
+      expect(first.id).toBe("2401.00001");
+      expect(first.abstract).toContain(first.explain.sentence);
+      expect(first.explain.sentence).toMatch(/log n/);
+      const shares = first.explain.terms.map((t: { share: number }) => t.share);
+      expect(shares.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 3);
+      expect(first.explain.terms.map((t: { words: string[] }) => t.words).flat()).toContain("sorting");
+      for (const hit of body.results) {
+        expect(typeof hit.relevance).toBe("number");
+        expect(hit.explain.sentence.length).toBeGreaterThan(0);
+      }
+      // The same question without explain=true carries no explanations.
+      const plain = JSON.parse((await fetchText(`/api/search?q=${encodeURIComponent(q)}&k=5`)).text);
+      expect(plain.results[0].explain).toBeUndefined();
+    });
+
+    it("confident is false for nonsense and true for a question the index answers", async () => {
+      const sure = JSON.parse((await fetchText(`/api/search?q=${encodeURIComponent("ways to reduce decode latency")}`)).text);
+      const nonsense = JSON.parse((await fetchText(`/api/search?q=${encodeURIComponent("purple monkey dishwasher")}`)).text);
+      expect(sure.confident).toBe(true);
+      expect(nonsense.confident).toBe(false);
+      expect(nonsense.results[0].score).toBe(1);
+      expect(nonsense.results[0].relevance).toBeLessThan(sure.results[0].relevance);
+    });
+  });
 });

@@ -21,12 +21,13 @@ export function paperLink(paper: Paper): string {
   return `id ${paper.id}`;
 }
 
-export function formatHits(hits: (SearchHit & { explain?: Explanation })[]): string {
+/** Hits, best first; a question's hits show their calibrated relevance (comparable across questions), others their score. */
+export function formatHits(hits: (SearchHit & { explain?: Explanation; relevance?: number })[]): string {
   if (hits.length === 0) return "No papers found.";
   return hits
     .map((hit, i) => {
       const rank = `${String(i + 1).padStart(2)}.`;
-      const lines = [`${rank} ${hit.score.toFixed(3)}  ${displayTitle(hit)}`, `    ${paperLink(hit)}`];
+      const lines = [`${rank} ${(hit.relevance ?? hit.score).toFixed(3)}  ${displayTitle(hit)}`, `    ${paperLink(hit)}`];
       for (const line of snippet(hit.abstract, 2)) lines.push(`    ${line}`);
       if (hit.explain) {
         lines.push(`    best sentence (${hit.explain.sentenceScore.toFixed(2)}): “${truncate(hit.explain.sentence, WIDTH * 2)}”`);

@@ -130,9 +130,16 @@ program
       const question = words.join(" ");
       const found = await index.search(question, flags.k, flags.mode, filter);
       const explanations = flags.explain ? await index.explain(question, found) : undefined;
-      const hits = found.map((hit, i) => (explanations ? { ...hit, explain: explanations[i] } : hit));
+      const confidence = await index.confidence(question, found);
+      const hits = found.map((hit, i) => ({ ...hit, relevance: confidence.relevance[i]!, ...(explanations ? { explain: explanations[i] } : {}) }));
       if (flags.format) return printExport(hits, flags.format);
-      console.log(flags.json ? json(hits.map((h) => ({ ...paperJson(h, h.score), ...("explain" in h ? { explain: h.explain } : {}) }))) : formatHits(hits));
+      // "No confident match" goes to stderr too, so that a script reading stdout sees it without parsing.
+      if (!confidence.confident && hits.length > 0) process.stderr.write(`papers: ${NO_CONFIDENT_MATCH}\n`);
+      if (flags.json) {
+        console.log(json(hits.map((h) => ({ ...paperJson(h, h.score), relevance: h.relevance, ...(h.explain ? { explain: h.explain } : {}) }))));
+      } else {
+        console.log((confidence.confident || hits.length === 0 ? "" : `${NO_CONFIDENT_MATCH}\n\n`) + formatHits(hits));
+      }
     });
   }));
 
@@ -273,6 +280,8 @@ function fail(error: unknown): never {
   }
   process.exit(1);
 }
+
+const NO_CONFIDENT_MATCH = "No confident match: none of these papers is likely to answer the question (the closest are shown).";
 
 /** `--text`: "-" is standard input, an existing file is read, anything else is the text itself. */
 function readTextOption(value: string): string {

@@ -53,6 +53,13 @@ export function bm25TopK(
   return topK(touched, scores, k);
 }
 
+/** The most any document could score for terms with these document frequencies: Σ idf · (k1 + 1). */
+export function bm25Ceiling(documents: number, frequencies: Iterable<number>): number {
+  let sum = 0;
+  for (const df of frequencies) sum += idf(documents, df) * (BM25.k1 + 1);
+  return sum;
+}
+
 /** One question term's part of a document's BM25 score. */
 export interface TermScore {
   term: string;

@@ -236,9 +236,11 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
         async (index) => {
           const found = await index.search(q, k, mode);
           const explanations = explain ? await index.explain(q, found) : undefined;
-          const hits = found.map((hit, i) => (explanations ? { ...hit, explain: explanations[i] } : hit));
-          const results = hits.map((hit) => ({ ...paperJson(hit, hit.score), ...("explain" in hit ? { explain: hit.explain } : {}) }));
-          return exported(format, hits, () => ({ query: q, mode, results }));
+          const confidence = await index.confidence(q, found);
+          const hits = found.map((hit, i) => ({ ...hit, relevance: confidence.relevance[i]!, ...(explanations ? { explain: explanations[i] } : {}) }));
+          const results = hits.map((hit) => ({ ...paperJson(hit, hit.score), relevance: hit.relevance, ...(hit.explain ? { explain: hit.explain } : {}) }));
+          // confident: false is "no confident match": the best relevance is under the calibrated threshold.
+          return exported(format, hits, () => ({ query: q, mode, confident: confidence.confident, threshold: confidence.threshold, results }));
         },
         format,
       );

@@ -214,7 +214,11 @@ const SCRIPT = String.raw`
     else meta.append(el("span", "id", "id " + hit.id));
     if (hit.doi) meta.append(externalLink("https://doi.org/" + hit.doi, "doi"));
     if (hit.year) meta.append(el("span", "year", String(hit.year)));
-    meta.append(el("span", "score", "score " + hit.score.toFixed(3)));
+    // A question's hits carry a calibrated relevance, comparable across questions; related ones their score.
+    var score = typeof hit.relevance === "number" ? hit.relevance : hit.score;
+    var scoreSpan = el("span", "score", "score " + score.toFixed(3));
+    if (typeof hit.relevance === "number") scoreSpan.title = "calibrated relevance: about the same meaning for every question";
+    meta.append(scoreSpan);
     meta.append(relatedLink(hit.id, mode, "related"));
     body.append(meta);
     if (hit.explain && hit.explain.terms.length > 0) {
@@ -305,6 +309,9 @@ const SCRIPT = String.raw`
         notice("empty", "No papers found", state.related
           ? "Nothing else in the index is close to this paper."
           : "Try other words, or another mode: lexical needs the words themselves, dense only their meaning.");
+      }
+      if (n > 0 && data.confident === false) {
+        notice("unsure", "No confident match", "None of these papers is likely to answer the question; the closest are shown below.");
       }
       data.results.forEach(function (hit, i) { list.append(renderHit(hit, i + 1, state.mode)); });
       if (state.related && focusHeading === true) heading.focus();
