@@ -26,13 +26,17 @@ export interface Calibration {
   threshold: number;
 }
 
-/** Fit by `node bench/calibration.mjs` (all-MiniLM-L6-v2, q8, SciFact train + 100 written questions). */
+/**
+ * Fit by `node bench/calibration.mjs` (all-MiniLM-L6-v2, q8, SciFact train + 100 written
+ * questions). Measured there on SciFact test vs 100 more written questions: AUROC 0.987 for the
+ * best hit's relevance, 5.3% of test questions wrongly flagged, 95% of the others flagged.
+ */
 export const CALIBRATION: Calibration = {
   model: "Xenova/all-MiniLM-L6-v2",
-  cosine: 0,
-  lexical: 0,
-  bias: 0,
-  threshold: 0.5,
+  cosine: 2.9368,
+  lexical: 5.2702,
+  bias: -2.9822,
+  threshold: 0.3425,
 };
 
 export function relevance(features: MatchFeatures, calibration: Calibration = CALIBRATION): number {
