@@ -163,6 +163,29 @@ describe("search page in Chromium", () => {
     expect(await activeElement()).toBe("q");
   });
 
+  it("recommends from papers marked more and less like this, with the words behind it; exports a search", async () => {
+    await page.goto(`${base}/?q=${encodeURIComponent(QUESTION)}&mode=hybrid`);
+    await page.locator("ol.results > li").nth(2).waitFor();
+    const items = page.locator("ol.results > li");
+    const ids = await items.evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.id!));
+    const bib = page.locator("#export a", { hasText: "BibTeX" });
+    expect(await bib.getAttribute("href")).toBe(`/api/search?${new URLSearchParams({ q: QUESTION, mode: "hybrid" })}&format=bibtex`);
+    expect(await (await fetch(base.replace(/\/$/, "") + (await bib.getAttribute("href"))!)).text()).toContain(`id = {${ids[0]}}`);
+    await items.nth(0).locator("button.pick.like").click();
+    await items.nth(1).locator("button.pick.like").click();
+    await items.nth(2).locator("button.pick.unlike").click();
+    expect(await items.nth(2).locator("button.pick.unlike").getAttribute("aria-pressed")).toBe("true");
+    await page.locator("#recommend").click();
+    await page.locator("#heading:not([hidden])").waitFor();
+    await page.locator("ol.results > li").first().waitFor();
+    expect(query()).toEqual({ like: `${ids[0]},${ids[1]}`, unlike: ids[2] });
+    expect(await page.locator("#heading").textContent()).toBe("Recommended from 2 liked and 1 not");
+    expect(await page.locator(".why").textContent()).toMatch(/^Words for: \S/);
+    const recommended = await page.locator("ol.results > li").evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.id!));
+    expect(recommended.length).toBeGreaterThan(0);
+    expect(recommended.filter((id) => ids.slice(0, 3).includes(id))).toEqual([]);
+  });
+
   it("loads a bookmarked search with its mode", async () => {
     await page.goto(`${base}/?q=${encodeURIComponent("episodic memory")}&mode=lexical`);
     await page.locator("ol.results > li").first().waitFor();

@@ -62,6 +62,12 @@ ol.results { list-style: none; padding: 0; margin: 0; }
 mark { background: var(--mark); color: var(--mark-fg); border-radius: 2px; padding: 0 0.1em; }
 .best { text-decoration: underline; text-decoration-color: var(--mark); text-decoration-thickness: 0.2em; text-underline-offset: 0.15em; }
 .matched { font-size: 0.85em; opacity: 0.8; }
+.export { font-size: 0.9em; color: var(--muted); }
+.export a { margin-left: 0.6em; }
+button.pick { font: inherit; font-size: 0.85em; background: none; border: 1px solid var(--line); border-radius: 4px; padding: 0 0.4em; cursor: pointer; color: inherit; }
+button.pick[aria-pressed="true"] { background: var(--mark); color: var(--mark-fg); }
+.recommend { position: fixed; right: 1rem; bottom: 1rem; font: inherit; padding: 0.5rem 0.9rem; border-radius: 6px; border: 1px solid var(--line); background: var(--field); color: inherit; cursor: pointer; }
+.why { color: var(--muted); font-size: 0.9em; }
 .notice { margin: 1.2rem 0; padding: 0.9rem 1rem; border-radius: 6px; border: 1px solid var(--line); }
 .notice.error { background: var(--error-bg); color: var(--error-fg); border-color: transparent; }
 .notice p { margin: 0.2rem 0 0; color: var(--muted); }
@@ -79,7 +85,21 @@ const SCRIPT = String.raw`
 
   var $ = function (id) { return document.getElementById(id); };
   var form = $("search"), input = $("q"), modeSelect = $("mode");
-  var heading = $("heading"), status = $("status"), list = $("results"), message = $("message");
+  var heading = $("heading"), status = $("status"), list = $("results"), message = $("message"), exportBar = $("export");
+  // The results in the formats reference managers read, from the same API with format=.
+  var EXPORTS = [["bibtex", "BibTeX", "papers.bib"], ["ris", "RIS", "papers.ris"], ["csl-json", "CSL-JSON", "papers.json"],
+    ["csv", "CSV", "papers.csv"], ["markdown", "Markdown", "papers.md"]];
+
+  function showExports(url) {
+    exportBar.replaceChildren("Export:");
+    EXPORTS.forEach(function (f) {
+      var a = el("a", "", f[1]);
+      a.href = url + (url.indexOf("?") >= 0 ? "&" : "?") + "format=" + f[0];
+      a.setAttribute("download", f[2]);
+      exportBar.append(a);
+    });
+    exportBar.hidden = false;
+  }
   var generation = 0;
 
   function stateFromUrl() {
@@ -88,12 +108,19 @@ const SCRIPT = String.raw`
     return {
       q: (p.get("q") || "").trim(),
       related: (p.get("related") || "").trim(),
+      like: (p.get("like") || "").split(",").filter(Boolean),
+      unlike: (p.get("unlike") || "").split(",").filter(Boolean),
       mode: MODES.indexOf(mode) >= 0 ? mode : "hybrid"
     };
   }
 
   function urlFor(state) {
     var p = new URLSearchParams();
+    if (state.like && state.like.length > 0) {
+      p.set("like", state.like.join(","));
+      if (state.unlike && state.unlike.length > 0) p.set("unlike", state.unlike.join(","));
+      return "/?" + p.toString();
+    }
     if (state.related) p.set("related", state.related);
     else if (state.q) p.set("q", state.q);
     else return "/";
@@ -106,7 +133,7 @@ const SCRIPT = String.raw`
     if (url === location.pathname + location.search) history.replaceState(null, "", url);
     else history.pushState(null, "", url);
     // Following a "related" link moves the focus to the new heading (for screen readers and Tab).
-    render(Boolean(state.related));
+    render(Boolean(state.related || (state.like && state.like.length > 0)));
   }
 
   function el(tag, className, text) {
@@ -220,6 +247,7 @@ const SCRIPT = String.raw`
     if (typeof hit.relevance === "number") scoreSpan.title = "calibrated relevance: about the same meaning for every question";
     meta.append(scoreSpan);
     meta.append(relatedLink(hit.id, mode, "related"));
+    meta.append(pickButton(hit.id, "like", "more like this"), pickButton(hit.id, "unlike", "less like this"));
     body.append(meta);
     if (hit.explain && hit.explain.terms.length > 0) {
       body.append(el("div", "matched", "matched: " + hit.explain.terms.map(function (t) {
@@ -260,8 +288,38 @@ const SCRIPT = String.raw`
     message.replaceChildren(box);
   }
 
-  async function getJson(url) {
-    var response = await fetch(url, { headers: { accept: "application/json" } });
+  // Papers marked "more like this" and "less like this", across searches, until a recommendation is asked for.
+  var picked = { like: new Set(), unlike: new Set() };
+  var recommendButton = $("recommend");
+
+  function updateRecommendButton() {
+    recommendButton.hidden = picked.like.size === 0;
+    recommendButton.textContent = "Recommend from " + picked.like.size + " liked" + (picked.unlike.size > 0 ? ", " + picked.unlike.size + " not" : "");
+  }
+
+  function pickButton(id, side, label) {
+    var b = el("button", "pick " + side, label);
+    b.type = "button";
+    b.setAttribute("aria-pressed", String(picked[side].has(id)));
+    b.addEventListener("click", function () {
+      var other = side === "like" ? "unlike" : "like";
+      if (picked[side].has(id)) picked[side].delete(id);
+      else { picked[side].add(id); picked[other].delete(id); }
+      var li = b.closest("li");
+      li.querySelectorAll("button.pick").forEach(function (x) {
+        x.setAttribute("aria-pressed", String(picked[x.classList.contains("like") ? "like" : "unlike"].has(id)));
+      });
+      updateRecommendButton();
+    });
+    return b;
+  }
+
+  async function postJson(url, body) {
+    return getJson(url, { method: "POST", headers: { accept: "application/json", "content-type": "application/json" }, body: JSON.stringify(body) });
+  }
+
+  async function getJson(url, init) {
+    var response = await fetch(url, init || { headers: { accept: "application/json" } });
     var body = null;
     try { body = await response.json(); } catch (e) { body = null; }
     if (!response.ok || !body) {
@@ -278,8 +336,10 @@ const SCRIPT = String.raw`
     modeSelect.value = state.mode;
     list.replaceChildren();
     message.replaceChildren();
+    exportBar.hidden = true;
     heading.hidden = true;
-    if (!state.q && !state.related) {
+    var recommending = state.like.length > 0;
+    if (!state.q && !state.related && !recommending) {
       status.textContent = "";
       document.title = "papers";
       return;
@@ -291,10 +351,16 @@ const SCRIPT = String.raw`
       ? "/api/papers/" + encodeURIComponent(state.related) + "/related?mode=" + state.mode
       : "/api/search?" + new URLSearchParams({ q: state.q, mode: state.mode, explain: "true" }).toString();
     try {
-      var data = await getJson(url);
+      var data = recommending ? await postJson("/api/recommend", { like: state.like, unlike: state.unlike, k: 20 }) : await getJson(url);
       if (mine !== generation) return;
       var ms = Math.round(performance.now() - started);
-      if (state.related) {
+      if (recommending) {
+        heading.textContent = "Recommended from " + state.like.length + " liked" + (state.unlike.length > 0 ? " and " + state.unlike.length + " not" : "");
+        heading.hidden = false;
+        document.title = "Recommended · papers";
+        var words = function (list) { return list.slice(0, 6).map(function (w) { return w.word; }).join(", "); };
+        message.replaceChildren(el("p", "why", "Words for: " + words(data.why.words) + (data.why.against.length > 0 ? " · against: " + words(data.why.against) : "")));
+      } else if (state.related) {
         var paper = data.paper;
         var name = paper.title || firstSentence(paper.abstract);
         heading.textContent = "Related to: " + name;
@@ -304,7 +370,7 @@ const SCRIPT = String.raw`
         document.title = state.q + " · papers";
       }
       var n = data.results.length;
-      status.textContent = n === 0 ? "" : n + (n === 1 ? " paper" : " papers") + " · " + state.mode + " · " + ms + " ms";
+      status.textContent = n === 0 ? "" : n + (n === 1 ? " paper" : " papers") + " · " + (recommending ? data.method : state.mode) + " · " + ms + " ms";
       if (n === 0) {
         notice("empty", "No papers found", state.related
           ? "Nothing else in the index is close to this paper."
@@ -314,7 +380,8 @@ const SCRIPT = String.raw`
         notice("unsure", "No confident match", "None of these papers is likely to answer the question; the closest are shown below.");
       }
       data.results.forEach(function (hit, i) { list.append(renderHit(hit, i + 1, state.mode)); });
-      if (state.related && focusHeading === true) heading.focus();
+      if (n > 0 && !recommending) showExports(url.replace(/&explain=true/, ""));
+      if ((state.related || recommending) && focusHeading === true) heading.focus();
     } catch (error) {
       if (mine !== generation) return;
       status.textContent = "";
@@ -346,6 +413,10 @@ const SCRIPT = String.raw`
       input.focus();
       input.select();
     }
+  });
+
+  recommendButton.addEventListener("click", function () {
+    navigate({ like: Array.from(picked.like), unlike: Array.from(picked.unlike), mode: modeSelect.value });
   });
 
   window.addEventListener("popstate", function () { render(false); });
@@ -390,6 +461,8 @@ const HTML_HEAD = `<!doctype html>
   <p id="status" class="status" role="status" aria-live="polite"></p>
   <div id="message"></div>
   <ol id="results" class="results"></ol>
+  <p id="export" class="export" hidden></p>
+  <button id="recommend" class="recommend" type="button" hidden></button>
   <p class="hint">Press <kbd>/</kbd> to search. Results come from a local index; nothing leaves this machine but the links you follow.</p>
 </main>
 `;
