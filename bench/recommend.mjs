@@ -92,6 +92,7 @@ const summary = {
   pool_keeps_of_exhaustive_top20: mean("pool_keeps_of_exhaustive_top20"),
   exhaustive_ms_p50: median(rows.filter((r) => r.exhaustive_ms).map((r) => r.exhaustive_ms)),
 };
+for (const [key, value] of Object.entries(summary)) if (value === undefined || (key.includes("exhaustive") && !rows.some((r) => r.exhaustive_ms))) delete summary[key];
 console.log("| metric | value |\n| --- | ---: |");
 for (const [key, value] of Object.entries(summary)) console.log(`| ${key} | ${typeof value === "number" && !Number.isInteger(value) ? value.toFixed(3) : value} |`);
 mkdirSync(new URL("./results", import.meta.url), { recursive: true });
