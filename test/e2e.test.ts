@@ -102,11 +102,11 @@ describe("search page in Chromium", () => {
     expect(marks).not.toContain("to"); // stop words are not highlighted
     // The sentence the server picked for each hit is the one highlighted (a title-less paper's first
     // sentence is its heading, so it cannot be highlighted in the text below it).
-    const explained = await (await fetch(`${base.replace(/\/$/, "")}/api/search?${new URLSearchParams({ q: QUESTION, mode: "hybrid", explain: "true" })}`)).json();
+    const explained = (await (await fetch(`${base.replace(/\/$/, "")}/api/search?${new URLSearchParams({ q: QUESTION, mode: "hybrid", explain: "true" })}`)).json()) as { results: { explain: { sentence: string } }[] };
     const bests = await page.locator("ol.results > li").evaluateAll((items) => items.map((li) => li.querySelector(".best")?.textContent ?? null));
     expect(bests.filter((b) => b !== null).length).toBeGreaterThanOrEqual(5);
     bests.forEach((best, i) => {
-      if (best !== null) expect(best).toBe(explained.results[i].explain.sentence);
+      if (best !== null) expect(best).toBe(explained.results[i]!.explain.sentence);
     });
     const first = page.locator("ol.results > li").first();
     expect(await first.locator(".rank").textContent()).toBe("1.");
@@ -167,7 +167,7 @@ describe("search page in Chromium", () => {
     await page.goto(`${base}/?q=${encodeURIComponent(QUESTION)}&mode=hybrid`);
     await page.locator("ol.results > li").nth(2).waitFor();
     const items = page.locator("ol.results > li");
-    const ids = await items.evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.id!));
+    const ids = await items.evaluateAll((lis) => lis.map((li) => li.getAttribute("data-id")!));
     const bib = page.locator("#export a", { hasText: "BibTeX" });
     expect(await bib.getAttribute("href")).toBe(`/api/search?${new URLSearchParams({ q: QUESTION, mode: "hybrid" })}&format=bibtex`);
     expect(await (await fetch(base.replace(/\/$/, "") + (await bib.getAttribute("href"))!)).text()).toContain(`id = {${ids[0]}}`);
@@ -181,7 +181,7 @@ describe("search page in Chromium", () => {
     expect(query()).toEqual({ like: `${ids[0]},${ids[1]}`, unlike: ids[2] });
     expect(await page.locator("#heading").textContent()).toBe("Recommended from 2 liked and 1 not");
     expect(await page.locator(".why").textContent()).toMatch(/^Words for: \S/);
-    const recommended = await page.locator("ol.results > li").evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.id!));
+    const recommended = await page.locator("ol.results > li").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-id")!));
     expect(recommended.length).toBeGreaterThan(0);
     expect(recommended.filter((id) => ids.slice(0, 3).includes(id))).toEqual([]);
   });
