@@ -20,24 +20,30 @@ import type { PaperStore } from "./index/paper-store.js";
 import type { VectorIndex } from "./index/vector-index.js";
 import { checkFilter, hasConditions, type PaperFilter } from "./search/filter.js";
 import type { Scored } from "./search/fusion.js";
-import { DEFAULT_MODE, rankByMode, type SearchMode } from "./search/modes.js";
 import { bestEvidence, PASSAGE_DEPTH_FACTOR } from "./search/evidence.js";
+import { bm25Ceiling } from "./search/bm25.js";
+import { queryTerms } from "./search/analyzer.js";
+import { CALIBRATION, relevance, type MatchFeatures } from "./search/calibration.js";
+import { closest, matchedTerms, splitSentences, type Explanation } from "./search/explain.js";
+import { recommend, type RecommendSource, type Seed, type WeightedWord } from "./search/recommend.js";
+import { DEFAULT_MODE, DOCUMENT_WEIGHTS, RELATED_MODE, rankByMode, type SearchMode } from "./search/modes.js";
 
 export type { Paper, Source } from "./corpus/paper.js";
 export { MAX_ID_LENGTH, PAPER_FIELDS, paperJson } from "./corpus/paper.js";
 export type { Manifest } from "./index/manifest.js";
 export { DEFAULT_DTYPE, DEFAULT_MODEL } from "./embed/models.js";
-export { SEARCH_MODES, DEFAULT_MODE, parseMode, type SearchMode } from "./search/modes.js";
+export { SEARCH_MODES, DEFAULT_MODE, RELATED_MODE, parseMode, type SearchMode } from "./search/modes.js";
 export { parseYearRange, type PaperFilter } from "./search/filter.js";
 export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
 export { parseFieldOptions, formatSkipped, type Skipped } from "./corpus/read-corpus.js";
 export { DEFAULT_ZOTERO_DIR } from "./corpus/zotero.js";
 
-export { relatedToText } from "./related-to-text.js";
 export { snippet, SNIPPET_CHARS } from "./search/snippet.js";
 export type { McpIndexSource, McpServerOptions } from "./mcp/server.js";
 
 export type { Embedder, EmbedderLoader } from "./embed/embedder.js";
+export { EXPORT_FORMATS, EXPORT_CONTENT_TYPES, exportPapers, parseExportFormat, type ExportFormat } from "./export/formats.js";
+export type { ExportItem } from "./export/exportable.js";
 export type { ModelSpec, Dtype } from "./embed/models.js";
 
 export interface PapersOptions extends ModelLocation {
@@ -112,6 +118,46 @@ export interface IndexInfo {
   indexPath: string;
   sizeBytes: number;
 }
+
+/** What `recommend` is asked: papers liked and not liked (ids), and a text (a draft), at least one like or a text. */
+export interface RecommendRequest {
+  like?: readonly string[];
+  unlike?: readonly string[];
+  text?: string;
+  k?: number;
+  /** Score every paper instead of the candidates retrieval brings (slow: for measuring what the pool misses). */
+  exhaustive?: boolean;
+}
+
+export interface Recommendations {
+  hits: SearchHit[];
+  /** "centroid": closeness to the likes (likes or text only); "classifier": a model trained on likes against unlikes. */
+  method: "centroid" | "classifier";
+  /** The words that weigh most for and against; with a classifier, the share of its weight on the embedding. */
+  why: { words: WeightedWord[]; against: WeightedWord[]; embeddingShare?: number };
+  /** Papers the method scored. */
+  candidates: number;
+}
+
+export type { WeightedWord } from "./search/recommend.js";
+export type { Explanation, MatchedTerm } from "./search/explain.js";
+export type { MatchFeatures } from "./search/calibration.js";
+
+/** How sure the index is that papers answer a question (see src/search/calibration.ts). */
+export interface Confidence {
+  /** Each paper's calibrated relevance, 0–1, comparable across questions. */
+  relevance: number[];
+  /** Whether the best of them reaches the threshold; false is "no confident match". */
+  confident: boolean;
+  threshold: number;
+}
+
+/** Sentence embeddings kept for explanations, by paper (id and text), at most this many papers. */
+const EXPLAIN_CACHE_PAPERS = 2_000;
+
+/** At most this many likes and this many unlikes in one request, and this long a text. */
+export const MAX_SEEDS = 100;
+export const MAX_TEXT_LENGTH = 20_000;
 
 export type ProgressListener = (done: number, total: number) => void;
 
@@ -265,6 +311,8 @@ export class PaperIndex {
   readonly recovered: string | null;
   private embedder: Promise<Embedder> | undefined;
   private readonly queries = new QueryEmbeddings(() => this.loadEmbedder());
+  /** Sentences and their embeddings by paper id + content hash; oldest dropped first (a Map keeps insertion order). */
+  private readonly sentenceCache = new Map<string, { sentences: string[]; vectors: Float32Array[] }>();
 
   readonly dir: string;
   readonly manifest: Manifest;
@@ -372,23 +420,172 @@ export class PaperIndex {
   }
 
   /** The k papers closest to one already in the index, itself left out. */
-  related(id: string, k = 10, mode: SearchMode = DEFAULT_MODE): SearchHit[] {
+  related(id: string, k = 10, mode: SearchMode = RELATED_MODE): SearchHit[] {
     checkK(k);
-    const { label, paper } = this.lookup(id);
+    const { dense, lexical } = this.relatedRetrievers(id);
+    return this.hits(rankByMode(mode, k, dense, lexical, DOCUMENT_WEIGHTS));
+  }
+
+  /** Both ranked lists that related fuses, `depth` deep: for choosing its mode (bench/related-mode.mjs). */
+  relatedRankings(id: string, depth: number): { dense: RankedId[]; lexical: RankedId[] } {
+    const { dense, lexical } = this.relatedRetrievers(id);
+    const withIds = (list: Scored[]) => list.map((s) => ({ ...s, id: this.store.byLabel(s.label)?.id ?? "" }));
+    return { dense: withIds(dense(depth)), lexical: withIds(lexical(depth)) };
+  }
+
+  /**
+   * The k papers closest to a text that is not in the index (a draft abstract): the text is the
+   * question, ranked as related ranks a paper's neighbours.
+   */
+  async relatedToText(text: string, k = 10, mode: SearchMode = RELATED_MODE): Promise<SearchHit[]> {
+    const question = checkQuestion(text);
+    checkK(k);
+    const vector = mode === "lexical" ? undefined : await this.embedQuery(question);
+    const { dense, lexical } = this.documentRetrievers(vector, question);
+    return this.hits(rankByMode(mode, k, dense, lexical, DOCUMENT_WEIGHTS));
+  }
+
+  /**
+   * Papers like the liked ones (and the text) and unlike the unliked ones, seeds left out: see
+   * src/search/recommend.ts for the method.
+   */
+  async recommend(request: RecommendRequest): Promise<Recommendations> {
+    const k = request.k ?? 20;
+    checkK(k);
+    const likeIds = request.like ?? [];
+    const unlikeIds = request.unlike ?? [];
+    const text = request.text?.trim();
+    if (likeIds.length === 0 && !text) throw new PapersError("BAD_OPTION", "say what you like: at least one --like ID or a --text");
+    if (likeIds.length > MAX_SEEDS || unlikeIds.length > MAX_SEEDS) throw new PapersError("BAD_OPTION", `at most ${MAX_SEEDS} likes and ${MAX_SEEDS} unlikes`);
+    if (text && text.length > MAX_TEXT_LENGTH) throw new PapersError("BAD_OPTION", `the text must be at most ${MAX_TEXT_LENGTH} characters, not ${text.length}`);
+    const seedOf = (id: string): Seed => {
+      const { label, paper } = this.lookup(id);
+      return { label, vector: this.vectors.vector(label), text: documentText(paper) };
+    };
+    const likes = likeIds.map(seedOf);
+    const unlikes = unlikeIds.map(seedOf);
+    const both = likes.find((like) => unlikes.some((u) => u.label === like.label));
+    if (both) throw new PapersError("BAD_OPTION", `paper "${this.store.byLabel(both.label!)?.id}" is both liked and unliked: keep it on one side`);
+    if (text) likes.push({ vector: await this.embedQuery(text), text });
+    const result = recommend(this.recommendSource(), likes, unlikes, k, DOCUMENT_WEIGHTS, request.exhaustive);
+    return { hits: this.hits(result.ranked), method: result.method, why: result.why, candidates: result.candidates };
+  }
+
+  /**
+   * Why each paper answers the question: its abstract's sentence closest to the question (the
+   * sentences embedded now, for these papers only, and cached), and the question's terms it
+   * matched with their share of its BM25 score.
+   */
+  async explain(question: string, papers: readonly Paper[]): Promise<Explanation[]> {
+    const text = checkQuestion(question);
+    const vector = await this.embedQuery(text);
+    const keys = papers.map((p) => `${p.id}\n${contentHash(p)}`);
+    const missing = papers.filter((p, i) => !this.sentenceCache.has(keys[i]!));
+    if (missing.length > 0) {
+      const split = missing.map((p) => splitSentences(p.abstract));
+      const embedder = await this.loadEmbedder();
+      const vectors = await embedder.embedDocuments(split.flat());
+      let at = 0;
+      missing.forEach((p, i) => {
+        const sentences = split[i]!;
+        this.sentenceCache.set(`${p.id}\n${contentHash(p)}`, { sentences, vectors: vectors.slice(at, at + sentences.length) });
+        at += sentences.length;
+      });
+      while (this.sentenceCache.size > EXPLAIN_CACHE_PAPERS) this.sentenceCache.delete(this.sentenceCache.keys().next().value!);
+    }
+    return papers.map((paper, i) => {
+      const { sentences, vectors } = this.sentenceCache.get(keys[i]!)!;
+      const best = closest(vector, vectors);
+      const label = this.store.byId(paper.id)?.label;
+      const scores = label === undefined ? [] : this.store.termScores(text, label);
+      return {
+        sentence: sentences[best.index] ?? paper.abstract,
+        sentenceScore: Math.round(best.score * 1e4) / 1e4,
+        terms: matchedTerms(scores, documentText(paper)),
+      };
+    });
+  }
+
+  /** The two raw signals the calibration reads, for each paper: its cosine with the question and its share of the BM25 ceiling. */
+  async matchFeatures(question: string, ids: readonly string[]): Promise<MatchFeatures[]> {
+    const text = checkQuestion(question);
+    const vector = await this.embedQuery(text);
+    const terms = queryTerms(text);
+    const { documents, frequencies } = this.store.documentFrequencies(terms);
+    const ceiling = bm25Ceiling(documents, frequencies.values());
+    return ids.map((id) => {
+      const { label } = this.lookup(id);
+      const other = this.vectors.vector(label);
+      let cosine = 0;
+      for (let i = 0; i < other.length; i++) cosine += other[i]! * vector[i]!;
+      const bm25 = this.store.termScores(text, label).reduce((sum, t) => sum + t.score, 0);
+      return { cosine, lexical: ceiling > 0 ? bm25 / ceiling : 0 };
+    });
+  }
+
+  /** Calibrated relevance of each paper to the question, and whether any is a confident match. */
+  async confidence(question: string, papers: readonly Paper[]): Promise<Confidence> {
+    const features = await this.matchFeatures(question, papers.map((p) => p.id));
+    const scores = features.map((f) => Math.round(relevance(f) * 1e4) / 1e4);
+    return { relevance: scores, confident: scores.some((s) => s >= CALIBRATION.threshold), threshold: CALIBRATION.threshold };
+  }
+
+  private recommendSource(): RecommendSource {
+    // Recommendations are papers: passages (of PDFs) are left out of the candidates.
     const owners = this.store.passageOwners();
-    // The paper itself and its own passages are not related papers.
-    const other = (hit: number) => hit !== label && owners.get(hit) !== label;
+    const papersOnly = owners.size === 0 ? undefined : new Set(this.store.liveLabels().filter((label) => !owners.has(label)));
+    return {
+      vector: (label) => this.vectors.vector(label),
+      text: (label) => {
+        const paper = this.store.byLabel(label);
+        return paper && documentText(paper);
+      },
+      denseSearch: (vector, depth, exclude) => this.vectors.search(vector, depth, (label) => !exclude.has(label) && !owners.has(label)),
+      lexicalSearch: (text, depth) => this.store.lexicalSearch(text, depth, papersOnly),
+      allLabels: () => [...this.store.entries().values()].map((entry) => entry.label),
+      documentFrequencies: (terms) => this.store.documentFrequencies(terms),
+      randomLabels: (n, seed) => {
+        // mulberry32: small, seeded, good enough to pick papers.
+        let state = seed >>> 0;
+        const random = () => {
+          state = (state + 0x6d2b79f5) >>> 0;
+          let t = state;
+          t = Math.imul(t ^ (t >>> 15), t | 1);
+          t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+          return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+        };
+        const end = this.store.nextLabel();
+        const labels = new Set<number>();
+        for (let tries = 0; labels.size < Math.min(n, this.manifest.count) && tries < n * 10; tries++) {
+          const label = Math.floor(random() * end);
+          if (this.store.byLabel(label)) labels.add(label);
+        }
+        return [...labels];
+      },
+    };
+  }
+
+  private relatedRetrievers(id: string): { dense: (depth: number) => Scored[]; lexical: (depth: number) => Scored[] } {
+    const { label, paper } = this.lookup(id);
+    return this.documentRetrievers(this.vectors.vector(label), documentText(paper), label);
+  }
+
+  /**
+   * Dense and lexical retrievers over papers for a whole document as the question. With passages
+   * in the index, papers rank by their best evidence; `self` (a paper in the index) and its own
+   * passages are left out.
+   */
+  private documentRetrievers(vector: Float32Array | undefined, text: string, self?: number): { dense: (depth: number) => Scored[]; lexical: (depth: number) => Scored[] } {
+    const owners = this.store.passageOwners();
+    const other = (hit: number) => self === undefined || (hit !== self && owners.get(hit) !== self);
     const deeper = owners.size === 0 ? 1 : PASSAGE_DEPTH_FACTOR;
     const papers = (hits: Scored[], depth: number) => bestEvidence(hits.filter((h) => other(h.label)), owners, depth, new Map());
-    return this.hits(
-      rankByMode(
-        mode,
-        k,
-        (depth) => papers(this.vectors.search(this.vectors.vector(label), depth * deeper, other), depth),
-        (depth) => papers(this.store.lexicalSearch(documentText(paper), depth * deeper + 1), depth),
-      ),
-    );
+    return {
+      dense: (depth) => papers(this.vectors.search(vector!, depth * deeper, other), depth),
+      lexical: (depth) => papers(this.store.lexicalSearch(text, depth * deeper + 1), depth),
+    };
   }
+
 
   async close(): Promise<void> {
     this.store.close();

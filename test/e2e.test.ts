@@ -100,6 +100,14 @@ describe("search page in Chromium", () => {
     expect(marks.some((m) => m.startsWith("decod"))).toBe(true);
     expect(marks.some((m) => m.startsWith("latenc"))).toBe(true);
     expect(marks).not.toContain("to"); // stop words are not highlighted
+    // The sentence the server picked for each hit is the one highlighted (a title-less paper's first
+    // sentence is its heading, so it cannot be highlighted in the text below it).
+    const explained = (await (await fetch(`${base.replace(/\/$/, "")}/api/search?${new URLSearchParams({ q: QUESTION, mode: "hybrid", explain: "true" })}`)).json()) as { results: { explain: { sentence: string } }[] };
+    const bests = await page.locator("ol.results > li").evaluateAll((items) => items.map((li) => li.querySelector(".best")?.textContent ?? null));
+    expect(bests.filter((b) => b !== null).length).toBeGreaterThanOrEqual(5);
+    bests.forEach((best, i) => {
+      if (best !== null) expect(best).toBe(explained.results[i]!.explain.sentence);
+    });
     const first = page.locator("ol.results > li").first();
     expect(await first.locator(".rank").textContent()).toBe("1.");
     expect(await first.locator(".score").textContent()).toMatch(/^score \d\.\d{3}$/);
@@ -153,6 +161,29 @@ describe("search page in Chromium", () => {
     await page.locator("ol.results > li").first().waitFor();
     expect(await page.locator("#heading").textContent()).toMatch(/^Related to: Large language models \(LLMs\) can solve challenging tasks\./);
     expect(await activeElement()).toBe("q");
+  });
+
+  it("recommends from papers marked more and less like this, with the words behind it; exports a search", async () => {
+    await page.goto(`${base}/?q=${encodeURIComponent(QUESTION)}&mode=hybrid`);
+    await page.locator("ol.results > li").nth(2).waitFor();
+    const items = page.locator("ol.results > li");
+    const ids = await items.evaluateAll((lis) => lis.map((li) => li.getAttribute("data-id")!));
+    const bib = page.locator("#export a", { hasText: "BibTeX" });
+    expect(await bib.getAttribute("href")).toBe(`/api/search?${new URLSearchParams({ q: QUESTION, mode: "hybrid" })}&format=bibtex`);
+    expect(await (await fetch(base.replace(/\/$/, "") + (await bib.getAttribute("href"))!)).text()).toContain(`id = {${ids[0]}}`);
+    await items.nth(0).locator("button.pick.like").click();
+    await items.nth(1).locator("button.pick.like").click();
+    await items.nth(2).locator("button.pick.unlike").click();
+    expect(await items.nth(2).locator("button.pick.unlike").getAttribute("aria-pressed")).toBe("true");
+    await page.locator("#recommend").click();
+    await page.locator("#heading:not([hidden])").waitFor();
+    await page.locator("ol.results > li").first().waitFor();
+    expect(query()).toEqual({ like: `${ids[0]},${ids[1]}`, unlike: ids[2] });
+    expect(await page.locator("#heading").textContent()).toBe("Recommended from 2 liked and 1 not");
+    expect(await page.locator(".why").textContent()).toMatch(/^Words for: \S/);
+    const recommended = await page.locator("ol.results > li").evaluateAll((lis) => lis.map((li) => li.getAttribute("data-id")!));
+    expect(recommended.length).toBeGreaterThan(0);
+    expect(recommended.filter((id) => ids.slice(0, 3).includes(id))).toEqual([]);
   });
 
   it("loads a bookmarked search with its mode", async () => {

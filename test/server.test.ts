@@ -65,7 +65,8 @@ describe("papers HTTP API", () => {
     expect(body.mode).toBe("hybrid");
     const results = body.results as Hit[];
     expect(results).toHaveLength(10);
-    for (const hit of results) expect(Object.keys(hit)).toEqual(HIT_KEYS);
+    // A question's hits also carry their calibrated relevance (test/server-research.test.ts).
+    for (const hit of results) expect(Object.keys(hit)).toEqual([...HIT_KEYS, "relevance"]);
     expect(results.slice(0, 5).some((h) => /Aggressive Decoding/.test(h.title ?? ""))).toBe(true);
     const scores = results.map((h) => h.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);

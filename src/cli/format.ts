@@ -1,6 +1,6 @@
 /** Everything the CLI prints to a person or a program is shaped here. */
 import type { EvalReport } from "../eval/evaluate.js";
-import { formatSkipped, paperJson, type HitPassage, type IndexInfo, type IndexSummary, type Paper, type PassageHit, type SearchHit, type Skipped, type ZoteroSummary } from "../papers.js";
+import { formatSkipped, paperJson, type Explanation, type HitPassage, type IndexInfo, type IndexSummary, type Paper, type PassageHit, type Recommendations, type SearchHit, type Skipped, type ZoteroSummary } from "../papers.js";
 
 const WIDTH = 100;
 
@@ -49,17 +49,23 @@ export function paperLink(paper: Paper): string {
   return `id ${paper.id}`;
 }
 
-export function formatHits(hits: SearchHit[]): string {
+/** Hits, best first; a question's hits show their calibrated relevance (comparable across questions), others their score. */
+export function formatHits(hits: (SearchHit & { explain?: Explanation; relevance?: number })[]): string {
   if (hits.length === 0) return "No papers found.";
   return hits
     .map(plainPaper)
     .map((hit, i) => {
       const rank = `${String(i + 1).padStart(2)}.`;
-      const lines = [`${rank} ${hit.score.toFixed(3)}  ${displayTitle(hit)}`, `    ${paperLink(hit)}`];
+      const lines = [`${rank} ${(hit.relevance ?? hit.score).toFixed(3)}  ${displayTitle(hit)}`, `    ${paperLink(hit)}`];
       if (hit.passage) {
         lines.push(`    ${plainText(passagePlace(hit.passage))}:`);
         for (const line of snippet(plainText(hit.passage.text), 3)) lines.push(`    ${line}`);
       } else for (const line of snippet(hit.abstract, 2)) lines.push(`    ${line}`);
+      if (hit.explain) {
+        lines.push(`    best sentence (${hit.explain.sentenceScore.toFixed(2)}): “${truncate(plainText(hit.explain.sentence), WIDTH * 2)}”`);
+        const terms = hit.explain.terms.map((t) => `${plainText(t.words[0] ?? t.term)} ${Math.round(t.share * 100)}%`);
+        lines.push(`    words matched: ${terms.length > 0 ? terms.join(", ") : "none (found by meaning only)"}`);
+      }
       return lines.join("\n");
     })
     .join("\n\n");
@@ -258,4 +264,14 @@ function formatBytes(bytes: number): string {
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
+}
+
+/** Why these recommendations: the words that weigh most for and against, as arxiv-sanity shows them. */
+export function formatWhy(result: Pick<Recommendations, "method" | "why" | "candidates">): string {
+  const words = (list: { word: string; weight: number }[]) => list.map((w) => `${w.word} ${w.weight >= 0 ? "+" : ""}${w.weight.toFixed(2)}`).join(", ");
+  const lines = [result.method === "classifier" ? `Ranked by a classifier trained on your likes and unlikes (${result.candidates} candidates).` : "Ranked by closeness to what you like."];
+  if (result.why.words.length > 0) lines.push(`Words for:     ${words(result.why.words)}`);
+  if (result.why.against.length > 0) lines.push(`Words against: ${words(result.why.against)}`);
+  if (result.why.embeddingShare !== undefined) lines.push(`Share of the classifier's weight on meaning (the embedding): ${(result.why.embeddingShare * 100).toFixed(0)}%`);
+  return lines.join("\n");
 }

@@ -1,14 +1,20 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import cliProgress from "cli-progress";
-import { isPapersError } from "../errors.js";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { evaluate } from "../eval/evaluate.js";
 import {
   DEFAULT_MODE,
+  EXPORT_FORMATS,
+  RELATED_MODE,
   SEARCH_MODES,
+  exportPapers,
+  type ExportFormat,
+  type ExportItem,
   indexPapers,
   indexZotero,
   DEFAULT_ZOTERO_DIR,
   PapersError,
+  isPapersError,
   parseFieldOptions,
   parseYearRange,
   removePapers,
@@ -35,6 +41,7 @@ import {
   formatSkippedReport,
   formatZoteroSummary,
   passageHitJson,
+  formatWhy,
   indexSummaryJson,
   json,
   plainText,
@@ -56,6 +63,11 @@ interface OutputFlags {
   zotero?: string | boolean;
   collection?: string;
   tag?: string;
+  format?: ExportFormat;
+  explain?: boolean;
+  like?: string[];
+  unlike?: string[];
+  text?: string;
 }
 
 const program = new Command("papers")
@@ -71,6 +83,8 @@ const program = new Command("papers")
 
 const kOption = () => new Option("-k, --k <n>", "how many papers to show").default(10).argParser(parseCount);
 const jsonOption = () => new Option("--json", "print JSON");
+const formatOption = () =>
+  new Option("--format <format>", "print the papers as json, jsonl, csv, bibtex, ris, csl-json or markdown").choices(EXPORT_FORMATS);
 const waitOption = () => new Option("--wait", "wait for another process writing the index to finish, instead of failing");
 const modeOption = () =>
   new Option("--mode <mode>", "dense (meaning), lexical (BM25 words) or hybrid (both, fused)")
@@ -136,6 +150,8 @@ program
   .option("--collection <name>", "only papers in this Zotero collection (or its subcollections)")
   .option("--passages", "list passages of full text (from PDFs) instead of papers")
   .addOption(jsonOption())
+  .addOption(formatOption())
+  .option("--explain", "show why each paper matches: its sentence closest to the question, and the question's words it has")
   .action(run(async (words: string[], flags: OutputFlags, options: PapersOptions) => {
     const index = await withProgress((progress) => openOrBuildIndex(options, [DEFAULT_CORPUS_DIR], progress));
     await withIndex(index, async () => {
@@ -146,27 +162,50 @@ program
         tag: flags.tag,
         collection: flags.collection,
       };
+      const question = words.join(" ");
       if (flags.passages) {
-        const passages = await index.searchPassages(words.join(" "), flags.k, flags.mode, filter);
+        const passages = await index.searchPassages(question, flags.k, flags.mode, filter);
         console.log(flags.json ? json(passages.map(passageHitJson)) : formatPassageHits(passages));
         return;
       }
-      const hits = await index.search(words.join(" "), flags.k, flags.mode, filter);
+      const found = await index.search(question, flags.k, flags.mode, filter);
+      const explanations = flags.explain ? await index.explain(question, found) : undefined;
+      const confidence = await index.confidence(question, found);
+      const hits = found.map((hit, i) => ({ ...hit, relevance: confidence.relevance[i]!, ...(explanations ? { explain: explanations[i] } : {}) }));
+      if (flags.format) return printExport(hits, flags.format);
+      // "No confident match" goes to stderr too, so that a script reading stdout sees it without parsing.
+      if (!confidence.confident && hits.length > 0) process.stderr.write(`papers: ${NO_CONFIDENT_MATCH}\n`);
+      if (flags.json) {
+        console.log(json(hits.map((h) => ({ ...paperJson(h, h.score), relevance: h.relevance, ...(h.explain ? { explain: h.explain } : {}) }))));
+      } else {
+        console.log((confidence.confident || hits.length === 0 ? "" : `${NO_CONFIDENT_MATCH}\n\n`) + formatHits(hits));
+      }
       console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
     });
   }));
 
+const textOption = () => new Option("--text <text|file|->", "a text not in the index (a draft abstract): the text itself, a file, or - for standard input");
+
 program
-  .command("related")
-  .description("find the papers closest to one in the index")
-  .argument("<id>", "paper id or arXiv id")
-  .addOption(kOption())
-  .addOption(modeOption())
+  .command("recommend")
+  .description("papers like the ones you like (and a text), unlike the ones you do not")
+  .option("--like <ids...>", "papers you want more of")
+  .option("--unlike <ids...>", "papers you want fewer of (a classifier is then trained against them)")
+  .addOption(textOption())
+  .addOption(new Option("-k, --k <n>", "how many papers to show").default(20).argParser(parseCount))
   .addOption(jsonOption())
-  .action(run(async (id: string, flags: OutputFlags, options: PapersOptions) => {
+  .addOption(formatOption())
+  .action(run(async (flags: OutputFlags, options: PapersOptions) => {
     await withIndex(openIndex(options), async (index) => {
-      const hits = index.related(id, flags.k, flags.mode);
-      console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
+      const text = flags.text === undefined ? undefined : readTextOption(flags.text);
+      const result = await index.recommend({ like: flags.like, unlike: flags.unlike, text, k: flags.k });
+      if (flags.format && flags.format !== "json") return printExport(result.hits, flags.format);
+      if (flags.json || flags.format) {
+        console.log(json({ method: result.method, candidates: result.candidates, why: result.why, results: result.hits.map((h) => paperJson(h, h.score)) }));
+        return;
+      }
+      console.log(formatHits(result.hits));
+      console.log(`\n${formatWhy(result)}`);
     });
   }));
 
@@ -175,9 +214,13 @@ program
   .description("show one paper")
   .argument("<id>", "paper id or arXiv id")
   .addOption(jsonOption())
+  .addOption(formatOption())
   .action(run(async (id: string, flags: OutputFlags, options: PapersOptions) => {
     await withIndex(openIndex(options), async (index) => {
       const paper = index.get(id);
+      // One paper: its JSON is the object `--json` prints, not a list of one.
+      if (flags.format && flags.format !== "json") return printExport([paper], flags.format);
+      if (flags.format) flags.json = true;
       console.log(flags.json ? json(paperJson(paper)) : formatPaper(paper));
     });
   }));
@@ -186,9 +229,11 @@ program
   .command("list")
   .description("list the papers in the index")
   .addOption(jsonOption())
+  .addOption(formatOption())
   .action(run(async (flags: OutputFlags, options: PapersOptions) => {
     await withIndex(openIndex(options), async (index) => {
       const papers = index.list();
+      if (flags.format) return printExport(papers, flags.format);
       console.log(flags.json ? json(papers.map((p) => paperJson(p))) : formatList(papers));
     });
   }));
@@ -263,6 +308,20 @@ function fail(error: unknown): never {
     if (process.env.PAPERS_DEBUG === "1" && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   }
   process.exit(1);
+}
+
+const NO_CONFIDENT_MATCH = "No confident match: none of these papers is likely to answer the question (the closest are shown).";
+
+/** `--text`: "-" is standard input, an existing file is read, anything else is the text itself. */
+function readTextOption(value: string): string {
+  if (value === "-") return readFileSync(0, "utf8");
+  if (value.length < 4096 && existsSync(value) && statSync(value).isFile()) return readFileSync(value, "utf8");
+  return value;
+}
+
+/** An export on stdout, as it is (formats end with their own newline). */
+function printExport(items: readonly ExportItem[], format: ExportFormat): void {
+  process.stdout.write(exportPapers(items, format));
 }
 
 async function withIndex<T>(index: PaperIndex, body: (index: PaperIndex) => Promise<T>): Promise<T> {

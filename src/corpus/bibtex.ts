@@ -72,7 +72,8 @@ function entryRecord(entry: Entry, file: string, fields: FieldMap): PaperRecord 
   const abstract = latexToText(abstractText);
   if (abstract === "") return `entry ${label} has an empty abstract`;
   return {
-    sourceId: get("id") ?? (entry.key || null),
+    // An `id` field (as `papers list --format bibtex` writes) names the paper; else the entry key.
+    sourceId: get("id", "id") ?? (entry.key || null),
     title: text(get("title", "title")),
     abstract,
     arxivId: arxivIdOf(entry, get("arxivId")),

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { bm25TopK, lengthNorms, type Postings } from "../search/bm25.js";
+import { bm25TermScores, bm25TopK, lengthNorms, type Postings, type TermScore } from "../search/bm25.js";
 import type { Scored } from "../search/fusion.js";
 import { documentTerms, queryTerms, type AnalyzerOptions } from "../search/analyzer.js";
 
@@ -129,6 +129,25 @@ export class LexicalIndex {
     if (postings.length === 0) return [];
     const { norms, documents } = (this.stats ??= this.loadStats());
     return bm25TopK(postings, norms, documents, k, allowed);
+  }
+
+  /** How many documents each term occurs in, and how many documents there are: for tf-idf. */
+  documentFrequencies(terms: Iterable<string>): { documents: number; frequencies: Map<string, number> } {
+    const frequencies = new Map<string, number>();
+    for (const term of terms) frequencies.set(term, this.postings(term)?.labels.length ?? 0);
+    return { documents: (this.stats ??= this.loadStats()).documents, frequencies };
+  }
+
+  /** What each of a question's terms adds to one document's BM25 score (0 for terms it lacks). */
+  termScores(question: string, label: number): TermScore[] {
+    const terms = queryTerms(question);
+    const { norms, documents } = (this.stats ??= this.loadStats());
+    return bm25TermScores(
+      terms.map((term) => ({ term, postings: this.postings(term) })),
+      label,
+      norms,
+      documents,
+    );
   }
 
   private postings(term: string): Postings | undefined {

@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { contentHash, documentText, passageText, type Paper } from "../corpus/paper.js";
 import type { Passage } from "../corpus/passages.js";
 import type { PaperFilter } from "../search/filter.js";
+import type { TermScore } from "../search/bm25.js";
 import type { Scored } from "../search/fusion.js";
 import type { AnalyzerOptions } from "../search/analyzer.js";
 import { LexicalIndex, type TextChange } from "./lexical-index.js";
@@ -272,6 +273,16 @@ export class PaperStore {
   /** The k papers that best match the words of a question by BM25 (among `allowed`); higher is better. */
   lexicalSearch(question: string, k: number, allowed?: ReadonlySet<number>): Scored[] {
     return this.lexical.search(question, k, allowed);
+  }
+
+  /** Document frequencies of terms and the document count (see LexicalIndex). */
+  documentFrequencies(terms: Iterable<string>): { documents: number; frequencies: Map<string, number> } {
+    return this.lexical.documentFrequencies(terms);
+  }
+
+  /** Each question term's part of one paper's BM25 score. */
+  termScores(question: string, label: number): TermScore[] {
+    return this.lexical.termScores(question, label);
   }
 
   /** Closes the database; closing again does nothing. */

@@ -11,7 +11,7 @@ import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mc
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { z } from "zod";
-import { DEFAULT_MODE, PapersError, SEARCH_MODES, isPapersError, parseYearRange, relatedToText, type IndexInfo, type PaperIndex } from "../papers.js";
+import { DEFAULT_MODE, PapersError, SEARCH_MODES, isPapersError, parseYearRange, RELATED_MODE, type IndexInfo, type PaperIndex } from "../papers.js";
 import { PACKAGE_ROOT } from "../paths.js";
 import { hitSummary, paperDetail, paperSummary, paperText } from "./format.js";
 
@@ -134,13 +134,13 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
         checkK(k);
         if (id !== undefined) {
           const paper = index.get(id);
-          const chosen = mode ?? DEFAULT_MODE;
+          const chosen = mode ?? RELATED_MODE;
           const hits = index.related(paper.id, k, chosen);
           return { paper: paperSummary(paper), text: null, mode: chosen, results: hits.map((hit) => hitSummary(hit, hit.score)) };
         }
         checkLength("text", text!, MCP_MAX_TEXT);
-        const chosen = mode ?? "dense";
-        const hits = await relatedToText(index, text!, k, chosen);
+        const chosen = mode ?? RELATED_MODE;
+        const hits = await index.relatedToText(text!, k, chosen);
         return { paper: null, text, mode: chosen, results: hits.map((hit) => hitSummary(hit, hit.score, text)) };
       },
       true,

@@ -85,3 +85,8 @@ export function queryTerms(question: string, options?: AnalyzerOptions): string[
   const content = all.filter((w) => !STOPWORDS.has(w));
   return [...new Set((content.length > 0 ? content : all).map(stem))];
 }
+
+/** Each word of a text with its stem, in order: to show a stem ("decod") as a word a person wrote ("decoding"). */
+export function wordStems(text: string): [word: string, stem: string][] {
+  return words(text).map((word) => [word, stem(word)]);
+}

@@ -53,6 +53,38 @@ export function bm25TopK(
   return topK(touched, scores, k);
 }
 
+/** The most any document could score for terms with these document frequencies: Σ idf · (k1 + 1). */
+export function bm25Ceiling(documents: number, frequencies: Iterable<number>): number {
+  let sum = 0;
+  for (const df of frequencies) sum += idf(documents, df) * (BM25.k1 + 1);
+  return sum;
+}
+
+/** One question term's part of a document's BM25 score. */
+export interface TermScore {
+  term: string;
+  score: number;
+}
+
+/**
+ * Each question term's contribution to one document's BM25 score, the same sum bm25TopK makes
+ * (so they add up to it); a term the document lacks, or that no document has, scores 0.
+ */
+export function bm25TermScores(
+  terms: readonly { term: string; postings: Postings | undefined }[],
+  label: number,
+  norms: Float32Array,
+  documents: number,
+): TermScore[] {
+  return terms.map(({ term, postings }) => {
+    if (!postings) return { term, score: 0 };
+    const at = postings.labels.indexOf(label);
+    if (at < 0) return { term, score: 0 };
+    const count = postings.counts[at]!;
+    return { term, score: (idf(documents, postings.labels.length) * (BM25.k1 + 1) * count) / (count + norms[label]!) };
+  });
+}
+
 /** The k labels with the highest scores, best first, ties by label; a bounded min-heap. */
 function topK(labels: readonly number[], scores: Float32Array, k: number): Scored[] {
   // "a is worse than b": lower score, or the same score and a larger label.

@@ -5,7 +5,23 @@
 import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { DEFAULT_MODE, MAX_ID_LENGTH, SEARCH_MODES, isPapersError, paperJson, type ErrorCode, type PaperIndex, type SearchMode } from "../papers.js";
+import {
+  DEFAULT_MODE,
+  EXPORT_CONTENT_TYPES,
+  MAX_SEEDS,
+  MAX_TEXT_LENGTH,
+  RELATED_MODE,
+  EXPORT_FORMATS,
+  MAX_ID_LENGTH,
+  SEARCH_MODES,
+  exportPapers,
+  isPapersError,
+  paperJson,
+  type ErrorCode,
+  type ExportFormat,
+  type PaperIndex,
+  type SearchMode,
+} from "../papers.js";
 import { allowOrigin } from "./cors.js";
 import { fixedIndex, isIndexSource, type IndexSource } from "./live-index.js";
 import { mountMcp } from "./mcp-route.js";
@@ -51,9 +67,25 @@ interface SearchQuery {
   q: string;
   k: number;
   mode: SearchMode;
+  format?: ExportFormat;
+  explain?: boolean;
 }
 
 interface RelatedQuery {
+  k: number;
+  mode: SearchMode;
+  format?: ExportFormat;
+}
+
+interface RecommendBody {
+  like?: string[];
+  unlike?: string[];
+  text?: string;
+  k: number;
+}
+
+interface RelatedTextBody {
+  text: string;
   k: number;
   mode: SearchMode;
 }
@@ -64,6 +96,9 @@ interface IdParams {
 
 const kSchema = { type: "integer", minimum: 1, maximum: MAX_RESULTS, default: DEFAULT_RESULTS } as const;
 const modeSchema = { type: "string", enum: [...SEARCH_MODES], default: DEFAULT_MODE } as const;
+/** `format=`: the results as an export (BibTeX, RIS, …) instead of the JSON answer; json is that answer. */
+const formatSchema = { type: "string", enum: [...EXPORT_FORMATS] } as const;
+const formatQuery = { type: "object", properties: { format: formatSchema }, additionalProperties: false } as const;
 const noQuery = { type: "object", properties: {}, additionalProperties: false } as const;
 const idParams = {
   type: "object",
@@ -89,17 +124,24 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
    * askers share the computation) and then served from the cache. The generation is part of the
    * cache key, so an answer from an older generation is never served for a newer one.
    */
-  const answer = (reply: FastifyReply, key: string, compute: (index: PaperIndex) => Promise<unknown> | unknown) =>
+  const answer = (reply: FastifyReply, key: string, compute: (index: PaperIndex) => Promise<unknown> | unknown, format?: ExportFormat) =>
     source.use(async (index, generation) => {
       const fullKey = `${generation}\n${key}`;
       let body = cache?.get(fullKey);
       reply.header("x-cache", body === undefined ? "miss" : "hit");
       if (body === undefined) {
-        body = await gate.run(fullKey, async () => JSON.stringify(await compute(index)));
+        // An export (format=bibtex, …) is computed as its text; everything else is JSON.
+        body = await gate.run(fullKey, async () => {
+          const value = await compute(index);
+          return typeof value === "string" ? value : JSON.stringify(value);
+        });
         cache?.set(fullKey, body);
       }
-      return reply.type("application/json; charset=utf-8").send(body);
+      return reply.type(EXPORT_CONTENT_TYPES[format ?? "json"]).send(body);
     });
+  /** The JSON answer, or for format= other than json the results in that format. */
+  const exported = (format: ExportFormat | undefined, results: Parameters<typeof exportPapers>[0], json: () => unknown) =>
+    format && format !== "json" ? exportPapers(results, format) : json();
   const logRequest = (request: FastifyRequest, reply: FastifyReply) =>
     log(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`);
 
@@ -224,23 +266,47 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
       schema: {
         querystring: {
           type: "object",
-          properties: { q: { type: "string", minLength: 1, maxLength: MAX_QUERY_LENGTH }, k: kSchema, mode: modeSchema },
+          properties: {
+            q: { type: "string", minLength: 1, maxLength: MAX_QUERY_LENGTH },
+            k: kSchema,
+            mode: modeSchema,
+            format: formatSchema,
+            explain: { type: "boolean", default: false },
+          },
           required: ["q"],
           additionalProperties: false,
         },
       },
     },
     async (request, reply) => {
-      const { q, k, mode } = request.query;
-      return answer(reply, JSON.stringify(["search", q, k, mode]), async (index) => {
-        const hits = await index.search(q, k, mode);
-        return { query: q, mode, results: hits.map((hit) => paperJson(hit, hit.score)) };
-      });
+      const { q, k, mode, format, explain } = request.query;
+      return answer(
+        reply,
+        JSON.stringify(["search", q, k, mode, format, explain]),
+        async (index) => {
+          const found = await index.search(q, k, mode);
+          const explanations = explain ? await index.explain(q, found) : undefined;
+          const confidence = await index.confidence(q, found);
+          const hits = found.map((hit, i) => ({ ...hit, relevance: confidence.relevance[i]!, ...(explanations ? { explain: explanations[i] } : {}) }));
+          const results = hits.map((hit) => ({ ...paperJson(hit, hit.score), relevance: hit.relevance, ...(hit.explain ? { explain: hit.explain } : {}) }));
+          // confident: false is "no confident match": the best relevance is under the calibrated threshold.
+          return exported(format, hits, () => ({ query: q, mode, confident: confidence.confident, threshold: confidence.threshold, results }));
+        },
+        format,
+      );
     },
   );
 
-  app.get<{ Params: IdParams }>("/api/papers/:id", { schema: { params: idParams, querystring: noQuery } }, async (request) =>
-    source.use((index) => paperJson(index.get(request.params.id))),
+  app.get<{ Params: IdParams; Querystring: { format?: ExportFormat } }>(
+    "/api/papers/:id",
+    { schema: { params: idParams, querystring: formatQuery } },
+    async (request, reply) =>
+      source.use((index) => {
+        const paper = index.get(request.params.id);
+        const { format } = request.query;
+        if (!format || format === "json") return paperJson(paper);
+        return reply.type(EXPORT_CONTENT_TYPES[format]).send(exportPapers([paper], format));
+      }),
   );
 
   app.get<{ Params: IdParams; Querystring: RelatedQuery }>(
@@ -248,16 +314,84 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
     {
       schema: {
         params: idParams,
-        querystring: { type: "object", properties: { k: kSchema, mode: modeSchema }, additionalProperties: false },
+        querystring: { type: "object", properties: { k: kSchema, mode: { ...modeSchema, default: RELATED_MODE }, format: formatSchema }, additionalProperties: false },
       },
     },
     async (request, reply) => {
-      const { k, mode } = request.query;
-      return answer(reply, JSON.stringify(["related", request.params.id, k, mode]), (index) => {
-        const paper = index.get(request.params.id);
-        const hits = index.related(paper.id, k, mode);
-        return { paper: paperJson(paper), mode, results: hits.map((hit) => paperJson(hit, hit.score)) };
-      });
+      const { k, mode, format } = request.query;
+      return answer(
+        reply,
+        JSON.stringify(["related", request.params.id, k, mode, format]),
+        (index) => {
+          const paper = index.get(request.params.id);
+          const hits = index.related(paper.id, k, mode);
+          return exported(format, hits, () => ({ paper: paperJson(paper), mode, results: hits.map((hit) => paperJson(hit, hit.score)) }));
+        },
+        format,
+      );
+    },
+  );
+
+  const idList = { type: "array", maxItems: MAX_SEEDS, items: { type: "string", minLength: 1, maxLength: 200 } } as const;
+  const textSchema = { type: "string", minLength: 1, maxLength: MAX_TEXT_LENGTH } as const;
+
+  app.post<{ Body: RecommendBody; Querystring: { format?: ExportFormat } }>(
+    "/api/recommend",
+    {
+      schema: {
+        querystring: formatQuery,
+        body: {
+          type: "object",
+          properties: { like: idList, unlike: idList, text: textSchema, k: { ...kSchema, default: 20 } },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { like, unlike, text, k } = request.body ?? {};
+      const { format } = request.query;
+      return answer(
+        reply,
+        JSON.stringify(["recommend", like, unlike, text, k, format]),
+        async (index) => {
+          const result = await index.recommend({ like, unlike, text, k });
+          return exported(format, result.hits, () => ({
+            method: result.method,
+            candidates: result.candidates,
+            why: result.why,
+            results: result.hits.map((hit) => paperJson(hit, hit.score)),
+          }));
+        },
+        format,
+      );
+    },
+  );
+
+  app.post<{ Body: RelatedTextBody; Querystring: { format?: ExportFormat } }>(
+    "/api/related",
+    {
+      schema: {
+        querystring: formatQuery,
+        body: {
+          type: "object",
+          properties: { text: textSchema, k: kSchema, mode: { ...modeSchema, default: RELATED_MODE } },
+          required: ["text"],
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { text, k, mode } = request.body;
+      const { format } = request.query;
+      return answer(
+        reply,
+        JSON.stringify(["related-text", text, k, mode, format]),
+        async (index) => {
+          const hits = await index.relatedToText(text, k, mode);
+          return exported(format, hits, () => ({ mode, results: hits.map((hit) => paperJson(hit, hit.score)) }));
+        },
+        format,
+      );
     },
   );
 
@@ -285,7 +419,7 @@ function sendError(reply: FastifyReply, status: number, code: ErrorCode, message
 /** A validation failure in words a client can act on: which parameter, and what is wrong with it. */
 function describeValidation(error: FastifyError): string {
   const first = error.validation?.[0];
-  const where = error.validationContext === "params" ? "path parameter" : "query parameter";
+  const where = error.validationContext === "params" ? "path parameter" : error.validationContext === "body" ? "field" : "query parameter";
   if (!first) return error.message;
   const params = first.params as Record<string, unknown>;
   if (first.keyword === "additionalProperties") return `unknown ${where} "${String(params.additionalProperty)}"`;

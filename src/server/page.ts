@@ -62,6 +62,14 @@ ol.results { list-style: none; padding: 0; margin: 0; }
   cursor: pointer; text-decoration: underline;
 }
 mark { background: var(--mark); color: var(--mark-fg); border-radius: 2px; padding: 0 0.1em; }
+.best { text-decoration: underline; text-decoration-color: var(--mark); text-decoration-thickness: 0.2em; text-underline-offset: 0.15em; }
+.matched { font-size: 0.85em; opacity: 0.8; }
+.export { font-size: 0.9em; color: var(--muted); }
+.export a { margin-left: 0.6em; }
+button.pick { font: inherit; font-size: 0.85em; background: none; border: 1px solid var(--line); border-radius: 4px; padding: 0 0.4em; cursor: pointer; color: inherit; }
+button.pick[aria-pressed="true"] { background: var(--mark); color: var(--mark-fg); }
+.recommend { position: fixed; right: 1rem; bottom: 1rem; font: inherit; padding: 0.5rem 0.9rem; border-radius: 6px; border: 1px solid var(--line); background: var(--field); color: inherit; cursor: pointer; }
+.why { color: var(--muted); font-size: 0.9em; }
 .notice { margin: 1.2rem 0; padding: 0.9rem 1rem; border-radius: 6px; border: 1px solid var(--line); }
 .notice.error { background: var(--error-bg); color: var(--error-fg); border-color: transparent; }
 .notice p { margin: 0.2rem 0 0; color: var(--muted); }
@@ -76,13 +84,24 @@ const SCRIPT = String.raw`
 (function () {
   var MODES = ["hybrid", "dense", "lexical"];
   var SNIPPET = 320;
-  // Words too common to be worth highlighting.
-  var STOP = new Set(("a an and are as at be by can do does for from has have how in into is it its " +
-    "of on or that the their this to use used using was way ways what when which why with").split(" "));
 
   var $ = function (id) { return document.getElementById(id); };
   var form = $("search"), input = $("q"), modeSelect = $("mode");
-  var heading = $("heading"), status = $("status"), list = $("results"), message = $("message");
+  var heading = $("heading"), status = $("status"), list = $("results"), message = $("message"), exportBar = $("export");
+  // The results in the formats reference managers read, from the same API with format=.
+  var EXPORTS = [["bibtex", "BibTeX", "papers.bib"], ["ris", "RIS", "papers.ris"], ["csl-json", "CSL-JSON", "papers.json"],
+    ["csv", "CSV", "papers.csv"], ["markdown", "Markdown", "papers.md"]];
+
+  function showExports(url) {
+    exportBar.replaceChildren("Export:");
+    EXPORTS.forEach(function (f) {
+      var a = el("a", "", f[1]);
+      a.href = url + (url.indexOf("?") >= 0 ? "&" : "?") + "format=" + f[0];
+      a.setAttribute("download", f[2]);
+      exportBar.append(a);
+    });
+    exportBar.hidden = false;
+  }
   var generation = 0;
 
   function stateFromUrl() {
@@ -91,12 +110,19 @@ const SCRIPT = String.raw`
     return {
       q: (p.get("q") || "").trim(),
       related: (p.get("related") || "").trim(),
+      like: (p.get("like") || "").split(",").filter(Boolean),
+      unlike: (p.get("unlike") || "").split(",").filter(Boolean),
       mode: MODES.indexOf(mode) >= 0 ? mode : "hybrid"
     };
   }
 
   function urlFor(state) {
     var p = new URLSearchParams();
+    if (state.like && state.like.length > 0) {
+      p.set("like", state.like.join(","));
+      if (state.unlike && state.unlike.length > 0) p.set("unlike", state.unlike.join(","));
+      return "/?" + p.toString();
+    }
     if (state.related) p.set("related", state.related);
     else if (state.q) p.set("q", state.q);
     else return "/";
@@ -109,7 +135,7 @@ const SCRIPT = String.raw`
     if (url === location.pathname + location.search) history.replaceState(null, "", url);
     else history.pushState(null, "", url);
     // Following a "related" link moves the focus to the new heading (for screen readers and Tab).
-    render(Boolean(state.related));
+    render(Boolean(state.related || (state.like && state.like.length > 0)));
   }
 
   function el(tag, className, text) {
@@ -119,27 +145,20 @@ const SCRIPT = String.raw`
     return node;
   }
 
-  function stem(word) {
-    if (word.length > 4) {
-      var s = word.replace(/(ing|ed|es|s|e|y)$/, "");
-      if (s.length >= 3) return s;
-    }
-    return word;
-  }
-
-  // One regular expression that finds the question's words (and their inflections) in a text.
-  function highlighter(question) {
-    var words = (question.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [])
-      .filter(function (w) { return w.length > 1 && !STOP.has(w); })
-      .map(stem);
+  // The server explains each hit (explain=true): the words of the paper that matched the
+  // question's terms, and its sentence closest to the question. Highlighting uses those, so the
+  // page needs no analyzer of its own.
+  function highlighter(hit) {
+    var words = [];
+    ((hit.explain && hit.explain.terms) || []).forEach(function (t) { words = words.concat(t.words); });
     var unique = Array.from(new Set(words)).sort(function (a, b) { return b.length - a.length; });
     if (unique.length === 0) return null;
     var escaped = unique.map(function (w) { return w.replace(/[.*+?^(){}|[\]\\$]/g, "\\$&"); });
-    return new RegExp("(?<![\\p{L}\\p{N}])(?:" + escaped.join("|") + ")[\\p{L}\\p{N}]*", "giu");
+    return new RegExp("(?<![\\p{L}\\p{N}])(?:" + escaped.join("|") + ")(?![\\p{L}\\p{N}])", "gu");
   }
 
-  // Appends text to a node as text nodes, with <mark> around the matches. Never as HTML.
-  function appendHighlighted(parent, text, re) {
+  // Appends text to a node as text nodes, with <mark> around the matched words. Never as HTML.
+  function appendMarked(parent, text, re) {
     if (!re) { parent.append(text); return; }
     var last = 0;
     for (var m of text.matchAll(re)) {
@@ -150,17 +169,25 @@ const SCRIPT = String.raw`
     if (last < text.length) parent.append(text.slice(last));
   }
 
-  // About SNIPPET characters of the abstract, starting early enough to show the first match.
-  function snippetOf(text, re) {
+  // As appendMarked, with the best sentence (where it falls inside the text) in a highlighted span.
+  function appendHighlighted(parent, text, re, sentence) {
+    var at = sentence ? text.indexOf(sentence) : -1;
+    if (at < 0) { appendMarked(parent, text, re); return; }
+    appendMarked(parent, text.slice(0, at), re);
+    var best = el("span", "best");
+    best.title = "the sentence closest to the question";
+    appendMarked(best, sentence, re);
+    parent.append(best);
+    appendMarked(parent, text.slice(at + sentence.length), re);
+  }
+
+  // About SNIPPET characters of the abstract, starting early enough to show the best sentence.
+  function snippetOf(text, sentence) {
     if (text.length <= SNIPPET) return text;
     var start = 0;
-    if (re) {
-      re.lastIndex = 0;
-      var m = re.exec(text);
-      re.lastIndex = 0;
-      if (m && m.index + m[0].length > SNIPPET - 60) start = text.lastIndexOf(" ", Math.max(0, m.index - 100)) + 1;
-    }
-    var end = Math.min(text.length, start + SNIPPET);
+    var at = sentence ? text.indexOf(sentence) : -1;
+    if (at >= 0 && at + Math.min(sentence.length, 120) > SNIPPET - 60) start = at;
+    var end = Math.min(text.length, Math.max(start + SNIPPET, at >= 0 ? at + sentence.length : 0));
     if (end < text.length) {
       var space = text.lastIndexOf(" ", end);
       if (space > start) end = space;
@@ -196,7 +223,9 @@ const SCRIPT = String.raw`
     return a;
   }
 
-  function renderHit(hit, rank, re, mode) {
+  function renderHit(hit, rank, mode) {
+    var re = highlighter(hit);
+    var sentence = hit.explain ? hit.explain.sentence : null;
     var li = el("li", "result");
     li.dataset.id = hit.id;
     li.append(el("span", "rank", rank + "."));
@@ -206,7 +235,7 @@ const SCRIPT = String.raw`
     var arxiv = hit.arxivId ? "https://arxiv.org/abs/" + hit.arxivId : null;
     var titleTarget = h2;
     if (arxiv) { titleTarget = externalLink(arxiv, ""); h2.append(titleTarget); }
-    appendHighlighted(titleTarget, title, re);
+    appendMarked(titleTarget, title, re);
     body.append(h2);
 
     var meta = el("div", "meta");
@@ -214,16 +243,26 @@ const SCRIPT = String.raw`
     else meta.append(el("span", "id", "id " + hit.id));
     if (hit.doi) meta.append(externalLink("https://doi.org/" + hit.doi, "doi"));
     if (hit.year) meta.append(el("span", "year", String(hit.year)));
-    meta.append(el("span", "score", "score " + hit.score.toFixed(3)));
+    // A question's hits carry a calibrated relevance, comparable across questions; related ones their score.
+    var score = typeof hit.relevance === "number" ? hit.relevance : hit.score;
+    var scoreSpan = el("span", "score", "score " + score.toFixed(3));
+    if (typeof hit.relevance === "number") scoreSpan.title = "calibrated relevance: about the same meaning for every question";
+    meta.append(scoreSpan);
     meta.append(relatedLink(hit.id, mode, "related"));
+    meta.append(pickButton(hit.id, "like", "more like this"), pickButton(hit.id, "unlike", "less like this"));
     body.append(meta);
+    if (hit.explain && hit.explain.terms.length > 0) {
+      body.append(el("div", "matched", "matched: " + hit.explain.terms.map(function (t) {
+        return (t.words[0] || t.term) + " " + Math.round(t.share * 100) + "%";
+      }).join(", ")));
+    }
 
     // A paper without a title shows its first sentence as one; the text below goes on from there.
     var text = hit.abstract;
     if (!hit.title && title === leadSentence(text) && text.length > title.length) text = text.slice(title.length).trim();
     var abstract = el("p", "abstract");
-    var short = snippetOf(text, re);
-    appendHighlighted(abstract, short, re);
+    var short = snippetOf(text, sentence);
+    appendHighlighted(abstract, short, re, sentence);
     body.append(abstract);
     if (short !== text) {
       var more = el("button", "more", "more");
@@ -232,7 +271,7 @@ const SCRIPT = String.raw`
       more.addEventListener("click", function () {
         var open = more.getAttribute("aria-expanded") === "true";
         abstract.replaceChildren();
-        appendHighlighted(abstract, open ? short : text, re);
+        appendHighlighted(abstract, open ? short : text, re, sentence);
         abstract.append(" ", more);
         more.textContent = open ? "more" : "less";
         more.setAttribute("aria-expanded", String(!open));
@@ -260,8 +299,38 @@ const SCRIPT = String.raw`
     message.replaceChildren(box);
   }
 
-  async function getJson(url) {
-    var response = await fetch(url, { headers: { accept: "application/json" } });
+  // Papers marked "more like this" and "less like this", across searches, until a recommendation is asked for.
+  var picked = { like: new Set(), unlike: new Set() };
+  var recommendButton = $("recommend");
+
+  function updateRecommendButton() {
+    recommendButton.hidden = picked.like.size === 0;
+    recommendButton.textContent = "Recommend from " + picked.like.size + " liked" + (picked.unlike.size > 0 ? ", " + picked.unlike.size + " not" : "");
+  }
+
+  function pickButton(id, side, label) {
+    var b = el("button", "pick " + side, label);
+    b.type = "button";
+    b.setAttribute("aria-pressed", String(picked[side].has(id)));
+    b.addEventListener("click", function () {
+      var other = side === "like" ? "unlike" : "like";
+      if (picked[side].has(id)) picked[side].delete(id);
+      else { picked[side].add(id); picked[other].delete(id); }
+      var li = b.closest("li");
+      li.querySelectorAll("button.pick").forEach(function (x) {
+        x.setAttribute("aria-pressed", String(picked[x.classList.contains("like") ? "like" : "unlike"].has(id)));
+      });
+      updateRecommendButton();
+    });
+    return b;
+  }
+
+  async function postJson(url, body) {
+    return getJson(url, { method: "POST", headers: { accept: "application/json", "content-type": "application/json" }, body: JSON.stringify(body) });
+  }
+
+  async function getJson(url, init) {
+    var response = await fetch(url, init || { headers: { accept: "application/json" } });
     var body = null;
     try { body = await response.json(); } catch (e) { body = null; }
     if (!response.ok || !body) {
@@ -278,8 +347,10 @@ const SCRIPT = String.raw`
     modeSelect.value = state.mode;
     list.replaceChildren();
     message.replaceChildren();
+    exportBar.hidden = true;
     heading.hidden = true;
-    if (!state.q && !state.related) {
+    var recommending = state.like.length > 0;
+    if (!state.q && !state.related && !recommending) {
       status.textContent = "";
       document.title = "papers";
       return;
@@ -289,13 +360,18 @@ const SCRIPT = String.raw`
     var started = performance.now();
     var url = state.related
       ? "/api/papers/" + encodeURIComponent(state.related) + "/related?mode=" + state.mode
-      : "/api/search?" + new URLSearchParams({ q: state.q, mode: state.mode }).toString();
+      : "/api/search?" + new URLSearchParams({ q: state.q, mode: state.mode, explain: "true" }).toString();
     try {
-      var data = await getJson(url);
+      var data = recommending ? await postJson("/api/recommend", { like: state.like, unlike: state.unlike, k: 20 }) : await getJson(url);
       if (mine !== generation) return;
       var ms = Math.round(performance.now() - started);
-      var re = state.related ? null : highlighter(state.q);
-      if (state.related) {
+      if (recommending) {
+        heading.textContent = "Recommended from " + state.like.length + " liked" + (state.unlike.length > 0 ? " and " + state.unlike.length + " not" : "");
+        heading.hidden = false;
+        document.title = "Recommended · papers";
+        var words = function (list) { return list.slice(0, 6).map(function (w) { return w.word; }).join(", "); };
+        message.replaceChildren(el("p", "why", "Words for: " + words(data.why.words) + (data.why.against.length > 0 ? " · against: " + words(data.why.against) : "")));
+      } else if (state.related) {
         var paper = data.paper;
         var name = paper.title || firstSentence(paper.abstract);
         heading.textContent = "Related to: " + name;
@@ -305,14 +381,18 @@ const SCRIPT = String.raw`
         document.title = state.q + " · papers";
       }
       var n = data.results.length;
-      status.textContent = n === 0 ? "" : n + (n === 1 ? " paper" : " papers") + " · " + state.mode + " · " + ms + " ms";
+      status.textContent = n === 0 ? "" : n + (n === 1 ? " paper" : " papers") + " · " + (recommending ? data.method : state.mode) + " · " + ms + " ms";
       if (n === 0) {
         notice("empty", "No papers found", state.related
           ? "Nothing else in the index is close to this paper."
           : "Try other words, or another mode: lexical needs the words themselves, dense only their meaning.");
       }
-      data.results.forEach(function (hit, i) { list.append(renderHit(hit, i + 1, re, state.mode)); });
-      if (state.related && focusHeading === true) heading.focus();
+      if (n > 0 && data.confident === false) {
+        notice("unsure", "No confident match", "None of these papers is likely to answer the question; the closest are shown below.");
+      }
+      data.results.forEach(function (hit, i) { list.append(renderHit(hit, i + 1, state.mode)); });
+      if (n > 0 && !recommending) showExports(url.replace(/&explain=true/, ""));
+      if ((state.related || recommending) && focusHeading === true) heading.focus();
     } catch (error) {
       if (mine !== generation) return;
       status.textContent = "";
@@ -344,6 +424,10 @@ const SCRIPT = String.raw`
       input.focus();
       input.select();
     }
+  });
+
+  recommendButton.addEventListener("click", function () {
+    navigate({ like: Array.from(picked.like), unlike: Array.from(picked.unlike), mode: modeSelect.value });
   });
 
   window.addEventListener("popstate", function () { render(false); });
@@ -388,6 +472,8 @@ const HTML_HEAD = `<!doctype html>
   <p id="status" class="status" role="status" aria-live="polite"></p>
   <div id="message"></div>
   <ol id="results" class="results"></ol>
+  <p id="export" class="export" hidden></p>
+  <button id="recommend" class="recommend" type="button" hidden></button>
   <p class="hint">Press <kbd>/</kbd> to search. Results come from a local index; nothing leaves this machine but the links you follow.</p>
 </main>
 `;
