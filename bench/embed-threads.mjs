@@ -42,16 +42,18 @@ if (!isMainThread) {
   });
   const { readCorpus } = await import("../dist/corpus/read-corpus.js");
   const { documentText } = await import("../dist/corpus/paper.js");
-  const { findModel, onnxFileName } = await import("../dist/embed/models.js");
+  const { knownModel, onnxFileName } = await import("../dist/embed/models.js");
   const { resolveOptions } = await import("../dist/settings.js");
   const options = resolveOptions({});
-  const spec = findModel("minilm");
-  const modelPath = join(options.modelsDir, spec.id, "onnx", onnxFileName(values.dtype));
+  const spec = knownModel("minilm");
+  const { locateModel } = await import("../dist/embed/locate.js");
+  const folder = locateModel(spec.id, values.dtype, options).folder;
+  const modelPath = join(folder, "onnx", onnxFileName(values.dtype));
 
   const { papers } = await readCorpus([values.data]);
   const texts = papers.slice(0, Number(values.docs)).map(documentText).sort((a, b) => a.length - b.length);
   const { AutoTokenizer, env } = await import("@huggingface/transformers");
-  env.localModelPath = options.modelsDir;
+  env.localModelPath = folder.slice(0, -spec.id.length);
   env.allowRemoteModels = false;
   const tokenizer = await AutoTokenizer.from_pretrained(spec.id);
   const batches = [];

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { loadTransformersEmbedder } from "../dist/embed/transformers-embedder.js";
-import { findModel } from "../dist/embed/models.js";
+import { knownModel } from "../dist/embed/models.js";
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +39,7 @@ const texts = lines
   .slice(-Number(values.docs))
   .map((line) => JSON.parse(line))
   .map((r) => `${r.title} ${r.summary}`.split(/\s+/).filter(Boolean).join(" "));
-const spec = findModel(values.model);
+const spec = knownModel(values.model);
 
 async function papersRow(dtype, modelsDir) {
   const file = join(modelsDir, spec.id, "onnx", dtype === "q8" ? "model_quantized.onnx" : "model.onnx");

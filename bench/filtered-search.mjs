@@ -11,7 +11,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadTransformersEmbedder } from "../dist/embed/transformers-embedder.js";
-import { findModel } from "../dist/embed/models.js";
+import { knownModel } from "../dist/embed/models.js";
 import { currentGeneration } from "../dist/index/generations.js";
 import { HNSW_FILE, STORE_FILE, readManifest } from "../dist/index/manifest.js";
 import { PaperStore } from "../dist/index/paper-store.js";
@@ -30,7 +30,7 @@ if (!generation) throw new Error(`no index at ${options.indexDir}`);
 const manifest = readManifest(generation);
 const store = PaperStore.open(join(generation, STORE_FILE));
 const vectors = VectorIndex.load(join(generation, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);
-const embedder = await loadTransformersEmbedder(findModel(manifest.model.id), manifest.model.dtype, options);
+const embedder = await loadTransformersEmbedder(knownModel(manifest.model.id), manifest.model.dtype, options);
 const questions = [
   "ways to reduce decode latency", "graph neural networks for molecules", "privacy attacks on federated learning",
   "robot grasping with tactile sensing", "speech recognition for low resource languages", "diffusion models for image editing",

@@ -21,7 +21,7 @@ import Database from "better-sqlite3";
 import * as ort from "onnxruntime-node";
 import { documentText } from "../dist/corpus/paper.js";
 import { readCorpus } from "../dist/corpus/read-corpus.js";
-import { findModel, onnxFileName } from "../dist/embed/models.js";
+import { knownModel, onnxFileName } from "../dist/embed/models.js";
 import { currentGeneration } from "../dist/index/generations.js";
 import { HNSW_FILE, STORE_FILE, readManifest } from "../dist/index/manifest.js";
 import { VectorIndex } from "../dist/index/vector-index.js";
@@ -43,7 +43,7 @@ const { values } = parseArgs({
   },
 });
 const options = { ...resolveOptions({ index: values.index, model: values.model, dtype: values.dtype }), rebuild: true };
-const spec = findModel(values.model);
+const spec = knownModel(values.model);
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 // Read, and hold out the last papers as queries (their titles), so queries are not in the index.
@@ -140,7 +140,10 @@ const recall = recallByEf[manifest.hnsw.efSearch] ?? null;
 
 // The ceiling: onnxruntime-node alone on the same pre-tokenised batches (sorted by length, 32 each).
 const rawDocs = papers.slice(0, Number(values.raw)).map(documentText).sort((a, b) => a.length - b.length);
-const { AutoTokenizer } = await import("@huggingface/transformers");
+const { AutoTokenizer, env } = await import("@huggingface/transformers");
+const modelFolder = (await import("../dist/embed/locate.js")).locateModel(spec.id, values.dtype, options).folder;
+env.localModelPath = modelFolder.slice(0, -spec.id.length);
+env.allowLocalModels = true;
 const tokenizer = await AutoTokenizer.from_pretrained(spec.id);
 const batches = [];
 for (let i = 0; i < rawDocs.length; i += 32) {
@@ -149,7 +152,7 @@ for (let i = 0; i < rawDocs.length; i += 32) {
   for (const [name, tensor] of Object.entries(enc)) feeds[name] = new ort.Tensor("int64", tensor.data, tensor.dims);
   batches.push(feeds);
 }
-const session = await ort.InferenceSession.create(join(options.modelsDir, spec.id, "onnx", onnxFileName(values.dtype)), {
+const session = await ort.InferenceSession.create(join(modelFolder, "onnx", onnxFileName(values.dtype)), {
   intraOpNumThreads: availableParallelism(),
 });
 const wanted = new Set(session.inputNames);

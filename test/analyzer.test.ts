@@ -10,8 +10,8 @@ describe("queryTerms", () => {
     expect(queryTerms("To be or not to be")).toEqual(["to", "be", "or", "not"]);
   });
 
-  it("splits on punctuation, folds accents and keeps letters of any script and digits", () => {
-    expect(queryTerms("GPT-4's Über-fast 注意力 décodage (2024)")).toEqual(["gpt", "4", "s", "uber", "fast", "注意力", "decodag", "2024"]);
+  it("splits on punctuation, folds accents, keeps letters of any script and digits, and CJK as bigrams", () => {
+    expect(queryTerms("GPT-4's Über-fast 注意力 décodage (2024)")).toEqual(["gpt", "4", "s", "uber", "fast", "注意", "意力", "decodag", "2024"]);
   });
 
   it("treats query syntax as plain words", () => {
