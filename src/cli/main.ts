@@ -180,7 +180,6 @@ program
       } else {
         console.log((confidence.confident || hits.length === 0 ? "" : `${NO_CONFIDENT_MATCH}\n\n`) + formatHits(hits));
       }
-      console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
     });
   }));
 
