@@ -73,10 +73,11 @@ function expectSameHits(tool: Json[], cli: Json[]): void {
 
 export async function checkToolList(client: Client): Promise<void> {
   const { tools } = await client.listTools();
-  expect(tools.map((t) => t.name)).toEqual(["search", "related", "show", "list", "info"]);
+  expect(tools.map((t) => t.name)).toEqual(["search", "related", "recommend", "export", "show", "list", "info"]);
   for (const tool of tools) {
     expect(tool.description!.length, tool.name).toBeGreaterThan(100);
-    expect(tool.outputSchema?.type, tool.name).toBe("object");
+    // export answers with the document's text, not structured content.
+    if (tool.name !== "export") expect(tool.outputSchema?.type, tool.name).toBe("object");
     expect(tool.annotations?.readOnlyHint).toBe(true);
   }
   const search = tools[0]!.inputSchema as Json;
@@ -93,7 +94,11 @@ export async function checkToolsMatchCli(client: Client, indexDir: string): Prom
     const answer = await call(client, "search", { question: QUESTION, k: 5, mode });
     expect(answer.question).toBe(QUESTION);
     expect(answer.mode).toBe(mode);
-    expectSameHits(answer.results, await cliJson(indexDir, ["search", QUESTION, "-k", "5", "--mode", mode]));
+    const cli = await cliJson(indexDir, ["search", QUESTION, "-k", "5", "--mode", mode]);
+    expectSameHits(answer.results, cli);
+    // The calibrated relevance is the CLI's, and confident says whether the best reaches the threshold.
+    expect(answer.results.map((h: Json) => h.relevance)).toEqual(cli.map((h: Json) => h.relevance));
+    expect(answer.confident).toBe(Math.max(...cli.map((h: Json) => h.relevance)) >= answer.threshold);
   }
   // Default k and mode: the CLI's defaults.
   expectSameHits((await call(client, "search", { question: QUESTION })).results, await cliJson(indexDir, ["search", QUESTION]));

@@ -47,7 +47,7 @@ describe("papers serve /mcp (streamable HTTP)", () => {
     if (child && child.exitCode === null) child.kill("SIGTERM");
   });
 
-  it("lists the five tools", async () => {
+  it("lists the seven tools", async () => {
     expect(client.getServerVersion()).toMatchObject({ name: "papers" });
     await checkToolList(client);
   });
