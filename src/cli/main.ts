@@ -186,6 +186,28 @@ program
 const textOption = () => new Option("--text <text|file|->", "a text not in the index (a draft abstract): the text itself, a file, or - for standard input");
 
 program
+  .command("related")
+  .description("find the papers closest to one in the index, or to a text (--text)")
+  .argument("[id]", "paper id or arXiv id")
+  .addOption(kOption())
+  .addOption(
+    new Option("--mode <mode>", `dense (meaning), lexical (BM25 words) or hybrid (both, fused); default ${RELATED_MODE}, the best on arXiv (bench/related-mode.mjs)`)
+      .choices(SEARCH_MODES)
+      .default(RELATED_MODE),
+  )
+  .addOption(textOption())
+  .addOption(jsonOption())
+  .addOption(formatOption())
+  .action(run(async (id: string | undefined, flags: OutputFlags, options: PapersOptions) => {
+    if ((id === undefined) === (flags.text === undefined)) throw new PapersError("BAD_OPTION", "give a paper id or --text, one of the two");
+    await withIndex(openIndex(options), async (index) => {
+      const hits = flags.text !== undefined ? await index.relatedToText(readTextOption(flags.text), flags.k, flags.mode) : index.related(id!, flags.k, flags.mode);
+      if (flags.format) return printExport(hits, flags.format);
+      console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
+    });
+  }));
+
+program
   .command("recommend")
   .description("papers like the ones you like (and a text), unlike the ones you do not")
   .option("--like <ids...>", "papers you want more of")
