@@ -112,15 +112,16 @@ export async function checkToolsMatchCli(client: Client, indexDir: string): Prom
   const first = (await call(client, "search", { question: QUESTION, k: 1 })).results[0];
   const related = await call(client, "related", { id: first.id, k: 4 });
   expect(related.paper.id).toBe(first.id);
-  expect(related.mode).toBe("hybrid");
+  // The library's related mode, as the CLI defaults to it (dense, chosen by measurement).
+  expect(related.mode).toBe("dense");
   expectSameHits(related.results, await cliJson(indexDir, ["related", first.id, "-k", "4"]));
 
-  // Related to a text: documented as a dense search for the text.
+  // Related to a text: the library's relatedToText, as `papers related --text` gives it.
   const text = "We speed up autoregressive generation by drafting several tokens and verifying them in parallel.";
   const byText = await call(client, "related", { text, k: 4 });
   expect(byText.paper).toBeNull();
   expect(byText.mode).toBe("dense");
-  expectSameHits(byText.results, await cliJson(indexDir, ["search", text, "-k", "4", "--mode", "dense"]));
+  expectSameHits(byText.results, await cliJson(indexDir, ["related", "--text", text, "-k", "4"]));
 
   const shown = await call(client, "show", { id: first.id });
   const cliShown = await cliJson(indexDir, ["show", first.id]);

@@ -142,7 +142,7 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
         "Find papers close to a given one (pass its `id`, as search, list or show give it) or to a passage of " +
         "text (pass `text`: a draft abstract, a paragraph, a claim), best first. Use it to widen a literature " +
         "search from a paper you found, or to find prior work for text you are writing. Give exactly one of id " +
-        "and text. mode: by id the default is hybrid; by text it is dense (a long passage matches by topic).",
+        "and text. mode: dense by default (a whole abstract or passage matches best by meaning), or hybrid, lexical.",
       inputSchema: schemas.related,
       outputSchema: schemas.relatedOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
@@ -217,7 +217,8 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
     },
     async (args: z.infer<typeof schemas.export>): Promise<CallToolResult> => {
       try {
-        const text = await indexSource.use(async (index) => {
+        // Through `answer` as search is: over HTTP, exports share the JSON API's gate and cache.
+        const text = await indexSource.use((index, generation) => answer(JSON.stringify(["mcp", generation, "export", args]), async () => {
           const { ids, question, k, mode } = args;
           const format = parseExportFormat(args.format);
           if ((ids === undefined) === (question === undefined)) {
@@ -234,7 +235,7 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
           const hits = await index.search(question!, k, mode);
           const confidence = await index.confidence(question!, hits);
           return exportPapers(hits.map((hit, i) => ({ ...hit, relevance: confidence.relevance[i]! })), format);
-        });
+        }));
         return { content: [{ type: "text", text }] };
       } catch (error) {
         return toolError(error, "export", logError);
@@ -410,7 +411,7 @@ function toolSchemas() {
       id: id.optional(),
       text: z.string().meta({ minLength: 1, maxLength: MCP_MAX_TEXT }).optional().describe("a passage to find papers close to, instead of an id"),
       k,
-      mode: mode.optional().describe("default: hybrid by id, dense by text"),
+      mode: mode.optional().describe("default: dense"),
     }),
     relatedOutput: z.object({
       paper: z.object(summary).nullable().describe("the paper given by id, or null for text"),
