@@ -11,7 +11,18 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, modelsDir, tempDir } from "./helpers.js";
-import { QUESTION, buildIndex, call, checkBadArguments, checkResource, checkToolList, checkToolsMatchCli } from "./mcp-checks.js";
+import {
+  QUESTION,
+  buildIndex,
+  call,
+  checkBadArguments,
+  checkExportMatchesCli,
+  checkRecommendMatchesCli,
+  checkResearchBadArguments,
+  checkResource,
+  checkToolList,
+  checkToolsMatchCli,
+} from "./mcp-checks.js";
 
 describe("papers serve /mcp (streamable HTTP)", () => {
   const dir = tempDir("papers-mcp-http-");
@@ -58,6 +69,12 @@ describe("papers serve /mcp (streamable HTTP)", () => {
 
   it("turns bad arguments into tool errors with papers codes, and keeps answering", async () => {
     await checkBadArguments(client);
+  });
+
+  it("recommends and exports as the CLI does, and refuses bad recommend and export arguments", async () => {
+    await checkRecommendMatchesCli(client, indexDir);
+    await checkExportMatchesCli(client, indexDir);
+    await checkResearchBadArguments(client);
   });
 
   it("serves papers://paper/{id}", async () => {

@@ -3,15 +3,13 @@
  * process on stdio: recommend and export answer as the CLI does for the same papers, and a hit
  * found in a PDF's body carries its passage and page.
  */
-import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, modelsDir, runCli, tempDir } from "./helpers.js";
-import { QUESTION, buildIndex, call, callError, cliJson } from "./mcp-checks.js";
+import { buildIndex, call, checkExportMatchesCli, checkRecommendMatchesCli, checkResearchBadArguments, cliJson } from "./mcp-checks.js";
 
 type Json = any;
 
@@ -24,33 +22,13 @@ async function connect(indexDir: string): Promise<Client> {
   return client;
 }
 
-/** `papers --index DIR ...args` and its stdout, for the export formats (not JSON). */
-async function cliText(indexDir: string, args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [CLI, "--index", indexDir, ...args], { env: env(), maxBuffer: 64 * 1024 * 1024 });
-  return stdout;
-}
-
-/** The export tool's answer: one text item, the document. */
-async function exported(client: Client, args: Record<string, unknown>): Promise<string> {
-  const result = (await client.callTool({ name: "export", arguments: args })) as Json;
-  expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-  expect(result.content).toHaveLength(1);
-  expect(result.content[0].type).toBe("text");
-  return result.content[0].text;
-}
-
 describe("recommend and export over MCP (stdio)", () => {
   const indexDir = join(tempDir("papers-mcp-research-"), "index");
   let client: Client;
-  let likes: string[];
-  let unlike: string;
 
   beforeAll(async () => {
     buildIndex(indexDir);
     client = await connect(indexDir);
-    const found = (await call(client, "search", { question: QUESTION, k: 3 })).results;
-    likes = [found[0].id, found[1].id];
-    unlike = (await call(client, "search", { question: "language model robustness", category: "cs.CL", k: 1 })).results[0].id;
   });
 
   afterAll(async () => {
@@ -58,64 +36,15 @@ describe("recommend and export over MCP (stdio)", () => {
   });
 
   it("recommends as `papers recommend --json` does, with likes and unlikes, and with a text", async () => {
-    const cases: [Record<string, unknown>, string[]][] = [
-      [{ like: likes, unlike: [unlike], k: 6 }, ["--like", ...likes, "--unlike", unlike, "-k", "6"]],
-      [{ like: [likes[0]], k: 5 }, ["--like", likes[0]!, "-k", "5"]],
-      [{ text: "We speed up autoregressive generation by drafting tokens and verifying them in parallel.", k: 4 }, ["--text", "We speed up autoregressive generation by drafting tokens and verifying them in parallel.", "-k", "4"]],
-    ];
-    const methods = new Set<string>();
-    for (const [args, flags] of cases) {
-      const tool = await call(client, "recommend", args);
-      const cli = await cliJson(indexDir, ["recommend", ...flags]);
-      expect(tool.method).toBe(cli.method);
-      expect(tool.candidates).toBe(cli.candidates);
-      expect(tool.why).toEqual(cli.why);
-      expect(tool.results.map((h: Json) => h.id)).toEqual(cli.results.map((h: Json) => h.id));
-      expect(tool.results.map((h: Json) => h.score)).toEqual(cli.results.map((h: Json) => h.score));
-      expect(tool.results.length).toBe(args.k);
-      // Seeds are left out; every hit links to its resource.
-      for (const hit of tool.results) {
-        expect([...((args.like as string[]) ?? []), unlike]).not.toContain(hit.id);
-        expect(hit.uri).toBe(`papers://paper/${encodeURIComponent(hit.id)}`);
-      }
-      methods.add(tool.method);
-    }
-    // An unlike trains a classifier, likes alone take the centroid: both paths were compared.
-    expect([...methods].sort()).toEqual(["centroid", "classifier"]);
+    await checkRecommendMatchesCli(client, indexDir);
   });
 
   it("exports BibTeX for ids exactly as `papers show/list --format bibtex` prints it", async () => {
-    expect(await exported(client, { ids: [likes[0]] })).toBe(await cliText(indexDir, ["show", likes[0]!, "--format", "bibtex"]));
-    const all = ((await cliJson(indexDir, ["list"])) as Json[]).map((p) => p.id);
-    const bib = await exported(client, { ids: all, format: "bibtex" });
-    expect(bib).toBe(await cliText(indexDir, ["list", "--format", "bibtex"]));
-    expect(bib.match(/^@\w+\{/gm)).toHaveLength(all.length);
-    // Another format, and a question's results as `papers search --format` exports them.
-    expect(await exported(client, { ids: all, format: "ris" })).toBe(await cliText(indexDir, ["list", "--format", "ris"]));
-    expect(await exported(client, { question: QUESTION, k: 5, format: "csl-json" })).toBe(await cliText(indexDir, ["search", QUESTION, "-k", "5", "--format", "csl-json"]));
-    expect(await exported(client, { question: QUESTION, k: 3, mode: "lexical", format: "jsonl" })).toBe(
-      await cliText(indexDir, ["search", QUESTION, "-k", "3", "--mode", "lexical", "--format", "jsonl"]),
-    );
+    await checkExportMatchesCli(client, indexDir);
   });
 
   it("turns bad recommend and export arguments into tool errors with papers codes, and keeps answering", async () => {
-    expect((await callError(client, "recommend", {})).code).toBe("BAD_OPTION");
-    expect((await callError(client, "recommend", { unlike: [unlike] })).code).toBe("BAD_OPTION");
-    expect((await callError(client, "recommend", { like: ["no-such-paper"] })).code).toBe("UNKNOWN_ID");
-    expect((await callError(client, "recommend", { like: [likes[0]], unlike: [likes[0]] })).code).toBe("BAD_OPTION");
-    expect((await callError(client, "recommend", { like: [likes[0]], k: 0 })).code).toBe("BAD_OPTION");
-    expect((await callError(client, "recommend", { like: Array(101).fill(likes[0]) })).code).toBe("BAD_OPTION");
-    expect((await callError(client, "recommend", { text: "x".repeat(20_001) })).code).toBe("BAD_OPTION");
-    expect((await callError(client, "recommend", { like: likes[0] })).text).toMatch(/Input validation error.*like/);
-    expect((await callError(client, "export", {})).code).toBe("BAD_OPTION");
-    expect((await callError(client, "export", { ids: [likes[0]], question: QUESTION })).code).toBe("BAD_OPTION");
-    expect((await callError(client, "export", { ids: [] })).code).toBe("BAD_OPTION");
-    expect((await callError(client, "export", { ids: Array(101).fill(likes[0]) })).code).toBe("BAD_OPTION");
-    expect((await callError(client, "export", { ids: [likes[0], "no-such-paper"] })).code).toBe("UNKNOWN_ID");
-    expect((await callError(client, "export", { ids: [likes[0]], format: "docx" })).text).toMatch(/^BAD_OPTION: unknown format "docx"/);
-    expect((await callError(client, "export", { question: "  " })).code).toBe("EMPTY_QUERY");
-    expect((await callError(client, "export", { question: QUESTION, k: 101 })).code).toBe("BAD_OPTION");
-    expect((await call(client, "recommend", { like: [likes[0]], k: 2 })).results).toHaveLength(2);
+    await checkResearchBadArguments(client);
   });
 });
 

@@ -286,15 +286,15 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
     {
       title: "Index information",
       description:
-        "What the index is: how many papers, the embedding model, when it was built, where it is and its size. " +
+        "What the index is: how many papers (and passages of PDF full text), the embedding model, when it was built, where it is and its size. " +
         "Use it to tell whether the index can answer at all (count) or to report where answers come from.",
       inputSchema: schemas.info,
       outputSchema: schemas.infoOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     tool<z.infer<typeof schemas.info>>("info", async () => {
-      const { model, dtype, dimension, count, builtAt, fingerprint, indexPath, sizeBytes } = indexSource.info();
-      return { model, dtype, dimension, count, builtAt, fingerprint, indexPath, sizeBytes };
+      const { model, dtype, dimension, count, passages, builtAt, fingerprint, indexPath, sizeBytes } = indexSource.info();
+      return { model, dtype, dimension, count, passages, builtAt, fingerprint, indexPath, sizeBytes };
     }),
   );
 
@@ -444,6 +444,7 @@ function toolSchemas() {
       dtype: z.string(),
       dimension: z.number().int(),
       count: z.number().int(),
+      passages: z.number().int().describe("passages of full text (from PDFs) besides the abstracts"),
       builtAt: z.string(),
       fingerprint: z.string(),
       indexPath: z.string(),
