@@ -73,10 +73,11 @@ function expectSameHits(tool: Json[], cli: Json[]): void {
 
 export async function checkToolList(client: Client): Promise<void> {
   const { tools } = await client.listTools();
-  expect(tools.map((t) => t.name)).toEqual(["search", "related", "show", "list", "info"]);
+  expect(tools.map((t) => t.name)).toEqual(["search", "related", "recommend", "export", "show", "list", "info"]);
   for (const tool of tools) {
     expect(tool.description!.length, tool.name).toBeGreaterThan(100);
-    expect(tool.outputSchema?.type, tool.name).toBe("object");
+    // export answers with the document's text, not structured content.
+    if (tool.name !== "export") expect(tool.outputSchema?.type, tool.name).toBe("object");
     expect(tool.annotations?.readOnlyHint).toBe(true);
   }
   const search = tools[0]!.inputSchema as Json;
@@ -93,7 +94,11 @@ export async function checkToolsMatchCli(client: Client, indexDir: string): Prom
     const answer = await call(client, "search", { question: QUESTION, k: 5, mode });
     expect(answer.question).toBe(QUESTION);
     expect(answer.mode).toBe(mode);
-    expectSameHits(answer.results, await cliJson(indexDir, ["search", QUESTION, "-k", "5", "--mode", mode]));
+    const cli = await cliJson(indexDir, ["search", QUESTION, "-k", "5", "--mode", mode]);
+    expectSameHits(answer.results, cli);
+    // The calibrated relevance is the CLI's, and confident says whether the best reaches the threshold.
+    expect(answer.results.map((h: Json) => h.relevance)).toEqual(cli.map((h: Json) => h.relevance));
+    expect(answer.confident).toBe(Math.max(...cli.map((h: Json) => h.relevance)) >= answer.threshold);
   }
   // Default k and mode: the CLI's defaults.
   expectSameHits((await call(client, "search", { question: QUESTION })).results, await cliJson(indexDir, ["search", QUESTION]));
@@ -107,15 +112,16 @@ export async function checkToolsMatchCli(client: Client, indexDir: string): Prom
   const first = (await call(client, "search", { question: QUESTION, k: 1 })).results[0];
   const related = await call(client, "related", { id: first.id, k: 4 });
   expect(related.paper.id).toBe(first.id);
-  expect(related.mode).toBe("hybrid");
+  // The library's related mode, as the CLI defaults to it (dense, chosen by measurement).
+  expect(related.mode).toBe("dense");
   expectSameHits(related.results, await cliJson(indexDir, ["related", first.id, "-k", "4"]));
 
-  // Related to a text: documented as a dense search for the text.
+  // Related to a text: the library's relatedToText, as `papers related --text` gives it.
   const text = "We speed up autoregressive generation by drafting several tokens and verifying them in parallel.";
   const byText = await call(client, "related", { text, k: 4 });
   expect(byText.paper).toBeNull();
   expect(byText.mode).toBe("dense");
-  expectSameHits(byText.results, await cliJson(indexDir, ["search", text, "-k", "4", "--mode", "dense"]));
+  expectSameHits(byText.results, await cliJson(indexDir, ["related", "--text", text, "-k", "4"]));
 
   const shown = await call(client, "show", { id: first.id });
   const cliShown = await cliJson(indexDir, ["show", first.id]);
@@ -186,4 +192,97 @@ export async function checkResource(client: Client): Promise<void> {
     code: -32002,
     data: { code: "UNKNOWN_ID" },
   });
+}
+
+/** `papers --index DIR ...args` and its stdout, for the export formats (not JSON). */
+export async function cliText(indexDir: string, args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, "--index", indexDir, ...args], {
+    env: { ...process.env, PAPERS_MODELS: modelsDir(), PAPERS_OFFLINE: "1" },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+/** The export tool's answer: one text item, the document. */
+async function exported(client: Client, args: Record<string, unknown>): Promise<string> {
+  const result = (await client.callTool({ name: "export", arguments: args })) as Json;
+  expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+  expect(result.content).toHaveLength(1);
+  expect(result.content[0].type).toBe("text");
+  return result.content[0].text;
+}
+
+/** Two papers to like (the question's best) and one to unlike (from another field). */
+async function seedPapers(client: Client): Promise<{ likes: string[]; unlike: string }> {
+  const found = (await call(client, "search", { question: QUESTION, k: 3 })).results;
+  const unlike = (await call(client, "search", { question: "language model robustness", category: "cs.CL", k: 1 })).results[0].id;
+  return { likes: [found[0].id, found[1].id], unlike };
+}
+
+/** recommend as `papers recommend --json` gives it: with an unlike (classifier), likes alone and a text (centroid). */
+export async function checkRecommendMatchesCli(client: Client, indexDir: string): Promise<void> {
+  const { likes, unlike } = await seedPapers(client);
+  const draft = "We speed up autoregressive generation by drafting tokens and verifying them in parallel.";
+  const cases: [Record<string, unknown>, string[]][] = [
+    [{ like: likes, unlike: [unlike], k: 6 }, ["--like", ...likes, "--unlike", unlike, "-k", "6"]],
+    [{ like: [likes[0]], k: 5 }, ["--like", likes[0]!, "-k", "5"]],
+    [{ text: draft, k: 4 }, ["--text", draft, "-k", "4"]],
+  ];
+  const methods = new Set<string>();
+  for (const [args, flags] of cases) {
+    const tool = await call(client, "recommend", args);
+    const cli = await cliJson(indexDir, ["recommend", ...flags]);
+    expect(tool.method).toBe(cli.method);
+    expect(tool.candidates).toBe(cli.candidates);
+    expect(tool.why).toEqual(cli.why);
+    expect(tool.results.map((h: Json) => h.id)).toEqual(cli.results.map((h: Json) => h.id));
+    expect(tool.results.map((h: Json) => h.score)).toEqual(cli.results.map((h: Json) => h.score));
+    expect(tool.results.length).toBe(args.k);
+    // Seeds are left out; every hit links to its resource.
+    for (const hit of tool.results) {
+      expect([...((args.like as string[]) ?? []), unlike]).not.toContain(hit.id);
+      expect(hit.uri).toBe(`papers://paper/${encodeURIComponent(hit.id)}`);
+    }
+    methods.add(tool.method);
+  }
+  // An unlike trains a classifier, likes alone take the centroid: both paths were compared.
+  expect([...methods].sort()).toEqual(["centroid", "classifier"]);
+}
+
+/** export: byte for byte what `papers show/list/search --format` print for the same papers. */
+export async function checkExportMatchesCli(client: Client, indexDir: string): Promise<void> {
+  const { likes } = await seedPapers(client);
+  expect(await exported(client, { ids: [likes[0]] })).toBe(await cliText(indexDir, ["show", likes[0]!, "--format", "bibtex"]));
+  const all = ((await cliJson(indexDir, ["list"])) as Json[]).map((p) => p.id);
+  const bib = await exported(client, { ids: all, format: "bibtex" });
+  expect(bib).toBe(await cliText(indexDir, ["list", "--format", "bibtex"]));
+  expect(bib.match(/^@\w+\{/gm)).toHaveLength(all.length);
+  // Another format, and a question's results as `papers search --format` exports them.
+  expect(await exported(client, { ids: all, format: "ris" })).toBe(await cliText(indexDir, ["list", "--format", "ris"]));
+  expect(await exported(client, { question: QUESTION, k: 5, format: "csl-json" })).toBe(await cliText(indexDir, ["search", QUESTION, "-k", "5", "--format", "csl-json"]));
+  expect(await exported(client, { question: QUESTION, k: 3, mode: "lexical", format: "jsonl" })).toBe(
+    await cliText(indexDir, ["search", QUESTION, "-k", "3", "--mode", "lexical", "--format", "jsonl"]),
+  );
+}
+
+/** Bad recommend and export arguments: tool errors with papers codes, and the server goes on answering. */
+export async function checkResearchBadArguments(client: Client): Promise<void> {
+  const { likes, unlike } = await seedPapers(client);
+  expect((await callError(client, "recommend", {})).code).toBe("BAD_OPTION");
+  expect((await callError(client, "recommend", { unlike: [unlike] })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "recommend", { like: ["no-such-paper"] })).code).toBe("UNKNOWN_ID");
+  expect((await callError(client, "recommend", { like: [likes[0]], unlike: [likes[0]] })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "recommend", { like: [likes[0]], k: 0 })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "recommend", { like: Array(101).fill(likes[0]) })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "recommend", { text: "x".repeat(20_001) })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "recommend", { like: likes[0] })).text).toMatch(/Input validation error.*like/);
+  expect((await callError(client, "export", {})).code).toBe("BAD_OPTION");
+  expect((await callError(client, "export", { ids: [likes[0]], question: QUESTION })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "export", { ids: [] })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "export", { ids: Array(101).fill(likes[0]) })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "export", { ids: [likes[0], "no-such-paper"] })).code).toBe("UNKNOWN_ID");
+  expect((await callError(client, "export", { ids: [likes[0]], format: "docx" })).text).toMatch(/^BAD_OPTION: unknown format "docx"/);
+  expect((await callError(client, "export", { question: "  " })).code).toBe("EMPTY_QUERY");
+  expect((await callError(client, "export", { question: QUESTION, k: 101 })).code).toBe("BAD_OPTION");
+  expect((await call(client, "recommend", { like: [likes[0]], k: 2 })).results).toHaveLength(2);
 }

@@ -11,7 +11,18 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, modelsDir, tempDir } from "./helpers.js";
-import { QUESTION, buildIndex, call, checkBadArguments, checkResource, checkToolList, checkToolsMatchCli } from "./mcp-checks.js";
+import {
+  QUESTION,
+  buildIndex,
+  call,
+  checkBadArguments,
+  checkExportMatchesCli,
+  checkRecommendMatchesCli,
+  checkResearchBadArguments,
+  checkResource,
+  checkToolList,
+  checkToolsMatchCli,
+} from "./mcp-checks.js";
 
 describe("papers serve /mcp (streamable HTTP)", () => {
   const dir = tempDir("papers-mcp-http-");
@@ -47,7 +58,7 @@ describe("papers serve /mcp (streamable HTTP)", () => {
     if (child && child.exitCode === null) child.kill("SIGTERM");
   });
 
-  it("lists the five tools", async () => {
+  it("lists the seven tools", async () => {
     expect(client.getServerVersion()).toMatchObject({ name: "papers" });
     await checkToolList(client);
   });
@@ -58,6 +69,12 @@ describe("papers serve /mcp (streamable HTTP)", () => {
 
   it("turns bad arguments into tool errors with papers codes, and keeps answering", async () => {
     await checkBadArguments(client);
+  });
+
+  it("recommends and exports as the CLI does, and refuses bad recommend and export arguments", async () => {
+    await checkRecommendMatchesCli(client, indexDir);
+    await checkExportMatchesCli(client, indexDir);
+    await checkResearchBadArguments(client);
   });
 
   it("serves papers://paper/{id}", async () => {
@@ -87,7 +104,7 @@ describe("papers serve /mcp (streamable HTTP)", () => {
     // A plain JSON-RPC request with no Origin (what agents send) is answered.
     const listed = await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }));
     expect(listed.status).toBe(200);
-    expect(((await listed.json()) as any).result.tools).toHaveLength(5);
+    expect(((await listed.json()) as any).result.tools).toHaveLength(7);
     expect((await call(client, "search", { question: QUESTION, k: 1 })).results).toHaveLength(1);
   });
 

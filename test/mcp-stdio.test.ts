@@ -31,9 +31,9 @@ describe("papers mcp (stdio)", () => {
     await client?.close();
   });
 
-  it("introduces itself and lists its five tools with schemas and descriptions", async () => {
+  it("introduces itself and lists its seven tools with schemas and descriptions", async () => {
     expect(client.getServerVersion()).toMatchObject({ name: "papers" });
-    expect(client.getInstructions()).toMatch(/search.*related.*show.*list.*info/s);
+    expect(client.getInstructions()).toMatch(/search.*related.*recommend.*show.*list.*info.*export/s);
     await checkToolList(client);
   });
 

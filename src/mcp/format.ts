@@ -1,5 +1,5 @@
 /** How the MCP tools and the paper resource shape a paper for an agent. */
-import { paperJson, snippet, type Paper } from "../papers.js";
+import { paperJson, snippet, type HitPassage, type Paper } from "../papers.js";
 
 /** The resource a paper is read from: `papers://paper/{id}`, the id percent-encoded (old arXiv ids hold a "/"). */
 export function paperUri(id: string): string {
@@ -32,10 +32,13 @@ export function paperSummary(paper: Paper) {
 
 /**
  * A search or related hit: the summary, the score as `--json` gives it (4 places), and a snippet
- * of the abstract (from the sentence that best matches `question`, when there is one).
+ * (from the sentence that best matches `question`, when there is one). A hit found by a passage
+ * of its full text (a PDF) carries the passage with its page, and its snippet comes from it, so
+ * that an agent quotes what matched and can cite the page.
  */
-export function hitSummary(paper: Paper, score: number, question?: string) {
-  return { ...paperSummary(paper), score: paperJson(paper, score).score as number, snippet: snippet(paper.abstract, question) };
+export function hitSummary(hit: Paper & { passage?: HitPassage }, score: number, question?: string) {
+  const passage = hit.passage ? { text: hit.passage.text, page: hit.passage.page, section: hit.passage.section } : null;
+  return { ...paperSummary(hit), score: paperJson(hit, score).score as number, snippet: snippet(passage?.text ?? hit.abstract, question), passage };
 }
 
 /** A whole paper: every field `show --json` gives, and the links. */

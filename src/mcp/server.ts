@@ -1,5 +1,5 @@
 /**
- * The MCP front end: tools (search, related, show, list, info) and a paper resource over the
+ * The MCP front end: tools (search, related, recommend, show, list, info, export) and a paper resource over the
  * library API, independent of the transport (`papers mcp` runs it over stdio, `papers serve`
  * over streamable HTTP at /mcp). Every tool answers with structured content checked against its
  * output schema, and the same JSON as text for clients that read only text. A papers error comes
@@ -11,7 +11,21 @@ import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mc
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { z } from "zod";
-import { DEFAULT_MODE, PapersError, SEARCH_MODES, isPapersError, parseYearRange, RELATED_MODE, type IndexInfo, type PaperIndex } from "../papers.js";
+import {
+  DEFAULT_MODE,
+  EXPORT_FORMATS,
+  MAX_SEEDS,
+  MAX_TEXT_LENGTH,
+  PapersError,
+  SEARCH_MODES,
+  exportPapers,
+  isPapersError,
+  parseExportFormat,
+  parseYearRange,
+  RELATED_MODE,
+  type IndexInfo,
+  type PaperIndex,
+} from "../papers.js";
 import { PACKAGE_ROOT } from "../paths.js";
 import { hitSummary, paperDetail, paperSummary, paperText } from "./format.js";
 
@@ -46,6 +60,8 @@ export const MCP_MAX_QUESTION = 1_000;
 export const MCP_MAX_TEXT = 20_000;
 export const MCP_LIST_DEFAULT = 20;
 export const MCP_DEFAULT_RESULTS = 10;
+/** Papers one export names by id. */
+export const MCP_MAX_EXPORT = 100;
 
 /** Paper errors as MCP errors where the protocol wants them (reading a resource): -32002 is "resource not found". */
 const RESOURCE_NOT_FOUND = -32002;
@@ -63,9 +79,11 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
       jsonSchemaValidator: (sharedValidator ??= new AjvJsonSchemaValidator()),
       instructions:
         "Search a local index of research-paper abstracts, offline. Use `search` to find papers on a question, " +
-        "`related` for papers close to one you have (by id) or to a passage of text, `show` for one paper's full " +
-        "abstract and metadata, `list` to page through what the index holds, `info` for its size and model. " +
-        "Quote snippets and abstracts as evidence, and cite with the arXiv or DOI links given.",
+        "`related` for papers close to one you have (by id) or to a passage of text, `recommend` for papers like " +
+        "several you like (and unlike ones you do not), `show` for one paper's full abstract and metadata, `list` " +
+        "to page through what the index holds, `info` for its size and model, `export` for citations (BibTeX, RIS, " +
+        "CSL JSON, …). Quote snippets, passages (with their page) and abstracts as evidence, and cite with the " +
+        "arXiv or DOI links given.",
     },
   );
 
@@ -90,7 +108,9 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
       title: "Search papers",
       description:
         "Find the papers that best answer a question or match a topic, best first, each with a score and a " +
-        "snippet of its abstract to quote. Use this first for any question about the literature " +
+        "snippet of its abstract to quote (or, for a paper indexed from its PDF, the passage of its full text that " +
+        "matched, with its page). relevance (0-1) is comparable across questions; confident: false means no paper " +
+        "answers well. Use this first for any question about the literature " +
         '("ways to reduce decode latency", "contrastive learning for sentence embeddings"). mode: hybrid (default, ' +
         "meaning and words fused), dense (meaning only: paraphrases, broad topics), lexical (exact words: names, " +
         "acronyms, rare terms). Narrow with year (2024, 2020..2023, 2021.., ..2019), category (cs.CL) or author " +
@@ -106,7 +126,9 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
         checkK(k);
         const filter = { years: year === undefined ? undefined : parseYearRange(year), category, author };
         const hits = await index.search(question, k, mode, filter);
-        return { question, mode, results: hits.map((hit) => hitSummary(hit, hit.score, question)) };
+        const confidence = await index.confidence(question, hits);
+        const results = hits.map((hit, i) => ({ ...hitSummary(hit, hit.score, question), relevance: confidence.relevance[i]! }));
+        return { question, mode, confident: confidence.confident, threshold: confidence.threshold, results };
       },
       true,
     ),
@@ -120,7 +142,7 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
         "Find papers close to a given one (pass its `id`, as search, list or show give it) or to a passage of " +
         "text (pass `text`: a draft abstract, a paragraph, a claim), best first. Use it to widen a literature " +
         "search from a paper you found, or to find prior work for text you are writing. Give exactly one of id " +
-        "and text. mode: by id the default is hybrid; by text it is dense (a long passage matches by topic).",
+        "and text. mode: dense by default (a whole abstract or passage matches best by meaning), or hybrid, lexical.",
       inputSchema: schemas.related,
       outputSchema: schemas.relatedOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
@@ -145,6 +167,80 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
       },
       true,
     ),
+  );
+
+  server.registerTool(
+    "recommend",
+    {
+      title: "Recommend papers",
+      description:
+        "Find papers like several you already have: pass the ids of papers you like (as search, related or list " +
+        "give them), optionally ids you do not like, and/or a text (a draft abstract or paragraph you are writing). " +
+        "Use it instead of related when you have more than one seed paper, or when the user said which results " +
+        "were good and which were not. Seeds are left out of the answer. method: centroid (likes/text only) or " +
+        "classifier (trained on likes against unlikes); why lists the words that weigh most for and against.",
+      inputSchema: schemas.recommend,
+      outputSchema: schemas.recommendOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool<z.infer<typeof schemas.recommend>>(
+      "recommend",
+      async ({ like, unlike, text, k }, index) => {
+        checkK(k);
+        checkIds("like", like ?? [], MAX_SEEDS);
+        checkIds("unlike", unlike ?? [], MAX_SEEDS);
+        if (text !== undefined) checkLength("text", text, MAX_TEXT_LENGTH);
+        const result = await index.recommend({ like, unlike, text, k });
+        const why = { words: result.why.words, against: result.why.against, ...(result.why.embeddingShare === undefined ? {} : { embeddingShare: result.why.embeddingShare }) };
+        return {
+          method: result.method,
+          candidates: result.candidates,
+          why,
+          results: result.hits.map((hit) => hitSummary(hit, hit.score, text?.trim() || undefined)),
+        };
+      },
+      true,
+    ),
+  );
+
+  server.registerTool(
+    "export",
+    {
+      title: "Export citations",
+      description:
+        "Citations for papers, as one document in a reference format: bibtex (default), ris, csl-json, csv, " +
+        "markdown, json or jsonl. Pass the ids of the papers to cite (up to " + MCP_MAX_EXPORT + ", in the order " +
+        "given), or a question to export its top k search results. Use it when the user wants a bibliography, a " +
+        ".bib entry or a reading list to import into a reference manager; the answer is the document's text.",
+      inputSchema: schemas.export,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async (args: z.infer<typeof schemas.export>): Promise<CallToolResult> => {
+      try {
+        // Through `answer` as search is: over HTTP, exports share the JSON API's gate and cache.
+        const text = await indexSource.use((index, generation) => answer(JSON.stringify(["mcp", generation, "export", args]), async () => {
+          const { ids, question, k, mode } = args;
+          const format = parseExportFormat(args.format);
+          if ((ids === undefined) === (question === undefined)) {
+            throw new PapersError("BAD_OPTION", "give exactly one of ids (papers in the index) and question (to export its search results)");
+          }
+          if (ids !== undefined) {
+            if (ids.length === 0) throw new PapersError("BAD_OPTION", "ids must name at least one paper");
+            checkIds("ids", ids, MCP_MAX_EXPORT);
+            return exportPapers(ids.map((id) => index.get(id)), format);
+          }
+          checkLength("question", question!, MCP_MAX_QUESTION);
+          checkK(k);
+          // As `papers search --format`: hits with their score and calibrated relevance.
+          const hits = await index.search(question!, k, mode);
+          const confidence = await index.confidence(question!, hits);
+          return exportPapers(hits.map((hit, i) => ({ ...hit, relevance: confidence.relevance[i]! })), format);
+        }));
+        return { content: [{ type: "text", text }] };
+      } catch (error) {
+        return toolError(error, "export", logError);
+      }
+    },
   );
 
   server.registerTool(
@@ -190,15 +286,15 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
     {
       title: "Index information",
       description:
-        "What the index is: how many papers, the embedding model, when it was built, where it is and its size. " +
+        "What the index is: how many papers (and passages of PDF full text), the embedding model, when it was built, where it is and its size. " +
         "Use it to tell whether the index can answer at all (count) or to report where answers come from.",
       inputSchema: schemas.info,
       outputSchema: schemas.infoOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     tool<z.infer<typeof schemas.info>>("info", async () => {
-      const { model, dtype, dimension, count, builtAt, fingerprint, indexPath, sizeBytes } = indexSource.info();
-      return { model, dtype, dimension, count, builtAt, fingerprint, indexPath, sizeBytes };
+      const { model, dtype, dimension, count, passages, builtAt, fingerprint, indexPath, sizeBytes } = indexSource.info();
+      return { model, dtype, dimension, count, passages, builtAt, fingerprint, indexPath, sizeBytes };
     }),
   );
 
@@ -263,8 +359,15 @@ function toolSchemas() {
   const hit = z.object({
     ...summary,
     score: z.number().describe("higher is closer; cosine similarity in dense mode, BM25 in lexical, fused in hybrid"),
-    snippet: z.string().describe("about 300 characters of the abstract, from the sentence that best matches"),
+    snippet: z.string().describe("about 300 characters of the abstract (or of the passage, when there is one), from the sentence that best matches"),
+    passage: z
+      .object({ text: z.string(), page: z.number().int().describe("1-based page it starts on"), section: z.string().nullable() })
+      .nullable()
+      .describe("for a paper indexed from its PDF: the passage of its full text that matched best, when it beat the abstract"),
   });
+  const ids = (what: string, max: number) =>
+    z.array(z.string().meta({ minLength: 1, maxLength: 200 })).meta({ maxItems: max }).describe(`${what}: paper ids or arXiv ids, at most ${max}`);
+  const weighted = z.array(z.object({ word: z.string(), weight: z.number() }));
   return {
     search: z.strictObject({
       question: z.string().meta({ minLength: 1, maxLength: MCP_MAX_QUESTION }).describe("what you are looking for, in words"),
@@ -274,12 +377,41 @@ function toolSchemas() {
       category: z.string().optional().describe("only papers with this category, e.g. cs.CL"),
       author: z.string().optional().describe("only papers with an author whose name contains this"),
     }),
-    searchOutput: z.object({ question: z.string(), mode, results: z.array(hit) }),
+    searchOutput: z.object({
+      question: z.string(),
+      mode,
+      confident: z.boolean().describe("whether the best result's relevance reaches the threshold; false: no confident match"),
+      threshold: z.number(),
+      results: z.array(hit.extend({ relevance: z.number().describe("calibrated relevance to the question, 0-1, comparable across questions") })),
+    }),
+    recommend: z.strictObject({
+      like: ids("papers you want more like", MAX_SEEDS).optional(),
+      unlike: ids("papers you want fewer like", MAX_SEEDS).optional(),
+      text: z.string().meta({ minLength: 1, maxLength: MAX_TEXT_LENGTH }).optional().describe("a draft or passage to find papers for, with or instead of likes"),
+      k,
+    }),
+    recommendOutput: z.object({
+      method: z.enum(["centroid", "classifier"]),
+      candidates: z.number().int().describe("papers the method scored"),
+      why: z.object({
+        words: weighted.describe("the words that weigh most for a paper"),
+        against: weighted.describe("the words that weigh most against (with unlikes)"),
+        embeddingShare: z.number().optional().describe("with a classifier: the share of its weight on meaning rather than words"),
+      }),
+      results: z.array(hit),
+    }),
+    export: z.strictObject({
+      ids: ids("the papers to export, in this order", MCP_MAX_EXPORT).optional(),
+      question: z.string().meta({ minLength: 1, maxLength: MCP_MAX_QUESTION }).optional().describe("export this question's search results instead of ids"),
+      k: k.describe(`with question: how many results, 1 to ${MCP_MAX_RESULTS}`),
+      mode: mode.default(DEFAULT_MODE).describe("with question: hybrid (default), dense or lexical"),
+      format: z.string().meta({ enum: [...EXPORT_FORMATS] }).default("bibtex").describe(`one of ${EXPORT_FORMATS.join(", ")}`),
+    }),
     related: z.strictObject({
       id: id.optional(),
       text: z.string().meta({ minLength: 1, maxLength: MCP_MAX_TEXT }).optional().describe("a passage to find papers close to, instead of an id"),
       k,
-      mode: mode.optional().describe("default: hybrid by id, dense by text"),
+      mode: mode.optional().describe("default: dense"),
     }),
     relatedOutput: z.object({
       paper: z.object(summary).nullable().describe("the paper given by id, or null for text"),
@@ -312,6 +444,7 @@ function toolSchemas() {
       dtype: z.string(),
       dimension: z.number().int(),
       count: z.number().int(),
+      passages: z.number().int().describe("passages of full text (from PDFs) besides the abstracts"),
       builtAt: z.string(),
       fingerprint: z.string(),
       indexPath: z.string(),
@@ -351,6 +484,11 @@ function checkK(k: number): void {
 
 function checkLength(name: string, value: string, max: number): void {
   if (value.length > max) throw new PapersError("BAD_OPTION", `${name} must be at most ${max} characters, not ${value.length}`);
+}
+
+function checkIds(name: string, ids: readonly string[], max: number): void {
+  if (ids.length > max) throw new PapersError("BAD_OPTION", `${name} may name at most ${max} papers, not ${ids.length}`);
+  for (const id of ids) checkLength(`an id in ${name}`, id, 200);
 }
 
 function decodeId(raw: string): string {
