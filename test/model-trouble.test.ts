@@ -99,7 +99,7 @@ describe("model trouble", () => {
   });
 
   it("says where it looked and how to get a model that is not on the machine, offline", () => {
-    const nowhere = new RegExp(`^papers: model org/not-here \\(q8\\) is not on this machine \\(looked in .*\\), and --offline forbids the Hub: run \`bash scripts/provision-models\\.sh org/not-here\``);
+    const nowhere = new RegExp(`^papers: model org/not-here \\(q8\\) is not on this machine \\(looked in .*\\), and --offline forbids the Hub: run \`bash scripts/provision-models\\.sh build org/not-here\``);
     expectOneLine(runCli(["--index", join(tempDir(), "x"), "--model", "org/not-here", "index", SAMPLE]), nowhere);
     // fp32 weights are not shipped: only q8 is.
     expectOneLine(runCli(["--index", join(tempDir(), "y"), "--dtype", "fp32", "index", SAMPLE], { PAPERS_MODELS: tempDir() , XDG_CACHE_HOME: tempDir() }), /model Xenova\/all-MiniLM-L6-v2 \(fp32\) is not on this machine/);

@@ -48,7 +48,7 @@ export function locateModel(name: string, dtype: Dtype, location: ModelLocation)
     const folder = resolve(name.replace(/^~(?=\/)/, process.env.HOME ?? "~"));
     const missing = requiredModelFiles(dtype).filter((f) => !existsSync(join(folder, f)));
     if (missing.length > 0) {
-      throw new PapersError("MODEL_NOT_FOUND", `model folder ${folder} has no ${missing.join(", ")} (${dtype}): export it with \`bash scripts/provision-models.sh --source ${folder}\``);
+      throw new PapersError("MODEL_NOT_FOUND", `model folder ${folder} has no ${missing.join(", ")} (${dtype}): export it with \`bash scripts/provision-models.sh build org/name --source ${folder}\``);
     }
     return { id: folder, folder };
   }
@@ -68,7 +68,7 @@ export function locateModel(name: string, dtype: Dtype, location: ModelLocation)
 
 export function provisionHint(id: string, dtype: Dtype): string {
   const q8 = dtype === "q8" && knownModel(id)?.id === "Xenova/all-MiniLM-L6-v2" ? "reinstall papers (it ships this model), or " : "";
-  return `${q8}run \`bash scripts/provision-models.sh ${id}\` (it writes to ${userModelsDir()}), or point --models / PAPERS_MODELS at a folder that has it`;
+  return `${q8}run \`bash scripts/provision-models.sh build ${id}\` (it writes to ${userModelsDir()}), or point --models / PAPERS_MODELS at a folder that has it`;
 }
 
 /**
