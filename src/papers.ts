@@ -2,13 +2,13 @@
  * The library API: everything the CLI and the server do goes through these functions.
  */
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { contentHash, documentText, type Paper, type Skipped } from "./corpus/paper.js";
 import { readCorpus, type ReadOptions } from "./corpus/read-corpus.js";
 import { readZotero, type ZoteroLibrary } from "./corpus/zotero.js";
 import type { Embedder, EmbedderLoader } from "./embed/embedder.js";
-import { isModelPath, type ModelLocation } from "./embed/locate.js";
-import { DEFAULT_DTYPE, DEFAULT_MODEL, knownModel, specDifferences, type Dtype } from "./embed/models.js";
+import { modelId, type ModelLocation } from "./embed/locate.js";
+import { DEFAULT_DTYPE, DEFAULT_MODEL, specDifferences, type Dtype } from "./embed/models.js";
 import { QueryEmbeddings } from "./embed/query-embeddings.js";
 import { transformersLoader } from "./embed/transformers-embedder.js";
 import { PapersError } from "./errors.js";
@@ -267,7 +267,7 @@ export function currentGenerationDir(indexDir: string): string | null {
 export function openIndex(options: PapersOptions): PaperIndex {
   const generation = openCurrentGeneration(options.indexDir, (manifest) => {
     if (!options.model) return;
-    const wanted = isModelPath(options.model) ? resolve(options.model) : (knownModel(options.model)?.id ?? options.model);
+    const wanted = modelId(options.model);
     if (wanted.toLowerCase() !== manifest.model.id.toLowerCase()) {
       throw new PapersError(
         "MODEL_MISMATCH",

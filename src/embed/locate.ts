@@ -39,20 +39,26 @@ export function isModelPath(name: string): boolean {
   return isAbsolute(name) || name.startsWith("./") || name.startsWith("../") || name.startsWith("~/");
 }
 
+/** The id a model name stands for: a folder path made absolute, an alias's Hub id, or the name itself. */
+export function modelId(name: string): string {
+  if (isModelPath(name)) return resolve(name.replace(/^~(?=\/)/, process.env.HOME ?? "~"));
+  return knownModel(name)?.id ?? name;
+}
+
 /**
  * Where the model `name` (alias, Hub id or folder path) with weights `dtype` is: the first folder
  * in lookup order with every file it needs, else the Hub (null folder) unless offline.
  */
 export function locateModel(name: string, dtype: Dtype, location: ModelLocation): FoundModel {
   if (isModelPath(name)) {
-    const folder = resolve(name.replace(/^~(?=\/)/, process.env.HOME ?? "~"));
+    const folder = modelId(name);
     const missing = requiredModelFiles(dtype).filter((f) => !existsSync(join(folder, f)));
     if (missing.length > 0) {
       throw new PapersError("MODEL_NOT_FOUND", `model folder ${folder} has no ${missing.join(", ")} (${dtype}): export it with \`bash scripts/provision-models.sh build org/name --source ${folder}\``);
     }
     return { id: folder, folder };
   }
-  const id = knownModel(name)?.id ?? name;
+  const id = modelId(name);
   if (!/^[\w.-]+\/[\w.-]+$/.test(id)) throw unknownModel(name);
   const roots = modelRoots(location);
   const root = roots.find((r) => requiredModelFiles(dtype).every((f) => existsSync(join(r, id, f))));

@@ -92,16 +92,17 @@ export function knownModel(name: string): KnownModel | undefined {
   return MODELS.find((m) => m.id.toLowerCase() === lower || m.aliases.some((a) => a.toLowerCase() === lower));
 }
 
-/** The facts of a spec alone, without aliases: what a manifest records and compares. */
+/** The facts that decide how a model embeds: what a manifest records and compares. */
+const SPEC_KEYS = ["id", "dimension", "pooling", "maxTokens", "queryPrefix", "documentPrefix", "normalize"] as const satisfies readonly (keyof ModelSpec)[];
+
+/** The facts of a spec alone, without aliases. */
 export function specFacts(spec: ModelSpec): ModelSpec {
-  const { id, dimension, pooling, maxTokens, queryPrefix, documentPrefix, normalize } = spec;
-  return { id, dimension, pooling, maxTokens, queryPrefix, documentPrefix, normalize };
+  return Object.fromEntries(SPEC_KEYS.map((k) => [k, spec[k]])) as unknown as ModelSpec;
 }
 
 /** Which embedding facts differ between two specs (empty when they embed alike). */
 export function specDifferences(a: ModelSpec, b: ModelSpec): string[] {
-  const keys: (keyof ModelSpec)[] = ["id", "dimension", "pooling", "maxTokens", "queryPrefix", "documentPrefix", "normalize"];
-  return keys.filter((k) => a[k] !== b[k]).map((k) => `${k} ${JSON.stringify(a[k])} vs ${JSON.stringify(b[k])}`);
+  return SPEC_KEYS.filter((k) => a[k] !== b[k]).map((k) => `${k} ${JSON.stringify(a[k])} vs ${JSON.stringify(b[k])}`);
 }
 
 export function unknownModel(name: string): PapersError {

@@ -154,14 +154,13 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
           throw new PapersError("BAD_OPTION", "give exactly one of id (a paper in the index) and text (a passage)");
         }
         checkK(k);
+        const chosen = mode ?? RELATED_MODE;
         if (id !== undefined) {
           const paper = index.get(id);
-          const chosen = mode ?? RELATED_MODE;
           const hits = index.related(paper.id, k, chosen);
           return { paper: paperSummary(paper), text: null, mode: chosen, results: hits.map((hit) => hitSummary(hit, hit.score)) };
         }
         checkLength("text", text!, MCP_MAX_TEXT);
-        const chosen = mode ?? RELATED_MODE;
         const hits = await index.relatedToText(text!, k, chosen);
         return { paper: null, text, mode: chosen, results: hits.map((hit) => hitSummary(hit, hit.score, text)) };
       },
