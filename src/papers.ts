@@ -378,9 +378,10 @@ export class PaperIndex {
   private storedMap: TopicMap | null | undefined;
   private computedMap: TopicMap | undefined;
 
-  private topicMap(): TopicMap {
+  /** @internal The stored map, or one computed now (onStep told each step's time, for bench/map.mjs). */
+  topicMap(onStep?: (step: string, ms: number) => void): TopicMap {
     if (this.hasStoredTopicMap()) return this.storedMap!;
-    return (this.computedMap ??= buildTopicMap(this.vectors, this.store, { efSearch: this.manifest.hnsw.efSearch }));
+    return (this.computedMap ??= buildTopicMap(this.vectors, this.store, { efSearch: this.manifest.hnsw.efSearch, onStep }));
   }
 
   /** A paper by id, arXiv id, `arXiv:` id or arxiv.org link; versions (`v2`) are ignored. */

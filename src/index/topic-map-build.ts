@@ -5,7 +5,7 @@
  */
 import { documentText } from "../corpus/paper.js";
 import { normaliseRow, type KnnGraph } from "../map/knn.js";
-import { computeTopicMap, extendTopicMap, type MapInput, type TopicMap } from "../map/topic-map.js";
+import { computeTopicMap, extendTopicMap, timed, type MapInput, type TopicMap } from "../map/topic-map.js";
 import type { PaperStore } from "./paper-store.js";
 import type { VectorIndex } from "./vector-index.js";
 
@@ -25,16 +25,17 @@ export interface BuildTopicMapOptions {
   fresh?: ReadonlySet<number>;
   /** The ef searches use, set back once the graph is built. */
   efSearch: number;
+  /** Told how long each step took (ms). */
+  onStep?: (step: string, ms: number) => void;
 }
 
 export function buildTopicMap(vectors: VectorIndex, store: PaperStore, options: BuildTopicMapOptions): TopicMap {
-  const labels = [...store.entries().values()].map((e) => e.label).sort((a, b) => a - b);
-  const papers = store.all();
-  const input: MapInput = {
-    labels,
-    vectors: labels.map((label) => vectors.vector(label)),
-    texts: papers.map((paper) => documentText(paper)),
-  };
+  const { onStep } = options;
+  const input: MapInput = timed("read", onStep, () => {
+    const labels = [...store.entries().values()].map((e) => e.label).sort((a, b) => a - b);
+    return { labels, vectors: labels.map((label) => vectors.vector(label)), texts: store.all().map((paper) => documentText(paper)) };
+  });
+  const { labels } = input;
   const position = new Map(labels.map((label, i) => [label, i]));
   const passages = store.passageOwners();
   const accept = passages.size === 0 ? undefined : (label: number) => !passages.has(label);
@@ -50,12 +51,14 @@ export function buildTopicMap(vectors: VectorIndex, store: PaperStore, options: 
     }
     const k = Math.min(MAP_NEIGHBOURS, labels.length - 1);
     const graph: KnnGraph = { indices: [], distances: [] };
-    for (let i = 0; i < labels.length; i++) {
-      const row = normaliseRow(i, neighbours(i), k);
-      graph.indices.push(row.indices);
-      graph.distances.push(row.distances);
-    }
-    return computeTopicMap(input, graph);
+    timed("knn", onStep, () => {
+      for (let i = 0; i < labels.length; i++) {
+        const row = normaliseRow(i, neighbours(i), k);
+        graph.indices.push(row.indices);
+        graph.distances.push(row.distances);
+      }
+    });
+    return computeTopicMap(input, graph, { onStep });
   } finally {
     vectors.setEf(options.efSearch);
   }

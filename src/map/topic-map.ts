@@ -57,15 +57,25 @@ export interface MapInput {
 export interface TopicMapOptions {
   cluster?: ClusterOptions;
   layout?: LayoutOptions;
+  /** Told how long each step took (ms): for bench/map.mjs. */
+  onStep?: (step: string, ms: number) => void;
+}
+
+/** Runs a step, telling onStep how long it took. */
+export function timed<T>(step: string, onStep: ((step: string, ms: number) => void) | undefined, run: () => T): T {
+  const started = performance.now();
+  const result = run();
+  onStep?.(step, performance.now() - started);
+  return result;
 }
 
 /** Topics (Louvain on the kNN graph), their c-TF-IDF labels, and the UMAP layout, all at once. */
 export function computeTopicMap(input: MapInput, knn: KnnGraph, options: TopicMapOptions = {}): TopicMap {
   const n = input.labels.length;
-  const topic = n === 0 ? new Int32Array(0) : clusterKnn(knn, options.cluster);
-  const xy = layoutKnn(knn, options.layout);
+  const topic = timed("cluster", options.onStep, () => (n === 0 ? new Int32Array(0) : clusterKnn(knn, options.cluster)));
+  const xy = timed("layout", options.onStep, () => layoutKnn(knn, options.layout));
   const count = n === 0 ? 0 : Math.max(...topic) + 1;
-  const terms = labelTopics(input.texts, topic, count);
+  const terms = timed("label", options.onStep, () => labelTopics(input.texts, topic, count));
   const x = Array.from({ length: n }, (_, i) => round(xy[2 * i]!));
   const y = Array.from({ length: n }, (_, i) => round(xy[2 * i + 1]!));
   const centroids = topicCentroids(input.vectors, topic, count);
