@@ -120,7 +120,8 @@ export function labelTopics(texts: readonly string[], topic: ArrayLike<number>, 
 
 /**
  * The best `keep` terms, skipping one already said: a word inside a chosen pair, or a pair whose
- * words were both chosen ("language", "language models" → "language models").
+ * words both are in chosen pairs. A pair replaces the words chosen before it ("language",
+ * "language models" → "language models").
  */
 export function pickTerms(ranked: readonly string[], keep: number): string[] {
   const chosen: string[] = [];
@@ -129,13 +130,16 @@ export function pickTerms(ranked: readonly string[], keep: number): string[] {
     const parts = term.split(" ");
     const covered = parts.length === 1
       ? chosen.some((c) => c.split(" ").includes(term))
-      : parts.every((p) => chosen.some((c) => c.split(" ").includes(p)));
+      : parts.every((p) => chosen.some((c) => c.includes(" ") && c.split(" ").includes(p)));
     if (covered) continue;
-    // A pair absorbs the single word chosen before it.
-    if (parts.length > 1) {
-      for (let i = chosen.length - 1; i >= 0; i--) if (parts.includes(chosen[i]!)) chosen.splice(i, 1);
+    // A pair takes the place of the single words chosen before it ("learning" → "reinforcement learning").
+    const absorbed = parts.length > 1 ? chosen.findIndex((c) => parts.includes(c)) : -1;
+    if (absorbed < 0) {
+      chosen.push(term);
+      continue;
     }
-    chosen.push(term);
+    chosen[absorbed] = term;
+    for (let i = chosen.length - 1; i > absorbed; i--) if (parts.includes(chosen[i]!)) chosen.splice(i, 1);
   }
   return chosen;
 }
