@@ -374,6 +374,8 @@ const SCRIPT = String.raw`
       $("info").textContent = data.ids.length + " papers · " + topics.length + " topics";
       status.textContent = "";
       canvas.dataset.ready = "true";
+      // Milliseconds from navigation to the map drawn: bench/map.mjs reads it.
+      canvas.dataset.readyMs = String(Math.round(performance.now()));
       var q = new URLSearchParams(location.search).get("q");
       if (q) { $("q").value = q; search(q); }
     } catch (error) {
