@@ -71,7 +71,7 @@ export function labelTopics(texts: readonly string[], topic: ArrayLike<number>, 
   const perTopic = Array.from({ length: topics }, () => new Map<string, number>());
   const papers = new Array<number>(topics).fill(0);
   const totalByTerm = new Map<string, number>();
-  /** How each stem (and stem pair) was written, and how often: to show the usual spelling. */
+  /** How each stem was written, and how often: to show the usual spelling. */
   const spellings = new Map<string, Map<string, number>>();
   const spell = (term: string, written: string) => {
     let forms = spellings.get(term);
@@ -90,11 +90,9 @@ export function labelTopics(texts: readonly string[], topic: ArrayLike<number>, 
       seen.add(stem);
       spell(stem, word);
       const next = pairs[j + 1];
-      if (next && usable(next[1])) {
-        const pair = `${stem} ${next[1]}`;
-        seen.add(pair);
-        spell(pair, `${word} ${next[0]}`);
-      }
+      // A pair is spelled as its two words are: spellings kept per pair would cost a map for
+      // each of the millions of pairs a large corpus has.
+      if (next && usable(next[1])) seen.add(`${stem} ${next[1]}`);
     }
     const counts = perTopic[c]!;
     for (const term of seen) {
@@ -113,7 +111,7 @@ export function labelTopics(texts: readonly string[], topic: ArrayLike<number>, 
     }
     scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const chosen = pickTerms(scored.map(([term]) => term), keep);
-    const terms = chosen.map((term) => mostCommon(spellings.get(term)!));
+    const terms = chosen.map((term) => term.split(" ").map((stem) => mostCommon(spellings.get(stem)!)).join(" "));
     return { terms, label: terms.slice(0, shown).join(", ") };
   });
 }
