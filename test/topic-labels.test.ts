@@ -4,6 +4,7 @@ import { bySize, clusterKnn, mergeSmall } from "../src/map/cluster.js";
 import type { KnnGraph } from "../src/map/knn.js";
 import { labelTopics, pickTerms } from "../src/map/labels.js";
 import { layoutKnn } from "../src/map/layout.js";
+import { computeTopicMap } from "../src/map/topic-map.js";
 
 const RL = [
   "We train a policy with reinforcement learning from sparse rewards in Atari games.",
@@ -103,5 +104,21 @@ describe("layoutKnn", () => {
     expect(layoutKnn({ indices: [], distances: [] })).toEqual(new Float32Array(0));
     expect(layoutKnn({ indices: [[0]], distances: [[0]] })).toEqual(Float32Array.from([0.5, 0.5]));
     expect(layoutKnn({ indices: [[0, 1], [1, 0]], distances: [[0, 0.2], [0, 0.2]] }).length).toBe(4);
+  });
+});
+
+describe("computeTopicMap", () => {
+  it("maps an empty corpus, and one or two papers, without failing", () => {
+    expect(computeTopicMap({ labels: [], vectors: [], texts: [] }, { indices: [], distances: [] }).topics).toEqual([]);
+    const one = computeTopicMap({ labels: [7], vectors: [Float32Array.from([1, 0])], texts: ["Glacier melt in the Alps"] }, { indices: [[0]], distances: [[0]] });
+    expect(one.topics).toHaveLength(1);
+    expect(one.topics[0]!.label.split(", ").sort()).toEqual(["alps", "glacier melt"]);
+    expect(one.topics[0]!.representatives).toEqual([7]);
+    const two = computeTopicMap(
+      { labels: [1, 2], vectors: [Float32Array.from([1, 0]), Float32Array.from([0, 1])], texts: ["Glacier melt", "Glacier retreat"] },
+      { indices: [[0, 1], [1, 0]], distances: [[0, 1], [0, 1]] },
+    );
+    expect(two.topic).toEqual([0, 0]);
+    expect(two.topics[0]!.terms[0]).toBe("glacier");
   });
 });

@@ -103,7 +103,8 @@ export function labelTopics(texts: readonly string[], topic: ArrayLike<number>, 
   const sizes = perTopic.map((counts) => [...counts.values()].reduce((a, b) => a + b, 0));
   const average = sizes.reduce((a, b) => a + b, 0) / Math.max(1, topics);
   return perTopic.map((counts, c) => {
-    const least = Math.max(2, Math.ceil(minShare * papers[c]!));
+    // (A topic of one paper can only be named by that paper's words.)
+    const least = Math.min(papers[c]!, Math.max(2, Math.ceil(minShare * papers[c]!)));
     const scored: [string, number][] = [];
     for (const [term, count] of counts) {
       if (count < least) continue;
