@@ -23,12 +23,21 @@ describe("labelTopics", () => {
   const topics = labelTopics([...RL, ...GRAPHS], [0, 0, 0, 0, 1, 1, 1, 1], 2);
 
   it("names each topic by the terms that set it apart, as words people write", () => {
-    expect(topics[0]!.terms[0]).toBe("reinforcement learning");
-    expect(topics[1]!.terms[0]).toBe("graph neural");
+    expect(topics[0]!.terms).toContain("reinforcement learning");
+    expect(topics[1]!.terms).toContain("graph neural");
+    // Too general alone, though not in a pair.
+    expect(topics[0]!.terms).not.toContain("learning");
+    expect(topics[1]!.terms).not.toContain("neural");
     // Stems are shown as the spelling written most often: "nodes" (4 times) over "node" (2).
     expect(topics[1]!.terms).toContain("nodes");
     expect(topics[0]!.terms).toContain("policy");
     expect(topics[0]!.label).toBe(topics[0]!.terms.slice(0, 3).join(", "));
+  });
+
+  it("never reads a pair across punctuation", () => {
+    const [t] = labelTopics(["Large language models (LLMs) answer.", "Large language models (LLMs) reason."], [0, 0], 1, { terms: 20 });
+    expect(t!.terms).toEqual(["language models", "llms"]);
+    expect(t!.terms.some((term) => term.includes("models llms"))).toBe(false);
   });
 
   it("leaves out stopwords, the words of every abstract, and one paper's words", () => {

@@ -49,6 +49,18 @@ const LABEL_STOPWORDS = [
 ].map((w) => wordStems(w)[0]?.[1] ?? w);
 const STOP_STEMS = new Set(LABEL_STOPWORDS);
 
+/**
+ * Words too general in computer science to name a topic alone, though they do in a pair:
+ * "learning" says nothing, "reinforcement learning" does.
+ */
+const NOT_ALONE = new Set(
+  ["model", "models", "learning", "data", "network", "networks", "system", "systems", "training", "generation", "information",
+    "algorithm", "algorithms", "neural", "deep", "language", "tasks"].map((w) => wordStems(w)[0]?.[1] ?? w),
+);
+
+/** Runs of text between punctuation: a pair of words is never read across "(", "," or ".". */
+const CLAUSE_BREAK = /[.,;:!?()[\]{}"\u201c\u201d]+/;
+
 /** Whether a stem may be part of a term: not a stopword, not a number, at least 3 letters (or a CJK bigram). */
 function usable(stem: string): boolean {
   if (STOP_STEMS.has(stem)) return false;
@@ -83,16 +95,18 @@ export function labelTopics(texts: readonly string[], topic: ArrayLike<number>, 
     if (c < 0 || c >= topics) return;
     papers[c]!++;
     const seen = new Set<string>();
-    const pairs = wordStems(text);
-    for (let j = 0; j < pairs.length; j++) {
-      const [word, stem] = pairs[j]!;
-      if (!usable(stem)) continue;
-      seen.add(stem);
-      spell(stem, word);
-      const next = pairs[j + 1];
-      // A pair is spelled as its two words are: spellings kept per pair would cost a map for
-      // each of the millions of pairs a large corpus has.
-      if (next && usable(next[1])) seen.add(`${stem} ${next[1]}`);
+    for (const clause of text.split(CLAUSE_BREAK)) {
+      const pairs = wordStems(clause);
+      for (let j = 0; j < pairs.length; j++) {
+        const [word, stem] = pairs[j]!;
+        if (!usable(stem)) continue;
+        spell(stem, word);
+        if (!NOT_ALONE.has(stem)) seen.add(stem);
+        const next = pairs[j + 1];
+        // A pair is spelled as its two words are: spellings kept per pair would cost a map for
+        // each of the millions of pairs a large corpus has.
+        if (next && usable(next[1])) seen.add(`${stem} ${next[1]}`);
+      }
     }
     const counts = perTopic[c]!;
     for (const term of seen) {
