@@ -46,6 +46,12 @@ const LABEL_STOPWORDS = [
   "analysis", "leverage", "leverages", "address", "addresses", "specifically", "particular", "particularly", "respectively",
   "code", "available", "github", "com", "https", "http", "www", "et", "al", "e", "g", "ie", "eg", "via", "way", "ways",
   "previous", "prior", "further", "fully", "across", "first", "finally", "thereby", "whereas", "therefore", "often",
+  "remain", "remains", "remaining", "limited", "limitation", "limitations", "towards", "toward",
+  "still", "need", "needs", "require", "requires", "requiring", "lack", "gap", "gaps", "ability", "abilities", "capability",
+  "capabilities", "potential", "crucial", "critical", "essential", "generally", "general", "specific", "whole", "end",
+  "level", "range", "number", "amount", "highly", "strong", "strongly", "simple", "efficient",
+  "efficiently", "effectively", "accuracy", "accurate", "quality", "superior", "competitive", "scalable", "settings",
+  "setting", "comprehensive", "reveal", "reveals", "find", "findings", "insights", "understanding", "explore", "investigate",
 ].map((w) => wordStems(w)[0]?.[1] ?? w);
 const STOP_STEMS = new Set(LABEL_STOPWORDS);
 
@@ -55,7 +61,9 @@ const STOP_STEMS = new Set(LABEL_STOPWORDS);
  */
 const NOT_ALONE = new Set(
   ["model", "models", "learning", "data", "network", "networks", "system", "systems", "training", "generation", "information",
-    "algorithm", "algorithms", "neural", "deep", "language", "tasks"].map((w) => wordStems(w)[0]?.[1] ?? w),
+    "algorithm", "algorithms", "neural", "deep", "language", "tasks", "dataset", "datasets", "image", "images", "agent",
+    "agents", "framework", "design", "process", "modeling", "inference", "prediction", "optimization", "error", "real",
+    "time", "world", "multi", "single"].map((w) => wordStems(w)[0]?.[1] ?? w),
 );
 
 /** Runs of text between punctuation: a pair of words is never read across "(", "," or ".". */
