@@ -85,8 +85,9 @@ try {
   result.pageLoadMs = { runs: loads, first: loads[0], medianOfRest: rest[Math.floor(rest.length / 2)] ?? null };
   if (values.screenshot) {
     const page = await context.newPage();
-    await page.goto(`${base}/map?${new URLSearchParams({ q: values.query })}`);
-    await page.locator("#hits > li").first().waitFor({ timeout: 120_000 });
+    // --query "" shows the map without a search.
+    await page.goto(values.query ? `${base}/map?${new URLSearchParams({ q: values.query })}` : `${base}/map`);
+    await page.locator(values.query ? "#hits > li" : "#map[data-ready=true]").first().waitFor({ timeout: 120_000 });
     await page.waitForTimeout(300);
     const file = resolve(values.screenshot);
     mkdirSync(dirname(file), { recursive: true });
