@@ -78,9 +78,11 @@ function usable(stem: string): boolean {
 
 /**
  * The c-TF-IDF terms of each topic. `texts[i]` is paper i's text, `topic[i]` its topic
- * (0..topics-1). A term's weight in topic c is tf(t, c) / |c| · log(1 + A / f(t)), tf counted
- * once per paper (an abstract repeating a word is not a topic about it), |c| the topic's term
- * count, A the average term count per topic and f(t) the term's count in all topics. Terms in
+ * (0..topics-1). A term's weight in topic c is tf(t, c) / |c| · log(1 + A / f(t)), with terms
+ * counted once per paper (an abstract repeating a word is not a topic about it), so in papers:
+ * tf(t, c) the topic's papers with the term, |c| its papers, A the papers of the average topic,
+ * f(t) the papers with the term in all topics. Counted in words (BERTopic's unit), a term in a
+ * third of a corpus of LLM papers still outweighed the terms that set one topic apart. Terms in
  * fewer than minShare of the topic's papers are left out, so one paper's pet word never names a
  * topic.
  */
@@ -122,15 +124,15 @@ export function labelTopics(texts: readonly string[], topic: ArrayLike<number>, 
       totalByTerm.set(term, (totalByTerm.get(term) ?? 0) + 1);
     }
   });
-  const sizes = perTopic.map((counts) => [...counts.values()].reduce((a, b) => a + b, 0));
-  const average = sizes.reduce((a, b) => a + b, 0) / Math.max(1, topics);
+  // Terms are counted once per paper, so papers are the unit: A is the average topic's papers.
+  const average = papers.reduce((a, b) => a + b, 0) / Math.max(1, topics);
   return perTopic.map((counts, c) => {
     // (A topic of one paper can only be named by that paper's words.)
     const least = Math.min(papers[c]!, Math.max(2, Math.ceil(minShare * papers[c]!)));
     const scored: [string, number][] = [];
     for (const [term, count] of counts) {
       if (count < least) continue;
-      scored.push([term, (count / Math.max(1, sizes[c]!)) * Math.log(1 + average / totalByTerm.get(term)!)]);
+      scored.push([term, (count / Math.max(1, papers[c]!)) * Math.log(1 + average / totalByTerm.get(term)!)]);
     }
     scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const chosen = pickTerms(scored.map(([term]) => term), keep);
@@ -140,9 +142,9 @@ export function labelTopics(texts: readonly string[], topic: ArrayLike<number>, 
 }
 
 /**
- * The best `keep` terms, skipping one already said: a word inside a chosen pair, or a pair whose
- * words both are in chosen pairs. A pair replaces the words chosen before it ("language",
- * "language models" → "language models").
+ * The best `keep` terms, skipping one already said: a word inside a chosen pair, or a pair
+ * sharing a word with one ("hallucination detection", not then "mitigate hallucination"). A pair
+ * replaces the words chosen before it ("language", "language models" → "language models").
  */
 export function pickTerms(ranked: readonly string[], keep: number): string[] {
   const chosen: string[] = [];
@@ -151,7 +153,7 @@ export function pickTerms(ranked: readonly string[], keep: number): string[] {
     const parts = term.split(" ");
     const covered = parts.length === 1
       ? chosen.some((c) => c.split(" ").includes(term))
-      : parts.every((p) => chosen.some((c) => c.includes(" ") && c.split(" ").includes(p)));
+      : parts.some((p) => chosen.some((c) => c.includes(" ") && c.split(" ").includes(p)));
     if (covered) continue;
     // A pair takes the place of the single words chosen before it ("learning" → "reinforcement learning").
     const absorbed = parts.length > 1 ? chosen.findIndex((c) => parts.includes(c)) : -1;
