@@ -52,6 +52,7 @@ const LABEL_STOPWORDS = [
   "level", "range", "number", "amount", "highly", "strong", "strongly", "simple", "efficient",
   "efficiently", "effectively", "accuracy", "accurate", "quality", "superior", "competitive", "scalable", "settings",
   "setting", "comprehensive", "reveal", "reveals", "find", "findings", "insights", "understanding", "explore", "investigate",
+  "like", "unlike", "importantly", "notably", "instead", "besides", "additionally", "usually", "typically", "commonly",
 ].map((w) => wordStems(w)[0]?.[1] ?? w);
 const STOP_STEMS = new Set(LABEL_STOPWORDS);
 
