@@ -27,6 +27,11 @@ import { CALIBRATION, relevance, type MatchFeatures } from "./search/calibration
 import { closest, matchedTerms, splitSentences, type Explanation } from "./search/explain.js";
 import { recommend, type RecommendSource, type Seed, type WeightedWord } from "./search/recommend.js";
 import { DEFAULT_MODE, DOCUMENT_WEIGHTS, RELATED_MODE, rankByMode, type SearchMode } from "./search/modes.js";
+import type { TopicMap } from "./map/topic-map.js";
+import { paperMapView, topicSummaries, type PaperMap, type TopicSummary } from "./map/views.js";
+import { renderMapPng, renderMapSvg, type ImageFormat, type RenderOptions } from "./map/render.js";
+import { buildTopicMap } from "./index/topic-map-build.js";
+import { readTopicMap } from "./index/topic-map-store.js";
 
 export type { Paper, Source } from "./corpus/paper.js";
 export { MAX_ID_LENGTH, PAPER_FIELDS, paperJson } from "./corpus/paper.js";
@@ -45,6 +50,9 @@ export type { Embedder, EmbedderLoader } from "./embed/embedder.js";
 export { EXPORT_FORMATS, EXPORT_CONTENT_TYPES, exportPapers, parseExportFormat, type ExportFormat } from "./export/formats.js";
 export type { ExportItem } from "./export/exportable.js";
 export type { ModelSpec, Dtype } from "./embed/models.js";
+export type { PaperMap, TopicSummary } from "./map/views.js";
+export { imageFormatOf, type ImageFormat } from "./map/render.js";
+export { RECOMPUTE_SHARE } from "./map/topic-map.js";
 
 export interface PapersOptions extends ModelLocation {
   /** Folder that holds the index (CURRENT + generations). */
@@ -336,6 +344,44 @@ export class PaperIndex {
       indexPath: this.dir,
       sizeBytes: generationSize(this.dir),
     };
+  }
+
+  /**
+   * The corpus's topics, largest first: label, size, 3 representative papers. Stored with the
+   * generation; an index written before topics existed computes them here (not stored: readers
+   * never write) until the next `papers index` stores them.
+   */
+  topics(): TopicSummary[] {
+    return topicSummaries(this.topicMap(), (label) => this.store.byLabel(label));
+  }
+
+  /** Every paper's place on the 2-D map and its topic (see topics()). */
+  map(): PaperMap {
+    const ids = new Map<number, string>();
+    const labels = [...this.store.entries().values()].map((e) => e.label).sort((a, b) => a - b);
+    this.store.all().forEach((paper, i) => ids.set(labels[i]!, paper.id));
+    return paperMapView(this.topicMap(), (label) => ids.get(label));
+  }
+
+  /** Whether topics() and map() answer from the stored map, rather than computing it first. */
+  hasStoredTopicMap(): boolean {
+    return this.storedMap !== undefined ? this.storedMap !== null : (this.storedMap = readTopicMap(this.dir)) !== null;
+  }
+
+  /** The map as a picture (SVG text, or PNG bytes) for papers and slides. */
+  async mapImage(format: ImageFormat, options: RenderOptions = {}): Promise<string | Buffer> {
+    const title = options.title ?? `${this.manifest.count} papers · ${this.topicMap().topics.length} topics`;
+    const args = [this.map(), this.topics(), { ...options, title }] as const;
+    return format === "png" ? renderMapPng(...args) : renderMapSvg(...args);
+  }
+
+  private storedMap: TopicMap | null | undefined;
+  private computedMap: TopicMap | undefined;
+
+  /** @internal The stored map, or one computed now (onStep told each step's time, for bench/map.mjs). */
+  topicMap(onStep?: (step: string, ms: number) => void): TopicMap {
+    if (this.hasStoredTopicMap()) return this.storedMap!;
+    return (this.computedMap ??= buildTopicMap(this.vectors, this.store, { efSearch: this.manifest.hnsw.efSearch, onStep }));
   }
 
   /** A paper by id, arXiv id, `arXiv:` id or arxiv.org link; versions (`v2`) are ignored. */

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import cliProgress from "cli-progress";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { evaluate } from "../eval/evaluate.js";
 import {
   DEFAULT_MODE,
@@ -8,6 +8,7 @@ import {
   RELATED_MODE,
   SEARCH_MODES,
   exportPapers,
+  imageFormatOf,
   type ExportFormat,
   type ExportItem,
   indexPapers,
@@ -40,6 +41,7 @@ import {
   formatPassageHits,
   formatSkippedReport,
   formatZoteroSummary,
+  formatTopics,
   passageHitJson,
   formatWhy,
   indexSummaryJson,
@@ -267,6 +269,37 @@ program
     await withIndex(openIndex(options), async (index) => {
       const info = index.info();
       console.log(flags.json ? json(info) : formatInfo(info));
+    });
+  }));
+
+program
+  .command("topics")
+  .description("list the topics of the index: label, size and 3 representative papers, largest first")
+  .addOption(jsonOption())
+  .action(run(async (flags: OutputFlags, options: PapersOptions) => {
+    await withIndex(openIndex(options), async (index) => {
+      const topics = index.topics();
+      console.log(flags.json ? json(topics) : formatTopics(topics));
+    });
+  }));
+
+program
+  .command("map")
+  .description("draw the map of the index (papers coloured by topic, topics labelled) as an SVG or PNG picture")
+  .requiredOption("--out <file>", "the picture to write: map.svg or map.png")
+  .option("--size <pixels>", "width and height of the picture", parseCount, 1600)
+  .action(run(async (outputFlags: OutputFlags, options: PapersOptions) => {
+    const flags = outputFlags as OutputFlags & { out: string; size: number };
+    const format = imageFormatOf(flags.out);
+    await withIndex(openIndex(options), async (index) => {
+      const image = await index.mapImage(format, { size: flags.size });
+      try {
+        writeFileSync(flags.out, image);
+      } catch (error) {
+        throw new PapersError("BAD_OPTION", `cannot write ${flags.out}: ${(error as Error).message}`);
+      }
+      const { count } = index.info();
+      console.log(`wrote ${flags.out}: ${count} papers, ${index.topics().length} topics`);
     });
   }));
 

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { createHash } from "node:crypto";
 import { contentHash, documentText, passageText, type Paper } from "../corpus/paper.js";
@@ -26,6 +26,8 @@ import {
 } from "./manifest.js";
 import { PaperStore } from "./paper-store.js";
 import { DEFAULT_HNSW, VectorIndex } from "./vector-index.js";
+import { buildTopicMap } from "./topic-map-build.js";
+import { TOPIC_MAP_FILE, readTopicMap, writeTopicMap } from "./topic-map-store.js";
 
 export interface UpdateOptions {
   /** Start from nothing instead of updating the current index. */
@@ -161,7 +163,8 @@ async function updateLocked(
     }
   }
   const summary = { added, updated, unchanged, removed: 0 };
-  if (previous && changed.length === 0 && !upgrade) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
+  // An index written before topics existed gets its topic map now, with nothing else changed.
+  if (previous && changed.length === 0 && !upgrade && existsSync(join(current!, TOPIC_MAP_FILE))) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
 
   // A re-embedded paper's passages are all replaced: new labels, new vectors, old ones deleted.
   const passages = changed.filter((c) => c.embed).map((c) => ({
@@ -190,6 +193,8 @@ async function updateLocked(
         deleted += gone.length;
       }
       const info = { ...specFacts(model.spec), dtype: model.dtype };
+      const fresh = new Set(changed.filter((c) => c.embed).map((c) => c.label));
+      writeGenerationMap(dir, index, store, current, fresh);
       return finishGeneration(dir, index, store, info, deleted);
     });
   }, { verify: verifyWritten });
@@ -239,6 +244,7 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
         index = index.compacted(live);
         deleted = 0;
       }
+      writeGenerationMap(dir, index, store, current, new Set());
       return finishGeneration(dir, index, store, previous.model, deleted);
     });
   }, { verify: verifyWritten });
@@ -247,7 +253,8 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
 
 /** Bytes on disk of an index generation's files. */
 export function generationSize(dir: string): number {
-  return [HNSW_FILE, STORE_FILE, MANIFEST_FILE].reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+  const files = [HNSW_FILE, STORE_FILE, MANIFEST_FILE, ...(existsSync(join(dir, TOPIC_MAP_FILE)) ? [TOPIC_MAP_FILE] : [])];
+  return files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
 
 interface StoredPaper {
@@ -283,6 +290,20 @@ function openNextStore(current: string | null, dir: string): PaperStore {
   return PaperStore.openWritable(join(dir, STORE_FILE));
 }
 
+/**
+ * Topics and the map of the generation being written: the previous generation's, brought up to
+ * date, or computed again when enough changed (see RECOMPUTE_SHARE in map/topic-map.ts).
+ */
+function writeGenerationMap(dir: string, index: VectorIndex, store: PaperStore, current: string | null, fresh: ReadonlySet<number>): void {
+  let previous = null;
+  try {
+    previous = current ? readTopicMap(current) : null;
+  } catch {
+    // A damaged map is computed again rather than extended.
+  }
+  writeTopicMap(dir, buildTopicMap(index, store, { previous, fresh, efSearch: DEFAULT_HNSW.efSearch }));
+}
+
 function finishGeneration(
   dir: string,
   index: VectorIndex,
@@ -302,7 +323,7 @@ function finishGeneration(
     fingerprint: corpusFingerprint([...entries].map(([id, e]) => [id, e.hash] as const)),
     hnsw: DEFAULT_HNSW,
     deletedVectors,
-    files: checksumFiles(dir, DATA_FILES),
+    files: checksumFiles(dir, existsSync(join(dir, TOPIC_MAP_FILE)) ? [...DATA_FILES, TOPIC_MAP_FILE] : DATA_FILES),
   };
   writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
   return manifest;

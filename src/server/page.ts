@@ -453,7 +453,7 @@ const HTML_HEAD = `<!doctype html>
 </head>
 <body>
 <header><div class="wrap">
-  <a class="brand" href="/">papers</a><span id="info" class="info"></span>
+  <a class="brand" href="/">papers</a><span id="info" class="info"></span> <a class="info" href="/map">map</a>
   <form id="search" action="/" method="get" role="search">
     <label class="visually-hidden" for="q">Question</label>
     <input id="q" name="q" type="search" maxlength="1000" required autofocus autocomplete="off"
