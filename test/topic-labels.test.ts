@@ -109,6 +109,16 @@ describe("layoutKnn", () => {
     expect(Math.hypot(ax - bx, ay - by)).toBeGreaterThan(0.3);
   });
 
+  it("lays out every small corpus, where each row holds all the other points (4 to 17 papers)", () => {
+    for (let n = 4; n <= 17; n++) {
+      const rows = Array.from({ length: n }, (_, i) => [i, ...Array.from({ length: n }, (_, j) => j).filter((j) => j !== i)].slice(0, 16));
+      const graph = { indices: rows, distances: rows.map((row) => row.map((j, r) => (r === 0 ? 0 : 0.1 + 0.01 * Math.abs(j - row[0]!)))) };
+      const points = layoutKnn(graph, { epochs: 50 });
+      expect(points.length).toBe(2 * n);
+      for (const v of points) expect(v >= 0 && v <= 1).toBe(true);
+    }
+  });
+
   it("places 0 to 3 points without UMAP", () => {
     expect(layoutKnn({ indices: [], distances: [] })).toEqual(new Float32Array(0));
     expect(layoutKnn({ indices: [[0]], distances: [[0]] })).toEqual(Float32Array.from([0.5, 0.5]));

@@ -13,12 +13,15 @@ export interface LayoutOptions {
 }
 
 /**
- * x and y of every point, each scaled into [0, 1] (x0, y0, x1, y1, …). Fewer than 3 points, or
- * a graph with fewer than 2 neighbours a point, are laid out on a circle: UMAP needs more.
+ * x and y of every point, each scaled into [0, 1] (x0, y0, x1, y1, …). Fewer than 4 points, or
+ * a graph with rows of fewer than 3, are laid out on a circle: UMAP needs more.
  */
 export function layoutKnn(graph: KnnGraph, options: LayoutOptions = {}): Float32Array {
   const n = graph.indices.length;
-  const k = Math.min(...graph.indices.map((row) => row.length));
+  // A row holds the point itself and its neighbours; umap-js wants fewer neighbours than points
+  // (a whole small corpus is every row). A loop, not Math.min(...rows): no spread of n arguments.
+  let k = n - 1;
+  for (const row of graph.indices) k = Math.min(k, row.length);
   let points: number[][];
   if (n < 4 || k < 3) {
     points = Array.from({ length: n }, (_, i) => [Math.cos((2 * Math.PI * i) / Math.max(1, n)), Math.sin((2 * Math.PI * i) / Math.max(1, n))]);

@@ -6,7 +6,7 @@
  * Self-contained like the search page (inline CSS and JS, no external resources, text only
  * through textContent), under its own CSP.
  */
-import { createHash } from "node:crypto";
+import { pageCsp } from "./page-csp.js";
 import { TOPIC_COLOURS } from "../map/render.js";
 
 const STYLE = String.raw`
@@ -425,16 +425,5 @@ export const MAP_PAGE_HTML = `${HTML}<script>${SCRIPT}</script>
 </html>
 `;
 
-const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
-
-/** As the search page's: its own script and style only, talking only to its own origin. */
-export const MAP_PAGE_CSP = [
-  "default-src 'none'",
-  `script-src ${sha256(SCRIPT)}`,
-  `style-src ${sha256(STYLE)}`,
-  "connect-src 'self'",
-  "img-src data:",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+/** As every page of papers: its own script and style only (see pageCsp). */
+export const MAP_PAGE_CSP = pageCsp(SCRIPT, STYLE);

@@ -6,7 +6,7 @@
  * The state lives in the URL (`/?q=…&mode=…`, `/?related=ID&mode=…`), so a search can be
  * bookmarked and shared, and back and forward work.
  */
-import { createHash } from "node:crypto";
+import { pageCsp } from "./page-csp.js";
 
 // Written as String.raw so the browser gets it verbatim: no backticks or "${" inside.
 const STYLE = String.raw`
@@ -483,19 +483,5 @@ export const PAGE_HTML = `${HTML_HEAD}<script>${SCRIPT}</script>
 </html>
 `;
 
-const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
-
-/**
- * The page may run only its own script and style, and talk only to its own origin: an abstract
- * that somehow became markup still could not load or send anything.
- */
-export const PAGE_CSP = [
-  "default-src 'none'",
-  `script-src ${sha256(SCRIPT)}`,
-  `style-src ${sha256(STYLE)}`,
-  "connect-src 'self'",
-  "img-src data:",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+/** As every page of papers: its own script and style only (see pageCsp). */
+export const PAGE_CSP = pageCsp(SCRIPT, STYLE);
