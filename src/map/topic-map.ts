@@ -74,7 +74,9 @@ export function computeTopicMap(input: MapInput, knn: KnnGraph, options: TopicMa
   const n = input.labels.length;
   const topic = timed("cluster", options.onStep, () => (n === 0 ? new Int32Array(0) : clusterKnn(knn, options.cluster)));
   const xy = timed("layout", options.onStep, () => layoutKnn(knn, options.layout));
-  const count = n === 0 ? 0 : Math.max(...topic) + 1;
+  // A loop, not Math.max(...topic): a spread of n arguments overflows the stack past ~125,000.
+  let count = 0;
+  for (const t of topic) count = Math.max(count, t + 1);
   const terms = timed("label", options.onStep, () => labelTopics(input.texts, topic, count));
   const x = Array.from({ length: n }, (_, i) => round(xy[2 * i]!));
   const y = Array.from({ length: n }, (_, i) => round(xy[2 * i + 1]!));
