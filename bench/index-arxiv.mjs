@@ -72,7 +72,7 @@ if (!(values.reuse && currentGeneration(values.index))) {
 const buildPeakRssMb = summary ? process.resourceUsage().maxRSS / 1024 : null;
 const generation = currentGeneration(values.index);
 const manifest = readManifest(generation);
-const info = openIndex(options);
+const info = await openIndex(options);
 const sizeBytes = info.info().sizeBytes;
 
 // Warm queries: embedding + hybrid search, one at a time as a user asks them.

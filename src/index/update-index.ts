@@ -268,7 +268,7 @@ function readEntries(generation: string): { entries: Map<string, StoredPaper>; n
 }
 
 /** A paper's stored fields as JSON: what tells whether to rewrite it (passages count in its hash instead). */
-function paperFieldsJson({ passages: _passages, ...fields }: Paper): string {
+export function paperFieldsJson({ passages: _passages, ...fields }: Paper): string {
   return JSON.stringify(fields);
 }
 
