@@ -1,0 +1,340 @@
+/**
+ * One behaviour suite, run against every store (describe.each over store factories): the folder
+ * store always, PostgreSQL when PAPERS_TEST_PG names a server (`bash scripts/pg-server.sh start`
+ * prints one). Each test gets a library of its own (a folder, or a schema).
+ *
+ * In-process tests use the deterministic hash embedder (plumbing, not ranking); the process tests
+ * (two writers, a server during a write, kill -9) run the CLI with the shipped model.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { indexPaperList, openIndex, removePapers, type Paper, type PapersOptions } from "../src/papers.js";
+import { startServer } from "../src/server/serve.js";
+import { HASH_MODEL, hashEmbedderLoader } from "./hash-embedder.js";
+import { CLI, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
+
+const PG = process.env.PAPERS_TEST_PG;
+if (!PG) console.warn("store matrix: PAPERS_TEST_PG is unset, so the PostgreSQL store is skipped (start one: bash scripts/pg-server.sh start)");
+
+interface StoreFactory {
+  name: string;
+  /** Where a new, empty library goes: options for the library API, and the CLI's flags. */
+  fresh(): { options: PapersOptions; args: string[] };
+  /** Vectors saved by a run that has not committed yet. */
+  checkpointed(library: { options: PapersOptions }): Promise<number>;
+}
+
+let schemas = 0;
+const factories: StoreFactory[] = [
+  {
+    name: "folder",
+    fresh() {
+      const indexDir = join(tempDir(), "index");
+      return { options: { indexDir }, args: ["--index", indexDir] };
+    },
+    async checkpointed({ options }) {
+      const Database = (await import("better-sqlite3")).default;
+      try {
+        const db = new Database(join(options.indexDir, "checkpoint.db"), { readonly: true, fileMustExist: true });
+        try {
+          return (db.prepare("SELECT count(*) AS n FROM vectors").get() as { n: number }).n;
+        } finally {
+          db.close();
+        }
+      } catch {
+        return 0;
+      }
+    },
+  },
+];
+if (PG) {
+  const client = new pg.Client({ connectionString: PG });
+  const made: string[] = [];
+  afterAll(async () => {
+    if (made.length === 0) return;
+    await client.connect();
+    for (const schema of made) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  });
+  factories.push({
+    name: "postgres",
+    fresh() {
+      const schema = `matrix_${process.pid}_${Date.now().toString(36)}_${schemas++}`;
+      made.push(schema);
+      const store = `${PG}${PG.includes("?") ? "&" : "?"}schema=${schema}`;
+      return { options: { indexDir: join(tempDir(), "unused"), store }, args: ["--store", store] };
+    },
+    async checkpointed({ options }) {
+      const schema = /schema=([a-z0-9_]+)/.exec(options.store!)![1];
+      const c = new pg.Client({ connectionString: PG });
+      await c.connect();
+      try {
+        return Number((await c.query(`SELECT count(*) AS n FROM ${schema}.checkpoint`)).rows[0].n);
+      } catch {
+        return 0;
+      } finally {
+        await c.end();
+      }
+    },
+  });
+}
+
+const CATEGORIES = ["cs.CL", "cs.LG", "cs.CV", "q-bio.GN"];
+/** SciFact abstracts with made-up metadata: years 2000–2024, a category in four, authors by number. */
+function corpus(n: number): Paper[] {
+  return readFileSync(new URL("../../shared/data/scifact/corpus.jsonl", import.meta.url), "utf8")
+    .split("\n")
+    .slice(0, n)
+    .map((line, i) => {
+      const doc = JSON.parse(line);
+      // Papers from arXiv are known by their arXiv id, as papers names them.
+      const arxivId = i % 7 === 0 ? `2401.${String(10000 + i)}` : null;
+      return {
+        id: arxivId ?? `sf${doc._id}`, title: doc.title, abstract: doc.text, arxivId, doi: null, journalRef: null, comments: [],
+        authors: [`Author Number${i}`, "Common Coauthor"], categories: [CATEGORIES[i % 4]!, ...(i % 50 === 0 ? ["q-bio.RARE"] : [])],
+        year: 2000 + (i % 25), sources: [{ file: "corpus.jsonl", line: i + 1 }],
+      };
+    });
+}
+
+const embedder = hashEmbedderLoader();
+const withModel = (options: PapersOptions): PapersOptions => ({ ...options, embedder });
+
+async function exactDense(papers: Paper[], question: string, keep: (p: Paper) => boolean, k: number): Promise<string[]> {
+  const model = await embedder.load(HASH_MODEL, "q8");
+  const q = await model.embedQuery(question);
+  const vectors = await model.embedDocuments(papers.map((p) => `${p.title}\n${p.abstract}`));
+  const scored = papers.map((p, i) => ({ id: p.id, score: vectors[i]!.reduce((s, x, j) => s + x * q[j]!, 0), keep: keep(p) }));
+  return scored.filter((s) => s.keep).sort((a, b) => b.score - a.score).slice(0, k).map((s) => s.id);
+}
+
+describe.each(factories)("the $name store", (factory) => {
+  it("indexes incrementally by content hash, removes, and reports", async () => {
+    const { options } = factory.fresh();
+    const papers = corpus(40);
+    const first = await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    expect(first).toMatchObject({ added: 40, updated: 0, unchanged: 0, embedded: 40 });
+    const again = await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 40, embedded: 0 });
+    const changed = papers.map((p, i) => (i === 3 ? { ...p, abstract: p.abstract + " Revised." } : i === 4 ? { ...p, year: 1999 } : p));
+    const third = await indexPaperList(changed, ["corpus.jsonl"], withModel(options));
+    expect(third).toMatchObject({ added: 0, updated: 1, unchanged: 39, embedded: 1 });
+
+    const index = await openIndex(withModel(options));
+    try {
+      expect(index.info()).toMatchObject({ count: 40, model: HASH_MODEL.id, dimension: 64 });
+      expect((await index.get(papers[3]!.id)).abstract).toMatch(/Revised\.$/);
+      expect((await index.get(papers[4]!.id)).year).toBe(1999);
+      expect((await index.get(`arXiv:${papers[7]!.arxivId}v2`)).id).toBe(papers[7]!.id);
+      expect((await index.list()).map((p) => p.id)).toEqual(papers.map((p) => p.id));
+      expect(await index.listPage(10, 5)).toMatchObject({ total: 40, papers: papers.slice(10, 15).map((p) => ({ id: p.id })) });
+    } finally {
+      await index.close();
+    }
+
+    await expect(removePapers([papers[0]!.id, "no-such-paper"], options)).rejects.toMatchObject({ code: "UNKNOWN_ID" });
+    const removed = await removePapers([papers[0]!.id, papers[1]!.id.toUpperCase()], options);
+    expect(removed).toMatchObject({ removed: 2, manifest: { count: 38 } });
+    const after = await openIndex(withModel(options));
+    try {
+      await expect(after.get(papers[0]!.id)).rejects.toMatchObject({ code: "UNKNOWN_ID" });
+      expect((await after.search(papers[1]!.title!, 38, "lexical")).map((h) => h.id)).not.toContain(papers[1]!.id);
+      expect(after.info().count).toBe(38);
+    } finally {
+      await after.close();
+    }
+  });
+
+  it("searches in every mode with year, category and author filters, exactly k when k match", async () => {
+    const { options } = factory.fresh();
+    const papers = corpus(3000);
+    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    const index = await openIndex(withModel(options));
+    try {
+      const question = "gene expression in cancer cells";
+      const cases: [string, Parameters<typeof index.search>[3], (p: Paper) => boolean][] = [
+        // Large subsets (> 1,000 papers) go through the HNSW graph, small ones are compared exactly.
+        ["years 2005..2020", { years: [2005, 2020] }, (p) => p.year! >= 2005 && p.year! <= 2020],
+        ["category cs.LG", { category: "CS.lg" }, (p) => p.categories.includes("cs.LG")],
+        ["rare category", { category: "q-bio.RARE" }, (p) => p.categories.includes("q-bio.RARE")],
+        ["author part", { author: "number12" }, (p) => p.authors[0]!.toLowerCase().includes("number12")],
+        ["year and category", { years: [2010, null], category: "cs.CV" }, (p) => p.year! >= 2010 && p.categories.includes("cs.CV")],
+      ];
+      for (const [what, filter, keep] of cases) {
+        const matching = papers.filter(keep);
+        const k = Math.min(200, matching.length);
+        for (const mode of ["dense", "lexical", "hybrid"] as const) {
+          const hits = await index.search(question, k, mode, filter);
+          expect(hits.every((h) => keep(h)), `${what} ${mode}`).toBe(true);
+          if (mode !== "lexical") expect(hits, `${what} ${mode}`).toHaveLength(k);
+        }
+        const dense = (await index.search(question, 10, "dense", filter)).map((h) => h.id);
+        const exact = await exactDense(papers, question, keep, 10);
+        expect(dense.filter((id) => exact.includes(id)).length, what).toBeGreaterThanOrEqual(9);
+      }
+      expect(await index.search(question, 5, "dense", { author: "nobody at all" })).toEqual([]);
+      expect(await index.search(question, 1000, "dense")).toHaveLength(1000);
+    } finally {
+      await index.close();
+    }
+  });
+
+  it("answers related and serves over HTTP", async () => {
+    const { options } = factory.fresh();
+    const papers = corpus(60);
+    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    const index = await openIndex(withModel(options));
+    try {
+      const related = await index.related(papers[5]!.id, 5);
+      expect(related).toHaveLength(5);
+      expect(related.map((h) => h.id)).not.toContain(papers[5]!.id);
+    } finally {
+      await index.close();
+    }
+    const server = await startServer(withModel(options), { port: 0, host: "127.0.0.1" }, { log: () => {}, warn: () => {} });
+    try {
+      const search = (await (await fetch(`${server.url}api/search?q=${encodeURIComponent("cancer cells")}&k=3`)).json()) as { results: unknown[] };
+      expect(search.results).toHaveLength(3);
+      const paper = (await (await fetch(`${server.url}api/papers/${papers[2]!.id}`)).json()) as Paper;
+      expect(paper.title).toBe(papers[2]!.title);
+      expect((await fetch(`${server.url}api/papers/nope`)).status).toBe(404);
+      expect(await (await fetch(`${server.url}api/info`)).json()).toMatchObject({ count: 60 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("refuses another model, for queries and for updates without --rebuild", async () => {
+    const { options } = factory.fresh();
+    const papers = corpus(20);
+    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    await expect(openIndex({ ...withModel(options), model: "sentence-transformers/other" })).rejects.toMatchObject({ code: "MODEL_MISMATCH" });
+    const other = hashEmbedderLoader({ ...HASH_MODEL, pooling: "cls" });
+    await expect(indexPaperList(papers, [], { ...options, embedder: other })).rejects.toMatchObject({ code: "MODEL_MISMATCH" });
+    const rebuilt = await indexPaperList(papers.slice(0, 10), [], { ...options, embedder: other, rebuild: true });
+    expect(rebuilt).toMatchObject({ added: 10, embedded: 10, manifest: { count: 10, model: { pooling: "cls" } } });
+  });
+
+  it("resumes a run that failed mid-way from its checkpoint", async () => {
+    const { options } = factory.fresh();
+    const papers = corpus(100);
+    let batches = 0;
+    const failing = {
+      describe: embedder.describe,
+      load: async (spec: typeof HASH_MODEL, dtype: "q8" | "fp32") => {
+        const inner = await embedder.load(spec, dtype);
+        return {
+          ...inner,
+          model: inner.model,
+          dtype: inner.dtype,
+          embedQuery: (t: string) => inner.embedQuery(t),
+          dispose: () => inner.dispose(),
+          embedDocuments: async (texts: string[]) => {
+            if (++batches > 3) throw new Error("embedder died");
+            return inner.embedDocuments(texts);
+          },
+        };
+      },
+    };
+    await expect(indexPaperList(papers, [], { ...options, embedder: failing, checkpointEvery: 10 })).rejects.toThrow(/embedder died/);
+    expect(await factory.checkpointed({ options })).toBe(30);
+    await expect(openIndex(withModel(options))).rejects.toMatchObject({ code: "NO_INDEX" });
+    const rerun = await indexPaperList(papers, [], { ...withModel(options), checkpointEvery: 10 });
+    expect(rerun).toMatchObject({ added: 100, resumed: 30, embedded: 70 });
+    expect(await factory.checkpointed({ options })).toBe(0);
+  });
+
+  describe("with processes", () => {
+    const env = { ...process.env, PAPERS_MODELS: modelsDir(), PAPERS_OFFLINE: "1" };
+    const more = join(tempDir(), "more.txt");
+    // 240 real SciFact abstracts as "Abstract:" lines: enough for several checkpoints.
+    writeFileSync(
+      more,
+      readFileSync(new URL("../../shared/data/scifact/corpus.jsonl", import.meta.url), "utf8").split("\n").slice(0, 240).map((l) => `Abstract:${JSON.parse(l).text}`).join("\n") + "\n",
+    );
+    const start = (args: string[]) => {
+      const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout!.on("data", (c) => (stdout += c));
+      child.stderr!.on("data", (c) => (stderr += c));
+      const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
+      return { child, exited };
+    };
+    const until = async (what: () => Promise<boolean>) => {
+      const deadline = Date.now() + 120_000;
+      while (!(await what())) {
+        if (Date.now() > deadline) throw new Error("timed out");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+
+    it("lets one of two writers in at a time: the second fails at once, or waits with --wait", async () => {
+      const library = factory.fresh();
+      expect(runCli([...library.args, "index", SEEDS]).status).toBe(0);
+      const first = start([...library.args, "index", SEEDS, more, "--checkpoint-every", "16", "--json"]);
+      await until(async () => (await factory.checkpointed(library)) >= 16);
+      const busy = runCli([...library.args, "index", SEEDS]);
+      expect(busy.status).toBe(1);
+      expect(busy.stderr).toMatch(/^papers: index at .* is being written by .*: wait for it to finish, or add --wait\n$/);
+      const second = start([...library.args, "index", SEEDS, "--wait", "--json"]);
+      const [a, b] = await Promise.all([first.exited, second.exited]);
+      expect(a.code, a.stderr).toBe(0);
+      expect(b.code, b.stderr).toBe(0);
+      expect(JSON.parse(a.stdout)).toMatchObject({ added: 240 });
+      // The second ran after the first committed: it found every paper already there.
+      expect(JSON.parse(b.stdout)).toMatchObject({ added: 0, unchanged: 30, papers: 270 });
+    }, 300_000);
+
+    it("keeps a server answering during a write, then serves the new generation", async () => {
+      const library = factory.fresh();
+      expect(runCli([...library.args, "index", SEEDS]).status).toBe(0);
+      const server = spawn(process.execPath, [CLI, ...library.args, "serve", "--port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+      let log = "";
+      server.stdout!.on("data", (c) => (log += c));
+      server.stderr!.resume();
+      try {
+        await until(async () => /serving \d+ papers .* at http/.test(log));
+        const url = /at (http:\/\/\S+)/.exec(log)![1]!;
+        const writer = start([...library.args, "index", SEEDS, more, "--checkpoint-every", "16"]);
+        let done = false;
+        void writer.exited.then(() => (done = true));
+        const statuses: number[] = [];
+        let question = 0;
+        while (!done) {
+          // A new question each time, so that every answer is computed, not cached.
+          const response = await fetch(`${url}api/search?q=${encodeURIComponent(`decoding speed ${question++}`)}&k=3`);
+          statuses.push(response.status);
+          expect(((await response.json()) as { results: unknown[] }).results).toHaveLength(3);
+        }
+        expect((await writer.exited).code).toBe(0);
+        expect(statuses.length).toBeGreaterThan(5);
+        expect(statuses.every((s) => s === 200)).toBe(true);
+        await until(async () => ((await (await fetch(`${url}api/info`)).json()) as { count: number }).count === 270);
+      } finally {
+        server.kill("SIGTERM");
+      }
+    }, 300_000);
+
+    it("survives kill -9 of a writer mid-run: the library answers as before, and a rerun completes", async () => {
+      const library = factory.fresh();
+      expect(runCli([...library.args, "index", SEEDS]).status).toBe(0);
+      const writer = start([...library.args, "index", SEEDS, more, "--checkpoint-every", "16"]);
+      await until(async () => (await factory.checkpointed(library)) >= 48);
+      writer.child.kill("SIGKILL");
+      await writer.exited;
+      const info = runCli([...library.args, "info", "--json"]);
+      expect(JSON.parse(info.stdout).count, info.stderr).toBe(30);
+      expect(JSON.parse(runCli([...library.args, "search", "decoding", "-k", "2", "--json"]).stdout)).toHaveLength(2);
+      const rerun = runCli([...library.args, "index", SEEDS, more, "--json"]);
+      expect(rerun.status, rerun.stderr).toBe(0);
+      const summary = JSON.parse(rerun.stdout);
+      expect(summary.resumed).toBeGreaterThanOrEqual(48);
+      expect(summary.resumed + summary.embedded).toBe(240);
+      expect(JSON.parse(runCli([...library.args, "info", "--json"]).stdout).count).toBe(270);
+    }, 300_000);
+  });
+});
