@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { indexPaperList, openIndex, removePapers, type Paper, type PapersOptions } from "../src/papers.js";
+import { copyIndex, indexPaperList, openIndex, removePapers, type Paper, type PapersOptions } from "../src/papers.js";
 import { startServer } from "../src/server/serve.js";
 import { HASH_MODEL, hashEmbedderLoader } from "./hash-embedder.js";
 import { CLI, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
@@ -245,6 +245,35 @@ describe.each(factories)("the $name store", (factory) => {
     const rerun = await indexPaperList(papers, [], { ...withModel(options), checkpointEvery: 10 });
     expect(rerun).toMatchObject({ added: 100, resumed: 30, embedded: 70 });
     expect(await factory.checkpointed({ options })).toBe(0);
+  });
+
+  it("moves its index to another store and back without embedding, answering the same", async () => {
+    const { options } = factory.fresh();
+    const papers = corpus(300);
+    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    // The other kind of store when there is one, else another of the same kind.
+    const other = (factories.find((f) => f !== factory) ?? factory).fresh().options;
+    const back = factory.fresh().options;
+    const never = { describe: embedder.describe, load: async () => { throw new Error("a move must embed nothing"); } };
+    expect(await copyIndex({ ...options, embedder: never }, { ...other, embedder: never })).toMatchObject({ added: 300, manifest: { count: 300 } });
+    expect(await copyIndex({ ...options, embedder: never }, { ...other, embedder: never })).toMatchObject({ added: 0, unchanged: 300 });
+    expect(await copyIndex({ ...other, embedder: never }, { ...back, embedder: never })).toMatchObject({ added: 300 });
+    const answers = async (where: PapersOptions) => {
+      const index = await openIndex(withModel(where));
+      try {
+        const out: string[] = [];
+        for (const mode of ["dense", "lexical", "hybrid"] as const) {
+          for (const hit of await index.search("protein folding in yeast", 10, mode, { years: [2005, null] })) out.push(`${mode} ${hit.id} ${hit.score.toFixed(4)}`);
+        }
+        return out;
+      } finally {
+        await index.close();
+      }
+    };
+    const original = await answers(options);
+    expect(original).toHaveLength(30);
+    expect(await answers(other)).toEqual(original);
+    expect(await answers(back)).toEqual(original);
   });
 
   describe("with processes", () => {
