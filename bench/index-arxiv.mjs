@@ -28,6 +28,12 @@ import { VectorIndex } from "../dist/index/vector-index.js";
 import { indexPaperList, openIndex } from "../dist/papers.js";
 import { resolveOptions } from "../dist/settings.js";
 
+// `npm run bench -- --store postgresql://…` compares the stores on an existing index instead.
+if (process.argv.includes("--store")) {
+  await import("./stores.mjs");
+  process.exit(process.exitCode ?? 0);
+}
+
 const { values } = parseArgs({
   options: {
     data: { type: "string", default: new URL("../../shared/data/arxiv-cs-listings/papers.jsonl.gz", import.meta.url).pathname },

@@ -28,7 +28,7 @@ case "${1:-}" in
     ensure_venv
     mkdir -p "$DATA"
     # cleanup_mode=None: the server outlives this Python process, until `stop`.
-    "$VENV/bin/python" - "$DATA" <<'PY'
+    "$VENV/bin/python" -W ignore - "$DATA" <<'PY'
 import sys, pgserver
 server = pgserver.get_server(sys.argv[1], cleanup_mode=None)
 server.psql("CREATE EXTENSION IF NOT EXISTS vector;")
@@ -37,14 +37,14 @@ PY
     ;;
   url)
     ensure_venv
-    "$VENV/bin/python" - "$DATA" <<'PY'
+    "$VENV/bin/python" -W ignore - "$DATA" <<'PY'
 import sys, pgserver
 print(pgserver.get_server(sys.argv[1], cleanup_mode=None).get_uri())
 PY
     ;;
   stop)
     if [ -f "$DATA/postmaster.pid" ] && [ -x "$VENV/bin/python" ]; then
-      "$VENV/bin/python" - "$DATA" <<'PY'
+      "$VENV/bin/python" -W ignore - "$DATA" <<'PY'
 import sys, os, pwd
 from pgserver._commands import pg_ctl
 user = "pgserver" if os.geteuid() == 0 else None

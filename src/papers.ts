@@ -592,8 +592,8 @@ export class PaperIndex {
       papers.map(async (paper, i) => {
         const { sentences, vectors } = this.sentenceCache.get(keys[i]!)!;
         const best = closest(vector, vectors);
-        const label = (await this.reader.byId(paper.id))?.label;
-        const scores = label === undefined ? [] : await this.reader.termScores(text, label);
+        const [label] = await this.reader.labelsOf([paper.id]);
+        const scores = label === undefined ? [] : (await this.reader.termScores(text, [label]))[0]!;
         return {
           sentence: sentences[best.index] ?? paper.abstract,
           sentenceScore: Math.round(best.score * 1e4) / 1e4,
@@ -610,16 +610,17 @@ export class PaperIndex {
     const terms = queryTerms(text);
     const { documents, frequencies } = await this.reader.documentFrequencies(terms);
     const ceiling = bm25Ceiling(documents, frequencies.values());
-    return Promise.all(
-      ids.map(async (id) => {
-        const { label } = await this.lookup(id);
-        const other = await this.reader.vector(label);
-        let cosine = 0;
-        for (let i = 0; i < other.length; i++) cosine += other[i]! * vector[i]!;
-        const bm25 = (await this.reader.termScores(text, label)).reduce((sum, t) => sum + t.score, 0);
-        return { cosine, lexical: ceiling > 0 ? bm25 / ceiling : 0 };
-      }),
-    );
+    // Exact ids (a search's hits) in one call; any other form through lookup.
+    const exact = await this.reader.labelsOf(ids);
+    const labels = await Promise.all(ids.map(async (id, i) => exact[i] ?? (await this.lookup(id)).label));
+    const [vectors, scores] = await Promise.all([this.reader.vectors(labels), this.reader.termScores(text, labels)]);
+    return labels.map((_, i) => {
+      const other = vectors[i]!;
+      let cosine = 0;
+      for (let j = 0; j < other.length; j++) cosine += other[j]! * vector[j]!;
+      const bm25 = scores[i]!.reduce((sum, t) => sum + t.score, 0);
+      return { cosine, lexical: ceiling > 0 ? bm25 / ceiling : 0 };
+    });
   }
 
   /** Calibrated relevance of each paper to the question, and whether any is a confident match. */

@@ -142,8 +142,12 @@ class FolderGeneration implements GenerationReader {
     return this.store.documentFrequencies(terms);
   }
 
-  async termScores(question: string, label: number): Promise<TermScore[]> {
-    return this.store.termScores(question, label);
+  async termScores(question: string, labels: readonly number[]): Promise<TermScore[][]> {
+    return labels.map((label) => this.store.termScores(question, label));
+  }
+
+  async labelsOf(ids: readonly string[]): Promise<(number | undefined)[]> {
+    return ids.map((id) => this.store.byId(id)?.label);
   }
 
   async passageOwners(): Promise<ReadonlyMap<number, number>> {

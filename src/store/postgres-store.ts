@@ -49,6 +49,14 @@ interface Facts {
   manifest: Manifest;
 }
 
+/** What every read checks first, in its own snapshot. */
+interface SnapshotFacts {
+  generation: number;
+  modelKey: string;
+  model: string;
+  dtype: string;
+}
+
 interface PaperRow {
   label: number;
   id: string;
@@ -242,8 +250,11 @@ export class PostgresStore implements IndexStore {
     }
   }
 
-  /** @internal Runs `work` in one read-only snapshot: every statement sees the same committed generation. */
-  async snapshot<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * @internal Runs `work` in one read-only snapshot, every statement seeing the same committed
+   * generation, with the library's facts as that snapshot has them (read in the same round trip).
+   */
+  async snapshot<T>(work: (client: pg.PoolClient, facts: SnapshotFacts | null) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -251,8 +262,19 @@ export class PostgresStore implements IndexStore {
       throw this.unreachable(error);
     }
     try {
-      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      const result = await work(client);
+      let facts: SnapshotFacts | null = null;
+      try {
+        const results = (await client.query(
+          `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT generation, model_key, manifest->'model'->>'id' AS model, manifest->'model'->>'dtype' AS dtype FROM ${this.s}.facts`,
+        )) as unknown as pg.QueryResult[];
+        const row = results[1]?.rows[0];
+        facts = row ? { generation: Number(row.generation), modelKey: row.model_key as string, model: row.model as string, dtype: row.dtype as string } : null;
+      } catch (error) {
+        // No facts table: the library was dropped (undefined_table), and is gone.
+        if ((error as { code?: string }).code !== "42P01") throw error;
+        await client.query("ROLLBACK; BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      }
+      const result = await work(client, facts);
       await client.query("COMMIT");
       return result;
     } catch (error) {
@@ -496,13 +518,12 @@ class PostgresGeneration implements GenerationReader {
    * another model since this reader opened it is refused (its vectors are not this model's).
    */
   private read<T>(work: (client: pg.PoolClient, generation: number) => Promise<T>): Promise<T> {
-    return this.store.snapshot(async (client) => {
-      const facts = await this.store.readFacts(client);
+    return this.store.snapshot(async (client, facts) => {
       if (!facts) throw new PapersError("NO_INDEX", `the index at ${this.location} is gone: it was removed after it was opened`);
       if (facts.modelKey !== this.modelKey) {
         throw new PapersError(
           "MODEL_MISMATCH",
-          `index at ${this.location} was rebuilt with ${facts.manifest.model.id} (${facts.manifest.model.dtype}) after it was opened with ${this.manifest.model.id}: open it again`,
+          `index at ${this.location} was rebuilt with ${facts.model} (${facts.dtype}) after it was opened with ${this.manifest.model.id}: open it again`,
         );
       }
       return work(client, facts.generation);
@@ -642,12 +663,21 @@ class PostgresGeneration implements GenerationReader {
     });
   }
 
-  termScores(question: string, label: number): Promise<TermScore[]> {
+  termScores(question: string, labels: readonly number[]): Promise<TermScore[][]> {
     return this.read(async (client, generation) => {
       const terms = queryTerms(question);
       const found = await this.postings(client, terms);
       const { norms, documents } = await this.loadStats(client, generation);
-      return bm25TermScores(terms.map((term) => ({ term, postings: found.get(term) })), label, norms, documents);
+      return labels.map((label) => bm25TermScores(terms.map((term) => ({ term, postings: found.get(term) })), label, norms, documents));
+    });
+  }
+
+  labelsOf(ids: readonly string[]): Promise<(number | undefined)[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.read(async (client) => {
+      const { rows } = await client.query<{ id: string; label: number }>(`SELECT id, label FROM ${this.s}.papers WHERE lower(id) = ANY($1)`, [ids.map((id) => id.toLowerCase())]);
+      const byId = new Map(rows.map((row) => [row.id.toLowerCase(), row.label]));
+      return ids.map((id) => byId.get(id.toLowerCase()));
     });
   }
 

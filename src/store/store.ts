@@ -55,7 +55,10 @@ export interface GenerationReader {
   /** The k best labels by BM25 within the scope. */
   lexicalSearch(text: string, k: number, scope?: SearchScope): Promise<Scored[]>;
   documentFrequencies(terms: Iterable<string>): Promise<{ documents: number; frequencies: Map<string, number> }>;
-  termScores(question: string, label: number): Promise<TermScore[]>;
+  /** Each question term's part of each paper's BM25 score, by label. */
+  termScores(question: string, labels: readonly number[]): Promise<TermScore[][]>;
+  /** The labels of papers by their exact ids (case-insensitive), undefined for unknown ones. */
+  labelsOf(ids: readonly string[]): Promise<(number | undefined)[]>;
 
   /** Paper label by passage label; empty when the index holds no passages. */
   passageOwners(): Promise<ReadonlyMap<number, number>>;
