@@ -193,7 +193,9 @@ export class PostgresStore implements IndexStore {
           files: {},
         };
         await this.writeFacts(client, next, modelKey);
-        await client.query(`DELETE FROM ${this.s}.checkpoint`);
+        // TRUNCATE gives the space back at once (DELETE would leave it to vacuum); only writers,
+        // one at a time under the advisory lock, ever touch this table.
+        await client.query(`TRUNCATE ${this.s}.checkpoint`);
         return next;
       });
       return { manifest, ...summary, resumed: vectors.resumed, embedded: vectors.embedded, recovered: null };
@@ -380,7 +382,10 @@ export class PostgresStore implements IndexStore {
 
   /** Built once the rows are in: much faster than growing the graph a row at a time. */
   private async createVectorIndex(client: pg.PoolClient): Promise<void> {
-    await client.query("SET LOCAL maintenance_work_mem = '1GB'");
+    // The graph builds fastest while it fits in this memory (PAPERS_PG_BUILD_MEMORY, e.g. 4GB for millions of papers).
+    const memory = process.env.PAPERS_PG_BUILD_MEMORY ?? "1GB";
+    if (!/^\d+\s*(kB|MB|GB)$/.test(memory)) throw new PapersError("BAD_OPTION", `PAPERS_PG_BUILD_MEMORY must look like 1GB or 512MB, not "${memory}"`);
+    await client.query(`SET LOCAL maintenance_work_mem = '${memory}'`);
     await client.query(
       `CREATE INDEX papers_embedding ON ${this.s}.papers USING hnsw (embedding vector_cosine_ops) WITH (m = ${DEFAULT_HNSW.m}, ef_construction = ${DEFAULT_HNSW.efConstruction})`,
     );
