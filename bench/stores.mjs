@@ -146,6 +146,34 @@ for (const [name, index] of Object.entries(stores)) {
   }
 }
 
+// Why papers asks pgvector for an iterative scan: its default plan walks ef_search candidates in
+// the graph and filters them afterwards, so a filtered query can come back short.
+const shortfall = {};
+{
+  const { parsePostgresUrl } = await import("../dist/store/connection.js");
+  const { default: pg } = await import("pg");
+  const target = parsePostgresUrl(schemaStore);
+  const client = new pg.Client({ connectionString: target.connectionString });
+  await client.connect();
+  for (const scan of ["off", "relaxed_order"]) {
+    await client.query(`SET hnsw.iterative_scan = ${scan}`);
+    await client.query("SET hnsw.ef_search = 200");
+    let short = 0;
+    let asked = 0;
+    for (const [i, q] of questions.entries()) {
+      if (!q.category || exactFiltered[i].length < 10) continue;
+      asked++;
+      const { rows } = await client.query(
+        `SELECT label FROM ${target.schema}.papers WHERE category_keys @> $2::text[] ORDER BY embedding <=> $1::vector LIMIT 10`,
+        [`[${Array.prototype.join.call(questionVectors[i], ",")}]`, [q.category.toLowerCase()]],
+      );
+      if (rows.length < 10) short++;
+    }
+    shortfall[scan] = { queries: asked, fewer_than_10: short };
+  }
+  await client.end();
+}
+
 const size = {};
 for (const [name, index] of Object.entries(stores)) {
   const bytes = index.info().sizeBytes;
@@ -191,7 +219,7 @@ if (!values["skip-serve"]) {
 }
 rmSync(join(folderCopy, ".."), { recursive: true, force: true });
 
-const report = { index: values.index, papers: count, questions: questions.length, load, size, queries, recall, serve, connections: Number(values.connections), duration_s: Number(values.duration) };
+const report = { index: values.index, papers: count, questions: questions.length, load, size, queries, recall, serve, pgvector_filtered_shortfall: shortfall, connections: Number(values.connections), duration_s: Number(values.duration) };
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
 writeFileSync(join(ROOT, "bench", "results", "stores.json"), `${JSON.stringify(report, null, 2)}\n`);
 
@@ -203,4 +231,5 @@ row("bytes on disk", (s) => `${size[s].mb} MB (${size[s].bytes_per_paper} B/pape
 for (const key of ["dense", "dense_filtered", "hybrid", "hybrid_filtered"]) row(`${key.replace("_", ", ")} p50 / p99 (ms)`, (s) => `${queries[s][key].p50_ms} / ${queries[s][key].p99_ms}`);
 row("recall@10 dense vs exact", (s) => recall[s].unfiltered);
 row("recall@10 dense, filtered", (s) => recall[s].filtered);
+console.log(`\npgvector alone, category filter, k=10, ef_search 200: ${Object.entries(shortfall).map(([scan, s]) => `iterative_scan=${scan}: ${s.fewer_than_10} of ${s.queries} queries returned fewer than 10`).join("; ")}\n`);
 if (serve.folder) row(`serve: requests/s, p50 / p99 (ms), ${values.connections} connections, new questions`, (s) => `${serve[s].requests_per_second}, ${serve[s].p50_ms} / ${serve[s].p99_ms}`);
