@@ -10,6 +10,8 @@ import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyIndex, indexPaperList, openIndex, removePapers, type Paper, type PapersOptions } from "../src/papers.js";
 import { startServer } from "../src/server/serve.js";
@@ -345,6 +347,26 @@ describe.each(factories)("the $name store", (factory) => {
         await until(async () => ((await (await fetch(`${url}api/info`)).json()) as { count: number }).count === 270);
       } finally {
         server.kill("SIGTERM");
+      }
+    }, 300_000);
+
+    it("answers MCP tools over stdio", async () => {
+      const library = factory.fresh();
+      expect(runCli([...library.args, "index", SEEDS]).status).toBe(0);
+      const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, ...library.args, "mcp"], env: env as Record<string, string>, stderr: "pipe" });
+      transport.stderr!.on("data", () => {});
+      const client = new Client({ name: "papers-test", version: "1.0.0" });
+      await client.connect(transport);
+      try {
+        const search = await client.callTool({ name: "search", arguments: { question: "ways to reduce decode latency", k: 3 } });
+        const results = (search.structuredContent as { results: { id: string }[] }).results;
+        expect(results).toHaveLength(3);
+        const shown = await client.callTool({ name: "show", arguments: { id: results[0]!.id } });
+        expect((shown.structuredContent as { id: string }).id).toBe(results[0]!.id);
+        const info = await client.callTool({ name: "info", arguments: {} });
+        expect(info.structuredContent).toMatchObject({ count: 30 });
+      } finally {
+        await client.close();
       }
     }, 300_000);
 
