@@ -256,7 +256,7 @@ export class PostgresStore implements IndexStore {
    * @internal Runs `work` in one read-only snapshot, every statement seeing the same committed
    * generation, with the library's facts as that snapshot has them (read in the same round trip).
    */
-  async snapshot<T>(work: (client: pg.PoolClient, facts: SnapshotFacts | null) => Promise<T>): Promise<T> {
+  async snapshot<T>(work: (client: pg.PoolClient, facts: SnapshotFacts | null) => Promise<T>, settings = ""): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -267,17 +267,19 @@ export class PostgresStore implements IndexStore {
       let facts: SnapshotFacts | null = null;
       try {
         const results = (await client.query(
-          `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT generation, model_key, manifest->'model'->>'id' AS model, manifest->'model'->>'dtype' AS dtype FROM ${this.s}.facts`,
+          `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${settings}SELECT generation, model_key, manifest->'model'->>'id' AS model, manifest->'model'->>'dtype' AS dtype FROM ${this.s}.facts`,
         )) as unknown as pg.QueryResult[];
-        const row = results[1]?.rows[0];
+        const row = results.at(-1)?.rows[0];
         facts = row ? { generation: Number(row.generation), modelKey: row.model_key as string, model: row.model as string, dtype: row.dtype as string } : null;
       } catch (error) {
         // No facts table: the library was dropped (undefined_table), and is gone.
         if ((error as { code?: string }).code !== "42P01") throw error;
-        await client.query("ROLLBACK; BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+        await client.query(`ROLLBACK; BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${settings}`);
       }
       const result = await work(client, facts);
-      await client.query("COMMIT");
+      // Not awaited: node-postgres runs a connection's queries in order, so whoever takes this
+      // connection from the pool next is queued behind the COMMIT; the answer need not wait for it.
+      client.query("COMMIT").catch(() => {});
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
@@ -522,7 +524,7 @@ class PostgresGeneration implements GenerationReader {
    * Runs `work` in one snapshot after checking the library's facts in it: a library rebuilt with
    * another model since this reader opened it is refused (its vectors are not this model's).
    */
-  private read<T>(work: (client: pg.PoolClient, generation: number) => Promise<T>): Promise<T> {
+  private read<T>(work: (client: pg.PoolClient, generation: number) => Promise<T>, settings?: string): Promise<T> {
     return this.store.snapshot(async (client, facts) => {
       if (!facts) throw new PapersError("NO_INDEX", `the index at ${this.location} is gone: it was removed after it was opened`);
       if (facts.modelKey !== this.modelKey) {
@@ -532,7 +534,7 @@ class PostgresGeneration implements GenerationReader {
         );
       }
       return work(client, facts.generation);
-    });
+    }, settings);
   }
 
   async sizeBytes(): Promise<number> {
@@ -628,8 +630,6 @@ class PostgresGeneration implements GenerationReader {
         matching = Number((await client.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ${this.s}.papers ${counted.sql} LIMIT ${EXACT_SCAN_LIMIT + 1}) s`, counted.values)).rows[0].n);
         if (matching <= EXACT_SCAN_LIMIT) return exact();
       }
-      await client.query(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(this.manifest.hnsw.efSearch, k))}`);
-      await client.query("SET LOCAL hnsw.iterative_scan = relaxed_order");
       const { rows } = await client.query<{ label: number; score: number }>(
         `SELECT label, 1 - (embedding <=> $1::vector) AS score FROM ${this.s}.papers ${where.sql} ORDER BY embedding <=> $1::vector LIMIT ${k}`,
         params,
@@ -637,7 +637,8 @@ class PostgresGeneration implements GenerationReader {
       const hits = sortHits(rows);
       const available = matching !== undefined ? k : Math.min(k, this.vectorCount - (scope.exclude?.size ?? 0));
       return hits.length >= available ? hits : exact();
-    });
+      // Sent with BEGIN, in the same round trip; SET LOCAL lasts until the snapshot ends.
+    }, `SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(this.manifest.hnsw.efSearch, k))}; SET LOCAL hnsw.iterative_scan = relaxed_order; `);
   }
 
   lexicalSearch(text: string, k: number, scope: SearchScope = {}): Promise<Scored[]> {
