@@ -562,7 +562,7 @@ export class PaperIndex {
       throw new PapersError("BAD_OPTION", `paper "${paper?.id}" is both liked and unliked: keep it on one side`);
     }
     if (text) likes.push({ vector: await this.embedQuery(text), text });
-    const result = recommend(await this.reader.recommendSource(), likes, unlikes, k, DOCUMENT_WEIGHTS, request.exhaustive);
+    const result = await this.reader.withRecommendSource((source) => recommend(source, likes, unlikes, k, DOCUMENT_WEIGHTS, request.exhaustive));
     return { hits: await this.hits(result.ranked), method: result.method, why: result.why, candidates: result.candidates };
   }
 

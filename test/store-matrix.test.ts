@@ -209,6 +209,28 @@ describe.each(factories)("the $name store", (factory) => {
     }
   });
 
+  it("recommends papers like the liked ones and unlike the unliked ones, leaving the seeds out", async () => {
+    const { options } = factory.fresh();
+    const papers = corpus(400);
+    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    const index = await openIndex(withModel(options));
+    try {
+      const like = papers.filter((p) => /cancer|tumou?r/i.test(p.abstract)).slice(0, 4).map((p) => p.id);
+      const unlike = papers.filter((p) => /bacteri|infection/i.test(p.abstract)).slice(0, 4).map((p) => p.id);
+      const result = await index.recommend({ like, unlike, k: 15 });
+      expect(result.method).toBe("classifier");
+      expect(result.hits).toHaveLength(15);
+      expect(result.hits.map((h) => h.id).filter((id) => like.includes(id) || unlike.includes(id))).toEqual([]);
+      expect(result.why.words.length).toBeGreaterThan(0);
+      // The classifier learnt the likes' side: they score above the unlikes when asked as candidates.
+      const cancer = result.hits.filter((h) => /cancer|tumou?r/i.test(h.abstract)).length;
+      const bacteria = result.hits.filter((h) => /bacteri|infection/i.test(h.abstract)).length;
+      expect(cancer).toBeGreaterThan(bacteria);
+    } finally {
+      await index.close();
+    }
+  });
+
   it("refuses another model, for queries and for updates without --rebuild", async () => {
     const { options } = factory.fresh();
     const papers = corpus(20);
@@ -267,13 +289,15 @@ describe.each(factories)("the $name store", (factory) => {
         for (const mode of ["dense", "lexical", "hybrid"] as const) {
           for (const hit of await index.search("protein folding in yeast", 10, mode, { years: [2005, null] })) out.push(`${mode} ${hit.id} ${hit.score.toFixed(4)}`);
         }
+        const centroid = await index.recommend({ like: [papers[3]!.id, papers[8]!.id], k: 10 });
+        for (const hit of centroid.hits) out.push(`recommend ${hit.id} ${hit.score.toFixed(4)}`);
         return out;
       } finally {
         await index.close();
       }
     };
     const original = await answers(options);
-    expect(original).toHaveLength(30);
+    expect(original).toHaveLength(40);
     expect(await answers(other)).toEqual(original);
     expect(await answers(back)).toEqual(original);
   });

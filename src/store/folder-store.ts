@@ -158,7 +158,11 @@ class FolderGeneration implements GenerationReader {
     return this.store.passage(label);
   }
 
-  async recommendSource(): Promise<RecommendSource> {
+  async withRecommendSource<T>(compute: (source: RecommendSource) => T): Promise<T> {
+    return compute(this.recommendSource());
+  }
+
+  private recommendSource(): RecommendSource {
     // Recommendations are papers: passages (of PDFs) are left out of the candidates.
     const owners = this.store.passageOwners();
     const papersOnly = this.papersOnly();

@@ -34,6 +34,7 @@ import type { RecommendSource } from "../search/recommend.js";
 import { parsePostgresUrl, type PostgresTarget } from "./connection.js";
 import { EXACT_SCAN_LIMIT } from "./folder-store.js";
 import { collectChanges, decodePostings, mergePostings } from "./postings.js";
+import { withPrefetchedSource } from "./prefetched-source.js";
 import type { GenerationReader, IndexStore, RemoveSummary, SearchScope, StoreModel } from "./store.js";
 
 /** Rows written per statement while loading. */
@@ -695,8 +696,24 @@ class PostgresGeneration implements GenerationReader {
     return undefined;
   }
 
-  async recommendSource(): Promise<RecommendSource> {
-    throw new PapersError("NOT_SUPPORTED", `recommend does not work on a PostgreSQL library yet: export it to a folder (papers import --from URL) and recommend there`);
+  withRecommendSource<T>(compute: (source: RecommendSource) => T): Promise<T> {
+    return withPrefetchedSource(
+      {
+        dimension: this.manifest.model.dimension,
+        vectors: (labels) => this.vectors(labels),
+        texts: async (labels) => (await this.byLabels(labels)).map((paper) => paper && documentText(paper)),
+        denseSearch: (vector, depth, exclude) => this.denseSearch(vector, depth, { exclude, kind: "papers" }),
+        lexicalSearch: (text, depth) => this.lexicalSearch(text, depth, { kind: "papers" }),
+        documentFrequencies: (terms) => this.documentFrequencies(terms),
+        allLabels: () => this.read(async (client) => (await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers ORDER BY label`)).rows.map((r) => r.label)),
+        // Seeded: the same seed draws the same papers (another draw than the folder store's).
+        randomLabels: (n, seed) =>
+          this.read(async (client) =>
+            (await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers ORDER BY md5(label::text || ':' || $2::text), label LIMIT $1`, [n, seed])).rows.map((r) => r.label),
+          ),
+      },
+      compute,
+    );
   }
 
   artifact(name: string): Promise<Buffer | null> {

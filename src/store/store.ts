@@ -64,8 +64,8 @@ export interface GenerationReader {
   passageOwners(): Promise<ReadonlyMap<number, number>>;
   passage(label: number): Promise<(Passage & { paperLabel: number }) | undefined>;
 
-  /** What recommend reads (src/search/recommend.ts). */
-  recommendSource(): Promise<RecommendSource>;
+  /** Runs `compute` (recommend, src/search/recommend.ts) over this generation's papers. */
+  withRecommendSource<T>(compute: (source: RecommendSource) => T): Promise<T>;
   /**
    * Named data kept with this generation besides papers and vectors (topics, a map layout, …),
    * or null when the generation has none of that name.
