@@ -7,7 +7,7 @@
  * (two writers, a server during a write, kill -9) run the CLI with the shipped model.
  */
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -372,6 +372,27 @@ describe.each(factories)("the $name store", (factory) => {
       } finally {
         server.kill("SIGTERM");
       }
+    }, 300_000);
+
+    it("scores a BEIR dataset with eval, and embeds nothing the second time", () => {
+      const library = factory.fresh();
+      const dir = tempDir();
+      const docs = readFileSync(new URL("../../shared/data/scifact/corpus.jsonl", import.meta.url), "utf8").split("\n").slice(0, 40);
+      writeFileSync(join(dir, "corpus.jsonl"), docs.join("\n") + "\n");
+      // Each question is a document's title; that document is the one relevant answer.
+      const judged = docs.slice(0, 10).map((line) => JSON.parse(line) as { _id: string; title: string });
+      writeFileSync(join(dir, "queries.jsonl"), judged.map((d, i) => JSON.stringify({ _id: `q${i}`, text: d.title })).join("\n") + "\n");
+      mkdirSync(join(dir, "qrels"));
+      writeFileSync(join(dir, "qrels", "test.tsv"), "query-id\tcorpus-id\tscore\n" + judged.map((d, i) => `q${i}\t${d._id}\t1`).join("\n") + "\n");
+      const first = runCli([...library.args, "eval", dir, "--json"]);
+      expect(first.status, first.stderr).toBe(0);
+      const report = JSON.parse(first.stdout);
+      expect(report).toMatchObject({ queries: 10, mode: "hybrid" });
+      // A title finds its own abstract first nearly always.
+      expect(report.ndcg_at_10).toBeGreaterThan(0.8);
+      const second = JSON.parse(runCli([...library.args, "eval", dir, "--json"]).stdout);
+      expect(second.index_seconds).toBe(0);
+      expect(second.ndcg_at_10).toBe(report.ndcg_at_10);
     }, 300_000);
 
     it("answers MCP tools over stdio", async () => {
