@@ -76,6 +76,20 @@ describe.skipIf(!PG)("a PostgreSQL library", () => {
     }
   });
 
+  it("answers an open reader from the latest generation, filters included (their cached matches are per generation)", async () => {
+    await indexPaperList(papers, [], { ...options, rebuild: true });
+    const index = await openIndex(options);
+    try {
+      const filter = { years: [2005, 2005] as [number, number] };
+      expect((await index.search("cells", 5, "lexical", filter)).map((h) => h.id)).toEqual(["p5"]);
+      await indexPaperList(papers.map((p) => (p.id === "p5" ? { ...p, year: 1990 } : p.id === "p6" ? { ...p, year: 2005 } : p)), [], options);
+      expect((await index.search("cells", 5, "lexical", filter)).map((h) => h.id)).toEqual(["p6"]);
+      expect((await index.search("cells", 5, "dense", filter)).map((h) => h.id)).toEqual(["p6"]);
+    } finally {
+      await index.close();
+    }
+  });
+
   it("checks the facts before every query: a library rebuilt with another model is refused by readers that opened it before", async () => {
     await indexPaperList(papers, [], options);
     const index = await openIndex(options);

@@ -37,6 +37,8 @@ import { collectChanges, decodePostings, mergePostings } from "./postings.js";
 import { withPrefetchedSource } from "./prefetched-source.js";
 import type { GenerationReader, IndexStore, RemoveSummary, SearchScope, StoreModel } from "./store.js";
 
+/** Filters whose matching labels a reader keeps (see PostgresGeneration.allowed). */
+const ALLOWED_SETS = 64;
 /** Rows written per statement while loading. */
 const BATCH = 1000;
 /** How often a waiting writer asks for the lock again. */
@@ -500,6 +502,8 @@ class PostgresGeneration implements GenerationReader {
   readonly recovered = null;
   readonly vectorCount: number;
   private readonly modelKey: string;
+  /** Recent filters' matching labels, by generation and filter. */
+  private readonly allowedSets = new Map<string, Set<number>>();
   /** BM25 length norms, loaded once per generation seen. */
   private stats: { generation: number; norms: Float32Array; documents: number } | undefined;
 
@@ -649,11 +653,7 @@ class PostgresGeneration implements GenerationReader {
       const found = await this.postings(client, terms);
       const postings = terms.flatMap((term) => (found.has(term) ? [found.get(term)!] : []));
       if (postings.length === 0) return [];
-      let allowed: Set<number> | undefined;
-      if (hasConditions(scope.filter)) {
-        const where = conditions(scope.filter, undefined, 1);
-        allowed = new Set((await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers ${where.sql}`, where.values)).rows.map((r) => r.label));
-      }
+      const allowed = hasConditions(scope.filter) ? await this.allowed(client, generation, scope.filter) : undefined;
       const { norms, documents } = await this.loadStats(client, generation);
       const hits = bm25TopK(postings, norms, documents, k + (scope.exclude?.size ?? 0), allowed);
       return scope.exclude ? hits.filter((hit) => !scope.exclude!.has(hit.label)).slice(0, k) : hits;
@@ -729,6 +729,27 @@ class PostgresGeneration implements GenerationReader {
     if (terms.length === 0) return new Map();
     const { rows } = await client.query<{ term: string; postings: Buffer }>(`SELECT term, postings FROM ${this.s}.postings WHERE term = ANY($1)`, [[...new Set(terms)]]);
     return new Map(rows.map((row) => [row.term, decodePostings(row.postings)]));
+  }
+
+  /**
+   * The labels a filter lets through, for BM25 (which scores in this process): fetching them reads
+   * every matching row, tens of milliseconds for a common category, so the last few filters' sets
+   * are kept for the generation they were read in.
+   */
+  private async allowed(client: pg.PoolClient, generation: number, filter: PaperFilter): Promise<Set<number>> {
+    const key = JSON.stringify([generation, filter.years ?? null, filter.category?.toLowerCase() ?? null, filter.author?.toLowerCase() ?? null, filter.tag?.toLowerCase() ?? null, filter.collection?.toLowerCase() ?? null]);
+    const cached = this.allowedSets.get(key);
+    if (cached) {
+      // Most recently used last: a Map keeps insertion order.
+      this.allowedSets.delete(key);
+      this.allowedSets.set(key, cached);
+      return cached;
+    }
+    const where = conditions(filter, undefined, 1);
+    const labels = new Set((await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers ${where.sql}`, where.values)).rows.map((r) => r.label));
+    this.allowedSets.set(key, labels);
+    while (this.allowedSets.size > ALLOWED_SETS) this.allowedSets.delete(this.allowedSets.keys().next().value!);
+    return labels;
   }
 
   private async loadStats(client: pg.PoolClient, generation: number): Promise<{ norms: Float32Array; documents: number }> {
