@@ -102,6 +102,18 @@ function corpus(n: number): Paper[] {
     });
 }
 
+/**
+ * The first `n` papers given `each` passages of full text (other SciFact abstracts' sentences), on
+ * pages 1.., in sections "1 Introduction", "2 Methods", "3 Results".
+ */
+function withPassages(papers: Paper[], n: number, each: number): Paper[] {
+  const texts = readFileSync(new URL("../../shared/data/scifact/corpus.jsonl", import.meta.url), "utf8").split("\n").slice(500, 500 + n * each).map((line) => JSON.parse(line).text as string);
+  const sections = ["1 Introduction", "2 Methods", "3 Results"];
+  return papers.map((p, i) =>
+    i < n ? { ...p, passages: Array.from({ length: each }, (_, j) => ({ text: texts[i * each + j]!, page: j + 1, lastPage: j + 1, section: sections[j % 3]! })) } : p,
+  );
+}
+
 const embedder = hashEmbedderLoader();
 const withModel = (options: PapersOptions): PapersOptions => ({ ...options, embedder });
 
@@ -298,6 +310,88 @@ describe.each(factories)("the $name store", (factory) => {
     };
     const original = await answers(options);
     expect(original).toHaveLength(40);
+    expect(await answers(other)).toEqual(original);
+    expect(await answers(back)).toEqual(original);
+  });
+
+  it("keeps full-text passages: searches them, replaces and removes them with their paper, moves them between stores", async () => {
+    const { options } = factory.fresh();
+    const papers = withPassages(corpus(30), 10, 3);
+    const first = await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    // 30 abstracts and 30 passages embedded.
+    expect(first).toMatchObject({ added: 30, embedded: 60 });
+    const passageOf = (paper: number, j: number) => papers[paper]!.passages![j]!;
+
+    const index = await openIndex(withModel(options));
+    try {
+      expect(index.info().passages).toBe(30);
+      // A passage's own words find it first, in every mode, with its paper and page.
+      for (const mode of ["dense", "lexical", "hybrid"] as const) {
+        const [top] = await index.searchPassages(passageOf(4, 1).text, 3, mode);
+        expect(top, mode).toMatchObject({ id: papers[4]!.id, page: 2, section: "2 Methods", text: passageOf(4, 1).text });
+      }
+      // Exactly k, and every passage when k is more than there are.
+      expect(await index.searchPassages("cells", 30, "dense")).toHaveLength(30);
+      expect(await index.searchPassages("cells", 50, "dense")).toHaveLength(30);
+      // A filter lets a paper's passages through with the paper: papers 0..9 are from 2000..2009.
+      for (const mode of ["dense", "lexical", "hybrid"] as const) {
+        const hits = await index.searchPassages(passageOf(2, 0).text, 10, mode, { years: [2002, 2003] });
+        expect(new Set(hits.map((h) => h.id)), mode).toEqual(new Set([papers[2]!.id, papers[3]!.id]));
+        if (mode !== "lexical") expect(hits, mode).toHaveLength(6);
+      }
+      // Papers searches take a passage as their evidence, and say where it is.
+      const [hit] = await index.search(passageOf(7, 2).text, 5, "hybrid");
+      expect(hit).toMatchObject({ id: papers[7]!.id, passage: { page: 3, text: passageOf(7, 2).text } });
+      const lexical = await index.search(passageOf(7, 2).text, 5, "lexical", { years: [2007, 2007] });
+      expect(lexical.map((h) => h.id)).toEqual([papers[7]!.id]);
+    } finally {
+      await index.close();
+    }
+
+    // A revised paper's passages are all replaced; a removed paper takes its passages along.
+    const revised = papers.map((p, i) => (i === 0 ? { ...p, passages: [{ text: "Glacier drift measured by cheap receivers.", page: 9, lastPage: 9, section: null }] } : p));
+    expect(await indexPaperList(revised, ["corpus.jsonl"], withModel(options))).toMatchObject({ updated: 1, unchanged: 29, embedded: 2 });
+    await removePapers([papers[5]!.id], options);
+    const after = await openIndex(withModel(options));
+    try {
+      expect(after.info()).toMatchObject({ count: 29, passages: 25 });
+      const all = await after.searchPassages("cells", 50, "dense");
+      expect(all).toHaveLength(25);
+      expect(all.filter((h) => h.id === papers[5]!.id)).toEqual([]);
+      expect(all.filter((h) => h.id === papers[0]!.id).map((h) => h.page)).toEqual([9]);
+      for (const mode of ["lexical", "hybrid"] as const) {
+        const gone = await after.searchPassages(passageOf(5, 0).text, 50, mode);
+        expect(gone.map((h) => h.id), mode).not.toContain(papers[5]!.id);
+        expect(gone.map((h) => h.text), mode).not.toContain(passageOf(0, 0).text);
+      }
+      expect((await after.searchPassages("glacier drift receivers", 1, "lexical"))[0]).toMatchObject({ id: papers[0]!.id, page: 9 });
+    } finally {
+      await after.close();
+    }
+
+    // To the other store and back, embedding nothing: the same passages answer the same.
+    const other = (factories.find((f) => f !== factory) ?? factory).fresh().options;
+    const back = factory.fresh().options;
+    const never = { describe: embedder.describe, load: async () => { throw new Error("a move must embed nothing"); } };
+    expect(await copyIndex({ ...options, embedder: never }, { ...other, embedder: never })).toMatchObject({ added: 29 });
+    expect(await copyIndex({ ...options, embedder: never }, { ...other, embedder: never })).toMatchObject({ added: 0, unchanged: 29 });
+    expect(await copyIndex({ ...other, embedder: never }, { ...back, embedder: never })).toMatchObject({ added: 29 });
+    const answers = async (where: PapersOptions) => {
+      const index = await openIndex(withModel(where));
+      try {
+        const out: string[] = [`passages ${index.info().passages}`];
+        for (const mode of ["dense", "lexical", "hybrid"] as const) {
+          for (const h of await index.searchPassages(passageOf(8, 0).text, 8, mode)) out.push(`${mode} ${h.id} p.${h.page} ${h.score.toFixed(4)}`);
+          for (const h of await index.search(passageOf(3, 2).text, 5, mode, { years: [2001, null] })) out.push(`${mode} ${h.id} ${h.passage?.page} ${h.score.toFixed(4)}`);
+        }
+        return out;
+      } finally {
+        await index.close();
+      }
+    };
+    const original = await answers(options);
+    expect(original).toContain("passages 25");
+    expect(original.length).toBeGreaterThan(30);
     expect(await answers(other)).toEqual(original);
     expect(await answers(back)).toEqual(original);
   });

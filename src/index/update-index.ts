@@ -273,7 +273,7 @@ export function paperFieldsJson({ passages: _passages, ...fields }: Paper): stri
 }
 
 /** A passage's key in the checkpoint: its text, section and pages. */
-function passageHash(passage: Passage): string {
+export function passageHash(passage: Passage): string {
   return "p" + createHash("sha256").update(`${passage.page}-${passage.lastPage}\t${passageText(passage)}`).digest("hex").slice(0, 16);
 }
 

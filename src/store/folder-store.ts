@@ -158,6 +158,10 @@ class FolderGeneration implements GenerationReader {
     return this.store.passage(label);
   }
 
+  async passagesByLabels(labels: readonly number[]) {
+    return labels.map((label) => this.store.passage(label));
+  }
+
   async withRecommendSource<T>(compute: (source: RecommendSource) => T): Promise<T> {
     return compute(this.recommendSource());
   }

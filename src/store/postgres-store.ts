@@ -19,12 +19,13 @@
  */
 import { hostname } from "node:os";
 import pg from "pg";
-import { contentHash, documentText, type Paper } from "../corpus/paper.js";
+import { contentHash, documentText, passageText, type Paper } from "../corpus/paper.js";
+import type { Passage } from "../corpus/passages.js";
 import type { Embedder } from "../embed/embedder.js";
 import { specDifferences, specFacts } from "../embed/models.js";
 import { PapersError } from "../errors.js";
 import { FORMAT_VERSION, corpusFingerprint, type Manifest } from "../index/manifest.js";
-import { DEFAULT_CHECKPOINT_EVERY, paperFieldsJson, type UpdateOptions, type UpdateSummary } from "../index/update-index.js";
+import { DEFAULT_CHECKPOINT_EVERY, paperFieldsJson, passageHash, type UpdateOptions, type UpdateSummary } from "../index/update-index.js";
 import { DEFAULT_HNSW } from "../index/vector-index.js";
 import { queryTerms } from "../search/analyzer.js";
 import { bm25TermScores, bm25TopK, lengthNorms, type Postings, type TermScore } from "../search/bm25.js";
@@ -128,13 +129,10 @@ export class PostgresStore implements IndexStore {
     const facts = await this.readFacts();
     if (!facts) throw new PapersError("NO_INDEX", `no index at ${this.location}: run \`papers --store URL index [paths...]\` first`);
     check(facts.manifest);
-    return new PostgresGeneration(this, facts);
+    return new PostgresGeneration(this, facts, await this.passageCount());
   }
 
   async update(papers: readonly Paper[], model: StoreModel, loadEmbedder: () => Promise<Embedder>, options: UpdateOptions): Promise<UpdateSummary> {
-    if (papers.some((paper) => (paper.passages?.length ?? 0) > 0)) {
-      throw new PapersError("NOT_SUPPORTED", `full-text passages (PDFs, Zotero attachments) cannot be kept in PostgreSQL yet: index them into a folder (--index DIR)`);
-    }
     return this.withWriterLock(options.wait, async () => {
       await this.ensureSchema();
       const previous = options.rebuild ? null : await this.readFacts();
@@ -150,6 +148,8 @@ export class PostgresStore implements IndexStore {
       const stored = previous ? await this.storedEntries() : new Map<string, StoredRow>();
       let nextLabel = 0;
       for (const entry of stored.values()) nextLabel = Math.max(nextLabel, entry.label + 1);
+      // Passages take labels from the papers' label space, as in folders.
+      if (previous) nextLabel = Math.max(nextLabel, await this.nextPassageLabel());
       const changed: { label: number; paper: Paper; hash: string; embed: boolean; before?: string }[] = [];
       let added = 0;
       let updated = 0;
@@ -171,8 +171,14 @@ export class PostgresStore implements IndexStore {
       const summary = { added, updated, unchanged, removed: 0 };
       if (previous && changed.length === 0) return { manifest: previous.manifest, ...summary, resumed: 0, embedded: 0, recovered: null };
 
+      // A re-embedded paper's passages are all replaced: new labels, new vectors, old ones deleted.
+      const passages = changed.filter((c) => c.embed).map((c) => ({
+        paperLabel: c.label,
+        passages: (c.paper.passages ?? []).map((passage) => ({ label: nextLabel++, passage, hash: passageHash(passage) })),
+      }));
       const texts = new Map<string, string>();
       for (const c of changed) if (c.embed) texts.set(c.hash, documentText(c.paper));
+      for (const p of passages) for (const { hash, passage } of p.passages) texts.set(hash, passageText(passage));
       const vectors = await this.embedChanged(texts, `${model.spec.id}/${model.dtype}`, loadEmbedder, options);
 
       const manifest = await this.transaction(async (client) => {
@@ -181,7 +187,8 @@ export class PostgresStore implements IndexStore {
         for (let start = 0; start < changed.length; start += BATCH) {
           await upsertPapers(client, this.s, changed.slice(start, start + BATCH), vectors);
         }
-        await writePostings(client, this.s, changed.map((c) => ({ label: c.label, before: c.before, after: documentText(c.paper) })));
+        const passageChanges = await replacePassages(client, this.s, model.spec.dimension, fresh, passages, vectors);
+        await writePostings(client, this.s, [...changed.map((c) => ({ label: c.label, before: c.before, after: documentText(c.paper) })), ...passageChanges]);
         if (fresh) await this.createVectorIndex(client);
         const entries = new Map<string, string>([...stored].map(([id, e]) => [id, e.hash]));
         for (const c of changed) entries.set(c.paper.id.toLowerCase(), c.hash);
@@ -221,7 +228,9 @@ export class PostgresStore implements IndexStore {
       const gone = [...found.values()];
       const manifest = await this.transaction(async (client) => {
         await client.query(`DELETE FROM ${this.s}.papers WHERE label = ANY($1)`, [gone.map((row) => row.label)]);
-        await writePostings(client, this.s, gone.map((row) => ({ label: row.label, before: documentText(row) })));
+        // A removed paper takes its passages with it.
+        const passagesGone = await replacePassages(client, this.s, facts.manifest.model.dimension, false, gone.map((row) => ({ paperLabel: row.label, passages: [] })), new Map());
+        await writePostings(client, this.s, [...gone.map((row) => ({ label: row.label, before: documentText(row) })), ...passagesGone]);
         const left = await client.query<{ id: string; content_hash: string }>(`SELECT id, content_hash FROM ${this.s}.papers`);
         const next: Manifest = {
           ...facts.manifest,
@@ -334,6 +343,20 @@ export class PostgresStore implements IndexStore {
        ON CONFLICT (one) DO UPDATE SET generation = ${this.s}.facts.generation + 1, model_key = $1, manifest = $2`,
       [modelKey, JSON.stringify(manifest)],
     );
+  }
+
+  /** How many passages the library holds (none when it has no passages table: built before passages were kept here). */
+  private async passageCount(): Promise<number> {
+    const { rows } = await this.query<{ t: string | null }>("SELECT to_regclass($1) AS t", [`${this.s}.passages`]);
+    if (!rows[0]!.t) return 0;
+    return Number((await this.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.s}.passages`)).rows[0]!.n);
+  }
+
+  /** One past the highest passage label, 0 when there are none. */
+  private async nextPassageLabel(): Promise<number> {
+    const { rows } = await this.query<{ t: string | null }>("SELECT to_regclass($1) AS t", [`${this.s}.passages`]);
+    if (!rows[0]!.t) return 0;
+    return Number((await this.query<{ n: number }>(`SELECT coalesce(max(label) + 1, 0) AS n FROM ${this.s}.passages`)).rows[0]!.n);
   }
 
   private async ensureSchema(): Promise<void> {
@@ -506,14 +529,19 @@ class PostgresGeneration implements GenerationReader {
   private readonly allowedSets = new Map<string, Set<number>>();
   /** BM25 length norms, loaded once per generation seen. */
   private stats: { generation: number; norms: Float32Array; documents: number } | undefined;
+  /** Passage owners, loaded once per generation seen (see ownersIn). */
+  private owners: { generation: number; map: Map<number, number> } | undefined;
+  /** Recent lexical scopes over papers and passages (see lexicalAllowed). */
+  private readonly scopedSets = new Map<string, Set<number>>();
 
   constructor(
     private readonly store: PostgresStore,
     facts: Facts,
+    passages = 0,
   ) {
     this.generation = generationName(facts.generation);
     this.manifest = facts.manifest;
-    this.vectorCount = facts.manifest.count;
+    this.vectorCount = facts.manifest.count + passages;
     this.modelKey = facts.modelKey;
   }
 
@@ -589,9 +617,15 @@ class PostgresGeneration implements GenerationReader {
   }
 
   vectors(labels: readonly number[]): Promise<Float32Array[]> {
-    return this.read(async (client) => {
+    return this.read(async (client, generation) => {
       const { rows } = await client.query<{ label: number; v: string }>(`SELECT label, embedding::text AS v FROM ${this.s}.papers WHERE label = ANY($1)`, [labels]);
       const byLabel = new Map(rows.map((row) => [row.label, parseVector(row.v)]));
+      const owners = await this.ownersIn(client, generation);
+      const passages = labels.filter((label) => !byLabel.has(label) && owners.has(label));
+      if (passages.length > 0) {
+        const found = await client.query<{ label: number; v: string }>(`SELECT label, embedding::text AS v FROM ${this.s}.passages WHERE label = ANY($1)`, [passages]);
+        for (const row of found.rows) byLabel.set(row.label, parseVector(row.v));
+      }
       return labels.map((label) => {
         const vector = byLabel.get(label);
         if (!vector) throw new PapersError("UNKNOWN_ID", `no paper with label ${label} in the index`);
@@ -614,46 +648,91 @@ class PostgresGeneration implements GenerationReader {
    * that still comes back short falls back to the exact scan.
    */
   denseSearch(vector: Float32Array, k: number, scope: SearchScope = {}): Promise<Scored[]> {
-    if (scope.kind === "passages") return Promise.resolve([]);
-    return this.read(async (client) => {
-      const where = conditions(scope.filter, scope.exclude, 2);
-      const literal = vectorLiteral(vector);
-      const params = [literal, ...where.values];
-      const exact = async () =>
-        sortHits(
-          (
-            await client.query<{ label: number; score: number }>(
-              `SELECT label, 1 - (embedding <=> $1::vector) AS score FROM ${this.s}.papers ${where.sql} ORDER BY (embedding <=> $1::vector) + 0, label LIMIT ${k}`,
-              params,
-            )
-          ).rows,
-        );
-      let matching: number | undefined;
-      if (where.sql) {
-        // Numbered from $1 here; the searches number them from $2, after the vector.
-        const counted = conditions(scope.filter, scope.exclude, 1);
-        matching = Number((await client.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ${this.s}.papers ${counted.sql} LIMIT ${EXACT_SCAN_LIMIT + 1}) s`, counted.values)).rows[0].n);
-        if (matching <= EXACT_SCAN_LIMIT) return exact();
-      }
-      const { rows } = await client.query<{ label: number; score: number }>(
-        `SELECT label, 1 - (embedding <=> $1::vector) AS score FROM ${this.s}.papers ${where.sql} ORDER BY embedding <=> $1::vector LIMIT ${k}`,
-        params,
-      );
-      const hits = sortHits(rows);
-      const available = matching !== undefined ? k : Math.min(k, this.vectorCount - (scope.exclude?.size ?? 0));
-      return hits.length >= available ? hits : exact();
+    return this.read(async (client, generation) => {
+      // Papers and passages are searched apart (two tables, two graphs), each exactly k deep: the
+      // best k of both lists are the best k of all.
+      const owners = scope.kind === "papers" ? undefined : await this.ownersIn(client, generation);
+      const passages = owners && owners.size > 0 ? await this.densePassagesIn(client, vector, k, scope, owners) : [];
+      if (scope.kind === "passages") return passages;
+      const papers = await this.densePapersIn(client, vector, k, scope);
+      return passages.length === 0 ? papers : sortHits([...papers, ...passages]).slice(0, k);
       // Sent with BEGIN, in the same round trip; SET LOCAL lasts until the snapshot ends.
     }, `SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(this.manifest.hnsw.efSearch, k))}; SET LOCAL hnsw.iterative_scan = relaxed_order; `);
   }
 
+  /** Dense search over papers only, in the caller's snapshot (see denseSearch). */
+  private async densePapersIn(client: pg.PoolClient, vector: Float32Array, k: number, scope: SearchScope): Promise<Scored[]> {
+    const where = conditions(scope.filter, scope.exclude, 2);
+    const literal = vectorLiteral(vector);
+    const params = [literal, ...where.values];
+    const exact = async () =>
+      sortHits(
+        (
+          await client.query<{ label: number; score: number }>(
+            `SELECT label, 1 - (embedding <=> $1::vector) AS score FROM ${this.s}.papers ${where.sql} ORDER BY (embedding <=> $1::vector) + 0, label LIMIT ${k}`,
+            params,
+          )
+        ).rows,
+      );
+    let matching: number | undefined;
+    if (where.sql) {
+      // Numbered from $1 here; the searches number them from $2, after the vector.
+      const counted = conditions(scope.filter, scope.exclude, 1);
+      matching = Number((await client.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ${this.s}.papers ${counted.sql} LIMIT ${EXACT_SCAN_LIMIT + 1}) s`, counted.values)).rows[0].n);
+      if (matching <= EXACT_SCAN_LIMIT) return exact();
+    }
+    const { rows } = await client.query<{ label: number; score: number }>(
+      `SELECT label, 1 - (embedding <=> $1::vector) AS score FROM ${this.s}.papers ${where.sql} ORDER BY embedding <=> $1::vector LIMIT ${k}`,
+      params,
+    );
+    const hits = sortHits(rows);
+    const available = matching !== undefined ? k : Math.min(k, this.manifest.count - (scope.exclude?.size ?? 0));
+    return hits.length >= available ? hits : exact();
+  }
+
+  /**
+   * Dense search over passages only, in the caller's snapshot: a passage is in scope when its paper
+   * passes the filter. Few passages in scope are compared exactly, more searched in their own HNSW
+   * graph with the iterative scan, falling back to the exact scan if that comes back short.
+   */
+  private async densePassagesIn(client: pg.PoolClient, vector: Float32Array, k: number, scope: SearchScope, owners: ReadonlyMap<number, number>): Promise<Scored[]> {
+    const where = passageConditions(this.s, scope.filter, scope.exclude, 2);
+    const params = [vectorLiteral(vector), ...where.values];
+    const exact = async () =>
+      sortHits(
+        (
+          await client.query<{ label: number; score: number }>(
+            `SELECT label, 1 - (embedding <=> $1::vector) AS score FROM ${this.s}.passages ${where.sql} ORDER BY (embedding <=> $1::vector) + 0, label LIMIT ${k}`,
+            params,
+          )
+        ).rows,
+      );
+    let excluded = 0;
+    for (const label of scope.exclude ?? []) if (owners.has(label)) excluded++;
+    let available = Math.min(k, owners.size - excluded);
+    if (hasConditions(scope.filter)) {
+      const counted = passageConditions(this.s, scope.filter, scope.exclude, 1);
+      const matching = Number((await client.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ${this.s}.passages ${counted.sql} LIMIT ${EXACT_SCAN_LIMIT + 1}) s`, counted.values)).rows[0].n);
+      if (matching <= EXACT_SCAN_LIMIT) return exact();
+      available = k;
+    } else if (owners.size - excluded <= EXACT_SCAN_LIMIT) {
+      return exact();
+    }
+    const { rows } = await client.query<{ label: number; score: number }>(
+      `SELECT label, 1 - (embedding <=> $1::vector) AS score FROM ${this.s}.passages ${where.sql} ORDER BY embedding <=> $1::vector LIMIT ${k}`,
+      params,
+    );
+    const hits = sortHits(rows);
+    return hits.length >= available ? hits : exact();
+  }
+
   lexicalSearch(text: string, k: number, scope: SearchScope = {}): Promise<Scored[]> {
-    if (scope.kind === "passages") return Promise.resolve([]);
     return this.read(async (client, generation) => {
       const terms = queryTerms(text);
       const found = await this.postings(client, terms);
       const postings = terms.flatMap((term) => (found.has(term) ? [found.get(term)!] : []));
       if (postings.length === 0) return [];
-      const allowed = hasConditions(scope.filter) ? await this.allowed(client, generation, scope.filter) : undefined;
+      const allowed = await this.lexicalAllowed(client, generation, scope);
       const { norms, documents } = await this.loadStats(client, generation);
       const hits = bm25TopK(postings, norms, documents, k + (scope.exclude?.size ?? 0), allowed);
       return scope.exclude ? hits.filter((hit) => !scope.exclude!.has(hit.label)).slice(0, k) : hits;
@@ -688,12 +767,67 @@ class PostgresGeneration implements GenerationReader {
     });
   }
 
-  async passageOwners(): Promise<ReadonlyMap<number, number>> {
-    return new Map();
+  passageOwners(): Promise<ReadonlyMap<number, number>> {
+    return this.read((client, generation) => this.ownersIn(client, generation));
   }
 
-  async passage(): Promise<undefined> {
-    return undefined;
+  async passage(label: number): Promise<(Passage & { paperLabel: number }) | undefined> {
+    return (await this.passagesByLabels([label]))[0];
+  }
+
+  passagesByLabels(labels: readonly number[]): Promise<((Passage & { paperLabel: number }) | undefined)[]> {
+    return this.read(async (client, generation) => {
+      const owners = await this.ownersIn(client, generation);
+      const wanted = labels.filter((label) => owners.has(label));
+      if (wanted.length === 0) return labels.map(() => undefined);
+      const { rows } = await client.query<PassageRow>(`SELECT label, paper_label, text, page, last_page, section FROM ${this.s}.passages WHERE label = ANY($1)`, [wanted]);
+      const byLabel = new Map(rows.map((row) => [row.label, toPassage(row)]));
+      return labels.map((label) => byLabel.get(label));
+    });
+  }
+
+  /**
+   * Passage label → paper label, read once per generation seen: every search over a library with
+   * passages asks for it. Empty when the library has no passages table.
+   */
+  private async ownersIn(client: pg.PoolClient, generation: number): Promise<ReadonlyMap<number, number>> {
+    if (this.owners?.generation === generation) return this.owners.map;
+    const map = new Map<number, number>();
+    if ((await client.query("SELECT to_regclass($1) AS t", [`${this.s}.passages`])).rows[0].t) {
+      const { rows } = await client.query<[number, number]>({ text: `SELECT label, paper_label FROM ${this.s}.passages`, rowMode: "array" });
+      for (const [label, owner] of rows) map.set(label, owner);
+    }
+    this.owners = { generation, map };
+    return map;
+  }
+
+  /**
+   * The labels BM25 may return for a scope, or undefined for all: a filter's papers with their
+   * passages, narrowed to papers or to passages. Kept for the last few scopes, as filters are.
+   */
+  private async lexicalAllowed(client: pg.PoolClient, generation: number, scope: SearchScope): Promise<ReadonlySet<number> | undefined> {
+    const filtered = hasConditions(scope.filter);
+    const owners = await this.ownersIn(client, generation);
+    if (owners.size === 0 || (scope.kind === undefined && !filtered)) {
+      if (scope.kind === "passages") return new Set();
+      return filtered ? this.allowed(client, generation, scope.filter!) : undefined;
+    }
+    const key = JSON.stringify([generation, scope.kind ?? null, filtered ? scope.filter : null]);
+    const cached = this.scopedSets.get(key);
+    if (cached) return cached;
+    const labels = new Set<number>();
+    if (filtered) {
+      const papers = await this.allowed(client, generation, scope.filter!);
+      if (scope.kind !== "passages") for (const label of papers) labels.add(label);
+      if (scope.kind !== "papers") for (const [label, owner] of owners) if (papers.has(owner)) labels.add(label);
+    } else if (scope.kind === "passages") {
+      for (const label of owners.keys()) labels.add(label);
+    } else {
+      for (const { label } of (await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers`)).rows) labels.add(label);
+    }
+    this.scopedSets.set(key, labels);
+    while (this.scopedSets.size > ALLOWED_SETS) this.scopedSets.delete(this.scopedSets.keys().next().value!);
+    return labels;
   }
 
   withRecommendSource<T>(compute: (source: RecommendSource) => T): Promise<T> {
@@ -875,6 +1009,100 @@ async function writePostings(client: pg.PoolClient, s: string, changes: { label:
     );
   }
   if (gone.length > 0) await client.query(`DELETE FROM ${s}.lengths WHERE label = ANY($1)`, [gone]);
+}
+
+interface PassageRow {
+  label: number;
+  paper_label: number;
+  text: string;
+  page: number;
+  last_page: number;
+  section: string | null;
+}
+
+/**
+ * Replaces the passages of these papers with new ones (none: the papers lose theirs), in the
+ * caller's transaction; returns the text changes for the BM25 postings. The passages table is made
+ * when the first passages come (an abstract-only library never has one), its HNSW index built once
+ * the rows are in, as for papers.
+ */
+async function replacePassages(
+  client: pg.PoolClient,
+  s: string,
+  dimension: number,
+  fresh: boolean,
+  papers: readonly { paperLabel: number; passages: readonly { label: number; passage: Passage; hash: string }[] }[],
+  vectors: ReadonlyMap<string, Float32Array>,
+): Promise<{ label: number; before?: string; after?: string }[]> {
+  if (fresh) await client.query(`DROP TABLE IF EXISTS ${s}.passages`);
+  const exists = !!(await client.query("SELECT to_regclass($1) AS t", [`${s}.passages`])).rows[0].t;
+  const rows = papers.flatMap((p) => p.passages.map((entry) => ({ ...entry, paperLabel: p.paperLabel })));
+  if (!exists && rows.length === 0) return [];
+  const changes: { label: number; before?: string; after?: string }[] = [];
+  if (exists) {
+    const owners = papers.map((p) => p.paperLabel);
+    for (let start = 0; start < owners.length; start += 10 * BATCH) {
+      const { rows: old } = await client.query<{ label: number; text: string; section: string | null }>(
+        `DELETE FROM ${s}.passages WHERE paper_label = ANY($1) RETURNING label, text, section`,
+        [owners.slice(start, start + 10 * BATCH)],
+      );
+      for (const row of old) changes.push({ label: row.label, before: passageText(row) });
+    }
+  } else {
+    await client.query(`CREATE TABLE ${s}.passages (
+      label integer PRIMARY KEY,
+      paper_label integer NOT NULL,
+      hash text NOT NULL,
+      text text NOT NULL,
+      page integer NOT NULL,
+      last_page integer NOT NULL,
+      section text,
+      embedding vector(${dimension}) NOT NULL
+    )`);
+    await client.query(`CREATE INDEX passages_paper ON ${s}.passages (paper_label)`);
+  }
+  for (let start = 0; start < rows.length; start += BATCH) {
+    const batch = rows.slice(start, start + BATCH);
+    await client.query(
+      `INSERT INTO ${s}.passages (label, paper_label, hash, text, page, last_page, section, embedding)
+       SELECT label, paper_label, hash, text, page, last_page, section, embedding::vector
+       FROM unnest($1::integer[], $2::integer[], $3::text[], $4::text[], $5::integer[], $6::integer[], $7::text[], $8::text[])
+            AS t(label, paper_label, hash, text, page, last_page, section, embedding)`,
+      [
+        batch.map((r) => r.label), batch.map((r) => r.paperLabel), batch.map((r) => r.hash), batch.map((r) => r.passage.text),
+        batch.map((r) => r.passage.page), batch.map((r) => r.passage.lastPage), batch.map((r) => r.passage.section), batch.map((r) => vectorLiteral(vectors.get(r.hash)!)),
+      ],
+    );
+  }
+  for (const r of rows) changes.push({ label: r.label, after: passageText(r.passage) });
+  if (!exists) {
+    const memory = process.env.PAPERS_PG_BUILD_MEMORY ?? "1GB";
+    if (/^\d+\s*(kB|MB|GB)$/.test(memory)) await client.query(`SET LOCAL maintenance_work_mem = '${memory}'`);
+    await client.query(
+      `CREATE INDEX passages_embedding ON ${s}.passages USING hnsw (embedding vector_cosine_ops) WITH (m = ${DEFAULT_HNSW.m}, ef_construction = ${DEFAULT_HNSW.efConstruction})`,
+    );
+  }
+  return changes;
+}
+
+/**
+ * A filter (and labels left out) as SQL conditions over passages: a passage passes when its paper
+ * passes the filter. Parameters numbered from `first`.
+ */
+function passageConditions(s: string, filter: PaperFilter | undefined, exclude: ReadonlySet<number> | undefined, first: number): { sql: string; values: unknown[] } {
+  const papers = conditions(filter, undefined, first);
+  const parts: string[] = [];
+  const values = [...papers.values];
+  if (papers.sql) parts.push(`paper_label IN (SELECT label FROM ${s}.papers ${papers.sql})`);
+  if (exclude && exclude.size > 0) {
+    values.push([...exclude]);
+    parts.push(`label <> ALL($${first + values.length - 1}::integer[])`);
+  }
+  return { sql: parts.length > 0 ? `WHERE ${parts.join(" AND ")}` : "", values };
+}
+
+function toPassage(row: PassageRow): Passage & { paperLabel: number } {
+  return { paperLabel: row.paper_label, text: row.text, page: row.page, lastPage: row.last_page, section: row.section };
 }
 
 function generationName(generation: number): string {

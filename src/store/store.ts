@@ -46,7 +46,7 @@ export interface GenerationReader {
   count(): Promise<number>;
 
   vector(label: number): Promise<Float32Array>;
-  /** Several papers' vectors at once, in the order asked (moving an index between stores). */
+  /** Several papers' (or passages') vectors at once, in the order asked (moving an index between stores). */
   vectors(labels: readonly number[]): Promise<Float32Array[]>;
   /** Every paper with its label, in label order. */
   labelled(): Promise<{ label: number; paper: Paper }[]>;
@@ -63,6 +63,8 @@ export interface GenerationReader {
   /** Paper label by passage label; empty when the index holds no passages. */
   passageOwners(): Promise<ReadonlyMap<number, number>>;
   passage(label: number): Promise<(Passage & { paperLabel: number }) | undefined>;
+  /** Several passages at once, in the order asked, undefined for labels that are no passage (moving an index). */
+  passagesByLabels(labels: readonly number[]): Promise<((Passage & { paperLabel: number }) | undefined)[]>;
 
   /** Runs `compute` (recommend, src/search/recommend.ts) over this generation's papers. */
   withRecommendSource<T>(compute: (source: RecommendSource) => T): Promise<T>;
