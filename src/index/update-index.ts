@@ -183,12 +183,10 @@ async function updateLocked(
       for (const { label, hash, embed } of changed) if (embed) index.add(label, vectors.get(hash)!);
       store.upsert(changed);
       let deleted = previous?.deletedVectors ?? 0;
-      for (const { paperLabel, passages: list } of passages) {
-        for (const { label, hash } of list) index.add(label, vectors.get(hash)!);
-        const gone = store.replacePassages(paperLabel, list);
-        for (const label of gone) index.remove(label);
-        deleted += gone.length;
-      }
+      for (const { passages: list } of passages) for (const { label, hash } of list) index.add(label, vectors.get(hash)!);
+      const gone = store.replacePassagesOf(passages);
+      for (const label of gone) index.remove(label);
+      deleted += gone.length;
       const info = { ...specFacts(model.spec), dtype: model.dtype };
       return finishGeneration(dir, index, store, info, deleted);
     });
