@@ -14,6 +14,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { copyIndex, indexPaperList, openIndex, removePapers, type Paper, type PapersOptions } from "../src/papers.js";
+import { passageText } from "../src/corpus/paper.js";
 import { startServer } from "../src/server/serve.js";
 import { HASH_MODEL, hashEmbedderLoader } from "./hash-embedder.js";
 import { CLI, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
@@ -103,11 +104,15 @@ function corpus(n: number): Paper[] {
 }
 
 /**
- * The first `n` papers given `each` passages of full text (other SciFact abstracts' sentences), on
- * pages 1.., in sections "1 Introduction", "2 Methods", "3 Results".
+ * The first `n` papers given `each` passages of full text (sentences of other SciFact abstracts,
+ * short, so that many are quick to index), on pages 1.., in sections "1 Introduction", "2 Methods", "3 Results".
  */
 function withPassages(papers: Paper[], n: number, each: number): Paper[] {
-  const texts = readFileSync(new URL("../../shared/data/scifact/corpus.jsonl", import.meta.url), "utf8").split("\n").slice(500, 500 + n * each).map((line) => JSON.parse(line).text as string);
+  const texts = readFileSync(new URL("../../shared/data/scifact/corpus.jsonl", import.meta.url), "utf8")
+    .split("\n")
+    .slice(1000, 1000 + n * each)
+    .flatMap((line) => (JSON.parse(line).text as string).split(/(?<=\.)\s+(?=[A-Z])/).filter((sentence) => sentence.split(" ").length >= 8))
+    .slice(0, n * each);
   const sections = ["1 Introduction", "2 Methods", "3 Results"];
   return papers.map((p, i) =>
     i < n ? { ...p, passages: Array.from({ length: each }, (_, j) => ({ text: texts[i * each + j]!, page: j + 1, lastPage: j + 1, section: sections[j % 3]! })) } : p,
@@ -394,6 +399,34 @@ describe.each(factories)("the $name store", (factory) => {
     expect(original.length).toBeGreaterThan(30);
     expect(await answers(other)).toEqual(original);
     expect(await answers(back)).toEqual(original);
+  });
+
+  it("searches passages exactly k deep with a filter, among more passages than an exact scan takes", async () => {
+    const { options } = factory.fresh();
+    // 1,500 passages, 1,200 of them in the filter's years: more than EXACT_SCAN_LIMIT, so the graph answers.
+    const papers = withPassages(corpus(250), 250, 6);
+    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    const index = await openIndex(withModel(options));
+    try {
+      const question = "gene expression in cancer cells";
+      const inYears = (id: string) => papers.find((p) => p.id === id)!.year! <= 2019;
+      expect(papers.filter((p) => p.year! <= 2019).flatMap((p) => p.passages!)).toHaveLength(1200);
+      for (const mode of ["dense", "hybrid"] as const) {
+        const hits = await index.searchPassages(question, 200, mode, { years: [2000, 2019] });
+        expect(hits, mode).toHaveLength(200);
+        expect(hits.every((h) => inYears(h.id)), mode).toBe(true);
+      }
+      // Against the exact answer, computed here from the same embedder.
+      const model = await embedder.load(HASH_MODEL, "q8");
+      const q = await model.embedQuery(question);
+      const all = papers.filter((p) => p.year! <= 2019).flatMap((p) => p.passages!.map((passage) => ({ key: `${p.id} ${passage.page}`, text: passageText(passage) })));
+      const vectors = await model.embedDocuments(all.map((a) => a.text));
+      const exact = all.map((a, i) => ({ key: a.key, score: vectors[i]!.reduce((s, x, j) => s + x * q[j]!, 0) })).sort((a, b) => b.score - a.score).slice(0, 10).map((a) => a.key);
+      const dense = (await index.searchPassages(question, 10, "dense", { years: [2000, 2019] })).map((h) => `${h.id} ${h.page}`);
+      expect(dense.filter((key) => exact.includes(key)).length).toBeGreaterThanOrEqual(9);
+    } finally {
+      await index.close();
+    }
   });
 
   describe("with processes", () => {
