@@ -115,3 +115,82 @@ describe.skipIf(!PG)("a PostgreSQL library", () => {
     }
   });
 });
+
+describe.skipIf(!PG)("a PostgreSQL library with full-text passages", () => {
+  const schema = `pgpassages_${process.pid}_${Date.now().toString(36)}`;
+  const store = `${PG}${PG?.includes("?") ? "&" : "?"}schema=${schema}`;
+  const options = { indexDir: tempDir(), store, embedder: hashEmbedderLoader() };
+  const papers: Paper[] = Array.from({ length: 12 }, (_, i) => ({
+    id: `p${i}`, title: `Paper ${i} on cells`, abstract: `Cells and proteins, study number ${i}.`, arxivId: null, doi: null, journalRef: null,
+    comments: [], authors: [`Author ${i}`], categories: ["cs.CL"], year: 2000 + i, sources: [{ file: "made-up", line: i + 1 }],
+  }));
+  const withText = (paper: Paper, words: string[]): Paper => ({
+    ...paper,
+    passages: words.map((word, j) => ({ text: `In this part we measured ${word} in ${paper.id}.`, page: j + 1, lastPage: j + 1, section: `${j + 1} Part` })),
+  });
+  const sql = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: PG });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+  afterAll(() => sql((client) => client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)));
+
+  it("gets a passages table, vector(N) under HNSW, when its first passages come, and an open reader sees them", async () => {
+    await indexPaperList(papers, [], options);
+    expect(await sql(async (c) => (await c.query("SELECT to_regclass($1) AS t", [`${schema}.passages`])).rows[0].t)).toBeNull();
+    const index = await openIndex(options);
+    try {
+      expect(await index.searchPassages("glaciers", 5)).toEqual([]);
+      const more = papers.map((p, i) => (i < 3 ? withText(p, ["glaciers", "snow", "ice"]) : p));
+      expect(await indexPaperList(more, [], options)).toMatchObject({ updated: 3, embedded: 12 });
+      // The same reader, opened before: the library's next generation answers it.
+      const [top] = await index.searchPassages("glaciers in p1", 1, "lexical");
+      expect(top).toMatchObject({ id: "p1", page: 1, section: "1 Part" });
+    } finally {
+      await index.close();
+    }
+    await sql(async (client) => {
+      const indexes = (await client.query("SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'passages'", [schema])).rows.map((r) => r.indexdef as string);
+      expect(indexes).toContainEqual(expect.stringMatching(/passages_embedding .* USING hnsw \(embedding vector_cosine_ops\) WITH \(m='?16'?, ef_construction='?200'?\)/));
+      expect(indexes).toContainEqual(expect.stringMatching(/passages_paper .* USING btree \(paper_label\)/));
+      const type = (await client.query(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = '${schema}.passages'::regclass AND attname = 'embedding'`)).rows[0].t;
+      expect(type).toBe(`vector(${HASH_MODEL.dimension})`);
+      expect(Number((await client.query(`SELECT count(*) AS n FROM ${schema}.passages`)).rows[0].n)).toBe(9);
+    });
+  });
+
+  it("never shows half an update: a run that fails writing passages leaves the papers and passages as they were", async () => {
+    const before = papers.map((p, i) => (i < 3 ? withText(p, ["glaciers", "snow", "ice"]) : p));
+    await indexPaperList(before, [], { ...options, rebuild: true });
+    // A trigger makes the passages' INSERT fail, after the papers were written in the same transaction.
+    await sql((c) =>
+      c.query(`CREATE FUNCTION ${schema}.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk on fire'; END $$;
+               CREATE TRIGGER refuse BEFORE INSERT ON ${schema}.passages FOR EACH ROW EXECUTE FUNCTION ${schema}.refuse()`),
+    );
+    const revised = before.map((p, i) => (i === 1 ? withText({ ...p, abstract: "Rewritten abstract about volcanoes." }, ["lava"]) : p));
+    await expect(indexPaperList(revised, [], options)).rejects.toThrow(/disk on fire/);
+    const index = await openIndex(options);
+    try {
+      expect(index.info().passages).toBe(9);
+      expect((await index.get("p1")).abstract).toBe(papers[1]!.abstract);
+      expect((await index.searchPassages("lava", 9, "lexical")).map((h) => h.text)).toEqual([]);
+      expect((await index.searchPassages("glaciers in p1", 1, "lexical"))[0]).toMatchObject({ id: "p1" });
+    } finally {
+      await index.close();
+    }
+    await sql((c) => c.query(`DROP TRIGGER refuse ON ${schema}.passages`));
+    // The rerun resumes the vectors the failed one embedded, and replaces p1's three passages by one.
+    expect(await indexPaperList(revised, [], options)).toMatchObject({ updated: 1, resumed: 2, embedded: 0 });
+    const after = await openIndex(options);
+    try {
+      expect(after.info().passages).toBe(7);
+      expect((await after.searchPassages("lava", 1, "lexical"))[0]).toMatchObject({ id: "p1", text: "In this part we measured lava in p1." });
+    } finally {
+      await after.close();
+    }
+  });
+});
