@@ -40,6 +40,8 @@ import type { GenerationReader, IndexStore, RemoveSummary, SearchScope, StoreMod
 
 /** Filters whose matching labels a reader keeps (see PostgresGeneration.allowed). */
 const ALLOWED_SETS = 64;
+/** Lexical scopes over papers and passages a reader keeps: fewer, as each may hold every passage's label. */
+const SCOPED_SETS = 8;
 /** Rows written per statement while loading. */
 const BATCH = 1000;
 /** How often a waiting writer asks for the lock again. */
@@ -814,7 +816,11 @@ class PostgresGeneration implements GenerationReader {
     }
     const key = JSON.stringify([generation, scope.kind ?? null, filtered ? scope.filter : null]);
     const cached = this.scopedSets.get(key);
-    if (cached) return cached;
+    if (cached) {
+      this.scopedSets.delete(key);
+      this.scopedSets.set(key, cached);
+      return cached;
+    }
     const labels = new Set<number>();
     if (filtered) {
       const papers = await this.allowed(client, generation, scope.filter!);
@@ -826,7 +832,7 @@ class PostgresGeneration implements GenerationReader {
       for (const { label } of (await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers`)).rows) labels.add(label);
     }
     this.scopedSets.set(key, labels);
-    while (this.scopedSets.size > ALLOWED_SETS) this.scopedSets.delete(this.scopedSets.keys().next().value!);
+    while (this.scopedSets.size > SCOPED_SETS) this.scopedSets.delete(this.scopedSets.keys().next().value!);
     return labels;
   }
 
