@@ -243,7 +243,7 @@ export async function indexPaperList(
     papers,
     { spec, dtype },
     () => loader.load(spec, dtype),
-    { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, wait: options.wait, onProgress },
+    { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, wait: options.wait, computeMap: options.computeMap, onProgress },
   );
   return { ...summary, files, skipped: [], seconds: (performance.now() - started) / 1000 };
 }

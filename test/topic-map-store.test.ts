@@ -136,6 +136,28 @@ describe("topic map storage", () => {
     await next.close();
   });
 
+  it("with computeMap false, is not computed from scratch, but a stored one is still brought up to date", async () => {
+    const opts = options();
+    const first = await indexPaperList(papers(30), ["test"], { ...opts, computeMap: false });
+    const none = openIndex(opts);
+    expect(none.hasStoredTopicMap()).toBe(false);
+    await none.close();
+    // Nothing changed and no map asked for: no new generation.
+    const again = await indexPaperList(papers(30), ["test"], { ...opts, computeMap: false });
+    expect(again.manifest.builtAt).toBe(first.manifest.builtAt);
+
+    await indexPaperList(papers(30), ["test"], opts);
+    expect(storedMap(opts.indexDir).labels).toHaveLength(30);
+    await indexPaperList([...papers(30), ...papers(2, 30)], ["test"], { ...opts, computeMap: false });
+    const extended = storedMap(opts.indexDir);
+    expect([extended.basis, extended.changed, extended.labels.length]).toEqual([30, 2, 32]);
+    // Over RECOMPUTE_SHARE: left unstored rather than computed again.
+    await indexPaperList([...papers(30), ...papers(10, 30)], ["test"], { ...opts, computeMap: false });
+    const after = openIndex(opts);
+    expect(after.hasStoredTopicMap()).toBe(false);
+    await after.close();
+  });
+
   it("places a few new papers among the old ones, and recomputes once enough have changed", async () => {
     const opts = options();
     await indexPaperList(papers(60), ["test"], opts);

@@ -56,6 +56,8 @@ interface OutputFlags {
   split?: string;
   rebuild?: boolean;
   checkpointEvery?: number;
+  /** false with --no-map. */
+  map?: boolean;
   wait?: boolean;
   field?: string[];
   year?: string;
@@ -102,6 +104,7 @@ program
   .option("--collection <name>", "with --zotero: only this collection and its subcollections")
   .option("--rebuild", "re-embed everything instead of updating the index (needed to change model)")
   .addOption(new Option("--checkpoint-every <n>", "papers embedded between checkpoints").default(512).argParser(parseCount))
+  .option("--no-map", "do not compute the topic map from scratch (minutes past 50,000 papers); a stored one is still updated")
   .addOption(waitOption())
   .addOption(jsonOption())
   .action(run(async (paths: string[], flags: OutputFlags, options: PapersOptions) => {
@@ -110,7 +113,7 @@ program
       if (paths.length > 0) throw new PapersError("BAD_OPTION", `--zotero reads a Zotero library, not files: index ${paths.join(" ")} in a separate run`);
       const dataDir = typeof flags.zotero === "string" ? flags.zotero : DEFAULT_ZOTERO_DIR;
       const summary = await withProgress((progress) =>
-        indexZotero(dataDir, { ...options, collection: flags.collection, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait }, progress),
+        indexZotero(dataDir, { ...options, collection: flags.collection, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait, computeMap: flags.map }, progress),
       );
       if (summary.skipped.length > 0) process.stderr.write(formatSkippedReport(summary.skipped));
       console.log(flags.json ? json({ ...indexSummaryJson(summary), removed: summary.removed, zotero: summary.zotero }) : formatZoteroSummary(summary, options.indexDir));
@@ -119,7 +122,7 @@ program
     const corpus = paths.length > 0 ? paths : [DEFAULT_CORPUS_DIR];
     const fields = parseFieldOptions(flags.field ?? []);
     const summary = await withProgress((progress) =>
-      indexPapers(corpus, { ...options, fields, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait }, progress),
+      indexPapers(corpus, { ...options, fields, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait, computeMap: flags.map }, progress),
     );
     // Every left-out record is named (file:line) so nothing a user gave is lost silently.
     if (summary.skipped.length > 0) process.stderr.write(formatSkippedReport(summary.skipped));

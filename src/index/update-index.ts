@@ -36,6 +36,12 @@ export interface UpdateOptions {
   checkpointEvery?: number;
   /** Wait for another writer of the index to finish instead of failing with INDEX_BUSY. */
   wait?: boolean;
+  /**
+   * false: no topic map computed from scratch in this run (it takes minutes past 50,000 papers);
+   * a stored one is still brought up to date when little changed. Without one, topics and the map
+   * are computed when asked for, and stored by the next run that computes them.
+   */
+  computeMap?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -164,7 +170,8 @@ async function updateLocked(
   }
   const summary = { added, updated, unchanged, removed: 0 };
   // An index written before topics existed gets its topic map now, with nothing else changed.
-  if (previous && changed.length === 0 && !upgrade && existsSync(join(current!, TOPIC_MAP_FILE))) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
+  const mapDone = () => options.computeMap === false || existsSync(join(current!, TOPIC_MAP_FILE));
+  if (previous && changed.length === 0 && !upgrade && mapDone()) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
 
   // A re-embedded paper's passages are all replaced: new labels, new vectors, old ones deleted.
   const passages = changed.filter((c) => c.embed).map((c) => ({
@@ -194,7 +201,7 @@ async function updateLocked(
       }
       const info = { ...specFacts(model.spec), dtype: model.dtype };
       const fresh = new Set(changed.filter((c) => c.embed).map((c) => c.label));
-      writeGenerationMap(dir, index, store, current, fresh);
+      writeGenerationMap(dir, index, store, current, fresh, options.computeMap !== false);
       return finishGeneration(dir, index, store, info, deleted);
     });
   }, { verify: verifyWritten });
@@ -244,7 +251,7 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
         index = index.compacted(live);
         deleted = 0;
       }
-      writeGenerationMap(dir, index, store, current, new Set());
+      writeGenerationMap(dir, index, store, current, new Set(), true);
       return finishGeneration(dir, index, store, previous.model, deleted);
     });
   }, { verify: verifyWritten });
@@ -294,14 +301,15 @@ function openNextStore(current: string | null, dir: string): PaperStore {
  * Topics and the map of the generation being written: the previous generation's, brought up to
  * date, or computed again when enough changed (see RECOMPUTE_SHARE in map/topic-map.ts).
  */
-function writeGenerationMap(dir: string, index: VectorIndex, store: PaperStore, current: string | null, fresh: ReadonlySet<number>): void {
+function writeGenerationMap(dir: string, index: VectorIndex, store: PaperStore, current: string | null, fresh: ReadonlySet<number>, compute: boolean): void {
   let previous = null;
   try {
     previous = current ? readTopicMap(current) : null;
   } catch {
     // A damaged map is computed again rather than extended.
   }
-  writeTopicMap(dir, buildTopicMap(index, store, { previous, fresh, efSearch: DEFAULT_HNSW.efSearch }));
+  const map = buildTopicMap(index, store, { previous, fresh, efSearch: DEFAULT_HNSW.efSearch, extendOnly: !compute });
+  if (map) writeTopicMap(dir, map);
 }
 
 function finishGeneration(
