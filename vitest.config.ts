@@ -21,6 +21,8 @@ const UNIT = [
   "properties-text",
   "seeds",
   "settings",
+  "topic-labels",
+  "topic-map-store",
   "vector-index",
 ].map((name) => `test/${name}.test.ts`);
 

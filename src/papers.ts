@@ -28,6 +28,11 @@ import { CALIBRATION, relevance, type MatchFeatures } from "./search/calibration
 import { closest, matchedTerms, splitSentences, type Explanation } from "./search/explain.js";
 import { recommend, type RecommendSource, type Seed, type WeightedWord } from "./search/recommend.js";
 import { DEFAULT_MODE, DOCUMENT_WEIGHTS, FUSION_DEPTH, RELATED_MODE, rankByMode, type SearchMode } from "./search/modes.js";
+import type { TopicMap } from "./map/topic-map.js";
+import { paperMapView, topicSummaries, type PaperMap, type TopicSummary } from "./map/views.js";
+import { renderMapPng, renderMapSvg, type ImageFormat, type RenderOptions } from "./map/render.js";
+import { buildTopicMap } from "./index/topic-map-build.js";
+import { TOPIC_MAP_FILE, parseTopicMap } from "./index/topic-map-store.js";
 
 export type { Paper, Source } from "./corpus/paper.js";
 export { MAX_ID_LENGTH, PAPER_FIELDS, paperJson } from "./corpus/paper.js";
@@ -46,6 +51,9 @@ export type { Embedder, EmbedderLoader } from "./embed/embedder.js";
 export { EXPORT_FORMATS, EXPORT_CONTENT_TYPES, exportPapers, parseExportFormat, type ExportFormat } from "./export/formats.js";
 export type { ExportItem } from "./export/exportable.js";
 export type { ModelSpec, Dtype } from "./embed/models.js";
+export type { PaperMap, TopicSummary } from "./map/views.js";
+export { imageFormatOf, type ImageFormat } from "./map/render.js";
+export { RECOMPUTE_SHARE } from "./map/topic-map.js";
 
 export interface PapersOptions extends ModelLocation {
   /** Folder that holds the index (CURRENT + generations). */
@@ -232,7 +240,7 @@ export async function indexPaperList(
       papers,
       { spec, dtype },
       () => loader.load(spec, dtype),
-      { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, wait: options.wait, onProgress },
+      { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, wait: options.wait, computeMap: options.computeMap, onProgress },
     );
     return { ...summary, files, skipped: [], seconds: (performance.now() - started) / 1000 };
   } finally {
@@ -393,6 +401,12 @@ async function rankAsync(
   return rankByMode(mode, k, () => denseList, () => lexicalList, weights);
 }
 
+/** The promise, with `forget` called if it fails (so a cached failure is not kept). */
+function forgetOnFailure<T>(promise: Promise<T>, forget: () => void): Promise<T> {
+  promise.catch(forget);
+  return promise;
+}
+
 export class PaperIndex {
   /**
    * Set when CURRENT was missing or named no generation, and this, the newest complete one, was
@@ -424,6 +438,53 @@ export class PaperIndex {
   /** What the index is, as it was when opened (a generation never changes while it is open). */
   info(): IndexInfo {
     return { ...this.opened };
+  }
+
+  /**
+   * The corpus's topics, largest first: label, size, 3 representative papers. Stored with the
+   * generation; an index written before topics existed (or with `computeMap: false`) computes them
+   * here (not stored: readers never write) until the next `papers index` stores them.
+   */
+  async topics(): Promise<TopicSummary[]> {
+    const map = await this.topicMap();
+    const labels = map.topics.flatMap((t) => t.representatives);
+    const papers = await this.reader.byLabels(labels);
+    const byLabel = new Map(labels.map((label, i) => [label, papers[i]]));
+    return topicSummaries(map, (label) => byLabel.get(label));
+  }
+
+  /** Every paper's place on the 2-D map and its topic (see topics()). */
+  async map(): Promise<PaperMap> {
+    const map = await this.topicMap();
+    const ids = new Map((await this.reader.labelled()).map(({ label, paper }) => [label, paper.id]));
+    return paperMapView(map, (label) => ids.get(label));
+  }
+
+  /** Whether topics() and map() answer from the stored map, rather than computing it first. */
+  async hasStoredTopicMap(): Promise<boolean> {
+    return (await this.storedTopicMap()) !== null;
+  }
+
+  /** The map as a picture (SVG text, or PNG bytes) for papers and slides. */
+  async mapImage(format: ImageFormat, options: RenderOptions = {}): Promise<string | Buffer> {
+    const title = options.title ?? `${this.manifest.count} papers · ${(await this.topicMap()).topics.length} topics`;
+    const args = [await this.map(), await this.topics(), { ...options, title }] as const;
+    return format === "png" ? renderMapPng(...args) : renderMapSvg(...args);
+  }
+
+  private storedMap: Promise<TopicMap | null> | undefined;
+  private computedMap: Promise<TopicMap> | undefined;
+
+  private storedTopicMap(): Promise<TopicMap | null> {
+    return (this.storedMap ??= forgetOnFailure(this.reader.artifact(TOPIC_MAP_FILE).then((data) => data && parseTopicMap(data, this.dir)), () => (this.storedMap = undefined)));
+  }
+
+  /** @internal The stored map, or one computed now (onStep told each step's time, for bench/map.mjs). */
+  async topicMap(onStep?: (step: string, ms: number) => void): Promise<TopicMap> {
+    const stored = await this.storedTopicMap();
+    if (stored) return stored;
+    // Computed once per open index, however many requests ask at once; a failure (a database gone) is tried again next time.
+    return (this.computedMap ??= forgetOnFailure(this.reader.mapSource(onStep).then((source) => buildTopicMap(source, { onStep })), () => (this.computedMap = undefined)));
   }
 
   /** A paper by id, arXiv id, `arXiv:` id or arxiv.org link; versions (`v2`) are ignored. */

@@ -6,7 +6,7 @@
  * The generation is written directly (store, a cheap HNSW graph, manifest), not by
  * embedding: building hnswlib's default graph (M 16, efConstruction 200) over 300,000 vectors
  * takes minutes, and the graph's quality is not what this test is about. Updating it then goes
- * through the library as a user's `papers index` does.
+ * through the library as a user's `papers index --no-map` does.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -70,7 +70,8 @@ describe("an index of more papers than a call's arguments can take", () => {
       writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest));
     });
 
-    const options = { indexDir, embedder: hashEmbedderLoader(MODEL) };
+    // No topic map: UMAP over 140,000 papers takes many minutes (bench/map.mjs measures it).
+    const options = { indexDir, embedder: hashEmbedderLoader(MODEL), computeMap: false };
     const added = newPaper({ id: "new-one", abstract: "A new paper added to a very large index.", sources: [{ file: "new", line: 1 }] });
     const summary = await indexPaperList([...papers.slice(0, 10), added], [], options);
     expect(summary).toMatchObject({ added: 1, unchanged: 10, embedded: 1 });

@@ -1,6 +1,6 @@
 /** Everything the CLI prints to a person or a program is shaped here. */
 import type { EvalReport } from "../eval/evaluate.js";
-import { formatSkipped, paperJson, type Explanation, type HitPassage, type IndexInfo, type IndexSummary, type Paper, type PassageHit, type Recommendations, type SearchHit, type Skipped, type ZoteroSummary } from "../papers.js";
+import { formatSkipped, paperJson, type Explanation, type HitPassage, type IndexInfo, type IndexSummary, type Paper, type PassageHit, type Recommendations, type SearchHit, type Skipped, type TopicSummary, type ZoteroSummary } from "../papers.js";
 
 const WIDTH = 100;
 
@@ -122,6 +122,15 @@ export function formatList(papers: Paper[]): string {
       const id = p.id.padEnd(column);
       return `${id}  ${truncate(displayTitle(p), Math.max(20, WIDTH - id.length - 2))}`;
     })
+    .join("\n");
+}
+
+/** Topics as text: "12. label (size papers)", then its representative papers, indented. */
+export function formatTopics(topics: readonly TopicSummary[]): string {
+  if (topics.length === 0) return "No topics: the index holds no papers.";
+  return topics
+    .map((t, i) => [`${i + 1}. ${plainText(t.label)} (${t.size} ${t.size === 1 ? "paper" : "papers"})`,
+      ...t.representatives.map((p) => `     ${plainText(p.id)}  ${plainText(p.title ?? "(no title)")}`)].join("\n"))
     .join("\n");
 }
 

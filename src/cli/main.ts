@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import cliProgress from "cli-progress";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { evaluate } from "../eval/evaluate.js";
 import {
@@ -9,6 +9,7 @@ import {
   RELATED_MODE,
   SEARCH_MODES,
   exportPapers,
+  imageFormatOf,
   type ExportFormat,
   type ExportItem,
   indexPapers,
@@ -43,6 +44,7 @@ import {
   formatPassageHits,
   formatSkippedReport,
   formatZoteroSummary,
+  formatTopics,
   passageHitJson,
   formatWhy,
   indexSummaryJson,
@@ -57,6 +59,8 @@ interface OutputFlags {
   split?: string;
   rebuild?: boolean;
   checkpointEvery?: number;
+  /** false with --no-map. */
+  map?: boolean;
   wait?: boolean;
   field?: string[];
   year?: string;
@@ -106,6 +110,7 @@ program
   .option("--collection <name>", "with --zotero: only this collection and its subcollections")
   .option("--rebuild", "re-embed everything instead of updating the index (needed to change model)")
   .addOption(new Option("--checkpoint-every <n>", "papers embedded between checkpoints").default(512).argParser(parseCount))
+  .option("--no-map", "do not compute the topic map from scratch (minutes past 50,000 papers); a stored one is still updated")
   .addOption(waitOption())
   .addOption(jsonOption())
   .action(run(async (paths: string[], flags: OutputFlags, options: PapersOptions) => {
@@ -114,7 +119,7 @@ program
       if (paths.length > 0) throw new PapersError("BAD_OPTION", `--zotero reads a Zotero library, not files: index ${paths.join(" ")} in a separate run`);
       const dataDir = typeof flags.zotero === "string" ? flags.zotero : DEFAULT_ZOTERO_DIR;
       const summary = await withProgress((progress) =>
-        indexZotero(dataDir, { ...options, collection: flags.collection, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait }, progress),
+        indexZotero(dataDir, { ...options, collection: flags.collection, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait, computeMap: flags.map }, progress),
       );
       if (summary.skipped.length > 0) process.stderr.write(formatSkippedReport(summary.skipped));
       console.log(flags.json ? json({ ...indexSummaryJson(summary), removed: summary.removed, zotero: summary.zotero }) : formatZoteroSummary(summary, storeLocation(options)));
@@ -123,7 +128,7 @@ program
     const corpus = paths.length > 0 ? paths : [DEFAULT_CORPUS_DIR];
     const fields = parseFieldOptions(flags.field ?? []);
     const summary = await withProgress((progress) =>
-      indexPapers(corpus, { ...options, fields, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait }, progress),
+      indexPapers(corpus, { ...options, fields, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait, computeMap: flags.map }, progress),
     );
     // Every left-out record is named (file:line) so nothing a user gave is lost silently.
     if (summary.skipped.length > 0) process.stderr.write(formatSkippedReport(summary.skipped));
@@ -298,6 +303,37 @@ program
     await withIndex(await openIndex(options), async (index) => {
       const info = await index.info();
       console.log(flags.json ? json(info) : formatInfo(info));
+    });
+  }));
+
+program
+  .command("topics")
+  .description("list the topics of the index: label, size and 3 representative papers, largest first")
+  .addOption(jsonOption())
+  .action(run(async (flags: OutputFlags, options: PapersOptions) => {
+    await withIndex(await openIndex(options), async (index) => {
+      const topics = await index.topics();
+      console.log(flags.json ? json(topics) : formatTopics(topics));
+    });
+  }));
+
+program
+  .command("map")
+  .description("draw the map of the index (papers coloured by topic, topics labelled) as an SVG or PNG picture")
+  .requiredOption("--out <file>", "the picture to write: map.svg or map.png")
+  .option("--size <pixels>", "width and height of the picture", parseCount, 1600)
+  .action(run(async (outputFlags: OutputFlags, options: PapersOptions) => {
+    const flags = outputFlags as OutputFlags & { out: string; size: number };
+    const format = imageFormatOf(flags.out);
+    await withIndex(await openIndex(options), async (index) => {
+      const image = await index.mapImage(format, { size: flags.size });
+      try {
+        writeFileSync(flags.out, image);
+      } catch (error) {
+        throw new PapersError("BAD_OPTION", `cannot write ${flags.out}: ${(error as Error).message}`);
+      }
+      const { count } = index.info();
+      console.log(`wrote ${flags.out}: ${count} papers, ${(await index.topics()).length} topics`);
     });
   }));
 

@@ -7,10 +7,8 @@ export interface Source {
   line: number;
 }
 
-/** One occurrence of a paper in one input file, before duplicates are merged. */
-export interface PaperRecord {
-  /** An id the source gives (a JSONL `id`, a BibTeX key); null for plain-text formats. */
-  sourceId: string | null;
+/** What a paper says about itself, as read from a record or merged over records. */
+interface PaperFields {
   title: string | null;
   abstract: string;
   arxivId: string | null;
@@ -20,9 +18,15 @@ export interface PaperRecord {
   authors: string[];
   categories: string[];
   year: number | null;
-  source: Source;
-  /** The full text in passages, for formats that have it (PDF). */
+  /** The full text in passages, for formats that have it (PDF); not part of paperJson. */
   passages?: Passage[];
+}
+
+/** One occurrence of a paper in one input file, before duplicates are merged. */
+export interface PaperRecord extends PaperFields {
+  /** An id the source gives (a JSONL `id`, a BibTeX key); null for plain-text formats. */
+  sourceId: string | null;
+  source: Source;
 }
 
 /**
@@ -32,20 +36,9 @@ export interface PaperRecord {
 export const MAX_ID_LENGTH = 200;
 
 /** A distinct paper: every record with the same abstract (or arXiv id) merged into one. */
-export interface Paper {
+export interface Paper extends PaperFields {
   id: string;
-  title: string | null;
-  abstract: string;
-  arxivId: string | null;
-  doi: string | null;
-  journalRef: string | null;
-  comments: string[];
-  authors: string[];
-  categories: string[];
-  year: number | null;
   sources: Source[];
-  /** Full-text passages (from a PDF); absent for abstract-only papers, and not part of paperJson. */
-  passages?: Passage[];
 }
 
 /** A paper's fields in the order every front end shows them (JSON, API, MCP, exports). */

@@ -41,6 +41,8 @@ export interface Manifest {
 
 /** The files a generation's manifest vouches for. */
 export const DATA_FILES = [HNSW_FILE, STORE_FILE] as const;
+/** The data file generations written since topics existed have (src/index/topic-map-store.ts). */
+export const TOPIC_MAP_FILE = "topics-map.json";
 
 export const REBUILD_HINT = "run `papers index --rebuild [paths...]` to rebuild it";
 
@@ -181,7 +183,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * or changed file is one clear error, never a crash inside hnswlib or wrong answers.
  */
 export function verifyGeneration(dir: string, manifest: Manifest): void {
-  for (const file of DATA_FILES) {
+  // The topic map (topics-map.json) is checked when the manifest vouches for it: older ones do not.
+  for (const file of manifest.files[TOPIC_MAP_FILE] ? [...DATA_FILES, TOPIC_MAP_FILE] : DATA_FILES) {
     // readManifest made sure every data file has its checksum.
     const problem = checksumProblem(dir, file, manifest.files[file]!);
     if (problem) throw new PapersError("INDEX_DAMAGED", `index at ${dir} is damaged (${problem}): ${REBUILD_HINT}`);

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { createHash } from "node:crypto";
 import { contentHash, documentText, passageText, type Paper } from "../corpus/paper.js";
@@ -26,6 +26,8 @@ import {
 } from "./manifest.js";
 import { PaperStore } from "./paper-store.js";
 import { DEFAULT_HNSW, VectorIndex } from "./vector-index.js";
+import { buildTopicMap, graphMapSource } from "./topic-map-build.js";
+import { TOPIC_MAP_FILE, readTopicMap, writeTopicMap } from "./topic-map-store.js";
 
 export interface UpdateOptions {
   /** Start from nothing instead of updating the current index. */
@@ -34,6 +36,12 @@ export interface UpdateOptions {
   checkpointEvery?: number;
   /** Wait for another writer of the index to finish instead of failing with INDEX_BUSY. */
   wait?: boolean;
+  /**
+   * false: no topic map computed from scratch in this run (it takes minutes past 50,000 papers);
+   * a stored one is still brought up to date when little changed. Without one, topics and the map
+   * are computed when asked for, and stored by the next run that computes them.
+   */
+  computeMap?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -161,7 +169,9 @@ async function updateLocked(
     }
   }
   const summary = { added, updated, unchanged, removed: 0 };
-  if (previous && changed.length === 0 && !upgrade) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
+  // An index written before topics existed gets its topic map now, with nothing else changed.
+  const mapDone = () => options.computeMap === false || existsSync(join(current!, TOPIC_MAP_FILE));
+  if (previous && changed.length === 0 && !upgrade && mapDone()) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
 
   // A re-embedded paper's passages are all replaced: new labels, new vectors, old ones deleted.
   const passages = changed.filter((c) => c.embed).map((c) => ({
@@ -188,6 +198,8 @@ async function updateLocked(
       for (const label of gone) index.remove(label);
       deleted += gone.length;
       const info = { ...specFacts(model.spec), dtype: model.dtype };
+      const fresh = new Set(changed.filter((c) => c.embed).map((c) => c.label));
+      writeGenerationMap(dir, index, store, current, fresh, options.computeMap !== false);
       return finishGeneration(dir, index, store, info, deleted);
     });
   }, { verify: verifyWritten });
@@ -237,6 +249,7 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
         index = index.compacted(live);
         deleted = 0;
       }
+      writeGenerationMap(dir, index, store, current, new Set(), true);
       return finishGeneration(dir, index, store, previous.model, deleted);
     });
   }, { verify: verifyWritten });
@@ -245,7 +258,8 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
 
 /** Bytes on disk of an index generation's files. */
 export function generationSize(dir: string): number {
-  return [HNSW_FILE, STORE_FILE, MANIFEST_FILE].reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+  const files = [HNSW_FILE, STORE_FILE, MANIFEST_FILE, ...(existsSync(join(dir, TOPIC_MAP_FILE)) ? [TOPIC_MAP_FILE] : [])];
+  return files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
 
 interface StoredPaper {
@@ -281,6 +295,22 @@ function openNextStore(current: string | null, dir: string): PaperStore {
   return PaperStore.openWritable(join(dir, STORE_FILE));
 }
 
+/**
+ * Topics and the map of the generation being written: the previous generation's, brought up to
+ * date, or computed again when enough changed (see RECOMPUTE_SHARE in map/topic-map.ts).
+ */
+function writeGenerationMap(dir: string, index: VectorIndex, store: PaperStore, current: string | null, fresh: ReadonlySet<number>, compute: boolean): void {
+  let previous = null;
+  try {
+    previous = current ? readTopicMap(current) : null;
+  } catch {
+    // A damaged map is computed again rather than extended.
+  }
+  if (!compute && !previous) return;
+  const map = buildTopicMap(graphMapSource(index, store, DEFAULT_HNSW.efSearch), { previous, fresh, extendOnly: !compute });
+  if (map) writeTopicMap(dir, map);
+}
+
 function finishGeneration(
   dir: string,
   index: VectorIndex,
@@ -300,7 +330,7 @@ function finishGeneration(
     fingerprint: corpusFingerprint([...entries].map(([id, e]) => [id, e.hash] as const)),
     hnsw: DEFAULT_HNSW,
     deletedVectors,
-    files: checksumFiles(dir, DATA_FILES),
+    files: checksumFiles(dir, existsSync(join(dir, TOPIC_MAP_FILE)) ? [...DATA_FILES, TOPIC_MAP_FILE] : DATA_FILES),
   };
   writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
   return manifest;

@@ -26,6 +26,7 @@ import { allowOrigin } from "./cors.js";
 import { fixedIndex, isIndexSource, type IndexSource } from "./live-index.js";
 import { mountMcp } from "./mcp-route.js";
 import { PAGE_CSP, PAGE_HTML } from "./page.js";
+import { MAP_PAGE_CSP, MAP_PAGE_HTML } from "./map-page.js";
 import { ResponseCache } from "./response-cache.js";
 import { DEFAULT_MAX_PENDING, SearchGate } from "./search-gate.js";
 
@@ -251,6 +252,14 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
       .header("referrer-policy", "no-referrer")
       .send(PAGE_HTML);
   });
+
+  app.get("/map", { schema: { querystring: { type: "object", properties: { q: { type: "string", maxLength: MAX_QUERY_LENGTH } }, additionalProperties: false } } }, async (_request, reply) => {
+    return reply.type("text/html; charset=utf-8").header("content-security-policy", MAP_PAGE_CSP).header("referrer-policy", "no-referrer").send(MAP_PAGE_HTML);
+  });
+
+  // Every paper's place and topic (aligned lists: ids, x, y, topic), and the topics: computed once per generation.
+  app.get("/api/map", { schema: { querystring: noQuery } }, async (_request, reply) => answer(reply, "map", (index) => index.map()));
+  app.get("/api/topics", { schema: { querystring: noQuery } }, async (_request, reply) => answer(reply, "topics", async (index) => ({ topics: await index.topics() })));
 
   app.get("/healthz", { schema: { querystring: noQuery } }, async () => ({ status: "ok" }));
 

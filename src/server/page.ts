@@ -6,7 +6,7 @@
  * The state lives in the URL (`/?q=…&mode=…`, `/?related=ID&mode=…`), so a search can be
  * bookmarked and shared, and back and forward work.
  */
-import { createHash } from "node:crypto";
+import { pageCsp } from "./page-csp.js";
 
 // Written as String.raw so the browser gets it verbatim: no backticks or "${" inside.
 const STYLE = String.raw`
@@ -453,7 +453,7 @@ const HTML_HEAD = `<!doctype html>
 </head>
 <body>
 <header><div class="wrap">
-  <a class="brand" href="/">papers</a><span id="info" class="info"></span>
+  <a class="brand" href="/">papers</a><span id="info" class="info"></span> <a class="info" href="/map">map</a>
   <form id="search" action="/" method="get" role="search">
     <label class="visually-hidden" for="q">Question</label>
     <input id="q" name="q" type="search" maxlength="1000" required autofocus autocomplete="off"
@@ -483,19 +483,5 @@ export const PAGE_HTML = `${HTML_HEAD}<script>${SCRIPT}</script>
 </html>
 `;
 
-const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
-
-/**
- * The page may run only its own script and style, and talk only to its own origin: an abstract
- * that somehow became markup still could not load or send anything.
- */
-export const PAGE_CSP = [
-  "default-src 'none'",
-  `script-src ${sha256(SCRIPT)}`,
-  `style-src ${sha256(STYLE)}`,
-  "connect-src 'self'",
-  "img-src data:",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+/** As every page of papers: its own script and style only (see pageCsp). */
+export const PAGE_CSP = pageCsp(SCRIPT, STYLE);

@@ -13,6 +13,7 @@ import { openCurrentGeneration } from "../index/open-generation.js";
 import type { PaperStore } from "../index/paper-store.js";
 import { generationSize, removeFromIndex, updateIndex, type UpdateOptions, type UpdateSummary } from "../index/update-index.js";
 import type { VectorIndex } from "../index/vector-index.js";
+import { graphMapSource, type MapSource } from "../index/topic-map-build.js";
 import type { TermScore } from "../search/bm25.js";
 import { hasConditions, type PaperFilter } from "../search/filter.js";
 import type { Scored } from "../search/fusion.js";
@@ -206,6 +207,10 @@ class FolderGeneration implements GenerationReader {
     // A plain file name inside the generation folder, never a path out of it.
     if (basename(name) !== name || !existsSync(path)) return null;
     return readFileSync(path);
+  }
+
+  async mapSource(onStep?: (step: string, ms: number) => void): Promise<MapSource> {
+    return graphMapSource(this.graph, this.store, this.manifest.hnsw.efSearch, onStep);
   }
 
   async close(): Promise<void> {

@@ -34,6 +34,9 @@ import type { Scored } from "../search/fusion.js";
 import type { RecommendSource } from "../search/recommend.js";
 import { parsePostgresUrl, type PostgresTarget } from "./connection.js";
 import { EXACT_SCAN_LIMIT } from "./folder-store.js";
+import { buildTopicMap, memoryMapSource, type MapSource } from "../index/topic-map-build.js";
+import { TOPIC_MAP_FILE, parseTopicMap } from "../index/topic-map-store.js";
+import type { TopicMap } from "../map/topic-map.js";
 import { collectChanges, decodePostings, mergePostings } from "./postings.js";
 import { withPrefetchedSource } from "./prefetched-source.js";
 import type { GenerationReader, IndexStore, RemoveSummary, SearchScope, StoreModel } from "./store.js";
@@ -171,7 +174,9 @@ export class PostgresStore implements IndexStore {
         }
       }
       const summary = { added, updated, unchanged, removed: 0 };
-      if (previous && changed.length === 0) return { manifest: previous.manifest, ...summary, resumed: 0, embedded: 0, recovered: null };
+      // A library written before topics existed gets its topic map now, with nothing else changed.
+      const mapDone = async () => options.computeMap === false || (await this.query(`SELECT 1 FROM ${this.s}.artifacts WHERE name = $1`, [TOPIC_MAP_FILE])).rows.length > 0;
+      if (previous && changed.length === 0 && (await mapDone())) return { manifest: previous.manifest, ...summary, resumed: 0, embedded: 0, recovered: null };
 
       // A re-embedded paper's passages are all replaced: new labels, new vectors, old ones deleted.
       const passages = changed.filter((c) => c.embed).map((c) => ({
@@ -192,6 +197,8 @@ export class PostgresStore implements IndexStore {
         const passageChanges = await replacePassages(client, this.s, model.spec.dimension, fresh, passages, vectors);
         await writePostings(client, this.s, [...changed.map((c) => ({ label: c.label, before: c.before, after: documentText(c.paper) })), ...passageChanges]);
         if (fresh) await this.createVectorIndex(client);
+        const embedded = new Set(changed.filter((c) => c.embed).map((c) => c.label));
+        await storeTopicMap(client, this.s, this.location, embedded, options.computeMap !== false);
         const entries = new Map<string, string>([...stored].map(([id, e]) => [id, e.hash]));
         for (const c of changed) entries.set(c.paper.id.toLowerCase(), c.hash);
         const next: Manifest = {
@@ -233,6 +240,7 @@ export class PostgresStore implements IndexStore {
         // A removed paper takes its passages with it.
         const passagesGone = await replacePassages(client, this.s, facts.manifest.model.dimension, false, gone.map((row) => ({ paperLabel: row.label, passages: [] })), new Map());
         await writePostings(client, this.s, [...gone.map((row) => ({ label: row.label, before: documentText(row) })), ...passagesGone]);
+        await storeTopicMap(client, this.s, this.location, new Set(), true);
         const left = await client.query<{ id: string; content_hash: string }>(`SELECT id, content_hash FROM ${this.s}.papers`);
         const next: Manifest = {
           ...facts.manifest,
@@ -863,6 +871,10 @@ class PostgresGeneration implements GenerationReader {
     });
   }
 
+  mapSource(onStep?: (step: string, ms: number) => void): Promise<MapSource> {
+    return this.read(async (client) => memoryMapSource(await readMapPapers(client, this.s, onStep), onStep));
+  }
+
   async close(): Promise<void> {}
 
   private async postings(client: pg.PoolClient, terms: readonly string[]): Promise<Map<string, Postings>> {
@@ -1109,6 +1121,43 @@ function passageConditions(s: string, filter: PaperFilter | undefined, exclude: 
 
 function toPassage(row: PassageRow): Passage & { paperLabel: number } {
   return { paperLabel: row.paper_label, text: row.text, page: row.page, lastPage: row.last_page, section: row.section };
+}
+
+/**
+ * Topics and the map of the generation being written, as the folder store does it
+ * (update-index.ts): the previous generation's brought up to date, computed again when enough
+ * changed (RECOMPUTE_SHARE) unless `compute` is false; computed in this process over a graph built
+ * in memory, kept in the artifacts table under the folder's file name, in the update's transaction.
+ */
+async function storeTopicMap(client: pg.PoolClient, s: string, location: string, fresh: ReadonlySet<number>, compute: boolean): Promise<void> {
+  const { rows } = await client.query<{ data: Buffer }>(`SELECT data FROM ${s}.artifacts WHERE name = $1`, [TOPIC_MAP_FILE]);
+  let previous: TopicMap | null = null;
+  try {
+    previous = rows[0] ? parseTopicMap(rows[0].data, location) : null;
+  } catch {
+    // A damaged map is computed again rather than extended.
+  }
+  const map = !compute && !previous ? null : buildTopicMap(memoryMapSource(await readMapPapers(client, s)), { previous, fresh, extendOnly: !compute });
+  if (map) {
+    await client.query(
+      `INSERT INTO ${s}.artifacts (name, data) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET data = excluded.data`,
+      [TOPIC_MAP_FILE, Buffer.from(JSON.stringify(map))],
+    );
+  } else {
+    // No map for this generation: readers compute one in memory rather than read another generation's.
+    await client.query(`DELETE FROM ${s}.artifacts WHERE name = $1`, [TOPIC_MAP_FILE]);
+  }
+}
+
+/** Every paper's label, vector and text, in label order: what the topic map is computed from. */
+async function readMapPapers(client: pg.ClientBase, s: string, onStep?: (step: string, ms: number) => void): Promise<{ label: number; vector: Float32Array; text: string }[]> {
+  const started = performance.now();
+  const { rows } = await client.query<{ label: number; v: string; title: string | null; abstract: string }>(
+    `SELECT label, embedding::text AS v, title, abstract FROM ${s}.papers ORDER BY label`,
+  );
+  const papers = rows.map((row) => ({ label: row.label, vector: parseVector(row.v), text: documentText(row) }));
+  onStep?.("read", performance.now() - started);
+  return papers;
 }
 
 function generationName(generation: number): string {

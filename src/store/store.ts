@@ -9,6 +9,7 @@ import type { Passage } from "../corpus/passages.js";
 import type { Embedder } from "../embed/embedder.js";
 import type { Dtype, ModelSpec } from "../embed/models.js";
 import type { Manifest } from "../index/manifest.js";
+import type { MapSource } from "../index/topic-map-build.js";
 import type { UpdateOptions, UpdateSummary } from "../index/update-index.js";
 import type { TermScore } from "../search/bm25.js";
 import type { PaperFilter } from "../search/filter.js";
@@ -73,6 +74,11 @@ export interface GenerationReader {
    * or null when the generation has none of that name.
    */
   artifact(name: string): Promise<Buffer | null>;
+  /**
+   * The papers (not passages) with their vectors, texts and a nearest-neighbour search, to compute
+   * the topic map in memory when the generation has none stored.
+   */
+  mapSource(onStep?: (step: string, ms: number) => void): Promise<MapSource>;
 
   close(): Promise<void>;
 }

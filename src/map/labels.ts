@@ -1,0 +1,176 @@
+/**
+ * Topic labels by c-TF-IDF (as BERTopic does): the terms frequent in one topic's papers and rare
+ * in the others. Terms are the BM25 analyzer's stems (and pairs of adjacent stems), shown as the
+ * word written most often for each stem.
+ */
+import { wordStems } from "../search/analyzer.js";
+
+export interface TopicTerms {
+  /** Readable terms, most distinctive first ("language models", "reinforcement", …). */
+  terms: string[];
+  /** The label: the first few terms. */
+  label: string;
+}
+
+export interface LabelOptions {
+  /** Terms per topic kept. */
+  terms?: number;
+  /** Terms shown in the label. */
+  labelTerms?: number;
+  /** A term must occur in at least this share of a topic's papers to describe it (and in 2 papers). */
+  minShare?: number;
+}
+
+/**
+ * Words that say nothing about a topic: English function words and the vocabulary of every
+ * abstract ("we propose a novel method…"). Compared as stems.
+ */
+const LABEL_STOPWORDS = [
+  "a", "about", "above", "across", "after", "again", "against", "all", "almost", "along", "also", "although", "always", "among",
+  "an", "and", "another", "any", "are", "as", "at", "be", "because", "been", "before", "being", "between", "both", "but", "by",
+  "can", "could", "do", "does", "done", "due", "during", "each", "either", "else", "etc", "even", "ever", "every", "for", "from",
+  "further", "had", "has", "have", "having", "here", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself",
+  "just", "less", "many", "may", "might", "more", "most", "much", "must", "neither", "no", "nor", "not", "of", "often", "on",
+  "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own", "per", "rather", "same", "several", "should",
+  "since", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
+  "through", "thus", "to", "too", "two", "three", "under", "up", "upon", "us", "use", "used", "uses", "using", "very", "via",
+  "was", "we", "well", "were", "what", "when", "where", "whether", "which", "while", "who", "whose", "why", "will", "with",
+  "within", "without", "would", "yet", "you", "your", "first", "second", "new", "novel", "propose", "proposed", "present",
+  "paper", "work", "study", "show", "shows", "shown", "result", "results", "method", "methods", "approach", "approaches",
+  "based", "existing", "different", "various", "provide", "problem", "problems", "demonstrate", "achieve", "effective",
+  "performance", "significantly", "furthermore", "moreover", "addition", "introduce", "task", "tasks", "state", "art",
+  "experiments", "experimental", "extensive", "outperforms", "compared", "framework", "propos", "wide", "large", "recent",
+  "recently", "make", "makes", "well", "able", "however", "key", "important", "challenge", "challenges", "improve", "improves",
+  "improved", "improvement", "allow", "allows", "enable", "enables", "consider", "given", "obtain", "obtained", "significant",
+  "conduct", "evaluate", "evaluation", "benchmark", "benchmarks", "high", "low", "better", "best", "set", "develop", "developed",
+  "analysis", "leverage", "leverages", "address", "addresses", "specifically", "particular", "particularly", "respectively",
+  "code", "available", "github", "com", "https", "http", "www", "et", "al", "e", "g", "ie", "eg", "via", "way", "ways",
+  "previous", "prior", "further", "fully", "across", "first", "finally", "thereby", "whereas", "therefore", "often",
+  "remain", "remains", "remaining", "limited", "limitation", "limitations", "towards", "toward",
+  "still", "need", "needs", "require", "requires", "requiring", "lack", "gap", "gaps", "ability", "abilities", "capability",
+  "capabilities", "potential", "crucial", "critical", "essential", "generally", "general", "specific", "whole", "end",
+  "level", "range", "number", "amount", "highly", "strong", "strongly", "simple", "efficient",
+  "efficiently", "effectively", "accuracy", "accurate", "quality", "superior", "competitive", "scalable", "settings",
+  "setting", "comprehensive", "reveal", "reveals", "find", "findings", "insights", "understanding", "explore", "investigate",
+  "like", "unlike", "importantly", "notably", "instead", "besides", "additionally", "usually", "typically", "commonly",
+].map((w) => wordStems(w)[0]?.[1] ?? w);
+const STOP_STEMS = new Set(LABEL_STOPWORDS);
+
+/**
+ * Words too general in computer science to name a topic alone, though they do in a pair:
+ * "learning" says nothing, "reinforcement learning" does.
+ */
+const NOT_ALONE = new Set(
+  ["model", "models", "learning", "data", "network", "networks", "system", "systems", "training", "generation", "information",
+    "algorithm", "algorithms", "neural", "deep", "language", "tasks", "dataset", "datasets", "image", "images", "agent",
+    "agents", "framework", "design", "process", "modeling", "inference", "prediction", "optimization", "error", "real",
+    "time", "world", "multi", "single"].map((w) => wordStems(w)[0]?.[1] ?? w),
+);
+
+/** Runs of text between punctuation: a pair of words is never read across "(", "," or ".". */
+const CLAUSE_BREAK = /[.,;:!?()[\]{}"\u201c\u201d]+/;
+
+/** Whether a stem may be part of a term: not a stopword, not a number, at least 3 letters (or a CJK bigram). */
+function usable(stem: string): boolean {
+  if (STOP_STEMS.has(stem)) return false;
+  if (/^\d+$/.test(stem)) return false;
+  return stem.length >= 3 || /[^\x00-\x7f]/.test(stem);
+}
+
+/**
+ * The c-TF-IDF terms of each topic. `texts[i]` is paper i's text, `topic[i]` its topic
+ * (0..topics-1). A term's weight in topic c is tf(t, c) / |c| · log(1 + A / f(t)), with terms
+ * counted once per paper (an abstract repeating a word is not a topic about it), so in papers:
+ * tf(t, c) the topic's papers with the term, |c| its papers, A the papers of the average topic,
+ * f(t) the papers with the term in all topics. Counted in words (BERTopic's unit), a term in a
+ * third of a corpus of LLM papers still outweighed the terms that set one topic apart. Terms in
+ * fewer than minShare of the topic's papers are left out, so one paper's pet word never names a
+ * topic.
+ */
+export function labelTopics(texts: readonly string[], topic: ArrayLike<number>, topics: number, options: LabelOptions = {}): TopicTerms[] {
+  const keep = options.terms ?? 10;
+  const shown = options.labelTerms ?? 3;
+  const minShare = options.minShare ?? 0.02;
+  const perTopic = Array.from({ length: topics }, () => new Map<string, number>());
+  const papers = new Array<number>(topics).fill(0);
+  const totalByTerm = new Map<string, number>();
+  /** How each stem was written, and how often: to show the usual spelling. */
+  const spellings = new Map<string, Map<string, number>>();
+  const spell = (term: string, written: string) => {
+    let forms = spellings.get(term);
+    if (!forms) spellings.set(term, (forms = new Map()));
+    forms.set(written, (forms.get(written) ?? 0) + 1);
+  };
+  texts.forEach((text, i) => {
+    const c = topic[i]!;
+    if (c < 0 || c >= topics) return;
+    papers[c]!++;
+    const seen = new Set<string>();
+    for (const clause of text.split(CLAUSE_BREAK)) {
+      const pairs = wordStems(clause);
+      for (let j = 0; j < pairs.length; j++) {
+        const [word, stem] = pairs[j]!;
+        if (!usable(stem)) continue;
+        spell(stem, word);
+        if (!NOT_ALONE.has(stem)) seen.add(stem);
+        const next = pairs[j + 1];
+        // A pair is spelled as its two words are: spellings kept per pair would cost a map for
+        // each of the millions of pairs a large corpus has.
+        if (next && usable(next[1])) seen.add(`${stem} ${next[1]}`);
+      }
+    }
+    const counts = perTopic[c]!;
+    for (const term of seen) {
+      counts.set(term, (counts.get(term) ?? 0) + 1);
+      totalByTerm.set(term, (totalByTerm.get(term) ?? 0) + 1);
+    }
+  });
+  // Terms are counted once per paper, so papers are the unit: A is the average topic's papers.
+  const average = papers.reduce((a, b) => a + b, 0) / Math.max(1, topics);
+  return perTopic.map((counts, c) => {
+    // (A topic of one paper can only be named by that paper's words.)
+    const least = Math.min(papers[c]!, Math.max(2, Math.ceil(minShare * papers[c]!)));
+    const scored: [string, number][] = [];
+    for (const [term, count] of counts) {
+      if (count < least) continue;
+      scored.push([term, (count / Math.max(1, papers[c]!)) * Math.log(1 + average / totalByTerm.get(term)!)]);
+    }
+    scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const chosen = pickTerms(scored.map(([term]) => term), keep);
+    const terms = chosen.map((term) => term.split(" ").map((stem) => mostCommon(spellings.get(stem)!)).join(" "));
+    return { terms, label: terms.slice(0, shown).join(", ") };
+  });
+}
+
+/**
+ * The best `keep` terms, skipping one already said: a word inside a chosen pair, or a pair
+ * sharing a word with one ("hallucination detection", not then "mitigate hallucination"). A pair
+ * replaces the words chosen before it ("language", "language models" → "language models").
+ */
+export function pickTerms(ranked: readonly string[], keep: number): string[] {
+  const chosen: string[] = [];
+  for (const term of ranked) {
+    if (chosen.length >= keep) break;
+    const parts = term.split(" ");
+    const covered = parts.length === 1
+      ? chosen.some((c) => c.split(" ").includes(term))
+      : parts.some((p) => chosen.some((c) => c.includes(" ") && c.split(" ").includes(p)));
+    if (covered) continue;
+    // A pair takes the place of the single words chosen before it ("learning" → "reinforcement learning").
+    const absorbed = parts.length > 1 ? chosen.findIndex((c) => parts.includes(c)) : -1;
+    if (absorbed < 0) {
+      chosen.push(term);
+      continue;
+    }
+    chosen[absorbed] = term;
+    for (let i = chosen.length - 1; i > absorbed; i--) if (parts.includes(chosen[i]!)) chosen.splice(i, 1);
+  }
+  return chosen;
+}
+
+function mostCommon(forms: ReadonlyMap<string, number>): string {
+  let best = "";
+  let most = -1;
+  for (const [form, count] of forms) if (count > most || (count === most && form < best)) [best, most] = [form, count];
+  return best;
+}

@@ -1,0 +1,63 @@
+/**
+ * A 2-D layout of the kNN graph with UMAP (umap-js), fed the graph HNSW already gives
+ * (setPrecomputedKNN), so umap-js never compares the vectors itself.
+ */
+import { UMAP } from "umap-js";
+import { seededRandom, type KnnGraph } from "./knn.js";
+
+export interface LayoutOptions {
+  seed?: number;
+  /** UMAP's optimisation epochs; default umap-js's own (200 above 10,000 points, up to 500 below). */
+  epochs?: number;
+  minDist?: number;
+}
+
+/**
+ * x and y of every point, each scaled into [0, 1] (x0, y0, x1, y1, …). Fewer than 4 points, or
+ * a graph with rows of fewer than 3, are laid out on a circle: UMAP needs more.
+ */
+export function layoutKnn(graph: KnnGraph, options: LayoutOptions = {}): Float32Array {
+  const n = graph.indices.length;
+  // A row holds the point itself and its neighbours; umap-js wants fewer neighbours than points
+  // (a whole small corpus is every row). A loop, not Math.min(...rows): no spread of n arguments.
+  let k = n - 1;
+  for (const row of graph.indices) k = Math.min(k, row.length);
+  let points: number[][];
+  if (n < 4 || k < 3) {
+    points = Array.from({ length: n }, (_, i) => [Math.cos((2 * Math.PI * i) / Math.max(1, n)), Math.sin((2 * Math.PI * i) / Math.max(1, n))]);
+  } else {
+    const umap = new UMAP({
+      nComponents: 2,
+      nNeighbors: k,
+      minDist: options.minDist ?? 0.1,
+      nEpochs: options.epochs,
+      random: seededRandom(options.seed ?? 42),
+    });
+    umap.setPrecomputedKNN(
+      graph.indices.map((row) => row.slice(0, k)),
+      graph.distances.map((row) => row.slice(0, k)),
+    );
+    // With the kNN given, umap-js reads only how many rows there are, never their values.
+    points = umap.fit(Array.from({ length: n }, () => [] as number[]));
+  }
+  return scaleToUnit(points);
+}
+
+/** Scales points into [0, 1]² keeping the aspect ratio, centred: NaNs (none expected) become 0.5. */
+export function scaleToUnit(points: readonly (readonly number[])[]): Float32Array {
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (const [x = 0, y = 0] of points) {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    minX = Math.min(minX, x); maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y); maxY = Math.max(maxY, y);
+  }
+  const span = Math.max(maxX - minX, maxY - minY) || 1;
+  const offX = (span - (maxX - minX)) / 2, offY = (span - (maxY - minY)) / 2;
+  const out = new Float32Array(points.length * 2);
+  points.forEach(([x = 0, y = 0], i) => {
+    const ok = Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(minX);
+    out[2 * i] = ok ? (x - minX + offX) / span : 0.5;
+    out[2 * i + 1] = ok ? (y - minY + offY) / span : 0.5;
+  });
+  return out;
+}
