@@ -119,7 +119,8 @@ describe.skipIf(!PG)("a PostgreSQL library", () => {
 describe.skipIf(!PG)("a PostgreSQL library with full-text passages", () => {
   const schema = `pgpassages_${process.pid}_${Date.now().toString(36)}`;
   const store = `${PG}${PG?.includes("?") ? "&" : "?"}schema=${schema}`;
-  const options = { indexDir: tempDir(), store, embedder: hashEmbedderLoader() };
+  // No topic map: it is not what these tests are about, and computing it takes seconds.
+  const options = { indexDir: tempDir(), store, embedder: hashEmbedderLoader(), computeMap: false };
   const papers: Paper[] = Array.from({ length: 12 }, (_, i) => ({
     id: `p${i}`, title: `Paper ${i} on cells`, abstract: `Cells and proteins, study number ${i}.`, arxivId: null, doi: null, journalRef: null,
     comments: [], authors: [`Author ${i}`], categories: ["cs.CL"], year: 2000 + i, sources: [{ file: "made-up", line: i + 1 }],

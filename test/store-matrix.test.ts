@@ -322,7 +322,7 @@ describe.each(factories)("the $name store", (factory) => {
   it("keeps full-text passages: searches them, replaces and removes them with their paper, moves them between stores", async () => {
     const { options } = factory.fresh();
     const papers = withPassages(corpus(30), 10, 3);
-    const first = await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    const first = await indexPaperList(papers, ["corpus.jsonl"], { ...withModel(options), computeMap: false });
     // 30 abstracts and 30 passages embedded.
     expect(first).toMatchObject({ added: 30, embedded: 60 });
     const passageOf = (paper: number, j: number) => papers[paper]!.passages![j]!;
@@ -355,7 +355,7 @@ describe.each(factories)("the $name store", (factory) => {
 
     // A revised paper's passages are all replaced; a removed paper takes its passages along.
     const revised = papers.map((p, i) => (i === 0 ? { ...p, passages: [{ text: "Glacier drift measured by cheap receivers.", page: 9, lastPage: 9, section: null }] } : p));
-    expect(await indexPaperList(revised, ["corpus.jsonl"], withModel(options))).toMatchObject({ updated: 1, unchanged: 29, embedded: 2 });
+    expect(await indexPaperList(revised, ["corpus.jsonl"], { ...withModel(options), computeMap: false })).toMatchObject({ updated: 1, unchanged: 29, embedded: 2 });
     await removePapers([papers[5]!.id], options);
     const after = await openIndex(withModel(options));
     try {
@@ -408,7 +408,7 @@ describe.each(factories)("the $name store", (factory) => {
     const { options } = factory.fresh();
     // 1,500 passages, 1,200 of them in the filter's years: more than EXACT_SCAN_LIMIT, so the graph answers.
     const papers = withPassages(corpus(250), 250, 6);
-    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    await indexPaperList(papers, ["corpus.jsonl"], { ...withModel(options), computeMap: false });
     const index = await openIndex(withModel(options));
     try {
       const question = "gene expression in cancer cells";
