@@ -6,6 +6,8 @@
 //   2. the same papers again, map asked for (nothing else)  -> the map's cost in an update
 //   3. 1% more papers                                       -> extending the stored map
 //   4. a reader's first topics() on the library of step 1    -> computing it in memory (no stored map)
+//   5. the kNN graph the map needs from the store's own search instead (pgvector for PostgreSQL):
+//      one dense search per paper, as a database-side graph would cost
 //
 //   npm run build && flock /work/cpu.lock node bench/map-store.mjs --index /work/idx/arxiv --papers 5000 \
 //       --store 'postgresql://postgres:@/postgres?host=/tmp/papers-pg-0&schema=bench_map'
@@ -78,6 +80,18 @@ async function measure(options) {
   result.topics = (await mapped.topics()).length;
   result.papers = mapped.info().count;
   await mapped.close();
+  const store = await openStore(options);
+  const generation = await store.open();
+  try {
+    const labelled = await generation.labelled();
+    const all = await generation.vectors(labelled.map((e) => e.label));
+    result.knnThroughStoreSearch = await seconds(async () => {
+      for (const vector of all) await generation.denseSearch(vector, 16, { kind: "papers" });
+    });
+  } finally {
+    await generation.close();
+    await store.close();
+  }
   return result;
 }
 
