@@ -1,7 +1,8 @@
 /**
  * One behaviour suite, run against every store (describe.each over store factories): the folder
  * store always, PostgreSQL when PAPERS_TEST_PG names a server (`bash scripts/pg-server.sh start`
- * prints one). Each test gets a library of its own (a folder, or a schema).
+ * prints one). A test that writes gets a library of its own (a folder, or a schema); the tests that
+ * only read share one 3,000-paper library per store, built once.
  *
  * In-process tests use the deterministic hash embedder (plumbing, not ranking); the process tests
  * (two writers, a server during a write, kill -9) run the CLI with the shipped model.
@@ -12,7 +13,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyIndex, indexPaperList, openIndex, removePapers, type Paper, type PapersOptions } from "../src/papers.js";
 import { passageText } from "../src/corpus/paper.js";
 import { startServer } from "../src/server/serve.js";
@@ -130,7 +131,17 @@ async function exactDense(papers: Paper[], question: string, keep: (p: Paper) =>
   return scored.filter((s) => s.keep).sort((a, b) => b.score - a.score).slice(0, k).map((s) => s.id);
 }
 
+/** The shared library: 3,000 papers, enough for filters that match more papers than EXACT_SCAN_LIMIT. */
+const SHARED = corpus(3000);
+
 describe.each(factories)("the $name store", (factory) => {
+  // Indexed without a topic map (UMAP over 3,000 papers costs tens of seconds): its tests are about
+  // search; the topic map has its own library below.
+  const shared = factory.fresh();
+  beforeAll(async () => {
+    await indexPaperList(SHARED, ["corpus.jsonl"], { ...withModel(shared.options), computeMap: false });
+  }, 300_000);
+
   it("indexes incrementally by content hash, removes, and reports", async () => {
     const { options } = factory.fresh();
     const papers = corpus(40);
@@ -168,10 +179,8 @@ describe.each(factories)("the $name store", (factory) => {
   });
 
   it("searches in every mode with year, category and author filters, exactly k when k match", async () => {
-    const { options } = factory.fresh();
-    const papers = corpus(3000);
-    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
-    const index = await openIndex(withModel(options));
+    const papers = SHARED;
+    const index = await openIndex(withModel(shared.options));
     try {
       const question = "gene expression in cancer cells";
       const cases: [string, Parameters<typeof index.search>[3], (p: Paper) => boolean][] = [
@@ -202,9 +211,8 @@ describe.each(factories)("the $name store", (factory) => {
   });
 
   it("answers related and serves over HTTP", async () => {
-    const { options } = factory.fresh();
-    const papers = corpus(60);
-    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    const { options } = shared;
+    const papers = SHARED;
     const index = await openIndex(withModel(options));
     try {
       const related = await index.related(papers[5]!.id, 5);
@@ -220,17 +228,15 @@ describe.each(factories)("the $name store", (factory) => {
       const paper = (await (await fetch(`${server.url}api/papers/${papers[2]!.id}`)).json()) as Paper;
       expect(paper.title).toBe(papers[2]!.title);
       expect((await fetch(`${server.url}api/papers/nope`)).status).toBe(404);
-      expect(await (await fetch(`${server.url}api/info`)).json()).toMatchObject({ count: 60 });
+      expect(await (await fetch(`${server.url}api/info`)).json()).toMatchObject({ count: SHARED.length });
     } finally {
       await server.close();
     }
   });
 
   it("recommends papers like the liked ones and unlike the unliked ones, leaving the seeds out", async () => {
-    const { options } = factory.fresh();
-    const papers = corpus(400);
-    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
-    const index = await openIndex(withModel(options));
+    const papers = SHARED;
+    const index = await openIndex(withModel(shared.options));
     try {
       const like = papers.filter((p) => /cancer|tumou?r/i.test(p.abstract)).slice(0, 4).map((p) => p.id);
       const unlike = papers.filter((p) => /bacteri|infection/i.test(p.abstract)).slice(0, 4).map((p) => p.id);
@@ -251,7 +257,23 @@ describe.each(factories)("the $name store", (factory) => {
   it("refuses another model, for queries and for updates without --rebuild", async () => {
     const { options } = factory.fresh();
     const papers = corpus(20);
-    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    // Without a topic map: it is computed in memory when asked for, and stored by the next run.
+    await indexPaperList(papers, ["corpus.jsonl"], { ...withModel(options), computeMap: false });
+    const unmapped = await openIndex(withModel(options));
+    try {
+      expect(await unmapped.hasStoredTopicMap()).toBe(false);
+      expect((await unmapped.topics()).reduce((sum, t) => sum + t.size, 0)).toBe(20);
+    } finally {
+      await unmapped.close();
+    }
+    expect(await indexPaperList(papers, ["corpus.jsonl"], withModel(options))).toMatchObject({ unchanged: 20, embedded: 0 });
+    const mapped = await openIndex(withModel(options));
+    try {
+      expect(await mapped.hasStoredTopicMap()).toBe(true);
+      expect((await mapped.map()).ids.sort()).toEqual(papers.map((p) => p.id).sort());
+    } finally {
+      await mapped.close();
+    }
     await expect(openIndex({ ...withModel(options), model: "sentence-transformers/other" })).rejects.toMatchObject({ code: "MODEL_MISMATCH" });
     const other = hashEmbedderLoader({ ...HASH_MODEL, pooling: "cls" });
     await expect(indexPaperList(papers, [], { ...options, embedder: other })).rejects.toMatchObject({ code: "MODEL_MISMATCH" });
@@ -317,6 +339,80 @@ describe.each(factories)("the $name store", (factory) => {
     expect(original).toHaveLength(40);
     expect(await answers(other)).toEqual(original);
     expect(await answers(back)).toEqual(original);
+    // The target computed its own topic map (labels are the store's own), over the same papers.
+    const moved = await openIndex(withModel(back));
+    try {
+      expect(await moved.hasStoredTopicMap()).toBe(true);
+      expect((await moved.topics()).reduce((sum, t) => sum + t.size, 0)).toBe(300);
+    } finally {
+      await moved.close();
+    }
+  });
+
+  it("stores topics and the map with the index, extends them on a small update, recomputes past RECOMPUTE_SHARE", async () => {
+    const library = factory.fresh();
+    const papers = corpus(200);
+    const base = papers.slice(0, 120);
+    await indexPaperList(base, ["corpus.jsonl"], withModel(library.options));
+    const read = async () => {
+      const index = await openIndex(withModel(library.options));
+      try {
+        return { stored: await index.hasStoredTopicMap(), raw: await index.topicMap(), map: await index.map(), topics: await index.topics() };
+      } finally {
+        await index.close();
+      }
+    };
+    const first = await read();
+    expect(first.stored).toBe(true);
+    expect([first.raw.basis, first.raw.changed]).toEqual([120, 0]);
+    // Every paper has a place in [0, 1]² and a topic; the topics' sizes add up to the papers.
+    expect([...first.map.ids].sort()).toEqual(base.map((p) => p.id).sort());
+    expect([...first.map.x, ...first.map.y].every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(first.map.topic.every((t) => Number.isInteger(t) && t >= 0 && t < first.topics.length)).toBe(true);
+    expect(first.topics.length).toBeGreaterThan(1);
+    expect(first.topics.reduce((sum, t) => sum + t.size, 0)).toBe(120);
+    const ids = new Set(base.map((p) => p.id));
+    for (const t of first.topics) {
+      expect(t.representatives.length).toBe(Math.min(3, t.size));
+      expect(t.representatives.every((r) => ids.has(r.id))).toBe(true);
+    }
+
+    // The front ends give the library's answer, whichever store holds it.
+    const cli = runCli([...library.args, "topics", "--json"]);
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)).toEqual(first.topics);
+    const svg = join(tempDir(), "map.svg");
+    const drawn = runCli([...library.args, "map", "--out", svg]);
+    expect(drawn.stdout.trim(), drawn.stderr).toBe(`wrote ${svg}: 120 papers, ${first.topics.length} topics`);
+    expect(readFileSync(svg, "utf8").match(/<circle /g)).toHaveLength(120);
+    const server = await startServer(withModel(library.options), { port: 0, host: "127.0.0.1" }, { log: () => {}, warn: () => {} });
+    try {
+      expect(await (await fetch(`${server.url}api/map`)).json()).toEqual(first.map);
+      expect(await (await fetch(`${server.url}api/topics`)).json()).toEqual({ topics: first.topics });
+    } finally {
+      await server.close();
+    }
+
+    // 6 new papers and 1 changed abstract: 7 of 120, under 10%, so the map is extended, not recomputed.
+    const changedId = base[10]!.id;
+    const update = [...base.map((p) => (p.id === changedId ? { ...p, abstract: `${p.abstract} Revised.` } : p)), ...papers.slice(120, 126)];
+    await indexPaperList(update, ["corpus.jsonl"], withModel(library.options));
+    const extended = await read();
+    expect(extended.stored).toBe(true);
+    expect([extended.raw.basis, extended.raw.changed]).toEqual([120, 7]);
+    expect(extended.map.ids).toHaveLength(126);
+    expect(extended.topics.reduce((sum, t) => sum + t.size, 0)).toBe(126);
+    const place = (view: typeof first.map, id: string) => {
+      const i = view.ids.indexOf(id);
+      return [view.x[i], view.y[i], view.topic[i]];
+    };
+    for (const id of first.map.ids) if (id !== changedId) expect(place(extended.map, id), id).toEqual(place(first.map, id));
+
+    // Removing 6 more makes 13 changed: past 10% of 120, so computed again from scratch.
+    await removePapers(base.slice(0, 6).map((p) => p.id), library.options);
+    const recomputed = await read();
+    expect([recomputed.raw.basis, recomputed.raw.changed]).toEqual([120, 0]);
+    expect(recomputed.topics.reduce((sum, t) => sum + t.size, 0)).toBe(120);
   });
 
   it("keeps full-text passages: searches them, replaces and removes them with their paper, moves them between stores", async () => {
@@ -435,11 +531,24 @@ describe.each(factories)("the $name store", (factory) => {
   describe("with processes", () => {
     const env = { ...process.env, PAPERS_MODELS: modelsDir(), PAPERS_OFFLINE: "1" };
     const more = join(tempDir(), "more.txt");
-    // 240 real SciFact abstracts as "Abstract:" lines: enough for several checkpoints.
+    // 96 real SciFact abstracts as "Abstract:" lines: six checkpoints of 16, embedded by the real model.
+    const MORE = 96;
     writeFileSync(
       more,
-      readFileSync(new URL("../../shared/data/scifact/corpus.jsonl", import.meta.url), "utf8").split("\n").slice(0, 240).map((l) => `Abstract:${JSON.parse(l).text}`).join("\n") + "\n",
+      readFileSync(new URL("../../shared/data/scifact/corpus.jsonl", import.meta.url), "utf8").split("\n").slice(0, MORE).map((l) => `Abstract:${JSON.parse(l).text}`).join("\n") + "\n",
     );
+    // The seeds, embedded once by the real model through the CLI; each test that writes starts from
+    // a copy of it (copyIndex embeds nothing), the MCP test reads it as it is.
+    const seeded = factory.fresh();
+    const seededCopy = async () => {
+      const library = factory.fresh();
+      expect(await copyIndex(seeded.options, library.options)).toMatchObject({ added: 30 });
+      return library;
+    };
+    beforeAll(() => {
+      const run = runCli([...seeded.args, "index", SEEDS]);
+      expect(run.status, run.stderr).toBe(0);
+    }, 300_000);
     const start = (args: string[]) => {
       const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
@@ -458,8 +567,7 @@ describe.each(factories)("the $name store", (factory) => {
     };
 
     it("lets one of two writers in at a time: the second fails at once, or waits with --wait", async () => {
-      const library = factory.fresh();
-      expect(runCli([...library.args, "index", SEEDS]).status).toBe(0);
+      const library = await seededCopy();
       const first = start([...library.args, "index", SEEDS, more, "--checkpoint-every", "16", "--json"]);
       await until(async () => (await factory.checkpointed(library)) >= 16);
       const busy = runCli([...library.args, "index", SEEDS]);
@@ -469,14 +577,13 @@ describe.each(factories)("the $name store", (factory) => {
       const [a, b] = await Promise.all([first.exited, second.exited]);
       expect(a.code, a.stderr).toBe(0);
       expect(b.code, b.stderr).toBe(0);
-      expect(JSON.parse(a.stdout)).toMatchObject({ added: 240 });
+      expect(JSON.parse(a.stdout)).toMatchObject({ added: MORE });
       // The second ran after the first committed: it found every paper already there.
-      expect(JSON.parse(b.stdout)).toMatchObject({ added: 0, unchanged: 30, papers: 270 });
+      expect(JSON.parse(b.stdout)).toMatchObject({ added: 0, unchanged: 30, papers: 30 + MORE });
     }, 300_000);
 
     it("keeps a server answering during a write, then serves the new generation", async () => {
-      const library = factory.fresh();
-      expect(runCli([...library.args, "index", SEEDS]).status).toBe(0);
+      const library = await seededCopy();
       const server = spawn(process.execPath, [CLI, ...library.args, "serve", "--port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
       let log = "";
       server.stdout!.on("data", (c) => (log += c));
@@ -494,11 +601,13 @@ describe.each(factories)("the $name store", (factory) => {
           const response = await fetch(`${url}api/search?q=${encodeURIComponent(`decoding speed ${question++}`)}&k=3`);
           statuses.push(response.status);
           expect(((await response.json()) as { results: unknown[] }).results).toHaveLength(3);
+          // A pause between questions: back to back, the server's embedding starves the writer of CPU.
+          await new Promise((r) => setTimeout(r, 100));
         }
         expect((await writer.exited).code).toBe(0);
         expect(statuses.length).toBeGreaterThan(5);
         expect(statuses.every((s) => s === 200)).toBe(true);
-        await until(async () => ((await (await fetch(`${url}api/info`)).json()) as { count: number }).count === 270);
+        await until(async () => ((await (await fetch(`${url}api/info`)).json()) as { count: number }).count === 30 + MORE);
       } finally {
         server.kill("SIGTERM");
       }
@@ -526,8 +635,7 @@ describe.each(factories)("the $name store", (factory) => {
     }, 300_000);
 
     it("answers MCP tools over stdio", async () => {
-      const library = factory.fresh();
-      expect(runCli([...library.args, "index", SEEDS]).status).toBe(0);
+      const library = seeded;
       const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, ...library.args, "mcp"], env: env as Record<string, string>, stderr: "pipe" });
       transport.stderr!.on("data", () => {});
       const client = new Client({ name: "papers-test", version: "1.0.0" });
@@ -546,8 +654,7 @@ describe.each(factories)("the $name store", (factory) => {
     }, 300_000);
 
     it("survives kill -9 of a writer mid-run: the library answers as before, and a rerun completes", async () => {
-      const library = factory.fresh();
-      expect(runCli([...library.args, "index", SEEDS]).status).toBe(0);
+      const library = await seededCopy();
       const writer = start([...library.args, "index", SEEDS, more, "--checkpoint-every", "16"]);
       await until(async () => (await factory.checkpointed(library)) >= 48);
       writer.child.kill("SIGKILL");
@@ -559,8 +666,8 @@ describe.each(factories)("the $name store", (factory) => {
       expect(rerun.status, rerun.stderr).toBe(0);
       const summary = JSON.parse(rerun.stdout);
       expect(summary.resumed).toBeGreaterThanOrEqual(48);
-      expect(summary.resumed + summary.embedded).toBe(240);
-      expect(JSON.parse(runCli([...library.args, "info", "--json"]).stdout).count).toBe(270);
+      expect(summary.resumed + summary.embedded).toBe(MORE);
+      expect(JSON.parse(runCli([...library.args, "info", "--json"]).stdout).count).toBe(30 + MORE);
     }, 300_000);
   });
 });
