@@ -35,7 +35,7 @@ if (!indexDir) {
   const cache = join(homedir(), ".cache", "papers", "eval");
   indexDir = join(cache, readdirSync(cache).find((name) => name.startsWith("scifact-") && name.includes("MiniLM")));
 }
-const index = openIndex({ ...base, indexDir });
+const index = await openIndex({ ...base, indexDir });
 const lines = (file) => readFileSync(new URL(`./data/${file}`, import.meta.url), "utf8").split("\n").map((l) => l.trim()).filter(Boolean);
 const oodChoose = lines("ood-questions-choose.txt");
 const oodHeld = lines("ood-questions-heldout.txt");
@@ -46,14 +46,15 @@ async function examples(questions, qrels) {
   for (const [qid, text] of questions) {
     const hits = await index.search(text, k);
     const relevant = qrels?.get(qid) ?? new Map();
-    const ids = [...new Set([...hits.map((h) => h.id), ...[...relevant.keys()]])].filter((id) => {
+    const ids = [];
+    for (const id of new Set([...hits.map((h) => h.id), ...[...relevant.keys()]])) {
       try {
-        index.get(id);
-        return true;
+        await index.get(id);
+        ids.push(id);
       } catch {
-        return false;
+        // Not in the index: left out.
       }
-    });
+    }
     const features = await index.matchFeatures(text, ids);
     const top = new Set(hits.map((h) => h.id));
     out.push({ qid, features: features.map((f, i) => ({ features: f, relevant: (relevant.get(ids[i]) ?? 0) > 0, top: top.has(ids[i]) })) });

@@ -28,6 +28,12 @@ import { VectorIndex } from "../dist/index/vector-index.js";
 import { indexPaperList, openIndex } from "../dist/papers.js";
 import { resolveOptions } from "../dist/settings.js";
 
+// `npm run bench -- --store postgresql://…` compares the stores on an existing index instead.
+if (process.argv.includes("--store")) {
+  await import("./stores.mjs");
+  process.exit(process.exitCode ?? 0);
+}
+
 const { values } = parseArgs({
   options: {
     data: { type: "string", default: new URL("../../shared/data/arxiv-cs-listings/papers.jsonl.gz", import.meta.url).pathname },
@@ -72,7 +78,7 @@ if (!(values.reuse && currentGeneration(values.index))) {
 const buildPeakRssMb = summary ? process.resourceUsage().maxRSS / 1024 : null;
 const generation = currentGeneration(values.index);
 const manifest = readManifest(generation);
-const info = openIndex(options);
+const info = await openIndex(options);
 const sizeBytes = info.info().sizeBytes;
 
 // Warm queries: embedding + hybrid search, one at a time as a user asks them.

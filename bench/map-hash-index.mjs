@@ -24,6 +24,6 @@ const indexDir = process.argv[2];
 let t = performance.now();
 const s = await indexPapers(["/work/shared/data/arxiv-cs-listings/papers.jsonl.gz"], { indexDir, embedder });
 console.log("indexed", s.manifest.count, "in", Math.round(performance.now() - t) / 1000, "s");
-const index = openIndex({ indexDir, embedder });
-console.log("stored map:", index.hasStoredTopicMap(), "topics:", index.topics().slice(0, 10).map((x) => `${x.label} (${x.size})`));
+const index = await openIndex({ indexDir, embedder });
+console.log("stored map:", await index.hasStoredTopicMap(), "topics:", (await index.topics()).slice(0, 10).map((x) => `${x.label} (${x.size})`));
 await index.close();

@@ -3,7 +3,7 @@
 // takes to show it in Chromium.
 //
 //   npm run build && flock /work/cpu.lock /usr/bin/time -v node bench/map.mjs --index /work/idx/arxiv \
-//       [--runs 5] [--screenshot docs/map-arxiv.png --query "..."] [--out map.png]
+//       [--store postgres://…] [--runs 5] [--screenshot docs/map-arxiv.png --query "..."] [--out map.png]
 //
 // 1. Opens the index and asks for its topic map: read from the generation when stored, else
 //    computed now (kNN graph from HNSW, Louvain, UMAP, c-TF-IDF), with the time of each step and
@@ -31,6 +31,8 @@ const ROOT = new URL("..", import.meta.url).pathname;
 const { values } = parseArgs({
   options: {
     index: { type: "string", default: "/work/idx/arxiv" },
+    // A PostgreSQL library (postgres://…) instead of the folder --index names.
+    store: { type: "string" },
     runs: { type: "string", default: "5" },
     screenshot: { type: "string" },
     query: { type: "string", default: "reinforcement learning for robot control" },
@@ -40,20 +42,20 @@ const { values } = parseArgs({
 });
 
 const mib = (kib) => Math.round(kib / 1024);
-const result = { index: values.index };
-const index = openIndex({ indexDir: values.index, offline: true });
+const result = { index: values.store ? values.store.replace(/:[^:@/]*@/, ":***@") : values.index };
+const index = await openIndex({ indexDir: values.index, store: values.store, offline: true });
 result.papers = index.info().count;
-result.storedMap = index.hasStoredTopicMap();
+result.storedMap = await index.hasStoredTopicMap();
 result.rssBeforeMiB = mib(process.resourceUsage().maxRSS);
 const steps = {};
 let started = performance.now();
-const map = index.topicMap((step, ms) => (steps[step] = Math.round(ms)));
+const map = await index.topicMap((step, ms) => (steps[step] = Math.round(ms)));
 result.computeSeconds = Math.round(performance.now() - started) / 1000;
 result.steps = steps;
 result.peakRssMiB = mib(process.resourceUsage().maxRSS);
 result.topics = map.topics.length;
 started = performance.now();
-const topics = index.topics();
+const topics = await index.topics();
 result.top10 = topics.slice(0, 10).map((t) => `${t.label} (${t.size})`);
 result.topicsSeconds = Math.round(performance.now() - started) / 1000;
 

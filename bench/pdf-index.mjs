@@ -54,7 +54,7 @@ const options = { ...resolveOptions({}), indexDir };
 started = performance.now();
 const summary = await indexPapers([pdfs], options);
 const indexSeconds = (performance.now() - started) / 1000;
-const index = openIndex(options);
+const index = await openIndex(options);
 const info = index.info();
 await index.close();
 

@@ -22,8 +22,8 @@ const { values } = parseArgs({
     unlike: { type: "string", default: "cs.CL" },
   },
 });
-const index = openIndex({ ...resolveOptions({}), indexDir: values.index });
-const papers = index.list();
+const index = await openIndex({ ...resolveOptions({}), indexDir: values.index });
+const papers = await index.list();
 const primary = new Map(papers.map((p) => [p.id, p.categories[0]]));
 const pools = { like: papers.filter((p) => p.categories[0] === values.like).map((p) => p.id), unlike: papers.filter((p) => p.categories[0] === values.unlike).map((p) => p.id) };
 console.error(`${papers.length} papers; ${pools.like.length} ${values.like}, ${pools.unlike.length} ${values.unlike} (primary)`);
@@ -56,7 +56,7 @@ for (let t = 0; t < Number(values.trials); t++) {
   started = performance.now();
   const centroid = await index.recommend({ like, k: 20 });
   const centroidMs = performance.now() - started;
-  const related = index.related(like[0], 20);
+  const related = await index.related(like[0], 20);
   const row = {
     like, unlike,
     classifier_ms: classifierMs, classifier_cpu_ms: classifierCpuMs, centroid_ms: centroidMs, candidates: classifier.candidates,

@@ -46,7 +46,7 @@ if (!values.reuse || !existsSync(indexDir)) {
   await indexPapers([file], { ...options, rebuild: true });
   console.error(`indexed ${records.length} papers in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
-const index = openIndex(options);
+const index = await openIndex(options);
 
 // A fixed shuffle (LCG), so every run asks about the same papers.
 let state = 12345;
@@ -63,10 +63,10 @@ const candidates = { dense: (d) => d.dense, lexical: (d) => d.lexical };
 for (const a of [0.5, 0.6, 0.7, 0.8, 0.9]) candidates[`hybrid a_dense=${a}`] = (d) => normalizedScoreFusion([d.dense, d.lexical], [a, 1 - a]);
 for (const k of [10, 60]) candidates[`rrf k=${k}`] = (d) => reciprocalRankFusion([d.dense, d.lexical], [1, 1], k);
 
-function shares(ids) {
+async function shares(ids) {
   const totals = Object.fromEntries(Object.keys(candidates).map((name) => [name, 0]));
   for (const id of ids) {
-    const lists = index.relatedRankings(id, 100);
+    const lists = await index.relatedRankings(id, 100);
     const idOf = new Map([...lists.dense, ...lists.lexical].map((s) => [s.label, s.id]));
     for (const [name, fuse] of Object.entries(candidates)) {
       const top = fuse(lists).slice(0, 10);
@@ -76,8 +76,8 @@ function shares(ids) {
   return Object.fromEntries(Object.entries(totals).map(([name, sum]) => [name, sum / ids.length]));
 }
 
-const tune = shares(tuning);
-const report = shares(reported);
+const tune = await shares(tuning);
+const report = await shares(reported);
 const best = Object.keys(candidates).sort((a, b) => tune[b] - tune[a])[0];
 console.log(`share of the 10 related papers with the paper's primary category, ${records.length} arXiv abstracts`);
 console.log(`| mode | tuning (${tuning.length} papers) | reported (${reported.length} other papers) |`);

@@ -28,7 +28,7 @@ const dense = await evaluate(values.data, { ...base, mode: "dense" });
 const cache = join(homedir(), ".cache", "papers", "eval");
 const slug = `${dense.model.replace("/", "--")}-${dense.dtype}`;
 const folder = readdirSync(cache).find((name) => name.endsWith(slug) && name.startsWith("scifact-"));
-const index = openIndex({ ...base, indexDir: join(cache, folder) });
+const index = await openIndex({ ...base, indexDir: join(cache, folder) });
 
 const candidates = {
   dense: (d) => d.dense,

@@ -56,7 +56,7 @@ try {
   writeFileSync(
     join(project, "library.mjs"),
     `import { openIndex, paperJson } from "papers";
-const index = openIndex({ indexDir: process.argv[2], offline: true });
+const index = await openIndex({ indexDir: process.argv[2], offline: true });
 try {
   const hits = await index.search("ways to reduce decode latency", 3);
   console.log(JSON.stringify(hits.map((h) => paperJson(h, h.score))));

@@ -39,6 +39,10 @@ export const ERROR_STATUS = {
   /** The server has as many new questions in hand as it takes: try again shortly (with Retry-After). */
   OVERLOADED: 503,
   INTERNAL: 500,
+  /** The PostgreSQL server holding the index cannot be reached (down, wrong address, refused login). */
+  STORE_UNREACHABLE: 503,
+  /** What was asked works on a folder index but not yet on this store. */
+  NOT_SUPPORTED: 501,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

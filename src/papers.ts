@@ -12,12 +12,13 @@ import { DEFAULT_DTYPE, DEFAULT_MODEL, specDifferences, type Dtype } from "./emb
 import { QueryEmbeddings } from "./embed/query-embeddings.js";
 import { transformersLoader } from "./embed/transformers-embedder.js";
 import { PapersError } from "./errors.js";
-import { generationSize, removeFromIndex, updateIndex, type UpdateOptions, type UpdateSummary } from "./index/update-index.js";
-import { completeGenerations, currentGeneration } from "./index/generations.js";
-import { corpusFingerprint, isCompleteGeneration, readManifest, type Manifest } from "./index/manifest.js";
-import { openCurrentGeneration, type OpenGeneration } from "./index/open-generation.js";
-import type { PaperStore } from "./index/paper-store.js";
-import type { VectorIndex } from "./index/vector-index.js";
+import type { UpdateOptions, UpdateSummary } from "./index/update-index.js";
+import { currentGeneration } from "./index/generations.js";
+import { corpusFingerprint, isCompleteGeneration, type Manifest } from "./index/manifest.js";
+import { isPostgresUrl, openStore } from "./store/open-store.js";
+import { redactUrl } from "./store/connection.js";
+import type { GenerationReader, IndexStore } from "./store/store.js";
+import { transferIndex } from "./store/transfer.js";
 import { checkFilter, hasConditions, type PaperFilter } from "./search/filter.js";
 import type { Scored } from "./search/fusion.js";
 import { bestEvidence, PASSAGE_DEPTH_FACTOR } from "./search/evidence.js";
@@ -26,12 +27,12 @@ import { queryTerms } from "./search/analyzer.js";
 import { CALIBRATION, relevance, type MatchFeatures } from "./search/calibration.js";
 import { closest, matchedTerms, splitSentences, type Explanation } from "./search/explain.js";
 import { recommend, type RecommendSource, type Seed, type WeightedWord } from "./search/recommend.js";
-import { DEFAULT_MODE, DOCUMENT_WEIGHTS, RELATED_MODE, rankByMode, type SearchMode } from "./search/modes.js";
+import { DEFAULT_MODE, DOCUMENT_WEIGHTS, FUSION_DEPTH, RELATED_MODE, rankByMode, type SearchMode } from "./search/modes.js";
 import type { TopicMap } from "./map/topic-map.js";
 import { paperMapView, topicSummaries, type PaperMap, type TopicSummary } from "./map/views.js";
 import { renderMapPng, renderMapSvg, type ImageFormat, type RenderOptions } from "./map/render.js";
 import { buildTopicMap } from "./index/topic-map-build.js";
-import { readTopicMap } from "./index/topic-map-store.js";
+import { TOPIC_MAP_FILE, parseTopicMap } from "./index/topic-map-store.js";
 
 export type { Paper, Source } from "./corpus/paper.js";
 export { MAX_ID_LENGTH, PAPER_FIELDS, paperJson } from "./corpus/paper.js";
@@ -57,6 +58,11 @@ export { RECOMPUTE_SHARE } from "./map/topic-map.js";
 export interface PapersOptions extends ModelLocation {
   /** Folder that holds the index (CURRENT + generations). */
   indexDir: string;
+  /**
+   * Where the index is kept instead of `indexDir`: a PostgreSQL connection string
+   * (postgres://, postgresql://, libpq's `?host=/socket/dir`, `?schema=`), or a folder.
+   */
+  store?: string;
   /**
    * Model alias, Hub id or folder path; for queries it must match the index's model.
    * Default: the index's model, else all-MiniLM-L6-v2.
@@ -172,15 +178,6 @@ export type ProgressListener = (done: number, total: number) => void;
 export const MAX_K = 1000;
 
 /**
- * Filtered searches over at most this many papers compare with each one exactly (about 30 µs a
- * paper, as hnswlib hands vectors out one at a time); larger subsets search the graph with a
- * filter. On 73,728 arXiv abstracts the two cost the same near 1,300 papers (32.6 vs 33.4 ms);
- * at 10,823 the graph took 4.8 ms against 270 ms, with recall@10 1.0 against the exact answer
- * (bench/filtered-search.mjs).
- */
-const EXACT_SCAN_LIMIT = 1_000;
-
-/**
  * Reads papers from files and folders into the index: new papers are added, papers whose text
  * changed are embedded again, the rest are left alone. Nothing is removed.
  */
@@ -213,10 +210,10 @@ export async function indexZotero(
 ): Promise<ZoteroSummary> {
   const library = await readZotero(dataDir, { collection: options.collection });
   const summary = await indexPaperList(library.papers, [join(dataDir, "zotero.sqlite")], options, onProgress);
-  const index = openIndex(options);
+  const index = await openIndex(options);
   let stale: string[];
   try {
-    stale = index.list().map((paper) => paper.id).filter((id) => id.startsWith("zotero:") && !library.liveIds.has(id));
+    stale = (await index.list()).map((paper) => paper.id).filter((id) => id.startsWith("zotero:") && !library.liveIds.has(id));
   } finally {
     await index.close();
   }
@@ -232,20 +229,23 @@ export async function indexPaperList(
   onProgress?: ProgressListener,
 ): Promise<IndexSummary> {
   const started = performance.now();
-  // An existing index keeps its model unless told otherwise (and then it needs --rebuild).
-  const current = options.rebuild ? null : currentGeneration(options.indexDir, isCompleteGeneration);
-  const built = current ? readManifest(current, { upgradable: true }).model : undefined;
-  const dtype = options.dtype ?? built?.dtype ?? DEFAULT_DTYPE;
-  const loader = embedderLoader(options);
-  const spec = await loader.describe(options.model ?? built?.id ?? DEFAULT_MODEL, dtype);
-  const summary = await updateIndex(
-    options.indexDir,
-    papers,
-    { spec, dtype },
-    () => loader.load(spec, dtype),
-    { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, wait: options.wait, computeMap: options.computeMap, onProgress },
-  );
-  return { ...summary, files, skipped: [], seconds: (performance.now() - started) / 1000 };
+  const store = await openStore(options);
+  try {
+    // An existing index keeps its model unless told otherwise (and then it needs --rebuild).
+    const built = options.rebuild ? undefined : await store.builtModel();
+    const dtype = options.dtype ?? built?.dtype ?? DEFAULT_DTYPE;
+    const loader = embedderLoader(options);
+    const spec = await loader.describe(options.model ?? built?.id ?? DEFAULT_MODEL, dtype);
+    const summary = await store.update(
+      papers,
+      { spec, dtype },
+      () => loader.load(spec, dtype),
+      { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, wait: options.wait, computeMap: options.computeMap, onProgress },
+    );
+    return { ...summary, files, skipped: [], seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await store.close();
+  }
 }
 
 /** Removes papers from the index by id (compacting the vector graph when worthwhile). */
@@ -253,7 +253,38 @@ export async function removePapers(
   ids: readonly string[],
   options: PapersOptions & { wait?: boolean },
 ): Promise<{ removed: number; manifest: Manifest; recovered: string | null }> {
-  return removeFromIndex(options.indexDir, ids, { wait: options.wait });
+  const store = await openStore(options);
+  try {
+    return await store.remove(ids, { wait: options.wait });
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Copies the index the `from` options name into the store the `to` options name (a folder into
+ * PostgreSQL, or back), vectors included: nothing is embedded again. The target is updated as by
+ * `papers index` (only what differs is written; `rebuild` replaces what it holds).
+ */
+export async function copyIndex(
+  from: PapersOptions,
+  to: PapersOptions,
+  options: { rebuild?: boolean; wait?: boolean } = {},
+  onProgress?: ProgressListener,
+): Promise<IndexSummary> {
+  const started = performance.now();
+  const source = await openStore(from);
+  try {
+    const target = await openStore(to);
+    try {
+      const summary = await transferIndex(source, target, { ...options, onProgress });
+      return { ...summary, files: [source.location], skipped: [], seconds: (performance.now() - started) / 1000 };
+    } finally {
+      await target.close();
+    }
+  } finally {
+    await source.close();
+  }
 }
 
 /** Changes whenever a paper is added, removed or its text changes: the same as an index's fingerprint. */
@@ -271,19 +302,57 @@ export function currentGenerationDir(indexDir: string): string | null {
   return currentGeneration(indexDir, isCompleteGeneration);
 }
 
+/**
+ * The name of the generation openIndex would open now in the store the options name (folder or
+ * database), or null when none is committed: how a server notices a new one.
+ */
+export async function liveGenerationName(options: PapersOptions): Promise<string | null> {
+  const store = await openStore(options);
+  try {
+    return await store.liveGeneration();
+  } finally {
+    await store.close();
+  }
+}
+
+/** Where the options' index is, for messages: the folder, or the database without its password. */
+export function storeLocation(options: PapersOptions): string {
+  return options.store && isPostgresUrl(options.store) ? redactUrl(options.store) : (options.store ?? options.indexDir);
+}
+
 /** Opens the index; the model is loaded only when a question needs embedding. */
-export function openIndex(options: PapersOptions): PaperIndex {
-  const generation = openCurrentGeneration(options.indexDir, (manifest) => {
-    if (!options.model) return;
-    const wanted = modelId(options.model);
-    if (wanted.toLowerCase() !== manifest.model.id.toLowerCase()) {
-      throw new PapersError(
-        "MODEL_MISMATCH",
-        `index at ${options.indexDir} was built with ${manifest.model.id}, not ${wanted}: query without --model, or rebuild with \`papers index --rebuild --model ${wanted}\``,
-      );
-    }
-  });
-  return new PaperIndex(generation, options);
+export async function openIndex(options: PapersOptions): Promise<PaperIndex> {
+  const store = await openStore(options);
+  let generation: GenerationReader | undefined;
+  try {
+    generation = await store.open((manifest) => {
+      if (!options.model) return;
+      const wanted = modelId(options.model);
+      if (wanted.toLowerCase() !== manifest.model.id.toLowerCase()) {
+        throw new PapersError(
+          "MODEL_MISMATCH",
+          `index at ${store.location} was built with ${manifest.model.id}, not ${wanted}: query without --model, or rebuild with \`papers index --rebuild --model ${wanted}\``,
+        );
+      }
+    });
+    const { manifest } = generation;
+    const info: IndexInfo = {
+      model: manifest.model.id,
+      dtype: manifest.model.dtype,
+      dimension: manifest.model.dimension,
+      count: manifest.count,
+      passages: (await generation.passageOwners()).size,
+      builtAt: manifest.builtAt,
+      fingerprint: manifest.fingerprint,
+      indexPath: generation.location,
+      sizeBytes: await generation.sizeBytes(),
+    };
+    return new PaperIndex(generation, store, options, info);
+  } catch (error) {
+    await generation?.close();
+    await store.close();
+    throw error;
+  }
 }
 
 /**
@@ -296,18 +365,46 @@ export async function openOrBuildIndex(
   onProgress?: ProgressListener,
 ): Promise<PaperIndex> {
   // Any generation on disk, even a damaged one, is someone's index: it is opened (or refused), never replaced.
-  const empty = !hasIndex(options.indexDir) && completeGenerations(options.indexDir, () => true).length === 0;
-  if (empty && options.buildIfMissing) {
+  const empty = options.buildIfMissing && (await isStoreEmpty(options));
+  if (empty) {
     if (!corpusPaths.some((p) => existsSync(p))) {
       throw new PapersError(
         "NO_INDEX",
-        `no index at ${options.indexDir} and no papers at ${corpusPaths.join(", ")} to build one from: run \`papers index PATH...\``,
+        `no index at ${storeLocation(options)} and no papers at ${corpusPaths.join(", ")} to build one from: run \`papers index PATH...\``,
       );
     }
     // Two first searches at once: the second waits for the first's build instead of failing.
     await indexPapers(corpusPaths, { ...options, wait: true }, onProgress);
   }
   return openIndex(options);
+}
+
+async function isStoreEmpty(options: PapersOptions): Promise<boolean> {
+  const store = await openStore(options);
+  try {
+    return await store.isEmpty();
+  } finally {
+    await store.close();
+  }
+}
+
+/** Ranks as rankByMode does, with retrievers that answer asynchronously (a store may be a database). */
+async function rankAsync(
+  mode: SearchMode,
+  k: number,
+  dense: (depth: number) => Promise<Scored[]>,
+  lexical: (depth: number) => Promise<Scored[]>,
+  weights?: readonly [number, number],
+): Promise<Scored[]> {
+  const depth = mode === "hybrid" ? Math.max(k, FUSION_DEPTH) : k;
+  const [denseList, lexicalList] = await Promise.all([mode === "lexical" ? [] : dense(depth), mode === "dense" ? [] : lexical(depth)]);
+  return rankByMode(mode, k, () => denseList, () => lexicalList, weights);
+}
+
+/** The promise, with `forget` called if it fails (so a cached failure is not kept). */
+function forgetOnFailure<T>(promise: Promise<T>, forget: () => void): Promise<T> {
+  promise.catch(forget);
+  return promise;
 }
 
 export class PaperIndex {
@@ -322,86 +419,92 @@ export class PaperIndex {
   /** Sentences and their embeddings by paper id + content hash; oldest dropped first (a Map keeps insertion order). */
   private readonly sentenceCache = new Map<string, { sentences: string[]; vectors: Float32Array[] }>();
 
+  /** Where the index is: its generation's folder, or the database (without password). */
   readonly dir: string;
+  /** The generation answering: the folder's name (`gen-…`), or the database's generation. */
+  readonly generation: string;
   readonly manifest: Manifest;
-  private readonly vectors: VectorIndex;
-  private readonly store: PaperStore;
 
   /** @internal Use openIndex. */
-  constructor(generation: OpenGeneration, private readonly options: PapersOptions) {
-    ({ dir: this.dir, manifest: this.manifest, vectors: this.vectors, store: this.store, recovered: this.recovered } = generation);
+  constructor(
+    private readonly reader: GenerationReader,
+    private readonly store: IndexStore,
+    private readonly options: PapersOptions,
+    private readonly opened: IndexInfo,
+  ) {
+    ({ location: this.dir, generation: this.generation, manifest: this.manifest, recovered: this.recovered } = reader);
   }
 
+  /** What the index is, as it was when opened (a generation never changes while it is open). */
   info(): IndexInfo {
-    return {
-      model: this.manifest.model.id,
-      dtype: this.manifest.model.dtype,
-      dimension: this.manifest.model.dimension,
-      count: this.manifest.count,
-      passages: this.store.passageCount(),
-      builtAt: this.manifest.builtAt,
-      fingerprint: this.manifest.fingerprint,
-      indexPath: this.dir,
-      sizeBytes: generationSize(this.dir),
-    };
+    return { ...this.opened };
   }
 
   /**
    * The corpus's topics, largest first: label, size, 3 representative papers. Stored with the
-   * generation; an index written before topics existed computes them here (not stored: readers
-   * never write) until the next `papers index` stores them.
+   * generation; an index written before topics existed (or with `computeMap: false`) computes them
+   * here (not stored: readers never write) until the next `papers index` stores them.
    */
-  topics(): TopicSummary[] {
-    return topicSummaries(this.topicMap(), (label) => this.store.byLabel(label));
+  async topics(): Promise<TopicSummary[]> {
+    const map = await this.topicMap();
+    const labels = map.topics.flatMap((t) => t.representatives);
+    const papers = await this.reader.byLabels(labels);
+    const byLabel = new Map(labels.map((label, i) => [label, papers[i]]));
+    return topicSummaries(map, (label) => byLabel.get(label));
   }
 
   /** Every paper's place on the 2-D map and its topic (see topics()). */
-  map(): PaperMap {
-    const ids = new Map<number, string>();
-    const labels = [...this.store.entries().values()].map((e) => e.label).sort((a, b) => a - b);
-    this.store.all().forEach((paper, i) => ids.set(labels[i]!, paper.id));
-    return paperMapView(this.topicMap(), (label) => ids.get(label));
+  async map(): Promise<PaperMap> {
+    const map = await this.topicMap();
+    const ids = new Map((await this.reader.labelled()).map(({ label, paper }) => [label, paper.id]));
+    return paperMapView(map, (label) => ids.get(label));
   }
 
   /** Whether topics() and map() answer from the stored map, rather than computing it first. */
-  hasStoredTopicMap(): boolean {
-    return this.storedMap !== undefined ? this.storedMap !== null : (this.storedMap = readTopicMap(this.dir)) !== null;
+  async hasStoredTopicMap(): Promise<boolean> {
+    return (await this.storedTopicMap()) !== null;
   }
 
   /** The map as a picture (SVG text, or PNG bytes) for papers and slides. */
   async mapImage(format: ImageFormat, options: RenderOptions = {}): Promise<string | Buffer> {
-    const title = options.title ?? `${this.manifest.count} papers · ${this.topicMap().topics.length} topics`;
-    const args = [this.map(), this.topics(), { ...options, title }] as const;
+    const title = options.title ?? `${this.manifest.count} papers · ${(await this.topicMap()).topics.length} topics`;
+    const args = [await this.map(), await this.topics(), { ...options, title }] as const;
     return format === "png" ? renderMapPng(...args) : renderMapSvg(...args);
   }
 
-  private storedMap: TopicMap | null | undefined;
-  private computedMap: TopicMap | undefined;
+  private storedMap: Promise<TopicMap | null> | undefined;
+  private computedMap: Promise<TopicMap> | undefined;
+
+  private storedTopicMap(): Promise<TopicMap | null> {
+    return (this.storedMap ??= forgetOnFailure(this.reader.artifact(TOPIC_MAP_FILE).then((data) => data && parseTopicMap(data, this.dir)), () => (this.storedMap = undefined)));
+  }
 
   /** @internal The stored map, or one computed now (onStep told each step's time, for bench/map.mjs). */
-  topicMap(onStep?: (step: string, ms: number) => void): TopicMap {
-    if (this.hasStoredTopicMap()) return this.storedMap!;
-    return (this.computedMap ??= buildTopicMap(this.vectors, this.store, { efSearch: this.manifest.hnsw.efSearch, onStep }));
+  async topicMap(onStep?: (step: string, ms: number) => void): Promise<TopicMap> {
+    const stored = await this.storedTopicMap();
+    if (stored) return stored;
+    // Computed once per open index, however many requests ask at once; a failure (a database gone) is tried again next time.
+    return (this.computedMap ??= forgetOnFailure(this.reader.mapSource(onStep).then((source) => buildTopicMap(source, { onStep })), () => (this.computedMap = undefined)));
   }
 
   /** A paper by id, arXiv id, `arXiv:` id or arxiv.org link; versions (`v2`) are ignored. */
-  get(id: string): Paper {
-    return this.lookup(id).paper;
+  async get(id: string): Promise<Paper> {
+    return (await this.lookup(id)).paper;
   }
 
-  list(): Paper[] {
-    return this.store.all();
+  list(): Promise<Paper[]> {
+    return this.reader.all();
   }
 
   /** One page of `list()`, and how many papers there are in all: for clients that page. */
-  listPage(offset: number, limit: number): { total: number; papers: Paper[] } {
+  async listPage(offset: number, limit: number): Promise<{ total: number; papers: Paper[] }> {
     if (!Number.isInteger(offset) || offset < 0) {
       throw new PapersError("BAD_OPTION", `offset must be a whole number of at least 0, not ${offset}`);
     }
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_K) {
       throw new PapersError("BAD_OPTION", `limit must be a whole number from 1 to ${MAX_K}, not ${limit}`);
     }
-    return { total: this.store.count(), papers: this.store.page(offset, limit) };
+    return { total: await this.reader.count(), papers: await this.reader.page(offset, limit) };
   }
 
   /**
@@ -413,70 +516,74 @@ export class PaperIndex {
     checkK(k);
     checkFilter(filter);
     const vector = mode === "lexical" ? undefined : await this.embedQuery(text);
-    // Resolved once, for both retrievers.
-    const allowed = hasConditions(filter) ? new Set(this.store.matchingLabels(filter)) : undefined;
-    const dense = (depth: number) => (allowed ? this.filteredDenseSearch(vector!, depth, allowed) : this.vectors.search(vector!, depth));
-    const lexical = (depth: number) => this.store.lexicalSearch(text, depth, allowed);
-    const owners = this.store.passageOwners();
+    // One scope object for both retrievers: a store resolves its filter once.
+    const scope = hasConditions(filter) ? { filter } : undefined;
+    const dense = (depth: number) => this.reader.denseSearch(vector!, depth, scope);
+    const lexical = (depth: number) => this.reader.lexicalSearch(text, depth, scope);
+    const owners = await this.reader.passageOwners();
     // Abstract-only indexes search exactly as before; with passages, papers rank by their best
     // evidence: abstracts and passages are ranked (and fused) together, each paper taking its best.
-    if (owners.size === 0) return this.hits(rankByMode(mode, k, dense, lexical));
+    if (owners.size === 0) return this.hits(await rankAsync(mode, k, dense, lexical));
     const evidence = new Map<number, number>();
     let ranked: Scored[] = [];
     for (let depth = k * PASSAGE_DEPTH_FACTOR; ; depth *= PASSAGE_DEPTH_FACTOR) {
       evidence.clear();
-      ranked = bestEvidence(rankByMode(mode, depth, dense, lexical), owners, k, evidence);
-      if (ranked.length >= k || depth >= this.vectors.size) break;
+      ranked = bestEvidence(await rankAsync(mode, depth, dense, lexical), owners, k, evidence);
+      if (ranked.length >= k || depth >= this.reader.vectorCount) break;
     }
-    return this.hits(ranked).map((hit, i) => {
-      const best = evidence.get(ranked[i]!.label)!;
-      const passage = owners.has(best) ? this.store.passage(best) : undefined;
-      return passage ? { ...hit, passage: { text: passage.text, page: passage.page, section: passage.section } } : hit;
-    });
+    const hits = await this.hits(ranked);
+    return Promise.all(
+      hits.map(async (hit, i) => {
+        const best = evidence.get(ranked[i]!.label)!;
+        const passage = owners.has(best) ? await this.reader.passage(best) : undefined;
+        return passage ? { ...hit, passage: { text: passage.text, page: passage.page, section: passage.section } } : hit;
+      }),
+    );
   }
 
   /** The k passages of full text that best answer a question, each with its paper's id and title. */
   async searchPassages(question: string, k = 10, mode: SearchMode = DEFAULT_MODE, filter?: PaperFilter): Promise<PassageHit[]> {
     const text = checkQuestion(question);
     checkK(k);
-    const owners = this.store.passageOwners();
-    const allowed = hasConditions(filter) ? new Set(this.store.matchingLabels(filter).filter((label) => owners.has(label))) : new Set(owners.keys());
-    if (allowed.size === 0) return [];
+    const owners = await this.reader.passageOwners();
+    if (owners.size === 0) return [];
+    const scope = { filter: hasConditions(filter) ? filter : undefined, kind: "passages" as const };
     const vector = mode === "lexical" ? undefined : await this.embedQuery(text);
-    const ranked = rankByMode(
+    const ranked = await rankAsync(
       mode,
       k,
-      (depth) => this.filteredDenseSearch(vector!, depth, allowed),
-      (depth) => this.store.lexicalSearch(text, depth, allowed),
+      (depth) => this.reader.denseSearch(vector!, depth, scope),
+      (depth) => this.reader.lexicalSearch(text, depth, scope),
     );
-    return ranked.flatMap(({ label, score }) => {
-      const passage = this.store.passage(label);
-      const paper = passage && this.store.byLabel(passage.paperLabel);
-      if (!passage || !paper) return [];
-      return [{ id: paper.id, title: paper.title, text: passage.text, page: passage.page, lastPage: passage.lastPage, section: passage.section, score }];
-    });
+    const found = await Promise.all(
+      ranked.map(async ({ label, score }) => {
+        const passage = await this.reader.passage(label);
+        const [paper] = passage ? await this.reader.byLabels([passage.paperLabel]) : [undefined];
+        if (!passage || !paper) return [];
+        return [{ id: paper.id, title: paper.title, text: passage.text, page: passage.page, lastPage: passage.lastPage, section: passage.section, score }];
+      }),
+    );
+    return found.flat();
   }
 
   /** Both ranked lists that hybrid search fuses, `depth` deep: for tuning fusion and for inspection. */
   async rankings(question: string, depth: number): Promise<{ dense: RankedId[]; lexical: RankedId[] }> {
     const text = checkQuestion(question);
     const vector = await this.embedQuery(text);
-    const withIds = (list: Scored[]) => list.map((s) => ({ ...s, id: this.store.byLabel(s.label)?.id ?? "" }));
-    return { dense: withIds(this.vectors.search(vector, depth)), lexical: withIds(this.store.lexicalSearch(text, depth)) };
+    return { dense: await this.withIds(await this.reader.denseSearch(vector, depth)), lexical: await this.withIds(await this.reader.lexicalSearch(text, depth)) };
   }
 
   /** The k papers closest to one already in the index, itself left out. */
-  related(id: string, k = 10, mode: SearchMode = RELATED_MODE): SearchHit[] {
+  async related(id: string, k = 10, mode: SearchMode = RELATED_MODE): Promise<SearchHit[]> {
     checkK(k);
-    const { dense, lexical } = this.relatedRetrievers(id);
-    return this.hits(rankByMode(mode, k, dense, lexical, DOCUMENT_WEIGHTS));
+    const { dense, lexical } = await this.relatedRetrievers(id);
+    return this.hits(await rankAsync(mode, k, dense, lexical, DOCUMENT_WEIGHTS));
   }
 
   /** Both ranked lists that related fuses, `depth` deep: for choosing its mode (bench/related-mode.mjs). */
-  relatedRankings(id: string, depth: number): { dense: RankedId[]; lexical: RankedId[] } {
-    const { dense, lexical } = this.relatedRetrievers(id);
-    const withIds = (list: Scored[]) => list.map((s) => ({ ...s, id: this.store.byLabel(s.label)?.id ?? "" }));
-    return { dense: withIds(dense(depth)), lexical: withIds(lexical(depth)) };
+  async relatedRankings(id: string, depth: number): Promise<{ dense: RankedId[]; lexical: RankedId[] }> {
+    const { dense, lexical } = await this.relatedRetrievers(id);
+    return { dense: await this.withIds(await dense(depth)), lexical: await this.withIds(await lexical(depth)) };
   }
 
   /**
@@ -487,8 +594,8 @@ export class PaperIndex {
     const question = checkQuestion(text);
     checkK(k);
     const vector = mode === "lexical" ? undefined : await this.embedQuery(question);
-    const { dense, lexical } = this.documentRetrievers(vector, question);
-    return this.hits(rankByMode(mode, k, dense, lexical, DOCUMENT_WEIGHTS));
+    const { dense, lexical } = await this.documentRetrievers(vector, question);
+    return this.hits(await rankAsync(mode, k, dense, lexical, DOCUMENT_WEIGHTS));
   }
 
   /**
@@ -504,17 +611,20 @@ export class PaperIndex {
     if (likeIds.length === 0 && !text) throw new PapersError("BAD_OPTION", "say what you like: at least one --like ID or a --text");
     if (likeIds.length > MAX_SEEDS || unlikeIds.length > MAX_SEEDS) throw new PapersError("BAD_OPTION", `at most ${MAX_SEEDS} likes and ${MAX_SEEDS} unlikes`);
     if (text && text.length > MAX_TEXT_LENGTH) throw new PapersError("BAD_OPTION", `the text must be at most ${MAX_TEXT_LENGTH} characters, not ${text.length}`);
-    const seedOf = (id: string): Seed => {
-      const { label, paper } = this.lookup(id);
-      return { label, vector: this.vectors.vector(label), text: documentText(paper) };
+    const seedOf = async (id: string): Promise<Seed> => {
+      const { label, paper } = await this.lookup(id);
+      return { label, vector: await this.reader.vector(label), text: documentText(paper) };
     };
-    const likes = likeIds.map(seedOf);
-    const unlikes = unlikeIds.map(seedOf);
+    const likes = await Promise.all(likeIds.map(seedOf));
+    const unlikes = await Promise.all(unlikeIds.map(seedOf));
     const both = likes.find((like) => unlikes.some((u) => u.label === like.label));
-    if (both) throw new PapersError("BAD_OPTION", `paper "${this.store.byLabel(both.label!)?.id}" is both liked and unliked: keep it on one side`);
+    if (both) {
+      const [paper] = await this.reader.byLabels([both.label!]);
+      throw new PapersError("BAD_OPTION", `paper "${paper?.id}" is both liked and unliked: keep it on one side`);
+    }
     if (text) likes.push({ vector: await this.embedQuery(text), text });
-    const result = recommend(this.recommendSource(), likes, unlikes, k, DOCUMENT_WEIGHTS, request.exhaustive);
-    return { hits: this.hits(result.ranked), method: result.method, why: result.why, candidates: result.candidates };
+    const result = await this.reader.withRecommendSource((source) => recommend(source, likes, unlikes, k, DOCUMENT_WEIGHTS, request.exhaustive));
+    return { hits: await this.hits(result.ranked), method: result.method, why: result.why, candidates: result.candidates };
   }
 
   /**
@@ -539,17 +649,19 @@ export class PaperIndex {
       });
       while (this.sentenceCache.size > EXPLAIN_CACHE_PAPERS) this.sentenceCache.delete(this.sentenceCache.keys().next().value!);
     }
-    return papers.map((paper, i) => {
-      const { sentences, vectors } = this.sentenceCache.get(keys[i]!)!;
-      const best = closest(vector, vectors);
-      const label = this.store.byId(paper.id)?.label;
-      const scores = label === undefined ? [] : this.store.termScores(text, label);
-      return {
-        sentence: sentences[best.index] ?? paper.abstract,
-        sentenceScore: Math.round(best.score * 1e4) / 1e4,
-        terms: matchedTerms(scores, documentText(paper)),
-      };
-    });
+    return Promise.all(
+      papers.map(async (paper, i) => {
+        const { sentences, vectors } = this.sentenceCache.get(keys[i]!)!;
+        const best = closest(vector, vectors);
+        const [label] = await this.reader.labelsOf([paper.id]);
+        const scores = label === undefined ? [] : (await this.reader.termScores(text, [label]))[0]!;
+        return {
+          sentence: sentences[best.index] ?? paper.abstract,
+          sentenceScore: Math.round(best.score * 1e4) / 1e4,
+          terms: matchedTerms(scores, documentText(paper)),
+        };
+      }),
+    );
   }
 
   /** The two raw signals the calibration reads, for each paper: its cosine with the question and its share of the BM25 ceiling. */
@@ -557,14 +669,17 @@ export class PaperIndex {
     const text = checkQuestion(question);
     const vector = await this.embedQuery(text);
     const terms = queryTerms(text);
-    const { documents, frequencies } = this.store.documentFrequencies(terms);
+    const { documents, frequencies } = await this.reader.documentFrequencies(terms);
     const ceiling = bm25Ceiling(documents, frequencies.values());
-    return ids.map((id) => {
-      const { label } = this.lookup(id);
-      const other = this.vectors.vector(label);
+    // Exact ids (a search's hits) in one call; any other form through lookup.
+    const exact = await this.reader.labelsOf(ids);
+    const labels = await Promise.all(ids.map(async (id, i) => exact[i] ?? (await this.lookup(id)).label));
+    const [vectors, scores] = await Promise.all([this.reader.vectors(labels), this.reader.termScores(text, labels)]);
+    return labels.map((_, i) => {
+      const other = vectors[i]!;
       let cosine = 0;
-      for (let i = 0; i < other.length; i++) cosine += other[i]! * vector[i]!;
-      const bm25 = this.store.termScores(text, label).reduce((sum, t) => sum + t.score, 0);
+      for (let j = 0; j < other.length; j++) cosine += other[j]! * vector[j]!;
+      const bm25 = scores[i]!.reduce((sum, t) => sum + t.score, 0);
       return { cosine, lexical: ceiling > 0 ? bm25 / ceiling : 0 };
     });
   }
@@ -576,44 +691,22 @@ export class PaperIndex {
     return { relevance: scores, confident: scores.some((s) => s >= CALIBRATION.threshold), threshold: CALIBRATION.threshold };
   }
 
-  private recommendSource(): RecommendSource {
-    // Recommendations are papers: passages (of PDFs) are left out of the candidates.
-    const owners = this.store.passageOwners();
-    const papersOnly = owners.size === 0 ? undefined : new Set(this.store.liveLabels().filter((label) => !owners.has(label)));
-    return {
-      vector: (label) => this.vectors.vector(label),
-      text: (label) => {
-        const paper = this.store.byLabel(label);
-        return paper && documentText(paper);
-      },
-      denseSearch: (vector, depth, exclude) => this.vectors.search(vector, depth, (label) => !exclude.has(label) && !owners.has(label)),
-      lexicalSearch: (text, depth) => this.store.lexicalSearch(text, depth, papersOnly),
-      allLabels: () => [...this.store.entries().values()].map((entry) => entry.label),
-      documentFrequencies: (terms) => this.store.documentFrequencies(terms),
-      randomLabels: (n, seed) => {
-        // mulberry32: small, seeded, good enough to pick papers.
-        let state = seed >>> 0;
-        const random = () => {
-          state = (state + 0x6d2b79f5) >>> 0;
-          let t = state;
-          t = Math.imul(t ^ (t >>> 15), t | 1);
-          t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-          return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-        };
-        const end = this.store.nextLabel();
-        const labels = new Set<number>();
-        for (let tries = 0; labels.size < Math.min(n, this.manifest.count) && tries < n * 10; tries++) {
-          const label = Math.floor(random() * end);
-          if (this.store.byLabel(label)) labels.add(label);
-        }
-        return [...labels];
-      },
-    };
+  /**
+   * The name of the store's live generation now (null: none committed), through this index's own
+   * connection: how a server notices a newer one than `generation`.
+   */
+  latestGeneration(): Promise<string | null> {
+    return this.store.liveGeneration();
   }
 
-  private relatedRetrievers(id: string): { dense: (depth: number) => Scored[]; lexical: (depth: number) => Scored[] } {
-    const { label, paper } = this.lookup(id);
-    return this.documentRetrievers(this.vectors.vector(label), documentText(paper), label);
+  /** Named data kept with the open generation (see GenerationReader.artifact), or null. */
+  artifact(name: string): Promise<Buffer | null> {
+    return this.reader.artifact(name);
+  }
+
+  private async relatedRetrievers(id: string) {
+    const { label, paper } = await this.lookup(id);
+    return this.documentRetrievers(await this.reader.vector(label), documentText(paper), label);
   }
 
   /**
@@ -621,32 +714,26 @@ export class PaperIndex {
    * in the index, papers rank by their best evidence; `self` (a paper in the index) and its own
    * passages are left out.
    */
-  private documentRetrievers(vector: Float32Array | undefined, text: string, self?: number): { dense: (depth: number) => Scored[]; lexical: (depth: number) => Scored[] } {
-    const owners = this.store.passageOwners();
+  private async documentRetrievers(
+    vector: Float32Array | undefined,
+    text: string,
+    self?: number,
+  ): Promise<{ dense: (depth: number) => Promise<Scored[]>; lexical: (depth: number) => Promise<Scored[]> }> {
+    const owners = await this.reader.passageOwners();
     const other = (hit: number) => self === undefined || (hit !== self && owners.get(hit) !== self);
+    const exclude = self === undefined ? undefined : new Set([self, ...[...owners].filter(([, owner]) => owner === self).map(([label]) => label)]);
     const deeper = owners.size === 0 ? 1 : PASSAGE_DEPTH_FACTOR;
     const papers = (hits: Scored[], depth: number) => bestEvidence(hits.filter((h) => other(h.label)), owners, depth, new Map());
     return {
-      dense: (depth) => papers(this.vectors.search(vector!, depth * deeper, other), depth),
-      lexical: (depth) => papers(this.store.lexicalSearch(text, depth * deeper + 1), depth),
+      dense: async (depth) => papers(await this.reader.denseSearch(vector!, depth * deeper, exclude && { exclude }), depth),
+      lexical: async (depth) => papers(await this.reader.lexicalSearch(text, depth * deeper + 1), depth),
     };
   }
 
-
   async close(): Promise<void> {
-    this.store.close();
+    await this.reader.close();
+    await this.store.close();
     if (this.embedder) await (await this.embedder.catch(() => undefined))?.dispose();
-  }
-
-  /**
-   * Dense search among the papers a filter allows, still returning k of them when k exist: an
-   * exact scan for small subsets, HNSW with a filter for large ones (falling back to the scan if
-   * the graph search comes back short).
-   */
-  private filteredDenseSearch(vector: Float32Array, depth: number, allowed: ReadonlySet<number>): Scored[] {
-    if (allowed.size <= EXACT_SCAN_LIMIT) return this.vectors.exactSearch(vector, depth, allowed);
-    const hits = this.vectors.search(vector, depth, (label) => allowed.has(label));
-    return hits.length >= Math.min(depth, allowed.size) ? hits : this.vectors.exactSearch(vector, depth, allowed);
   }
 
   /** Cached for repeated questions, and batched when many arrive at once (see QueryEmbeddings). */
@@ -672,26 +759,32 @@ export class PaperIndex {
     if (differences.length > 0) {
       throw new PapersError(
         "MODEL_MISMATCH",
-        `index at ${this.options.indexDir} was built with ${this.manifest.model.id} embedding differently from its files now (${differences.join("; ")}): rebuild it with \`papers index --rebuild [paths...]\``,
+        `index at ${this.store.location} was built with ${this.manifest.model.id} embedding differently from its files now (${differences.join("; ")}): rebuild it with \`papers index --rebuild [paths...]\``,
       );
     }
     return loader.load(spec, dtype);
   }
 
-  private lookup(id: string): { label: number; paper: Paper } {
+  private async lookup(id: string): Promise<{ label: number; paper: Paper }> {
     const wanted = id.trim();
     const bare = wanted.replace(/^https?:\/\/arxiv\.org\/(abs|pdf)\//i, "").replace(/^arxiv:/i, "");
-    const found = this.store.byId(wanted) ?? this.store.byId(bare) ?? this.store.byId(bare.replace(/v\d+$/, ""));
+    const found = (await this.reader.byId(wanted)) ?? (await this.reader.byId(bare)) ?? (await this.reader.byId(bare.replace(/v\d+$/, "")));
     if (!found) {
       throw new PapersError("UNKNOWN_ID", `no paper with id "${wanted}" in the index: \`papers list\` shows the ids`);
     }
     return found;
   }
 
-  private hits(neighbors: { label: number; score: number }[]): SearchHit[] {
-    return neighbors.map(({ label, score }) => {
-      const paper = this.store.byLabel(label);
-      if (!paper) throw new PapersError("INDEX_DAMAGED", `index at ${this.options.indexDir} is damaged (vector ${label} has no paper): run \`papers index\` to rebuild it`);
+  private async withIds(list: Scored[]): Promise<RankedId[]> {
+    const papers = await this.reader.byLabels(list.map((s) => s.label));
+    return list.map((s, i) => ({ ...s, id: papers[i]?.id ?? "" }));
+  }
+
+  private async hits(neighbors: { label: number; score: number }[]): Promise<SearchHit[]> {
+    const papers = await this.reader.byLabels(neighbors.map((n) => n.label));
+    return neighbors.map(({ label, score }, i) => {
+      const paper = papers[i];
+      if (!paper) throw new PapersError("INDEX_DAMAGED", `index at ${this.dir} is damaged (vector ${label} has no paper): run \`papers index\` to rebuild it`);
       return { ...paper, score };
     });
   }

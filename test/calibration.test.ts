@@ -55,7 +55,7 @@ describe("no confident match, real model on the seeds", () => {
   let index: PaperIndex;
   beforeAll(async () => {
     await indexPapers([SEEDS], { indexDir, modelsDir: modelsDir(), offline: true });
-    index = openIndex({ indexDir, modelsDir: modelsDir(), offline: true });
+    index = await openIndex({ indexDir, modelsDir: modelsDir(), offline: true });
   }, 300_000);
   afterAll(async () => index?.close());
 

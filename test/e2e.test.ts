@@ -37,7 +37,7 @@ describe("search page in Chromium", () => {
     if (!existsSync(CHROMIUM)) throw new Error(missingChromium);
     const options = { indexDir: join(root, "index"), modelsDir: modelsDir(), offline: true };
     await indexPapers([SEEDS], options);
-    index = openIndex(options);
+    index = await openIndex(options);
     await index.search("warm up", 1);
     app = buildServer(index);
     base = await app.listen({ port: 0, host: "127.0.0.1" });

@@ -232,9 +232,9 @@ describe("other scripts", () => {
     writeFileSync(file, PAPERS.map(line).join(""));
     const options = { indexDir: join(dir, "index"), modelsDir: modelsDir(), offline: true };
     await indexPapers([file], options);
-    const index = openIndex(options);
+    const index = await openIndex(options);
     try {
-      for (const p of PAPERS) expect(index.get(p.id)).toMatchObject({ title: p.title, abstract: p.abstract });
+      for (const p of PAPERS) expect(await index.get(p.id)).toMatchObject({ title: p.title, abstract: p.abstract });
       expect((await index.search("الآلية", 1, "lexical")).map((h) => h.id)).toEqual(["ar"]);
       expect((await index.search("Zürich", 1, "lexical")).map((h) => h.id)).toEqual(["mixed"]);
       // A CJK word set off by spaces is a token of its own.
@@ -253,7 +253,7 @@ describe("other scripts", () => {
     const options = { indexDir: join(dir, "index"), modelsDir: modelsDir(), offline: true };
     const summary = await indexPapers([file], options);
     expect(summary.skipped).toEqual([expect.objectContaining({ kind: "replaced", line: 2 })]);
-    const index = openIndex(options);
+    const index = await openIndex(options);
     try {
       expect(index.info().count).toBe(1);
       // Before: two papers went in, one row came out, and this search failed with INDEX_DAMAGED.

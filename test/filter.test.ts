@@ -85,7 +85,7 @@ describe("filtered search", () => {
   beforeAll(async () => {
     const options = { indexDir: join(tempDir(), "index"), modelsDir: modelsDir(), offline: true };
     await indexPaperList(papers, ["corpus.jsonl"], options);
-    index = openIndex(options);
+    index = await openIndex(options);
   });
   afterAll(() => index.close());
 

@@ -50,7 +50,7 @@ async function failure(promise: Promise<unknown>): Promise<{ code: string; messa
 }
 
 async function answersAsBefore(): Promise<void> {
-  const index = openIndex(options);
+  const index = await openIndex(options);
   try {
     expect(index.info().count).toBe(50);
     expect(await index.search("glacier melt", 3)).toHaveLength(3);

@@ -29,9 +29,9 @@ function withManifest(edit: (manifest: Record<string, any>) => void): string {
   return indexDir;
 }
 
-function openError(indexDir: string): { code: string; message: string } {
+async function openError(indexDir: string): Promise<{ code: string; message: string }> {
   try {
-    openIndex(options(indexDir));
+    await openIndex(options(indexDir));
   } catch (error) {
     expect(isPapersError(error), String(error)).toBe(true);
     return error as { code: string; message: string };
@@ -64,21 +64,21 @@ describe("a manifest out of its schema is INDEX_DAMAGED with the --rebuild hint"
     ["not an object", (m) => Object.keys(m).forEach((k) => delete m[k]), /formatVersion is missing/],
   ];
   for (const [what, edit, problem] of cases) {
-    it(what, () => {
-      const error = openError(withManifest(edit));
+    it(what, async () => {
+      const error = await openError(withManifest(edit));
       expect(error.code).toBe("INDEX_DAMAGED");
       expect(error.message).toMatch(problem);
       expect(error.message).toMatch(/run `papers index --rebuild \[paths\.\.\.\]` to rebuild it$/);
     });
   }
 
-  it("a flipped byte in papers.hnsw is caught even when the manifest's files were deleted", () => {
+  it("a flipped byte in papers.hnsw is caught even when the manifest's files were deleted", async () => {
     const indexDir = withManifest((m) => delete m.files);
     const hnsw = join(generation(indexDir), "papers.hnsw");
     const bytes = readFileSync(hnsw);
     bytes[3000] = bytes[3000]! ^ 0xff;
     writeFileSync(hnsw, bytes);
-    expect(openError(indexDir).code).toBe("INDEX_DAMAGED");
+    expect((await openError(indexDir)).code).toBe("INDEX_DAMAGED");
   });
 
   it("a built-in model's dimension must be its own", () => {
@@ -102,7 +102,7 @@ describe("a manifest out of its schema is INDEX_DAMAGED with the --rebuild hint"
   });
 
   it("the untouched index opens", async () => {
-    const index = openIndex(options(built));
+    const index = await openIndex(options(built));
     expect(index.info().count).toBe(30);
     await index.close();
   });

@@ -77,11 +77,11 @@ describe("an index of more papers than a call's arguments can take", () => {
     expect(summary).toMatchObject({ added: 1, unchanged: 10, embedded: 1 });
     expect(summary.manifest.count).toBe(N_FULL + 1);
 
-    const index = openIndex(options);
+    const index = await openIndex(options);
     try {
-      const list = index.list();
+      const list = await index.list();
       expect(list).toHaveLength(N_FULL + 1);
-      expect(index.get("new-one").abstract).toMatch(/very large index/);
+      expect((await index.get("new-one")).abstract).toMatch(/very large index/);
       const lines = formatList(list).split("\n");
       expect(lines).toHaveLength(N_FULL + 1);
     } finally {

@@ -36,7 +36,7 @@ beforeAll(async () => {
       .join("\n") + "\n",
   );
   await indexPapers([input], options);
-  index = openIndex(options);
+  index = await openIndex(options);
   app = buildServer(index);
   base = await app.listen({ port: 0, host: "127.0.0.1" });
 });
@@ -121,7 +121,7 @@ describe("ids are fetchable up to the limit and refused past it, at index time a
     const corpus = await readCorpus([input]);
     expect(corpus.papers.map((p) => p.id)).not.toContain(TOO_LONG_ID);
     expect(corpus.skipped).toEqual([{ file: input, line: 3, reason: "id of 201 characters, over the limit of 200: give the record a shorter id", kind: "record" }]);
-    expect(() => index.get(TOO_LONG_ID)).toThrow(/no paper/);
+    await expect(index.get(TOO_LONG_ID)).rejects.toThrow(/no paper/);
   });
 });
 

@@ -31,7 +31,7 @@ describe("BM25 finds Chinese and Japanese", () => {
 
   beforeAll(async () => {
     await indexPaperList(PAPERS, [], options);
-    index = openIndex(options);
+    index = await openIndex(options);
     return () => index.close();
   });
 
@@ -65,13 +65,13 @@ describe("BM25 finds Chinese and Japanese", () => {
     const generation = join(indexDir, readFileSync(join(indexDir, "CURRENT"), "utf8").trim());
     const manifestPath = join(generation, "manifest.json");
     writeFileSync(manifestPath, JSON.stringify({ ...JSON.parse(readFileSync(manifestPath, "utf8")), formatVersion: 3 }));
-    const old = openIndex(options);
+    const old = await openIndex(options);
     expect(old.manifest.formatVersion).toBe(3);
     await old.close();
     const summary = await indexPaperList(PAPERS, [], options);
     expect(summary).toMatchObject({ embedded: 0, unchanged: PAPERS.length });
     expect(summary.manifest.formatVersion).toBe(FORMAT_VERSION);
-    const upgraded = openIndex(options);
+    const upgraded = await openIndex(options);
     try {
       expect((await upgraded.search("卷积神经网络", 1, "lexical"))[0]?.id).toBe("zh-vision");
     } finally {
@@ -87,7 +87,7 @@ describe("empty filters are errors", () => {
   for (const [key, value] of [["category", ""], ["author", ""], ["category", "  "]] as const) {
     it(`${key} "${value}"`, async () => {
       await indexPaperList(PAPERS, [], options);
-      const index = openIndex(options);
+      const index = await openIndex(options);
       try {
         const error = await index.search("ice", 3, "hybrid", { [key]: value }).catch((e: unknown) => e);
         expect(isPapersError(error) && error.code).toBe("BAD_OPTION");

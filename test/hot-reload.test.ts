@@ -114,8 +114,8 @@ describe("hot reload", () => {
 
     // The old generation is closed once its requests are done.
     expect(server.live.current).not.toBe(oldIndex);
-    await until(async () => { try { oldIndex.list(); return false; } catch { return true; } }, (closed) => closed, 5_000);
-    expect(() => oldIndex.list()).toThrow(/not open/);
+    await until(async () => { try { await oldIndex.list(); return false; } catch { return true; } }, (closed) => closed, 5_000);
+    await expect(oldIndex.list()).rejects.toThrow(/not open/);
   });
 
   it("keeps serving the old generation when the new one is damaged, says so, and moves on when it is fixed", async () => {

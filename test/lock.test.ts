@@ -141,7 +141,7 @@ describe("the writer lock", () => {
          import { existsSync } from "node:fs";
          let opened = 0; const failures = [];
          while (!existsSync(${JSON.stringify(stop)})) {
-           try { const index = openIndex({ indexDir: ${JSON.stringify(index)} }); index.list(); await index.close(); opened++; }
+           try { const index = await openIndex({ indexDir: ${JSON.stringify(index)} }); index.list(); await index.close(); opened++; }
            catch (error) { failures.push(error.message); }
          }
          console.log(JSON.stringify({ opened, failures: failures.slice(0, 3), failed: failures.length }));`,

@@ -24,28 +24,28 @@ describe("topics and map from the CLI and the HTTP API", () => {
 
   beforeAll(async () => {
     await indexPaperList(PAPERS, ["t"], { indexDir, embedder: hashEmbedderLoader() });
-    index = openIndex({ indexDir });
+    index = await openIndex({ indexDir });
   });
   afterAll(() => index?.close());
 
-  it("papers topics lists label, size and representative papers; --json is the library's answer", () => {
+  it("papers topics lists label, size and representative papers; --json is the library's answer", async () => {
     const json = runCli(["--index", indexDir, "topics", "--json"]);
     expect(json.status).toBe(0);
-    expect(JSON.parse(json.stdout)).toEqual(index.topics());
+    expect(JSON.parse(json.stdout)).toEqual(await index.topics());
     const text = runCli(["--index", indexDir, "topics"]);
-    const topics = index.topics();
+    const topics = await index.topics();
     expect(text.stdout.split("\n").filter((l) => /^\d+\. /.test(l))).toEqual(topics.map((t, i) => `${i + 1}. ${t.label} (${t.size} papers)`));
     expect(text.stdout).toContain(`     ${topics[0]!.representatives[0]!.id}  ${topics[0]!.representatives[0]!.title}`);
   });
 
-  it("papers map --out writes the picture as SVG or PNG, and refuses another format in one line", () => {
+  it("papers map --out writes the picture as SVG or PNG, and refuses another format in one line", async () => {
     const svgPath = join(root, "map.svg");
     const svg = runCli(["--index", indexDir, "map", "--out", svgPath]);
     expect(svg.status).toBe(0);
-    expect(svg.stdout.trim()).toBe(`wrote ${svgPath}: 36 papers, ${index.topics().length} topics`);
+    expect(svg.stdout.trim()).toBe(`wrote ${svgPath}: 36 papers, ${(await index.topics()).length} topics`);
     const text = readFileSync(svgPath, "utf8");
     expect(text.match(/<circle /g)).toHaveLength(36);
-    for (const t of index.topics()) expect(text).toContain(`>${t.label}</text>`);
+    for (const t of await index.topics()) expect(text).toContain(`>${t.label}</text>`);
 
     const pngPath = join(root, "map.png");
     expect(runCli(["--index", indexDir, "map", "--out", pngPath, "--size", "400"]).status).toBe(0);
@@ -65,9 +65,9 @@ describe("topics and map from the CLI and the HTTP API", () => {
       const map = await app.inject({ method: "GET", url: "/api/map" });
       expect(map.statusCode).toBe(200);
       expect(Object.keys(map.json())).toEqual(["ids", "x", "y", "topic"]);
-      expect(map.json()).toEqual(index.map());
+      expect(map.json()).toEqual(await index.map());
       const topics = await app.inject({ method: "GET", url: "/api/topics" });
-      expect(topics.json()).toEqual({ topics: index.topics() });
+      expect(topics.json()).toEqual({ topics: await index.topics() });
       expect((await app.inject({ method: "GET", url: "/api/map?k=3" })).statusCode).toBe(400);
       const page = await app.inject({ method: "GET", url: "/map" });
       expect(page.statusCode).toBe(200);

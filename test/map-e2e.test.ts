@@ -31,7 +31,7 @@ describe("map page in Chromium", () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium`);
     const options = { indexDir: join(root, "index"), modelsDir: modelsDir(), offline: true };
     await indexPapers([SEEDS], options);
-    index = openIndex(options);
+    index = await openIndex(options);
     app = buildServer(index);
     base = (await app.listen({ port: 0, host: "127.0.0.1" })).replace(/\/$/, "");
     const profile = join(root, "profile");
@@ -92,7 +92,7 @@ describe("map page in Chromium", () => {
     const count = index.info().count;
     expect(await page.locator("#map").getAttribute("data-points")).toBe(String(count));
     expect(await paintedPixels()).toBeGreaterThan(count * 4);
-    const topics = index.topics();
+    const topics = await index.topics();
     expect(await page.locator("#topics > li").count()).toBe(topics.length);
     expect(await page.locator("#topics > li strong").first().textContent()).toBe(topics[0]!.label);
   });
@@ -109,7 +109,7 @@ describe("map page in Chromium", () => {
     expect(await page.locator("#status").textContent()).toBe(`${found.results.length} papers found, ${found.results.length} lit on the map`);
     // A hit is drawn opaque; a paper the search did not find is faded.
     const hit = found.results[0]!.id;
-    const missed = index.list().map((p) => p.id).find((id) => !found.results.some((r) => r.id === id))!;
+    const missed = (await index.list()).map((p) => p.id).find((id) => !found.results.some((r) => r.id === id))!;
     expect(await alphaAt(await screenOf(hit))).toBe(255);
     const faded = await alphaAt(await screenOf(missed));
     expect(faded).toBeGreaterThan(0);
@@ -123,14 +123,14 @@ describe("map page in Chromium", () => {
   });
 
   it("opens the paper clicked on, with its related papers", async () => {
-    const target = index.topics()[0]!.representatives[0]!.id;
+    const target = (await index.topics())[0]!.representatives[0]!.id;
     const at = await screenOf(target);
     await page.mouse.move(at.x, at.y);
     await page.locator("#tip:not([hidden])").waitFor();
     await page.mouse.click(at.x, at.y);
     await page.locator("#panel[data-id]").waitFor();
     expect(await page.locator("#panel").getAttribute("data-id")).toBe(target);
-    const related = index.related(target, 8).map((hit) => hit.title ?? "");
+    const related = (await index.related(target, 8)).map((hit) => hit.title ?? "");
     const shown = await page.locator("#panel ol.related > li").allTextContents();
     expect(shown).toHaveLength(related.length);
     expect(shown[0]!.slice(0, 40)).toBe((related[0] || shown[0]!).slice(0, 40));

@@ -20,7 +20,7 @@ describe("MCP over HTTP, limits", () => {
 
   beforeAll(async () => {
     await indexPapers([SEEDS], options());
-    index = openIndex(options());
+    index = await openIndex(options());
   });
 
   afterAll(async () => {

@@ -28,7 +28,7 @@ describe("a folder of PDFs, BibTeX and JSONL", () => {
   let stderr: string;
   let papers: PaperIndex;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     mkdirSync(folder);
     for (const name of PDFS) copyFileSync(join(FIXTURES, "pdf", name), join(folder, name));
     copyFileSync(join(FIXTURES, "formats", "refs.bib"), join(folder, "refs.bib"));
@@ -37,7 +37,7 @@ describe("a folder of PDFs, BibTeX and JSONL", () => {
     expect(result.status, result.stderr).toBe(0);
     summary = JSON.parse(result.stdout);
     stderr = result.stderr;
-    papers = openIndex({ indexDir: index, modelsDir: modelsDir(), offline: true });
+    papers = await openIndex({ indexDir: index, modelsDir: modelsDir(), offline: true });
   }, 300_000);
   afterAll(() => papers?.close());
 
@@ -91,7 +91,7 @@ describe("a folder of PDFs, BibTeX and JSONL", () => {
     copyFileSync(join(FIXTURES, "pdf-revised", "glacier-onecol.pdf"), join(folder, "glacier-onecol.pdf"));
     const again = JSON.parse(runCli(["--index", index, "index", folder, "--json"]).stdout);
     expect(again).toMatchObject({ added: 0, updated: 1, unchanged: 9 });
-    const revised = openIndex({ indexDir: index, modelsDir: modelsDir(), offline: true });
+    const revised = await openIndex({ indexDir: index, modelsDir: modelsDir(), offline: true });
     try {
       expect(revised.info().passages).toBe(before);
       const found = await revised.searchPassages("median drift at the Skaftafell station centimetres per day", 5, "lexical");
@@ -102,7 +102,7 @@ describe("a folder of PDFs, BibTeX and JSONL", () => {
       const own = (await revised.searchPassages("glacier stations receivers", 1000, "lexical")).filter((p) => p.id === glacierId).length;
       expect(own).toBeGreaterThanOrEqual(3);
       await removePapers([glacierId], { indexDir: index });
-      const after = openIndex({ indexDir: index, modelsDir: modelsDir(), offline: true });
+      const after = await openIndex({ indexDir: index, modelsDir: modelsDir(), offline: true });
       try {
         expect(after.info().passages).toBe(before - own);
         expect((await after.searchPassages("glacier stations receivers", 1000, "hybrid")).filter((p) => p.id === glacierId)).toEqual([]);

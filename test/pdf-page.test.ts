@@ -28,7 +28,7 @@ describe("passages on the search page", () => {
     for (const name of ["glacier-onecol.pdf", "flow-twocol.pdf", "beekeeping-noabstract.pdf"]) copyFileSync(join(PDF, name), join(folder, name));
     const options = { indexDir: join(root, "index"), modelsDir: modelsDir(), offline: true };
     await indexPapers([folder], options);
-    index = openIndex(options);
+    index = await openIndex(options);
     app = buildServer(index);
     base = await app.listen({ port: 0, host: "127.0.0.1" });
     context = await chromium.launchPersistentContext(join(root, "profile"), {

@@ -93,8 +93,8 @@ describe.skipIf(!ARXIV)("recommend on real arXiv abstracts (real model)", () => 
     }
     writeFileSync(join(dir, "papers.jsonl"), lines.join("\n") + "\n");
     await indexPapers([join(dir, "papers.jsonl")], { indexDir, modelsDir: modelsDir(), offline: true });
-    index = openIndex({ indexDir, modelsDir: modelsDir(), offline: true });
-    for (const p of index.list()) primary.set(p.id, p.categories[0]!);
+    index = await openIndex({ indexDir, modelsDir: modelsDir(), offline: true });
+    for (const p of await index.list()) primary.set(p.id, p.categories[0]!);
     cv = [...primary].filter(([, c]) => c === "cs.CV").map(([id]) => id);
     cl = [...primary].filter(([, c]) => c === "cs.CL").map(([id]) => id);
   }, 600_000);
@@ -112,7 +112,7 @@ describe.skipIf(!ARXIV)("recommend on real arXiv abstracts (real model)", () => 
     expect(ids.filter((id) => like.includes(id) || unlike.includes(id))).toEqual([]);
     // 60 papers of each category only: the share is lower than on the arXiv index (README).
     expect(share(ids, "cs.CV")).toBeGreaterThanOrEqual(0.5);
-    expect(share(ids, "cs.CV")).toBeGreaterThanOrEqual(share(index.related(like[0]!, 20).map((h) => h.id), "cs.CV") + 0.15);
+    expect(share(ids, "cs.CV")).toBeGreaterThanOrEqual(share((await index.related(like[0]!, 20)).map((h) => h.id), "cs.CV") + 0.15);
     // 3 of 20 with the shipped model (0 with the earlier all-int8 export).
     expect(share(ids, "cs.CL")).toBeLessThanOrEqual(0.2);
     expect(result.why.words.length).toBeGreaterThan(0);

@@ -242,7 +242,7 @@ describe("CORS: none unless --cors names an origin, then that origin only", () =
     let app: FastifyInstance;
     let base: string;
     beforeAll(async () => {
-      index = openIndex(options());
+      index = await openIndex(options());
       app = buildServer(index, { cors: parseCorsOrigin("https://app.example") });
       base = await app.listen({ port: 0, host: "127.0.0.1" });
     });
@@ -313,7 +313,7 @@ describe("a flood of new questions", () => {
   });
 
   it("over HTTP: 503 with Retry-After beyond the limit, every other question answered, and the server recovers", async () => {
-    const index = openIndex(options());
+    const index = await openIndex(options());
     const app = buildServer(index, { maxPending: 2, cacheBytes: 0 });
     const base = await app.listen({ port: 0, host: "127.0.0.1" });
     try {

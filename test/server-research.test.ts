@@ -21,7 +21,7 @@ describe("research features over HTTP", () => {
 
   beforeAll(async () => {
     await indexPapers([SEEDS, TRICKY], options());
-    index = openIndex(options());
+    index = await openIndex(options());
     app = buildServer(index, { logError: () => {} });
     base = await app.listen({ port: 0, host: "127.0.0.1" });
   });

@@ -29,7 +29,7 @@ describe("papers HTTP API", () => {
 
   beforeAll(async () => {
     await indexPapers([SEEDS], options());
-    index = openIndex(options());
+    index = await openIndex(options());
     app = buildServer(index, { log: (line) => lines.push(line), logError: (line) => errors.push(line) });
     base = await app.listen({ port: 0, host: "127.0.0.1" });
   });
@@ -100,7 +100,7 @@ describe("papers HTTP API", () => {
       "lossless speedup of sequence generation",
     ];
     // A second index object, with its own query cache: the answers one question at a time.
-    const alone = openIndex(options());
+    const alone = await openIndex(options());
     const expected = new Map<string, { id: string; score: number }[]>();
     try {
       for (const q of questions) expected.set(q, (await alone.search(q, 5, "dense")).map(({ id, score }) => ({ id, score })));
@@ -244,7 +244,7 @@ describe("papers HTTP API", () => {
 
   it("turns an unexpected error into a bare 500 and logs it", async () => {
     // A closed index fails with better-sqlite3's own TypeError: a real bug, not a user's error.
-    const closed = openIndex(options());
+    const closed = await openIndex(options());
     await closed.close();
     const logged: string[] = [];
     const broken = buildServer(closed, { logError: (line) => logged.push(line) });

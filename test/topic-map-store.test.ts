@@ -35,18 +35,18 @@ function papers(count: number, from = 0): Paper[] {
 
 const options = () => ({ indexDir: join(tempDir(), "index"), embedder: hashEmbedderLoader() });
 
-function storedDir(indexDir: string): string {
-  const index = openIndex({ indexDir });
-  void index.close();
+async function storedDir(indexDir: string): Promise<string> {
+  const index = await openIndex({ indexDir });
+  await index.close();
   return index.dir;
 }
 
-function storedMap(indexDir: string): TopicMap {
-  const index = openIndex({ indexDir });
+async function storedMap(indexDir: string): Promise<TopicMap> {
+  const index = await openIndex({ indexDir });
   try {
     return readTopicMap(index.dir)!;
   } finally {
-    void index.close();
+    await index.close();
   }
 }
 
@@ -54,12 +54,12 @@ describe("topic map storage", () => {
   it("is written with the generation and checksummed by its manifest", async () => {
     const opts = options();
     await indexPaperList(papers(60), ["test"], opts);
-    const index = openIndex(opts);
+    const index = await openIndex(opts);
     try {
-      expect(index.hasStoredTopicMap()).toBe(true);
+      expect(await index.hasStoredTopicMap()).toBe(true);
       const manifest = JSON.parse(readFileSync(join(index.dir, "manifest.json"), "utf8"));
       expect(manifest.files[TOPIC_MAP_FILE].size).toBe(readFileSync(join(index.dir, TOPIC_MAP_FILE)).length);
-      const topics = index.topics();
+      const topics = await index.topics();
       // Three vocabularies, three topics, each named by its own words.
       expect(topics).toHaveLength(3);
       expect(topics.reduce((s, t) => s + t.size, 0)).toBe(60);
@@ -68,8 +68,8 @@ describe("topic map storage", () => {
         const theme = THEMES.find((words) => words.includes(t.terms[0]!.split(" ")[0]!))!;
         expect(t.terms.slice(0, 3).every((term) => term.split(" ").every((w) => theme.includes(w)))).toBe(true);
       }
-      const map = index.map();
-      expect(new Set(map.ids)).toEqual(new Set(index.list().map((p) => p.id)));
+      const map = await index.map();
+      expect(new Set(map.ids)).toEqual(new Set((await index.list()).map((p) => p.id)));
       expect([...map.x, ...map.y].every((v) => v >= 0 && v <= 1)).toBe(true);
     } finally {
       await index.close();
@@ -96,85 +96,85 @@ describe("topic map storage", () => {
   it("refuses to open a generation whose topic map was changed", async () => {
     const opts = options();
     await indexPaperList(papers(30), ["test"], opts);
-    const dir = storedDir(opts.indexDir);
+    const dir = await storedDir(opts.indexDir);
     const path = join(dir, TOPIC_MAP_FILE);
     // Same size, one position changed: only the checksum can tell.
     writeFileSync(path, readFileSync(path, "utf8").replace(/"x":\[0\.(\d)/, (_m, d) => `"x":[0.${d === "1" ? "2" : "1"}`));
-    expect(() => openIndex(opts)).toThrow(expect.objectContaining({ code: "INDEX_DAMAGED", message: expect.stringContaining(`${TOPIC_MAP_FILE} checksum mismatch`) }));
+    await expect(openIndex(opts)).rejects.toMatchObject({ code: "INDEX_DAMAGED", message: expect.stringContaining(`${TOPIC_MAP_FILE} checksum mismatch`) });
   });
 
   it("is computed on the fly for an index written before topics, and stored by its next write", async () => {
     const opts = options();
     await indexPaperList(papers(45), ["test"], opts);
-    const written = storedMap(opts.indexDir);
+    const written = await storedMap(opts.indexDir);
     // Make it an index from before topics: no file, no checksum for it.
-    const dir = storedDir(opts.indexDir);
+    const dir = await storedDir(opts.indexDir);
     rmSync(join(dir, TOPIC_MAP_FILE));
     const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
     delete manifest.files[TOPIC_MAP_FILE];
     writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest));
 
-    const old = openIndex(opts);
+    const old = await openIndex(opts);
     try {
-      expect(old.hasStoredTopicMap()).toBe(false);
-      const { computedAt: _a, ...computed } = old.topicMap();
+      expect(await old.hasStoredTopicMap()).toBe(false);
+      const { computedAt: _a, ...computed } = await old.topicMap();
       const { computedAt: _b, ...stored } = written;
       expect(computed).toEqual(stored);
     } finally {
       await old.close();
     }
     // Readers never write: it is still not stored.
-    const again = openIndex(opts);
-    expect(again.hasStoredTopicMap()).toBe(false);
+    const again = await openIndex(opts);
+    expect(await again.hasStoredTopicMap()).toBe(false);
     await again.close();
 
     const summary = await indexPaperList(papers(45), ["test"], opts);
     expect(summary.embedded).toBe(0);
-    const next = openIndex(opts);
+    const next = await openIndex(opts);
     expect(next.dir).not.toBe(dir);
-    expect(next.hasStoredTopicMap()).toBe(true);
+    expect(await next.hasStoredTopicMap()).toBe(true);
     await next.close();
   });
 
   it("with computeMap false, is not computed from scratch, but a stored one is still brought up to date", async () => {
     const opts = options();
     const first = await indexPaperList(papers(30), ["test"], { ...opts, computeMap: false });
-    const none = openIndex(opts);
-    expect(none.hasStoredTopicMap()).toBe(false);
+    const none = await openIndex(opts);
+    expect(await none.hasStoredTopicMap()).toBe(false);
     await none.close();
     // Nothing changed and no map asked for: no new generation.
     const again = await indexPaperList(papers(30), ["test"], { ...opts, computeMap: false });
     expect(again.manifest.builtAt).toBe(first.manifest.builtAt);
 
     await indexPaperList(papers(30), ["test"], opts);
-    expect(storedMap(opts.indexDir).labels).toHaveLength(30);
+    expect((await storedMap(opts.indexDir)).labels).toHaveLength(30);
     await indexPaperList([...papers(30), ...papers(2, 30)], ["test"], { ...opts, computeMap: false });
-    const extended = storedMap(opts.indexDir);
+    const extended = await storedMap(opts.indexDir);
     expect([extended.basis, extended.changed, extended.labels.length]).toEqual([30, 2, 32]);
     // Over RECOMPUTE_SHARE: left unstored rather than computed again.
     await indexPaperList([...papers(30), ...papers(10, 30)], ["test"], { ...opts, computeMap: false });
-    const after = openIndex(opts);
-    expect(after.hasStoredTopicMap()).toBe(false);
+    const after = await openIndex(opts);
+    expect(await after.hasStoredTopicMap()).toBe(false);
     await after.close();
   });
 
   it("places a few new papers among the old ones, and recomputes once enough have changed", async () => {
     const opts = options();
     await indexPaperList(papers(60), ["test"], opts);
-    const first = storedMap(opts.indexDir);
+    const first = await storedMap(opts.indexDir);
     expect([first.basis, first.changed]).toEqual([60, 0]);
 
     // 4 new papers: under RECOMPUTE_SHARE of 60, so the old ones stay where they were.
     await indexPaperList([...papers(60), ...papers(4, 60)], ["test"], opts);
-    const extended = storedMap(opts.indexDir);
+    const extended = await storedMap(opts.indexDir);
     expect([extended.basis, extended.changed]).toEqual([60, 4]);
     first.labels.forEach((label, i) => {
       const at = extended.labels.indexOf(label);
       expect([extended.x[at], extended.y[at], extended.topic[at]]).toEqual([first.x[i], first.y[i], first.topic[i]]);
     });
     // A new paper joins the topic of its theme's papers.
-    const reader = openIndex(opts);
-    const ids = reader.map().ids;
+    const reader = await openIndex(opts);
+    const ids = (await reader.map()).ids;
     await reader.close();
     const id = (label: number) => ids[extended.labels.indexOf(label)];
     const newLabel = extended.labels.find((l) => !first.labels.includes(l))!;
@@ -185,7 +185,7 @@ describe("topic map storage", () => {
     // Removing 3 more makes 7 changed papers, over 10% of 60: computed again from scratch.
     expect(4 + 3).toBeGreaterThan(RECOMPUTE_SHARE * 60);
     await removePapers(["p0", "p1", "p2"], opts);
-    const recomputed = storedMap(opts.indexDir);
+    const recomputed = await storedMap(opts.indexDir);
     expect([recomputed.basis, recomputed.changed]).toEqual([61, 0]);
     expect(recomputed.labels).toHaveLength(61);
   });

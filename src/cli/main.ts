@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import cliProgress from "cli-progress";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { evaluate } from "../eval/evaluate.js";
 import {
   DEFAULT_MODE,
@@ -19,6 +20,8 @@ import {
   parseFieldOptions,
   parseYearRange,
   removePapers,
+  copyIndex,
+  storeLocation,
   openIndex,
   openOrBuildIndex,
   paperJson,
@@ -72,11 +75,14 @@ interface OutputFlags {
   like?: string[];
   unlike?: string[];
   text?: string;
+  to?: string;
+  from?: string;
 }
 
 const program = new Command("papers")
   .description("Offline semantic search over research-paper abstracts")
   .option("--index <dir>", "index folder (default: $PAPERS_INDEX, else index/ in a checkout, else ~/.local/share/papers/index)")
+  .option("--store <url>", "keep the index in PostgreSQL (postgresql://USER@HOST/DB, ?host=/socket/dir, ?schema=NAME) or a folder (default: $PAPERS_STORE, else --index)")
   .option("--models <dir>", "models folder in transformers.js layout, looked in first (default: $PAPERS_MODELS)")
   .option("--offline", "never use the network; a model not on disk is an error (also $PAPERS_OFFLINE=1)")
   .option("--model <name>", "embedding model: all-MiniLM-L6-v2 (default), all-mpnet-base-v2, a Hub id or a model folder")
@@ -116,7 +122,7 @@ program
         indexZotero(dataDir, { ...options, collection: flags.collection, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait, computeMap: flags.map }, progress),
       );
       if (summary.skipped.length > 0) process.stderr.write(formatSkippedReport(summary.skipped));
-      console.log(flags.json ? json({ ...indexSummaryJson(summary), removed: summary.removed, zotero: summary.zotero }) : formatZoteroSummary(summary, options.indexDir));
+      console.log(flags.json ? json({ ...indexSummaryJson(summary), removed: summary.removed, zotero: summary.zotero }) : formatZoteroSummary(summary, storeLocation(options)));
       return;
     }
     const corpus = paths.length > 0 ? paths : [DEFAULT_CORPUS_DIR];
@@ -127,7 +133,7 @@ program
     // Every left-out record is named (file:line) so nothing a user gave is lost silently.
     if (summary.skipped.length > 0) process.stderr.write(formatSkippedReport(summary.skipped));
     if (summary.recovered) process.stderr.write(`papers: recovered: ${plainText(summary.recovered)}\n`);
-    console.log(flags.json ? json(indexSummaryJson(summary)) : formatIndexSummary(summary, options.indexDir));
+    console.log(flags.json ? json(indexSummaryJson(summary)) : formatIndexSummary(summary, storeLocation(options)));
   }));
 
 program
@@ -139,7 +145,32 @@ program
   .action(run(async (ids: string[], flags: OutputFlags, options: PapersOptions) => {
     const { removed, manifest, recovered } = await removePapers(ids, { ...options, wait: flags.wait });
     if (recovered) process.stderr.write(`papers: recovered: ${plainText(recovered)}\n`);
-    console.log(flags.json ? json({ removed, papers: manifest.count }) : `Removed ${removed}; ${manifest.count} papers left in ${options.indexDir}`);
+    console.log(flags.json ? json({ removed, papers: manifest.count }) : `Removed ${removed}; ${manifest.count} papers left in ${storeLocation(options)}`);
+  }));
+
+program
+  .command("export")
+  .description("copy this index into another store (a PostgreSQL database or a folder), vectors included: nothing is embedded again")
+  .requiredOption("--to <url>", "postgresql://USER@HOST/DB (?host=/socket/dir, ?schema=NAME) or a folder")
+  .option("--rebuild", "replace what the target holds instead of updating it")
+  .addOption(waitOption())
+  .addOption(jsonOption())
+  .action(run(async (flags: OutputFlags, options: PapersOptions) => {
+    const target = storeOptions(flags.to!, options);
+    const summary = await withProgress((progress) => copyIndex(options, target, { rebuild: flags.rebuild, wait: flags.wait }, progress));
+    console.log(flags.json ? json(indexSummaryJson(summary)) : formatIndexSummary(summary, storeLocation(target)));
+  }));
+
+program
+  .command("import")
+  .description("copy another store's index (a PostgreSQL database or a folder) into this one, vectors included: nothing is embedded again")
+  .requiredOption("--from <url>", "postgresql://USER@HOST/DB (?host=/socket/dir, ?schema=NAME) or a folder")
+  .option("--rebuild", "replace what this index holds instead of updating it")
+  .addOption(waitOption())
+  .addOption(jsonOption())
+  .action(run(async (flags: OutputFlags, options: PapersOptions) => {
+    const summary = await withProgress((progress) => copyIndex(storeOptions(flags.from!, options), options, { rebuild: flags.rebuild, wait: flags.wait }, progress));
+    console.log(flags.json ? json(indexSummaryJson(summary)) : formatIndexSummary(summary, storeLocation(options)));
   }));
 
 program
@@ -205,8 +236,8 @@ program
   .addOption(formatOption())
   .action(run(async (id: string | undefined, flags: OutputFlags, options: PapersOptions) => {
     if ((id === undefined) === (flags.text === undefined)) throw new PapersError("BAD_OPTION", "give a paper id or --text, one of the two");
-    await withIndex(openIndex(options), async (index) => {
-      const hits = flags.text !== undefined ? await index.relatedToText(readTextOption(flags.text), flags.k, flags.mode) : index.related(id!, flags.k, flags.mode);
+    await withIndex(await openIndex(options), async (index) => {
+      const hits = flags.text !== undefined ? await index.relatedToText(readTextOption(flags.text), flags.k, flags.mode) : await index.related(id!, flags.k, flags.mode);
       if (flags.format) return printExport(hits, flags.format);
       console.log(flags.json ? json(hits.map((h) => paperJson(h, h.score))) : formatHits(hits));
     });
@@ -222,7 +253,7 @@ program
   .addOption(jsonOption())
   .addOption(formatOption())
   .action(run(async (flags: OutputFlags, options: PapersOptions) => {
-    await withIndex(openIndex(options), async (index) => {
+    await withIndex(await openIndex(options), async (index) => {
       const text = flags.text === undefined ? undefined : readTextOption(flags.text);
       const result = await index.recommend({ like: flags.like, unlike: flags.unlike, text, k: flags.k });
       if (flags.format && flags.format !== "json") return printExport(result.hits, flags.format);
@@ -242,8 +273,8 @@ program
   .addOption(jsonOption())
   .addOption(formatOption())
   .action(run(async (id: string, flags: OutputFlags, options: PapersOptions) => {
-    await withIndex(openIndex(options), async (index) => {
-      const paper = index.get(id);
+    await withIndex(await openIndex(options), async (index) => {
+      const paper = await index.get(id);
       // One paper: its JSON is the object `--json` prints, not a list of one.
       if (flags.format && flags.format !== "json") return printExport([paper], flags.format);
       if (flags.format) flags.json = true;
@@ -257,8 +288,8 @@ program
   .addOption(jsonOption())
   .addOption(formatOption())
   .action(run(async (flags: OutputFlags, options: PapersOptions) => {
-    await withIndex(openIndex(options), async (index) => {
-      const papers = index.list();
+    await withIndex(await openIndex(options), async (index) => {
+      const papers = await index.list();
       if (flags.format) return printExport(papers, flags.format);
       console.log(flags.json ? json(papers.map((p) => paperJson(p))) : formatList(papers));
     });
@@ -269,8 +300,8 @@ program
   .description("describe the index: model, dimension, paper count, path, size")
   .addOption(jsonOption())
   .action(run(async (flags: OutputFlags, options: PapersOptions) => {
-    await withIndex(openIndex(options), async (index) => {
-      const info = index.info();
+    await withIndex(await openIndex(options), async (index) => {
+      const info = await index.info();
       console.log(flags.json ? json(info) : formatInfo(info));
     });
   }));
@@ -280,8 +311,8 @@ program
   .description("list the topics of the index: label, size and 3 representative papers, largest first")
   .addOption(jsonOption())
   .action(run(async (flags: OutputFlags, options: PapersOptions) => {
-    await withIndex(openIndex(options), async (index) => {
-      const topics = index.topics();
+    await withIndex(await openIndex(options), async (index) => {
+      const topics = await index.topics();
       console.log(flags.json ? json(topics) : formatTopics(topics));
     });
   }));
@@ -294,7 +325,7 @@ program
   .action(run(async (outputFlags: OutputFlags, options: PapersOptions) => {
     const flags = outputFlags as OutputFlags & { out: string; size: number };
     const format = imageFormatOf(flags.out);
-    await withIndex(openIndex(options), async (index) => {
+    await withIndex(await openIndex(options), async (index) => {
       const image = await index.mapImage(format, { size: flags.size });
       try {
         writeFileSync(flags.out, image);
@@ -302,7 +333,7 @@ program
         throw new PapersError("BAD_OPTION", `cannot write ${flags.out}: ${(error as Error).message}`);
       }
       const { count } = index.info();
-      console.log(`wrote ${flags.out}: ${count} papers, ${index.topics().length} topics`);
+      console.log(`wrote ${flags.out}: ${count} papers, ${(await index.topics()).length} topics`);
     });
   }));
 
@@ -374,6 +405,13 @@ function readTextOption(value: string): string {
   if (value === "-") return readFileSync(0, "utf8");
   if (value.length < 4096 && existsSync(value) && statSync(value).isFile()) return readFileSync(value, "utf8");
   return value;
+}
+
+/** The options naming another store (--to, --from): a connection string, or a folder. */
+function storeOptions(location: string, options: PapersOptions): PapersOptions {
+  if (/^postgres(ql)?:\/\//i.test(location.trim())) return { ...options, store: location };
+  const { store: _store, ...rest } = options;
+  return { ...rest, indexDir: resolve(location) };
 }
 
 /** An export on stdout, as it is (formats end with their own newline). */

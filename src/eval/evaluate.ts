@@ -40,7 +40,7 @@ export async function evaluate(dir: string, options: EvalOptions, onProgress?: P
   // Embeds nothing when the cached index is current, and upgrades one of an older format.
   const built = await indexPaperList(data.papers, [dir], papersOptions, onProgress);
   const indexSeconds = built.embedded > 0 ? built.seconds : 0;
-  const index = openIndex(papersOptions);
+  const index = await openIndex(papersOptions);
   try {
     const runs = new Map<string, string[]>();
     const started = performance.now();

@@ -109,6 +109,31 @@ export class PaperStore {
     return old;
   }
 
+  /**
+   * replacePassages for many papers at once, in one transaction and one pass over the BM25
+   * postings: a term's postings are rewritten once, not once per paper (which made indexing a
+   * library of PDFs quadratic in its size). Returns the labels of the passages they had.
+   */
+  replacePassagesOf(papers: readonly { paperLabel: number; passages: readonly { label: number; passage: Passage }[] }[]): number[] {
+    if (papers.every((p) => p.passages.length === 0) && !hasPassagesTable(this.db)) return [];
+    ensurePassagesTable(this.db);
+    const old = papers.map((p) => this.passageLabels(p.paperLabel));
+    const insert = this.db.prepare("INSERT INTO passages (label, paper_label, text, page, last_page, section) VALUES (?, ?, ?, ?, ?, ?)");
+    const drop = this.db.prepare("DELETE FROM passages WHERE paper_label = ?");
+    this.owners = undefined;
+    this.db.transaction(() => {
+      this.lexical.apply([
+        ...old.flat().map((label) => ({ label, before: this.passageTextOf(label) })),
+        ...papers.flatMap((p) => p.passages.map(({ label, passage }) => ({ label, after: passageText(passage) }))),
+      ]);
+      for (const { paperLabel, passages } of papers) {
+        drop.run(paperLabel);
+        for (const { label, passage: p } of passages) insert.run(label, paperLabel, p.text, p.page, p.lastPage, p.section);
+      }
+    })();
+    return old.flat();
+  }
+
   /** The labels of a paper's passages. */
   passageLabels(paperLabel: number): number[] {
     if (!hasPassagesTable(this.db)) return [];
@@ -163,7 +188,7 @@ export class PaperStore {
 
   /** Removes papers and their passages; returns the passages' labels, whose vectors must go too. */
   remove(labels: readonly number[]): number[] {
-    const passages = labels.flatMap((label) => this.replacePassages(label, []));
+    const passages = this.replacePassagesOf(labels.map((paperLabel) => ({ paperLabel, passages: [] })));
     this.removePapers(labels);
     return passages;
   }

@@ -1,13 +1,15 @@
 /**
- * Gathers what the topic map is computed from out of one generation (vectors from HNSW, texts
- * from the store, the kNN graph by searching HNSW with each paper's own vector) and computes it,
- * or brings the previous generation's map up to date when little changed (see RECOMPUTE_SHARE).
+ * Computes a generation's topic map from a MapSource (its papers' labels, vectors and texts, and a
+ * nearest-neighbour search over them), or brings the previous generation's map up to date when
+ * little changed (see RECOMPUTE_SHARE). Any store gives a source: the folder store its own HNSW
+ * graph (graphMapSource), a store without one in this process a graph built in memory
+ * (memoryMapSource).
  */
 import { documentText } from "../corpus/paper.js";
 import { normaliseRow, type KnnGraph } from "../map/knn.js";
 import { computeTopicMap, extendTopicMap, timed, type MapInput, type TopicMap } from "../map/topic-map.js";
 import type { PaperStore } from "./paper-store.js";
-import type { VectorIndex } from "./vector-index.js";
+import { VectorIndex, type Neighbor } from "./vector-index.js";
 
 /** Neighbours per paper in the graph: UMAP's default n_neighbors. */
 export const MAP_NEIGHBOURS = 15;
@@ -18,54 +20,93 @@ export const MAP_NEIGHBOURS = 15;
  */
 const GRAPH_EF = 64;
 
+/** What the map is computed from: papers only (no passages), labels ascending, arrays aligned. */
+export interface MapSource extends MapInput {
+  /** The k papers nearest a vector (papers only), best first, cosine similarity as score. */
+  search(vector: Float32Array, k: number): Neighbor[];
+}
+
 export interface BuildTopicMapOptions {
   /** The previous generation's map, extended instead of recomputed when little changed. */
   previous?: TopicMap | null;
   /** Labels of papers whose text changed since `previous` (new papers are found by their label). */
   fresh?: ReadonlySet<number>;
-  /** The ef searches use, set back once the graph is built. */
-  efSearch: number;
   /** Told how long each step took (ms). */
   onStep?: (step: string, ms: number) => void;
   /** Only bring `previous` up to date: null rather than a computation from scratch (minutes at 100,000 papers). */
   extendOnly?: boolean;
 }
 
-export function buildTopicMap(vectors: VectorIndex, store: PaperStore, options: BuildTopicMapOptions & { extendOnly: true }): TopicMap | null;
-export function buildTopicMap(vectors: VectorIndex, store: PaperStore, options: BuildTopicMapOptions): TopicMap;
-export function buildTopicMap(vectors: VectorIndex, store: PaperStore, options: BuildTopicMapOptions): TopicMap | null {
+/**
+ * A folder generation's papers, searched in its own HNSW graph (at GRAPH_EF, set back to
+ * `efSearch` after each search, as readers share the graph).
+ */
+export function graphMapSource(vectors: VectorIndex, store: PaperStore, efSearch: number, onStep?: (step: string, ms: number) => void): MapSource {
+  return timed("read", onStep, () => {
+    const labels = [...store.entries().values()].map((e) => e.label).sort((a, b) => a - b);
+    const passages = store.passageOwners();
+    const accept = passages.size === 0 ? undefined : (label: number) => !passages.has(label);
+    return {
+      labels,
+      vectors: labels.map((label) => vectors.vector(label)),
+      texts: store.all().map((paper) => documentText(paper)),
+      search: (vector, k) => {
+        vectors.setEf(GRAPH_EF);
+        try {
+          return vectors.search(vector, k, accept);
+        } finally {
+          vectors.setEf(efSearch);
+        }
+      },
+    };
+  });
+}
+
+/**
+ * Papers read from anywhere (a database), searched in an HNSW graph built here over their vectors:
+ * a few seconds at tens of thousands of papers, against a database round trip per paper.
+ */
+export function memoryMapSource(papers: readonly { label: number; vector: Float32Array; text: string }[], onStep?: (step: string, ms: number) => void): MapSource {
+  const sorted = [...papers].sort((a, b) => a.label - b.label);
+  const dimension = sorted[0]?.vector.length ?? 1;
+  const graph = timed("graph", onStep, () => {
+    const index = VectorIndex.create(dimension, sorted.length);
+    for (const paper of sorted) index.add(paper.label, paper.vector);
+    index.setEf(GRAPH_EF);
+    return index;
+  });
+  return {
+    labels: sorted.map((p) => p.label),
+    vectors: sorted.map((p) => p.vector),
+    texts: sorted.map((p) => p.text),
+    search: (vector, k) => graph.search(vector, k),
+  };
+}
+
+export function buildTopicMap(source: MapSource, options: BuildTopicMapOptions & { extendOnly: true }): TopicMap | null;
+export function buildTopicMap(source: MapSource, options?: BuildTopicMapOptions): TopicMap;
+export function buildTopicMap(source: MapSource, options: BuildTopicMapOptions = {}): TopicMap | null {
   if (options.extendOnly && !options.previous) return null;
   const { onStep } = options;
-  const input: MapInput = timed("read", onStep, () => {
-    const labels = [...store.entries().values()].map((e) => e.label).sort((a, b) => a - b);
-    return { labels, vectors: labels.map((label) => vectors.vector(label)), texts: store.all().map((paper) => documentText(paper)) };
-  });
-  const { labels } = input;
+  const { labels } = source;
   const position = new Map(labels.map((label, i) => [label, i]));
-  const passages = store.passageOwners();
-  const accept = passages.size === 0 ? undefined : (label: number) => !passages.has(label);
   const neighbours = (i: number) =>
-    vectors
-      .search(input.vectors[i]!, MAP_NEIGHBOURS + 1, accept)
+    source
+      .search(source.vectors[i]!, MAP_NEIGHBOURS + 1)
       .flatMap(({ label, score }) => (position.has(label) ? [{ index: position.get(label)!, distance: 1 - score }] : []));
-  vectors.setEf(GRAPH_EF);
-  try {
-    if (options.previous) {
-      const extended = extendTopicMap(options.previous, input, options.fresh ?? new Set(), (i) => neighbours(i).map((n) => n.index));
-      if (extended) return extended;
-    }
-    if (options.extendOnly) return null;
-    const k = Math.min(MAP_NEIGHBOURS, labels.length - 1);
-    const graph: KnnGraph = { indices: [], distances: [] };
-    timed("knn", onStep, () => {
-      for (let i = 0; i < labels.length; i++) {
-        const row = normaliseRow(i, neighbours(i), k);
-        graph.indices.push(row.indices);
-        graph.distances.push(row.distances);
-      }
-    });
-    return computeTopicMap(input, graph, { onStep });
-  } finally {
-    vectors.setEf(options.efSearch);
+  if (options.previous) {
+    const extended = extendTopicMap(options.previous, source, options.fresh ?? new Set(), (i) => neighbours(i).map((n) => n.index));
+    if (extended) return extended;
   }
+  if (options.extendOnly) return null;
+  const k = Math.min(MAP_NEIGHBOURS, labels.length - 1);
+  const graph: KnnGraph = { indices: [], distances: [] };
+  timed("knn", onStep, () => {
+    for (let i = 0; i < labels.length; i++) {
+      const row = normaliseRow(i, neighbours(i), k);
+      graph.indices.push(row.indices);
+      graph.distances.push(row.distances);
+    }
+  });
+  return computeTopicMap({ labels, vectors: source.vectors, texts: source.texts }, graph, { onStep });
 }

@@ -1,7 +1,8 @@
 /**
  * Where a generation keeps its topics and map: one file, `topics-map.json`, written with the
  * generation (before its manifest, which checksums it) and read back as it was. This module is
- * the only one that knows the file; a store kept elsewhere replaces these two functions.
+ * the only one that knows the file. A store kept elsewhere keeps the same JSON under the same name
+ * (GenerationReader.artifact), read back through parseTopicMap.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,15 +19,19 @@ export function writeTopicMap(dir: string, map: TopicMap): void {
 /** The generation's topic map, or null when it has none (built before topics existed). */
 export function readTopicMap(dir: string): TopicMap | null {
   const path = join(dir, TOPIC_MAP_FILE);
-  if (!existsSync(path)) return null;
+  return existsSync(path) ? parseTopicMap(readFileSync(path), dir) : null;
+}
+
+/** A stored topic map (any store's: `where` names it in errors), checked before it is used. */
+export function parseTopicMap(data: Buffer | string, where: string): TopicMap {
   let map: unknown;
   try {
-    map = JSON.parse(readFileSync(path, "utf8"));
+    map = JSON.parse(data.toString());
   } catch {
-    throw new PapersError("INDEX_DAMAGED", `index at ${dir} is damaged (${TOPIC_MAP_FILE} unreadable): ${REBUILD_HINT}`);
+    throw new PapersError("INDEX_DAMAGED", `index at ${where} is damaged (${TOPIC_MAP_FILE} unreadable): ${REBUILD_HINT}`);
   }
   const problem = topicMapProblem(map);
-  if (problem) throw new PapersError("INDEX_DAMAGED", `index at ${dir} is damaged (${TOPIC_MAP_FILE}: ${problem}): ${REBUILD_HINT}`);
+  if (problem) throw new PapersError("INDEX_DAMAGED", `index at ${where} is damaged (${TOPIC_MAP_FILE}: ${problem}): ${REBUILD_HINT}`);
   return map as TopicMap;
 }
 

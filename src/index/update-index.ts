@@ -26,7 +26,7 @@ import {
 } from "./manifest.js";
 import { PaperStore } from "./paper-store.js";
 import { DEFAULT_HNSW, VectorIndex } from "./vector-index.js";
-import { buildTopicMap } from "./topic-map-build.js";
+import { buildTopicMap, graphMapSource } from "./topic-map-build.js";
 import { TOPIC_MAP_FILE, readTopicMap, writeTopicMap } from "./topic-map-store.js";
 
 export interface UpdateOptions {
@@ -193,12 +193,10 @@ async function updateLocked(
       for (const { label, hash, embed } of changed) if (embed) index.add(label, vectors.get(hash)!);
       store.upsert(changed);
       let deleted = previous?.deletedVectors ?? 0;
-      for (const { paperLabel, passages: list } of passages) {
-        for (const { label, hash } of list) index.add(label, vectors.get(hash)!);
-        const gone = store.replacePassages(paperLabel, list);
-        for (const label of gone) index.remove(label);
-        deleted += gone.length;
-      }
+      for (const { passages: list } of passages) for (const { label, hash } of list) index.add(label, vectors.get(hash)!);
+      const gone = store.replacePassagesOf(passages);
+      for (const label of gone) index.remove(label);
+      deleted += gone.length;
       const info = { ...specFacts(model.spec), dtype: model.dtype };
       const fresh = new Set(changed.filter((c) => c.embed).map((c) => c.label));
       writeGenerationMap(dir, index, store, current, fresh, options.computeMap !== false);
@@ -282,12 +280,12 @@ function readEntries(generation: string): { entries: Map<string, StoredPaper>; n
 }
 
 /** A paper's stored fields as JSON: what tells whether to rewrite it (passages count in its hash instead). */
-function paperFieldsJson({ passages: _passages, ...fields }: Paper): string {
+export function paperFieldsJson({ passages: _passages, ...fields }: Paper): string {
   return JSON.stringify(fields);
 }
 
 /** A passage's key in the checkpoint: its text, section and pages. */
-function passageHash(passage: Passage): string {
+export function passageHash(passage: Passage): string {
   return "p" + createHash("sha256").update(`${passage.page}-${passage.lastPage}\t${passageText(passage)}`).digest("hex").slice(0, 16);
 }
 
@@ -308,7 +306,8 @@ function writeGenerationMap(dir: string, index: VectorIndex, store: PaperStore, 
   } catch {
     // A damaged map is computed again rather than extended.
   }
-  const map = buildTopicMap(index, store, { previous, fresh, efSearch: DEFAULT_HNSW.efSearch, extendOnly: !compute });
+  if (!compute && !previous) return;
+  const map = buildTopicMap(graphMapSource(index, store, DEFAULT_HNSW.efSearch), { previous, fresh, extendOnly: !compute });
   if (map) writeTopicMap(dir, map);
 }
 

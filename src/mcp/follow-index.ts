@@ -7,8 +7,7 @@
  * LiveIndex; a stdio server has one client and no idle time to fill, so checking at call time
  * is enough.
  */
-import { basename } from "node:path";
-import { currentGenerationDir, openIndex, type IndexInfo, type PaperIndex, type PapersOptions } from "../papers.js";
+import { openIndex, type IndexInfo, type PaperIndex, type PapersOptions } from "../papers.js";
 import type { McpIndexSource } from "./server.js";
 
 interface Served {
@@ -60,16 +59,20 @@ export class FollowingIndex implements McpIndexSource {
 
   private follow(): Promise<void> {
     if (this.opening) return this.opening;
-    const dir = currentGenerationDir(this.options.indexDir);
-    if (dir === null || basename(dir) === this.served.generation || basename(dir) === this.failed) return Promise.resolve();
-    this.opening = this.open(basename(dir)).finally(() => (this.opening = null));
+    this.opening = this.followNow().finally(() => (this.opening = null));
     return this.opening;
+  }
+
+  private async followNow(): Promise<void> {
+    const name = await this.served.index.latestGeneration();
+    if (name === null || name === this.served.generation || name === this.failed) return;
+    await this.open(name);
   }
 
   private async open(generation: string): Promise<void> {
     let next: PaperIndex | undefined;
     try {
-      next = openIndex(this.options);
+      next = await openIndex(this.options);
       await next.search("warm up the model", 1);
     } catch (error) {
       await next?.close().catch(() => {});
@@ -94,5 +97,5 @@ export class FollowingIndex implements McpIndexSource {
 }
 
 function serve(index: PaperIndex): Served {
-  return { index, generation: basename(index.dir), info: index.info(), leases: 0, retired: false };
+  return { index, generation: index.generation, info: index.info(), leases: 0, retired: false };
 }

@@ -156,8 +156,8 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
         checkK(k);
         const chosen = mode ?? RELATED_MODE;
         if (id !== undefined) {
-          const paper = index.get(id);
-          const hits = index.related(paper.id, k, chosen);
+          const paper = await index.get(id);
+          const hits = await index.related(paper.id, k, chosen);
           return { paper: paperSummary(paper), text: null, mode: chosen, results: hits.map((hit) => hitSummary(hit, hit.score)) };
         }
         checkLength("text", text!, MCP_MAX_TEXT);
@@ -226,7 +226,7 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
           if (ids !== undefined) {
             if (ids.length === 0) throw new PapersError("BAD_OPTION", "ids must name at least one paper");
             checkIds("ids", ids, MCP_MAX_EXPORT);
-            return exportPapers(ids.map((id) => index.get(id)), format);
+            return exportPapers(await Promise.all(ids.map((id) => index.get(id))), format);
           }
           checkLength("question", question!, MCP_MAX_QUESTION);
           checkK(k);
@@ -256,7 +256,7 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
     },
     tool<z.infer<typeof schemas.show>>("show", async ({ id }, index) => {
       checkLength("id", id, 200);
-      return paperDetail(index.get(id));
+      return paperDetail(await index.get(id));
     }),
   );
 
@@ -274,7 +274,7 @@ export function createMcpServer(source: PaperIndex | McpIndexSource, options: Mc
     },
     tool<z.infer<typeof schemas.list>>("list", async ({ offset, limit }, index) => {
       if (limit > MCP_MAX_RESULTS) throw new PapersError("BAD_OPTION", `limit must be a whole number from 1 to ${MCP_MAX_RESULTS}, not ${limit}`);
-      const page = index.listPage(offset, limit);
+      const page = await index.listPage(offset, limit);
       const next = offset + page.papers.length;
       return { total: page.total, offset, limit, nextOffset: next < page.total ? next : null, papers: page.papers.map(paperSummary) };
     }),

@@ -5,7 +5,7 @@
  * FollowingIndex), so a `papers index` run meanwhile is seen without a restart.
  */
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
-import { openOrBuildIndex, type PapersOptions } from "../papers.js";
+import { openOrBuildIndex, storeLocation, type PapersOptions } from "../papers.js";
 import { FollowingIndex } from "./follow-index.js";
 import { createMcpServer } from "./server.js";
 import { DEFAULT_CORPUS_DIR } from "../settings.js";
@@ -20,7 +20,7 @@ export async function serveMcpStdio(options: PapersOptions, log: (line: string) 
   const transport = new StdioServerTransport();
   await server.connect(transport);
   const info = index.info();
-  log(`papers: MCP server on stdio: ${info.count} papers (${info.model}) from ${options.indexDir}`);
+  log(`papers: MCP server on stdio: ${info.count} papers (${info.model}) from ${storeLocation(options)}`);
   // Loads the model now, so that the first question does not wait for it.
   const warmUp = index.search("warm up the model", 1).catch((error: unknown) => log(`papers: ${error instanceof Error ? error.message : String(error)}`));
 

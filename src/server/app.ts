@@ -259,7 +259,7 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
 
   // Every paper's place and topic (aligned lists: ids, x, y, topic), and the topics: computed once per generation.
   app.get("/api/map", { schema: { querystring: noQuery } }, async (_request, reply) => answer(reply, "map", (index) => index.map()));
-  app.get("/api/topics", { schema: { querystring: noQuery } }, async (_request, reply) => answer(reply, "topics", (index) => ({ topics: index.topics() })));
+  app.get("/api/topics", { schema: { querystring: noQuery } }, async (_request, reply) => answer(reply, "topics", async (index) => ({ topics: await index.topics() })));
 
   app.get("/healthz", { schema: { querystring: noQuery } }, async () => ({ status: "ok" }));
 
@@ -310,8 +310,8 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
     "/api/papers/:id",
     { schema: { params: idParams, querystring: formatQuery } },
     async (request, reply) =>
-      source.use((index) => {
-        const paper = index.get(request.params.id);
+      source.use(async (index) => {
+        const paper = await index.get(request.params.id);
         const { format } = request.query;
         if (!format || format === "json") return paperJson(paper);
         return reply.type(EXPORT_CONTENT_TYPES[format]).send(exportPapers([paper], format));
@@ -331,9 +331,9 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
       return answer(
         reply,
         JSON.stringify(["related", request.params.id, k, mode, format]),
-        (index) => {
-          const paper = index.get(request.params.id);
-          const hits = index.related(paper.id, k, mode);
+        async (index) => {
+          const paper = await index.get(request.params.id);
+          const hits = await index.related(paper.id, k, mode);
           return exported(format, hits, () => ({ paper: paperJson(paper), mode, results: hits.map((hit) => paperJson(hit, hit.score)) }));
         },
         format,

@@ -6,8 +6,7 @@
  * for new requests, and the old one is closed once its last request is done. A new generation
  * that cannot be opened (damaged, say) leaves the old one serving, and `info()` says so.
  */
-import { basename } from "node:path";
-import { currentGenerationDir, openIndex, type IndexInfo, type PaperIndex, type PapersOptions } from "../papers.js";
+import { openIndex, type IndexInfo, type PaperIndex, type PapersOptions } from "../papers.js";
 
 export interface ServedInfo extends IndexInfo {
   /** The generation folder answers come from (`gen-…`). */
@@ -27,7 +26,7 @@ export interface IndexSource {
 
 /** An index that never changes (the caller opened it and closes it). */
 export function fixedIndex(index: PaperIndex): IndexSource {
-  const generation = basename(index.dir);
+  const generation = index.generation;
   return {
     use: async (work) => work(index, generation),
     info: () => ({ ...index.info(), generation, newerGeneration: null, reloadError: null }),
@@ -111,15 +110,19 @@ export class LiveIndex implements IndexSource {
   check(): Promise<void> {
     if (this.closed) return Promise.resolve();
     if (this.reloading) return this.reloading;
-    const dir = currentGenerationDir(this.options.indexDir);
-    // No CURRENT (the folder was removed): keep serving what is open.
-    if (dir === null) return Promise.resolve();
-    this.latest = basename(dir);
-    if (this.latest === this.served.generation) return Promise.resolve();
-    const retryAfter = this.settings.retryFailedMs ?? 60_000;
-    if (this.failed?.generation === this.latest && Date.now() - this.failed.at < retryAfter) return Promise.resolve();
-    this.reloading = this.reload().finally(() => (this.reloading = null));
+    this.reloading = this.checkNow().finally(() => (this.reloading = null));
     return this.reloading;
+  }
+
+  private async checkNow(): Promise<void> {
+    const name = await this.served.index.latestGeneration();
+    // No CURRENT (the folder was removed): keep serving what is open.
+    if (name === null) return;
+    this.latest = name;
+    if (this.latest === this.served.generation) return;
+    const retryAfter = this.settings.retryFailedMs ?? 60_000;
+    if (this.failed?.generation === this.latest && Date.now() - this.failed.at < retryAfter) return;
+    await this.reload();
   }
 
   /** Stops checking and closes every index it holds, waiting for requests in flight. */
@@ -136,18 +139,18 @@ export class LiveIndex implements IndexSource {
     let next: PaperIndex | undefined;
     let info: IndexInfo;
     try {
-      next = openIndex(this.options);
+      next = await openIndex(this.options);
       info = next.info();
-      if (basename(next.dir) !== this.served.generation) await next.search(WARM_UP, 1);
+      if (next.generation !== this.served.generation) await next.search(WARM_UP, 1);
     } catch (error) {
       await next?.close().catch(() => {});
-      const generation = next ? basename(next.dir) : (this.latest ?? "");
+      const generation = next ? next.generation : (this.latest ?? "");
       const message = error instanceof Error ? error.message : String(error);
       this.failed = { generation, message, at: Date.now() };
       this.settings.warn?.(`papers: cannot open the new index generation ${generation}, still serving ${this.served.generation}: ${message}`);
       return;
     }
-    const generation = basename(next.dir);
+    const generation = next.generation;
     if (generation === this.served.generation || this.closed) {
       await next.close();
       return;
@@ -170,5 +173,5 @@ export class LiveIndex implements IndexSource {
 }
 
 function serve(index: PaperIndex, info: IndexInfo = index.info()): Served {
-  return { index, generation: basename(index.dir), info, leases: 0, retired: false };
+  return { index, generation: index.generation, info, leases: 0, retired: false };
 }

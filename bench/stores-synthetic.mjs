@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+// A library far larger than any real one here: N synthetic papers with random unit vectors
+// (dimension 384, as all-MiniLM-L6-v2's), loaded into PostgreSQL through the store as `papers
+// export` loads one (nothing embedded: the vectors are handed over), then load time, bytes on disk
+// and recall@10 of the HNSW search against exact search, for questions near stored vectors.
+//
+//   npm run build && node bench/stores-synthetic.mjs --store postgresql://USER@/DB?host=/dir [--papers 1000000]
+//        [--dimension 384] [--questions 100] [--folder]
+//
+// --folder: the folder store too, side by side (hnswlib builds its graph in this process).
+// Writes bench/results/stores-synthetic.json.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { documentText } from "../dist/corpus/paper.js";
+import { openIndex } from "../dist/papers.js";
+import { openStore } from "../dist/store/open-store.js";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const { values } = parseArgs({
+  options: {
+    store: { type: "string" },
+    papers: { type: "string", default: "1000000" },
+    dimension: { type: "string", default: "384" },
+    questions: { type: "string", default: "100" },
+    folder: { type: "boolean", default: false },
+  },
+});
+if (!values.store) throw new Error("--store postgresql://… is required");
+const N = Number(values.papers);
+const D = Number(values.dimension);
+const log = (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+
+// mulberry32, seeded: the same library every run.
+let state = 42;
+const random = () => {
+  state = (state + 0x6d2b79f5) >>> 0;
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const gaussian = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+const unit = (v) => {
+  let s = 0;
+  for (const x of v) s += x * x;
+  const n = Math.sqrt(s) || 1;
+  for (let i = 0; i < v.length; i++) v[i] /= n;
+  return v;
+};
+
+log(`making ${N} papers of dimension ${D}…`);
+// Clustered like real embeddings (topics), not uniform on the sphere, where HNSW has it hardest and least realistic.
+const centres = Array.from({ length: 1000 }, () => unit(Float32Array.from({ length: D }, gaussian)));
+const matrix = new Float32Array(N * D);
+const papers = [];
+const byText = new Map();
+for (let i = 0; i < N; i++) {
+  const centre = centres[Math.floor(random() * centres.length)];
+  const v = matrix.subarray(i * D, (i + 1) * D);
+  for (let j = 0; j < D; j++) v[j] = centre[j] + (0.7 / Math.sqrt(D)) * gaussian();
+  unit(v);
+  const paper = {
+    id: `syn${i}`, title: null, abstract: `synthetic paper ${i} topic ${i % 997}`, arxivId: null, doi: null, journalRef: null,
+    comments: [], authors: [`Author ${i % 5000}`], categories: [`syn.${i % 40}`], year: 1990 + (i % 35), sources: [{ file: "synthetic", line: i + 1 }],
+  };
+  papers.push(paper);
+  byText.set(documentText(paper), v);
+}
+const questions = Array.from({ length: Number(values.questions) }, () => {
+  const base = matrix.subarray(Math.floor(random() * N) * D);
+  return unit(Float32Array.from({ length: D }, (_, j) => base[j] + (0.3 / Math.sqrt(D)) * gaussian()));
+});
+
+function exactTop(q, k) {
+  const best = [];
+  let worst = -Infinity;
+  for (let row = 0; row < N; row++) {
+    let dot = 0;
+    const at = row * D;
+    for (let j = 0; j < D; j++) dot += matrix[at + j] * q[j];
+    if (best.length < k || dot > worst) {
+      best.push({ id: `syn${row}`, score: dot });
+      best.sort((a, b) => b.score - a.score);
+      if (best.length > k) best.pop();
+      worst = best[best.length - 1].score;
+    }
+  }
+  return best.map((b) => b.id);
+}
+log("exact answers…");
+const exact = questions.map((q) => exactTop(q, 10));
+
+const spec = { id: "synthetic/random", dimension: D, pooling: "mean", maxTokens: 256, queryPrefix: "", documentPrefix: "", normalize: true };
+let queryAt = 0;
+const embedder = {
+  describe: async () => spec,
+  load: async () => ({
+    model: spec,
+    dtype: "fp32",
+    embedDocuments: async (texts, onProgress) => {
+      onProgress?.(texts.length);
+      return texts.map((t) => byText.get(t));
+    },
+    embedQuery: async () => questions[queryAt],
+    embedQueries: async (texts) => texts.map(() => questions[queryAt]),
+    dispose: async () => {},
+  }),
+};
+
+const report = { papers: N, dimension: D, questions: questions.length, stores: {} };
+const targets = [["postgres", { indexDir: join(tmpdir(), "unused"), store: `${values.store}${values.store.includes("?") ? "&" : "?"}schema=bench_synthetic` }]];
+if (values.folder) targets.unshift(["folder", { indexDir: join(mkdtempSync(join(tmpdir(), "papers-synthetic-")), "index") }]);
+for (const [name, options] of targets) {
+  log(`loading into ${name}…`);
+  const store = await openStore(options);
+  const started = performance.now();
+  const loader = await embedder.load();
+  await store.update(papers, { spec, dtype: "fp32" }, async () => loader, { rebuild: true, checkpointEvery: 50_000 });
+  const seconds = (performance.now() - started) / 1000;
+  await store.close();
+  const index = await openIndex({ ...options, embedder });
+  let found = 0;
+  const times = [];
+  for (let i = 0; i < questions.length; i++) {
+    queryAt = i;
+    const t = performance.now();
+    const hits = await index.search(`question ${i}`, 10, "dense");
+    times.push(performance.now() - t);
+    const got = new Set(hits.map((h) => h.id));
+    found += exact[i].filter((id) => got.has(id)).length / 10;
+  }
+  times.sort((a, b) => a - b);
+  const bytes = index.info().sizeBytes;
+  await index.close();
+  report.stores[name] = {
+    load_seconds: Number(seconds.toFixed(1)),
+    bytes,
+    bytes_per_paper: Math.round(bytes / N),
+    recall_at_10: Number((found / questions.length).toFixed(4)),
+    dense_p50_ms: Number(times[Math.floor(times.length / 2)].toFixed(2)),
+  };
+  log(`${name}: ${JSON.stringify(report.stores[name])}`);
+  if (name === "folder") rmSync(join(options.indexDir, ".."), { recursive: true, force: true });
+}
+mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
+writeFileSync(join(ROOT, "bench", "results", "stores-synthetic.json"), `${JSON.stringify(report, null, 2)}\n`);
+console.log(JSON.stringify(report, null, 2));

@@ -1,0 +1,127 @@
+/**
+ * What an index store does, whatever holds the index: a folder of generations on disk
+ * (folder-store.ts) or a PostgreSQL database with pgvector (postgres-store.ts). PaperIndex and the
+ * indexing functions of src/papers.ts talk only to these two interfaces, so the CLI, the server
+ * and MCP never know which store they hold.
+ */
+import type { Paper } from "../corpus/paper.js";
+import type { Passage } from "../corpus/passages.js";
+import type { Embedder } from "../embed/embedder.js";
+import type { Dtype, ModelSpec } from "../embed/models.js";
+import type { Manifest } from "../index/manifest.js";
+import type { MapSource } from "../index/topic-map-build.js";
+import type { UpdateOptions, UpdateSummary } from "../index/update-index.js";
+import type { TermScore } from "../search/bm25.js";
+import type { PaperFilter } from "../search/filter.js";
+import type { Scored } from "../search/fusion.js";
+import type { RecommendSource } from "../search/recommend.js";
+
+/** Which labels a search may return: papers a filter allows, papers or passages only, some left out. */
+export interface SearchScope {
+  filter?: PaperFilter;
+  /** Only papers (no passages of full text), or only passages. */
+  kind?: "papers" | "passages";
+  /** Labels never returned (a paper asking for its own neighbours, and its passages). */
+  exclude?: ReadonlySet<number>;
+}
+
+/** One committed generation of an index, opened for reading; it never changes while open. */
+export interface GenerationReader {
+  /** The generation's name: what a follower compares to tell a new one (`gen-…`). */
+  readonly generation: string;
+  /** Where the index is, for messages: a folder, or a connection string without its password. */
+  readonly location: string;
+  readonly manifest: Manifest;
+  /** Why another generation than the live pointer names was opened, or null (folders only). */
+  readonly recovered: string | null;
+  /** Vectors in the index, papers and passages (an upper bound for search depth). */
+  readonly vectorCount: number;
+
+  sizeBytes(): Promise<number>;
+  byLabels(labels: readonly number[]): Promise<(Paper | undefined)[]>;
+  /** A paper and its label by id, case-insensitive. */
+  byId(id: string): Promise<{ label: number; paper: Paper } | undefined>;
+  /** Every paper, in index (label) order. */
+  all(): Promise<Paper[]>;
+  page(offset: number, limit: number): Promise<Paper[]>;
+  count(): Promise<number>;
+
+  vector(label: number): Promise<Float32Array>;
+  /** Several papers' (or passages') vectors at once, in the order asked (moving an index between stores). */
+  vectors(labels: readonly number[]): Promise<Float32Array[]>;
+  /** Every paper with its label, in label order. */
+  labelled(): Promise<{ label: number; paper: Paper }[]>;
+  /** The k nearest labels within the scope, best first; exactly k when k are in scope. */
+  denseSearch(vector: Float32Array, k: number, scope?: SearchScope): Promise<Scored[]>;
+  /** The k best labels by BM25 within the scope. */
+  lexicalSearch(text: string, k: number, scope?: SearchScope): Promise<Scored[]>;
+  documentFrequencies(terms: Iterable<string>): Promise<{ documents: number; frequencies: Map<string, number> }>;
+  /** Each question term's part of each paper's BM25 score, by label. */
+  termScores(question: string, labels: readonly number[]): Promise<TermScore[][]>;
+  /** The labels of papers by their exact ids (case-insensitive), undefined for unknown ones. */
+  labelsOf(ids: readonly string[]): Promise<(number | undefined)[]>;
+
+  /** Paper label by passage label; empty when the index holds no passages. */
+  passageOwners(): Promise<ReadonlyMap<number, number>>;
+  passage(label: number): Promise<(Passage & { paperLabel: number }) | undefined>;
+  /** Several passages at once, in the order asked, undefined for labels that are no passage (moving an index). */
+  passagesByLabels(labels: readonly number[]): Promise<((Passage & { paperLabel: number }) | undefined)[]>;
+
+  /** Runs `compute` (recommend, src/search/recommend.ts) over this generation's papers. */
+  withRecommendSource<T>(compute: (source: RecommendSource) => T): Promise<T>;
+  /**
+   * Named data kept with this generation besides papers and vectors (topics, a map layout, …),
+   * or null when the generation has none of that name.
+   */
+  artifact(name: string): Promise<Buffer | null>;
+  /**
+   * The papers (not passages) with their vectors, texts and a nearest-neighbour search, to compute
+   * the topic map in memory when the generation has none stored.
+   */
+  mapSource(onStep?: (step: string, ms: number) => void): Promise<MapSource>;
+
+  close(): Promise<void>;
+}
+
+/** A model as an indexing run uses it: its facts, the weights, and how to load it when needed. */
+export interface StoreModel {
+  spec: ModelSpec;
+  dtype: Dtype;
+}
+
+/** Removing papers: the new manifest, how many went, and what was repaired on the way. */
+export interface RemoveSummary {
+  manifest: Manifest;
+  removed: number;
+  recovered: string | null;
+}
+
+export interface IndexStore {
+  /** Where the index is, for messages (no password). */
+  readonly location: string;
+  /** The live generation's name, or null when there is no committed index: cheap, polled by servers. */
+  liveGeneration(): Promise<string | null>;
+  /** Whether nothing at all is there, not even a damaged generation: only then may seeds be built. */
+  isEmpty(): Promise<boolean>;
+  /** The live generation's model as written (an index of an older format too), or undefined. */
+  builtModel(): Promise<Manifest["model"] | undefined>;
+  /**
+   * Opens the live generation for reading; readers never wait for a writer. `check` sees the
+   * manifest before anything else is read (to refuse another model).
+   */
+  open(check?: (manifest: Manifest) => void): Promise<GenerationReader>;
+  /**
+   * Under the store's writer lock: embeds new and changed papers (checkpointed, so a killed run
+   * resumes) and commits them as one new generation, all or nothing.
+   */
+  update(
+    papers: readonly Paper[],
+    model: StoreModel,
+    loadEmbedder: () => Promise<Embedder>,
+    options: UpdateOptions,
+  ): Promise<UpdateSummary>;
+  /** Removes papers by id under the writer lock; an unknown id removes nothing. */
+  remove(ids: readonly string[], options: { wait?: boolean }): Promise<RemoveSummary>;
+  /** Lets go of connections; open readers stay usable until closed. */
+  close(): Promise<void>;
+}

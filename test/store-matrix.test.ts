@@ -1,0 +1,673 @@
+/**
+ * One behaviour suite, run against every store (describe.each over store factories): the folder
+ * store always, PostgreSQL when PAPERS_TEST_PG names a server (`bash scripts/pg-server.sh start`
+ * prints one). A test that writes gets a library of its own (a folder, or a schema); the tests that
+ * only read share one 3,000-paper library per store, built once.
+ *
+ * In-process tests use the deterministic hash embedder (plumbing, not ranking); the process tests
+ * (two writers, a server during a write, kill -9) run the CLI with the shipped model.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyIndex, indexPaperList, openIndex, removePapers, type Paper, type PapersOptions } from "../src/papers.js";
+import { passageText } from "../src/corpus/paper.js";
+import { startServer } from "../src/server/serve.js";
+import { HASH_MODEL, hashEmbedderLoader } from "./hash-embedder.js";
+import { CLI, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
+
+const PG = process.env.PAPERS_TEST_PG;
+if (!PG) console.warn("store matrix: PAPERS_TEST_PG is unset, so the PostgreSQL store is skipped (start one: bash scripts/pg-server.sh start)");
+
+interface StoreFactory {
+  name: string;
+  /** Where a new, empty library goes: options for the library API, and the CLI's flags. */
+  fresh(): { options: PapersOptions; args: string[] };
+  /** Vectors saved by a run that has not committed yet. */
+  checkpointed(library: { options: PapersOptions }): Promise<number>;
+}
+
+let schemas = 0;
+const factories: StoreFactory[] = [
+  {
+    name: "folder",
+    fresh() {
+      const indexDir = join(tempDir(), "index");
+      return { options: { indexDir }, args: ["--index", indexDir] };
+    },
+    async checkpointed({ options }) {
+      const Database = (await import("better-sqlite3")).default;
+      try {
+        const db = new Database(join(options.indexDir, "checkpoint.db"), { readonly: true, fileMustExist: true });
+        try {
+          return (db.prepare("SELECT count(*) AS n FROM vectors").get() as { n: number }).n;
+        } finally {
+          db.close();
+        }
+      } catch {
+        return 0;
+      }
+    },
+  },
+];
+if (PG) {
+  const client = new pg.Client({ connectionString: PG });
+  const made: string[] = [];
+  afterAll(async () => {
+    if (made.length === 0) return;
+    await client.connect();
+    for (const schema of made) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await client.end();
+  });
+  factories.push({
+    name: "postgres",
+    fresh() {
+      const schema = `matrix_${process.pid}_${Date.now().toString(36)}_${schemas++}`;
+      made.push(schema);
+      const store = `${PG}${PG.includes("?") ? "&" : "?"}schema=${schema}`;
+      return { options: { indexDir: join(tempDir(), "unused"), store }, args: ["--store", store] };
+    },
+    async checkpointed({ options }) {
+      const schema = /schema=([a-z0-9_]+)/.exec(options.store!)![1];
+      const c = new pg.Client({ connectionString: PG });
+      await c.connect();
+      try {
+        return Number((await c.query(`SELECT count(*) AS n FROM ${schema}.checkpoint`)).rows[0].n);
+      } catch {
+        return 0;
+      } finally {
+        await c.end();
+      }
+    },
+  });
+}
+
+const CATEGORIES = ["cs.CL", "cs.LG", "cs.CV", "q-bio.GN"];
+/** SciFact abstracts with made-up metadata: years 2000–2024, a category in four, authors by number. */
+function corpus(n: number): Paper[] {
+  return readFileSync(new URL("../../shared/data/scifact/corpus.jsonl", import.meta.url), "utf8")
+    .split("\n")
+    .slice(0, n)
+    .map((line, i) => {
+      const doc = JSON.parse(line);
+      // Papers from arXiv are known by their arXiv id, as papers names them.
+      const arxivId = i % 7 === 0 ? `2401.${String(10000 + i)}` : null;
+      return {
+        id: arxivId ?? `sf${doc._id}`, title: doc.title, abstract: doc.text, arxivId, doi: null, journalRef: null, comments: [],
+        authors: [`Author Number${i}`, "Common Coauthor"], categories: [CATEGORIES[i % 4]!, ...(i % 50 === 0 ? ["q-bio.RARE"] : [])],
+        year: 2000 + (i % 25), sources: [{ file: "corpus.jsonl", line: i + 1 }],
+      };
+    });
+}
+
+/**
+ * The first `n` papers given `each` passages of full text (sentences of other SciFact abstracts,
+ * short, so that many are quick to index), on pages 1.., in sections "1 Introduction", "2 Methods", "3 Results".
+ */
+function withPassages(papers: Paper[], n: number, each: number): Paper[] {
+  const texts = readFileSync(new URL("../../shared/data/scifact/corpus.jsonl", import.meta.url), "utf8")
+    .split("\n")
+    .slice(1000, 1000 + n * each)
+    .flatMap((line) => (JSON.parse(line).text as string).split(/(?<=\.)\s+(?=[A-Z])/).filter((sentence) => sentence.split(" ").length >= 8))
+    .slice(0, n * each);
+  const sections = ["1 Introduction", "2 Methods", "3 Results"];
+  return papers.map((p, i) =>
+    i < n ? { ...p, passages: Array.from({ length: each }, (_, j) => ({ text: texts[i * each + j]!, page: j + 1, lastPage: j + 1, section: sections[j % 3]! })) } : p,
+  );
+}
+
+const embedder = hashEmbedderLoader();
+const withModel = (options: PapersOptions): PapersOptions => ({ ...options, embedder });
+
+async function exactDense(papers: Paper[], question: string, keep: (p: Paper) => boolean, k: number): Promise<string[]> {
+  const model = await embedder.load(HASH_MODEL, "q8");
+  const q = await model.embedQuery(question);
+  const vectors = await model.embedDocuments(papers.map((p) => `${p.title}\n${p.abstract}`));
+  const scored = papers.map((p, i) => ({ id: p.id, score: vectors[i]!.reduce((s, x, j) => s + x * q[j]!, 0), keep: keep(p) }));
+  return scored.filter((s) => s.keep).sort((a, b) => b.score - a.score).slice(0, k).map((s) => s.id);
+}
+
+/** The shared library: 3,000 papers, enough for filters that match more papers than EXACT_SCAN_LIMIT. */
+const SHARED = corpus(3000);
+
+describe.each(factories)("the $name store", (factory) => {
+  // Indexed without a topic map (UMAP over 3,000 papers costs tens of seconds): its tests are about
+  // search; the topic map has its own library below.
+  const shared = factory.fresh();
+  beforeAll(async () => {
+    await indexPaperList(SHARED, ["corpus.jsonl"], { ...withModel(shared.options), computeMap: false });
+  }, 300_000);
+
+  it("indexes incrementally by content hash, removes, and reports", async () => {
+    const { options } = factory.fresh();
+    const papers = corpus(40);
+    const first = await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    expect(first).toMatchObject({ added: 40, updated: 0, unchanged: 0, embedded: 40 });
+    const again = await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 40, embedded: 0 });
+    const changed = papers.map((p, i) => (i === 3 ? { ...p, abstract: p.abstract + " Revised." } : i === 4 ? { ...p, year: 1999 } : p));
+    const third = await indexPaperList(changed, ["corpus.jsonl"], withModel(options));
+    expect(third).toMatchObject({ added: 0, updated: 1, unchanged: 39, embedded: 1 });
+
+    const index = await openIndex(withModel(options));
+    try {
+      expect(index.info()).toMatchObject({ count: 40, model: HASH_MODEL.id, dimension: 64 });
+      expect((await index.get(papers[3]!.id)).abstract).toMatch(/Revised\.$/);
+      expect((await index.get(papers[4]!.id)).year).toBe(1999);
+      expect((await index.get(`arXiv:${papers[7]!.arxivId}v2`)).id).toBe(papers[7]!.id);
+      expect((await index.list()).map((p) => p.id)).toEqual(papers.map((p) => p.id));
+      expect(await index.listPage(10, 5)).toMatchObject({ total: 40, papers: papers.slice(10, 15).map((p) => ({ id: p.id })) });
+    } finally {
+      await index.close();
+    }
+
+    await expect(removePapers([papers[0]!.id, "no-such-paper"], options)).rejects.toMatchObject({ code: "UNKNOWN_ID" });
+    const removed = await removePapers([papers[0]!.id, papers[1]!.id.toUpperCase()], options);
+    expect(removed).toMatchObject({ removed: 2, manifest: { count: 38 } });
+    const after = await openIndex(withModel(options));
+    try {
+      await expect(after.get(papers[0]!.id)).rejects.toMatchObject({ code: "UNKNOWN_ID" });
+      expect((await after.search(papers[1]!.title!, 38, "lexical")).map((h) => h.id)).not.toContain(papers[1]!.id);
+      expect(after.info().count).toBe(38);
+    } finally {
+      await after.close();
+    }
+  });
+
+  it("searches in every mode with year, category and author filters, exactly k when k match", async () => {
+    const papers = SHARED;
+    const index = await openIndex(withModel(shared.options));
+    try {
+      const question = "gene expression in cancer cells";
+      const cases: [string, Parameters<typeof index.search>[3], (p: Paper) => boolean][] = [
+        // Large subsets (> 1,000 papers) go through the HNSW graph, small ones are compared exactly.
+        ["years 2005..2020", { years: [2005, 2020] }, (p) => p.year! >= 2005 && p.year! <= 2020],
+        ["category cs.LG", { category: "CS.lg" }, (p) => p.categories.includes("cs.LG")],
+        ["rare category", { category: "q-bio.RARE" }, (p) => p.categories.includes("q-bio.RARE")],
+        ["author part", { author: "number12" }, (p) => p.authors[0]!.toLowerCase().includes("number12")],
+        ["year and category", { years: [2010, null], category: "cs.CV" }, (p) => p.year! >= 2010 && p.categories.includes("cs.CV")],
+      ];
+      for (const [what, filter, keep] of cases) {
+        const matching = papers.filter(keep);
+        const k = Math.min(200, matching.length);
+        for (const mode of ["dense", "lexical", "hybrid"] as const) {
+          const hits = await index.search(question, k, mode, filter);
+          expect(hits.every((h) => keep(h)), `${what} ${mode}`).toBe(true);
+          if (mode !== "lexical") expect(hits, `${what} ${mode}`).toHaveLength(k);
+        }
+        const dense = (await index.search(question, 10, "dense", filter)).map((h) => h.id);
+        const exact = await exactDense(papers, question, keep, 10);
+        expect(dense.filter((id) => exact.includes(id)).length, what).toBeGreaterThanOrEqual(9);
+      }
+      expect(await index.search(question, 5, "dense", { author: "nobody at all" })).toEqual([]);
+      expect(await index.search(question, 1000, "dense")).toHaveLength(1000);
+    } finally {
+      await index.close();
+    }
+  });
+
+  it("answers related and serves over HTTP", async () => {
+    const { options } = shared;
+    const papers = SHARED;
+    const index = await openIndex(withModel(options));
+    try {
+      const related = await index.related(papers[5]!.id, 5);
+      expect(related).toHaveLength(5);
+      expect(related.map((h) => h.id)).not.toContain(papers[5]!.id);
+    } finally {
+      await index.close();
+    }
+    const server = await startServer(withModel(options), { port: 0, host: "127.0.0.1" }, { log: () => {}, warn: () => {} });
+    try {
+      const search = (await (await fetch(`${server.url}api/search?q=${encodeURIComponent("cancer cells")}&k=3`)).json()) as { results: unknown[] };
+      expect(search.results).toHaveLength(3);
+      const paper = (await (await fetch(`${server.url}api/papers/${papers[2]!.id}`)).json()) as Paper;
+      expect(paper.title).toBe(papers[2]!.title);
+      expect((await fetch(`${server.url}api/papers/nope`)).status).toBe(404);
+      expect(await (await fetch(`${server.url}api/info`)).json()).toMatchObject({ count: SHARED.length });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("recommends papers like the liked ones and unlike the unliked ones, leaving the seeds out", async () => {
+    const papers = SHARED;
+    const index = await openIndex(withModel(shared.options));
+    try {
+      const like = papers.filter((p) => /cancer|tumou?r/i.test(p.abstract)).slice(0, 4).map((p) => p.id);
+      const unlike = papers.filter((p) => /bacteri|infection/i.test(p.abstract)).slice(0, 4).map((p) => p.id);
+      const result = await index.recommend({ like, unlike, k: 15 });
+      expect(result.method).toBe("classifier");
+      expect(result.hits).toHaveLength(15);
+      expect(result.hits.map((h) => h.id).filter((id) => like.includes(id) || unlike.includes(id))).toEqual([]);
+      expect(result.why.words.length).toBeGreaterThan(0);
+      // The classifier learnt the likes' side: they score above the unlikes when asked as candidates.
+      const cancer = result.hits.filter((h) => /cancer|tumou?r/i.test(h.abstract)).length;
+      const bacteria = result.hits.filter((h) => /bacteri|infection/i.test(h.abstract)).length;
+      expect(cancer).toBeGreaterThan(bacteria);
+    } finally {
+      await index.close();
+    }
+  });
+
+  it("refuses another model, for queries and for updates without --rebuild", async () => {
+    const { options } = factory.fresh();
+    const papers = corpus(20);
+    // Without a topic map: it is computed in memory when asked for, and stored by the next run.
+    await indexPaperList(papers, ["corpus.jsonl"], { ...withModel(options), computeMap: false });
+    const unmapped = await openIndex(withModel(options));
+    try {
+      expect(await unmapped.hasStoredTopicMap()).toBe(false);
+      expect((await unmapped.topics()).reduce((sum, t) => sum + t.size, 0)).toBe(20);
+    } finally {
+      await unmapped.close();
+    }
+    expect(await indexPaperList(papers, ["corpus.jsonl"], withModel(options))).toMatchObject({ unchanged: 20, embedded: 0 });
+    const mapped = await openIndex(withModel(options));
+    try {
+      expect(await mapped.hasStoredTopicMap()).toBe(true);
+      expect((await mapped.map()).ids.sort()).toEqual(papers.map((p) => p.id).sort());
+    } finally {
+      await mapped.close();
+    }
+    await expect(openIndex({ ...withModel(options), model: "sentence-transformers/other" })).rejects.toMatchObject({ code: "MODEL_MISMATCH" });
+    const other = hashEmbedderLoader({ ...HASH_MODEL, pooling: "cls" });
+    await expect(indexPaperList(papers, [], { ...options, embedder: other })).rejects.toMatchObject({ code: "MODEL_MISMATCH" });
+    const rebuilt = await indexPaperList(papers.slice(0, 10), [], { ...options, embedder: other, rebuild: true });
+    expect(rebuilt).toMatchObject({ added: 10, embedded: 10, manifest: { count: 10, model: { pooling: "cls" } } });
+  });
+
+  it("resumes a run that failed mid-way from its checkpoint", async () => {
+    const { options } = factory.fresh();
+    const papers = corpus(100);
+    let batches = 0;
+    const failing = {
+      describe: embedder.describe,
+      load: async (spec: typeof HASH_MODEL, dtype: "q8" | "fp32") => {
+        const inner = await embedder.load(spec, dtype);
+        return {
+          ...inner,
+          model: inner.model,
+          dtype: inner.dtype,
+          embedQuery: (t: string) => inner.embedQuery(t),
+          dispose: () => inner.dispose(),
+          embedDocuments: async (texts: string[]) => {
+            if (++batches > 3) throw new Error("embedder died");
+            return inner.embedDocuments(texts);
+          },
+        };
+      },
+    };
+    await expect(indexPaperList(papers, [], { ...options, embedder: failing, checkpointEvery: 10 })).rejects.toThrow(/embedder died/);
+    expect(await factory.checkpointed({ options })).toBe(30);
+    await expect(openIndex(withModel(options))).rejects.toMatchObject({ code: "NO_INDEX" });
+    const rerun = await indexPaperList(papers, [], { ...withModel(options), checkpointEvery: 10 });
+    expect(rerun).toMatchObject({ added: 100, resumed: 30, embedded: 70 });
+    expect(await factory.checkpointed({ options })).toBe(0);
+  });
+
+  it("moves its index to another store and back without embedding, answering the same", async () => {
+    const { options } = factory.fresh();
+    const papers = corpus(300);
+    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    // The other kind of store when there is one, else another of the same kind.
+    const other = (factories.find((f) => f !== factory) ?? factory).fresh().options;
+    const back = factory.fresh().options;
+    const never = { describe: embedder.describe, load: async () => { throw new Error("a move must embed nothing"); } };
+    expect(await copyIndex({ ...options, embedder: never }, { ...other, embedder: never })).toMatchObject({ added: 300, manifest: { count: 300 } });
+    expect(await copyIndex({ ...options, embedder: never }, { ...other, embedder: never })).toMatchObject({ added: 0, unchanged: 300 });
+    expect(await copyIndex({ ...other, embedder: never }, { ...back, embedder: never })).toMatchObject({ added: 300 });
+    const answers = async (where: PapersOptions) => {
+      const index = await openIndex(withModel(where));
+      try {
+        const out: string[] = [];
+        for (const mode of ["dense", "lexical", "hybrid"] as const) {
+          for (const hit of await index.search("protein folding in yeast", 10, mode, { years: [2005, null] })) out.push(`${mode} ${hit.id} ${hit.score.toFixed(4)}`);
+        }
+        const centroid = await index.recommend({ like: [papers[3]!.id, papers[8]!.id], k: 10 });
+        for (const hit of centroid.hits) out.push(`recommend ${hit.id} ${hit.score.toFixed(4)}`);
+        return out;
+      } finally {
+        await index.close();
+      }
+    };
+    const original = await answers(options);
+    expect(original).toHaveLength(40);
+    expect(await answers(other)).toEqual(original);
+    expect(await answers(back)).toEqual(original);
+    // The target computed its own topic map (labels are the store's own), over the same papers.
+    const moved = await openIndex(withModel(back));
+    try {
+      expect(await moved.hasStoredTopicMap()).toBe(true);
+      expect((await moved.topics()).reduce((sum, t) => sum + t.size, 0)).toBe(300);
+    } finally {
+      await moved.close();
+    }
+  });
+
+  it("stores topics and the map with the index, extends them on a small update, recomputes past RECOMPUTE_SHARE", async () => {
+    const library = factory.fresh();
+    const papers = corpus(200);
+    const base = papers.slice(0, 120);
+    await indexPaperList(base, ["corpus.jsonl"], withModel(library.options));
+    const read = async () => {
+      const index = await openIndex(withModel(library.options));
+      try {
+        return { stored: await index.hasStoredTopicMap(), raw: await index.topicMap(), map: await index.map(), topics: await index.topics() };
+      } finally {
+        await index.close();
+      }
+    };
+    const first = await read();
+    expect(first.stored).toBe(true);
+    expect([first.raw.basis, first.raw.changed]).toEqual([120, 0]);
+    // Every paper has a place in [0, 1]² and a topic; the topics' sizes add up to the papers.
+    expect([...first.map.ids].sort()).toEqual(base.map((p) => p.id).sort());
+    expect([...first.map.x, ...first.map.y].every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(first.map.topic.every((t) => Number.isInteger(t) && t >= 0 && t < first.topics.length)).toBe(true);
+    expect(first.topics.length).toBeGreaterThan(1);
+    expect(first.topics.reduce((sum, t) => sum + t.size, 0)).toBe(120);
+    const ids = new Set(base.map((p) => p.id));
+    for (const t of first.topics) {
+      expect(t.representatives.length).toBe(Math.min(3, t.size));
+      expect(t.representatives.every((r) => ids.has(r.id))).toBe(true);
+    }
+
+    // The front ends give the library's answer, whichever store holds it.
+    const cli = runCli([...library.args, "topics", "--json"]);
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)).toEqual(first.topics);
+    const svg = join(tempDir(), "map.svg");
+    const drawn = runCli([...library.args, "map", "--out", svg]);
+    expect(drawn.stdout.trim(), drawn.stderr).toBe(`wrote ${svg}: 120 papers, ${first.topics.length} topics`);
+    expect(readFileSync(svg, "utf8").match(/<circle /g)).toHaveLength(120);
+    const server = await startServer(withModel(library.options), { port: 0, host: "127.0.0.1" }, { log: () => {}, warn: () => {} });
+    try {
+      expect(await (await fetch(`${server.url}api/map`)).json()).toEqual(first.map);
+      expect(await (await fetch(`${server.url}api/topics`)).json()).toEqual({ topics: first.topics });
+    } finally {
+      await server.close();
+    }
+
+    // 6 new papers and 1 changed abstract: 7 of 120, under 10%, so the map is extended, not recomputed.
+    const changedId = base[10]!.id;
+    const update = [...base.map((p) => (p.id === changedId ? { ...p, abstract: `${p.abstract} Revised.` } : p)), ...papers.slice(120, 126)];
+    await indexPaperList(update, ["corpus.jsonl"], withModel(library.options));
+    const extended = await read();
+    expect(extended.stored).toBe(true);
+    expect([extended.raw.basis, extended.raw.changed]).toEqual([120, 7]);
+    expect(extended.map.ids).toHaveLength(126);
+    expect(extended.topics.reduce((sum, t) => sum + t.size, 0)).toBe(126);
+    const place = (view: typeof first.map, id: string) => {
+      const i = view.ids.indexOf(id);
+      return [view.x[i], view.y[i], view.topic[i]];
+    };
+    for (const id of first.map.ids) if (id !== changedId) expect(place(extended.map, id), id).toEqual(place(first.map, id));
+
+    // Removing 6 more makes 13 changed: past 10% of 120, so computed again from scratch.
+    await removePapers(base.slice(0, 6).map((p) => p.id), library.options);
+    const recomputed = await read();
+    expect([recomputed.raw.basis, recomputed.raw.changed]).toEqual([120, 0]);
+    expect(recomputed.topics.reduce((sum, t) => sum + t.size, 0)).toBe(120);
+  });
+
+  it("keeps full-text passages: searches them, replaces and removes them with their paper, moves them between stores", async () => {
+    const { options } = factory.fresh();
+    const papers = withPassages(corpus(30), 10, 3);
+    const first = await indexPaperList(papers, ["corpus.jsonl"], { ...withModel(options), computeMap: false });
+    // 30 abstracts and 30 passages embedded.
+    expect(first).toMatchObject({ added: 30, embedded: 60 });
+    const passageOf = (paper: number, j: number) => papers[paper]!.passages![j]!;
+
+    const index = await openIndex(withModel(options));
+    try {
+      expect(index.info().passages).toBe(30);
+      // A passage's own words find it first, in every mode, with its paper and page.
+      for (const mode of ["dense", "lexical", "hybrid"] as const) {
+        const [top] = await index.searchPassages(passageOf(4, 1).text, 3, mode);
+        expect(top, mode).toMatchObject({ id: papers[4]!.id, page: 2, section: "2 Methods", text: passageOf(4, 1).text });
+      }
+      // Exactly k, and every passage when k is more than there are.
+      expect(await index.searchPassages("cells", 30, "dense")).toHaveLength(30);
+      expect(await index.searchPassages("cells", 50, "dense")).toHaveLength(30);
+      // A filter lets a paper's passages through with the paper: papers 0..9 are from 2000..2009.
+      for (const mode of ["dense", "lexical", "hybrid"] as const) {
+        const hits = await index.searchPassages(passageOf(2, 0).text, 10, mode, { years: [2002, 2003] });
+        expect(new Set(hits.map((h) => h.id)), mode).toEqual(new Set([papers[2]!.id, papers[3]!.id]));
+        if (mode !== "lexical") expect(hits, mode).toHaveLength(6);
+      }
+      // Papers searches take a passage as their evidence, and say where it is.
+      const [hit] = await index.search(passageOf(7, 2).text, 5, "hybrid");
+      expect(hit).toMatchObject({ id: papers[7]!.id, passage: { page: 3, text: passageOf(7, 2).text } });
+      const lexical = await index.search(passageOf(7, 2).text, 5, "lexical", { years: [2007, 2007] });
+      expect(lexical.map((h) => h.id)).toEqual([papers[7]!.id]);
+    } finally {
+      await index.close();
+    }
+
+    // A revised paper's passages are all replaced; a removed paper takes its passages along.
+    const revised = papers.map((p, i) => (i === 0 ? { ...p, passages: [{ text: "Glacier drift measured by cheap receivers.", page: 9, lastPage: 9, section: null }] } : p));
+    expect(await indexPaperList(revised, ["corpus.jsonl"], { ...withModel(options), computeMap: false })).toMatchObject({ updated: 1, unchanged: 29, embedded: 2 });
+    await removePapers([papers[5]!.id], options);
+    const after = await openIndex(withModel(options));
+    try {
+      expect(after.info()).toMatchObject({ count: 29, passages: 25 });
+      const all = await after.searchPassages("cells", 50, "dense");
+      expect(all).toHaveLength(25);
+      expect(all.filter((h) => h.id === papers[5]!.id)).toEqual([]);
+      expect(all.filter((h) => h.id === papers[0]!.id).map((h) => h.page)).toEqual([9]);
+      for (const mode of ["lexical", "hybrid"] as const) {
+        const gone = await after.searchPassages(passageOf(5, 0).text, 50, mode);
+        expect(gone.map((h) => h.id), mode).not.toContain(papers[5]!.id);
+        expect(gone.map((h) => h.text), mode).not.toContain(passageOf(0, 0).text);
+      }
+      expect((await after.searchPassages("glacier drift receivers", 1, "lexical"))[0]).toMatchObject({ id: papers[0]!.id, page: 9 });
+    } finally {
+      await after.close();
+    }
+
+    // To the other store and back, embedding nothing: the same passages answer the same.
+    const other = (factories.find((f) => f !== factory) ?? factory).fresh().options;
+    const back = factory.fresh().options;
+    const never = { describe: embedder.describe, load: async () => { throw new Error("a move must embed nothing"); } };
+    expect(await copyIndex({ ...options, embedder: never }, { ...other, embedder: never })).toMatchObject({ added: 29 });
+    expect(await copyIndex({ ...options, embedder: never }, { ...other, embedder: never })).toMatchObject({ added: 0, unchanged: 29 });
+    expect(await copyIndex({ ...other, embedder: never }, { ...back, embedder: never })).toMatchObject({ added: 29 });
+    const answers = async (where: PapersOptions) => {
+      const index = await openIndex(withModel(where));
+      try {
+        const out: string[] = [`passages ${index.info().passages}`];
+        for (const mode of ["dense", "lexical", "hybrid"] as const) {
+          for (const h of await index.searchPassages(passageOf(8, 0).text, 8, mode)) out.push(`${mode} ${h.id} p.${h.page} ${h.score.toFixed(4)}`);
+          for (const h of await index.search(passageOf(3, 2).text, 5, mode, { years: [2001, null] })) out.push(`${mode} ${h.id} ${h.passage?.page} ${h.score.toFixed(4)}`);
+        }
+        // Related papers rank by their best evidence too, the paper's own passages left out.
+        for (const h of await index.related(papers[3]!.id, 5)) out.push(`related ${h.id} ${h.score.toFixed(4)}`);
+        for (const h of (await index.recommend({ like: [papers[2]!.id, papers[8]!.id], k: 5 })).hits) out.push(`recommend ${h.id} ${h.score.toFixed(4)}`);
+        return out;
+      } finally {
+        await index.close();
+      }
+    };
+    const original = await answers(options);
+    expect(original).toContain("passages 25");
+    expect(original.length).toBeGreaterThan(40);
+    expect(await answers(other)).toEqual(original);
+    expect(await answers(back)).toEqual(original);
+  });
+
+  it("searches passages exactly k deep with a filter, among more passages than an exact scan takes", async () => {
+    const { options } = factory.fresh();
+    // 1,500 passages, 1,200 of them in the filter's years: more than EXACT_SCAN_LIMIT, so the graph answers.
+    const papers = withPassages(corpus(250), 250, 6);
+    await indexPaperList(papers, ["corpus.jsonl"], { ...withModel(options), computeMap: false });
+    const index = await openIndex(withModel(options));
+    try {
+      const question = "gene expression in cancer cells";
+      const inYears = (id: string) => papers.find((p) => p.id === id)!.year! <= 2019;
+      expect(papers.filter((p) => p.year! <= 2019).flatMap((p) => p.passages!)).toHaveLength(1200);
+      for (const mode of ["dense", "hybrid"] as const) {
+        const hits = await index.searchPassages(question, 200, mode, { years: [2000, 2019] });
+        expect(hits, mode).toHaveLength(200);
+        expect(hits.every((h) => inYears(h.id)), mode).toBe(true);
+      }
+      // Against the exact answer, computed here from the same embedder.
+      const model = await embedder.load(HASH_MODEL, "q8");
+      const q = await model.embedQuery(question);
+      const all = papers.filter((p) => p.year! <= 2019).flatMap((p) => p.passages!.map((passage) => ({ key: `${p.id} ${passage.page}`, text: passageText(passage) })));
+      const vectors = await model.embedDocuments(all.map((a) => a.text));
+      const exact = all.map((a, i) => ({ key: a.key, score: vectors[i]!.reduce((s, x, j) => s + x * q[j]!, 0) })).sort((a, b) => b.score - a.score).slice(0, 10).map((a) => a.key);
+      const dense = (await index.searchPassages(question, 10, "dense", { years: [2000, 2019] })).map((h) => `${h.id} ${h.page}`);
+      expect(dense.filter((key) => exact.includes(key)).length).toBeGreaterThanOrEqual(9);
+    } finally {
+      await index.close();
+    }
+  });
+
+  describe("with processes", () => {
+    const env = { ...process.env, PAPERS_MODELS: modelsDir(), PAPERS_OFFLINE: "1" };
+    const more = join(tempDir(), "more.txt");
+    // 96 real SciFact abstracts as "Abstract:" lines: six checkpoints of 16, embedded by the real model.
+    const MORE = 96;
+    writeFileSync(
+      more,
+      readFileSync(new URL("../../shared/data/scifact/corpus.jsonl", import.meta.url), "utf8").split("\n").slice(0, MORE).map((l) => `Abstract:${JSON.parse(l).text}`).join("\n") + "\n",
+    );
+    // The seeds, embedded once by the real model through the CLI; each test that writes starts from
+    // a copy of it (copyIndex embeds nothing), the MCP test reads it as it is.
+    const seeded = factory.fresh();
+    const seededCopy = async () => {
+      const library = factory.fresh();
+      expect(await copyIndex(seeded.options, library.options)).toMatchObject({ added: 30 });
+      return library;
+    };
+    beforeAll(() => {
+      const run = runCli([...seeded.args, "index", SEEDS]);
+      expect(run.status, run.stderr).toBe(0);
+    }, 300_000);
+    const start = (args: string[]) => {
+      const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout!.on("data", (c) => (stdout += c));
+      child.stderr!.on("data", (c) => (stderr += c));
+      const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
+      return { child, exited };
+    };
+    const until = async (what: () => Promise<boolean>) => {
+      const deadline = Date.now() + 120_000;
+      while (!(await what())) {
+        if (Date.now() > deadline) throw new Error("timed out");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+
+    it("lets one of two writers in at a time: the second fails at once, or waits with --wait", async () => {
+      const library = await seededCopy();
+      const first = start([...library.args, "index", SEEDS, more, "--checkpoint-every", "16", "--json"]);
+      await until(async () => (await factory.checkpointed(library)) >= 16);
+      const busy = runCli([...library.args, "index", SEEDS]);
+      expect(busy.status).toBe(1);
+      expect(busy.stderr).toMatch(/^papers: index at .* is being written by .*: wait for it to finish, or add --wait\n$/);
+      const second = start([...library.args, "index", SEEDS, "--wait", "--json"]);
+      const [a, b] = await Promise.all([first.exited, second.exited]);
+      expect(a.code, a.stderr).toBe(0);
+      expect(b.code, b.stderr).toBe(0);
+      expect(JSON.parse(a.stdout)).toMatchObject({ added: MORE });
+      // The second ran after the first committed: it found every paper already there.
+      expect(JSON.parse(b.stdout)).toMatchObject({ added: 0, unchanged: 30, papers: 30 + MORE });
+    }, 300_000);
+
+    it("keeps a server answering during a write, then serves the new generation", async () => {
+      const library = await seededCopy();
+      const server = spawn(process.execPath, [CLI, ...library.args, "serve", "--port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+      let log = "";
+      server.stdout!.on("data", (c) => (log += c));
+      server.stderr!.resume();
+      try {
+        await until(async () => /serving \d+ papers .* at http/.test(log));
+        const url = /at (http:\/\/\S+)/.exec(log)![1]!;
+        const writer = start([...library.args, "index", SEEDS, more, "--checkpoint-every", "16"]);
+        let done = false;
+        void writer.exited.then(() => (done = true));
+        const statuses: number[] = [];
+        let question = 0;
+        while (!done) {
+          // A new question each time, so that every answer is computed, not cached.
+          const response = await fetch(`${url}api/search?q=${encodeURIComponent(`decoding speed ${question++}`)}&k=3`);
+          statuses.push(response.status);
+          expect(((await response.json()) as { results: unknown[] }).results).toHaveLength(3);
+          // A pause between questions: back to back, the server's embedding starves the writer of CPU.
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        expect((await writer.exited).code).toBe(0);
+        expect(statuses.length).toBeGreaterThan(5);
+        expect(statuses.every((s) => s === 200)).toBe(true);
+        await until(async () => ((await (await fetch(`${url}api/info`)).json()) as { count: number }).count === 30 + MORE);
+      } finally {
+        server.kill("SIGTERM");
+      }
+    }, 300_000);
+
+    it("scores a BEIR dataset with eval, and embeds nothing the second time", () => {
+      const library = factory.fresh();
+      const dir = tempDir();
+      const docs = readFileSync(new URL("../../shared/data/scifact/corpus.jsonl", import.meta.url), "utf8").split("\n").slice(0, 40);
+      writeFileSync(join(dir, "corpus.jsonl"), docs.join("\n") + "\n");
+      // Each question is a document's title; that document is the one relevant answer.
+      const judged = docs.slice(0, 10).map((line) => JSON.parse(line) as { _id: string; title: string });
+      writeFileSync(join(dir, "queries.jsonl"), judged.map((d, i) => JSON.stringify({ _id: `q${i}`, text: d.title })).join("\n") + "\n");
+      mkdirSync(join(dir, "qrels"));
+      writeFileSync(join(dir, "qrels", "test.tsv"), "query-id\tcorpus-id\tscore\n" + judged.map((d, i) => `q${i}\t${d._id}\t1`).join("\n") + "\n");
+      const first = runCli([...library.args, "eval", dir, "--json"]);
+      expect(first.status, first.stderr).toBe(0);
+      const report = JSON.parse(first.stdout);
+      expect(report).toMatchObject({ queries: 10, mode: "hybrid" });
+      // A title finds its own abstract first nearly always.
+      expect(report.ndcg_at_10).toBeGreaterThan(0.8);
+      const second = JSON.parse(runCli([...library.args, "eval", dir, "--json"]).stdout);
+      expect(second.index_seconds).toBe(0);
+      expect(second.ndcg_at_10).toBe(report.ndcg_at_10);
+    }, 300_000);
+
+    it("answers MCP tools over stdio", async () => {
+      const library = seeded;
+      const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, ...library.args, "mcp"], env: env as Record<string, string>, stderr: "pipe" });
+      transport.stderr!.on("data", () => {});
+      const client = new Client({ name: "papers-test", version: "1.0.0" });
+      await client.connect(transport);
+      try {
+        const search = await client.callTool({ name: "search", arguments: { question: "ways to reduce decode latency", k: 3 } });
+        const results = (search.structuredContent as { results: { id: string }[] }).results;
+        expect(results).toHaveLength(3);
+        const shown = await client.callTool({ name: "show", arguments: { id: results[0]!.id } });
+        expect((shown.structuredContent as { id: string }).id).toBe(results[0]!.id);
+        const info = await client.callTool({ name: "info", arguments: {} });
+        expect(info.structuredContent).toMatchObject({ count: 30 });
+      } finally {
+        await client.close();
+      }
+    }, 300_000);
+
+    it("survives kill -9 of a writer mid-run: the library answers as before, and a rerun completes", async () => {
+      const library = await seededCopy();
+      const writer = start([...library.args, "index", SEEDS, more, "--checkpoint-every", "16"]);
+      await until(async () => (await factory.checkpointed(library)) >= 48);
+      writer.child.kill("SIGKILL");
+      await writer.exited;
+      const info = runCli([...library.args, "info", "--json"]);
+      expect(JSON.parse(info.stdout).count, info.stderr).toBe(30);
+      expect(JSON.parse(runCli([...library.args, "search", "decoding", "-k", "2", "--json"]).stdout)).toHaveLength(2);
+      const rerun = runCli([...library.args, "index", SEEDS, more, "--json"]);
+      expect(rerun.status, rerun.stderr).toBe(0);
+      const summary = JSON.parse(rerun.stdout);
+      expect(summary.resumed).toBeGreaterThanOrEqual(48);
+      expect(summary.resumed + summary.embedded).toBe(MORE);
+      expect(JSON.parse(runCli([...library.args, "info", "--json"]).stdout).count).toBe(30 + MORE);
+    }, 300_000);
+  });
+});
