@@ -269,7 +269,7 @@ export async function removePapers(
 export async function copyIndex(
   from: PapersOptions,
   to: PapersOptions,
-  options: { rebuild?: boolean; wait?: boolean } = {},
+  options: { rebuild?: boolean; wait?: boolean; computeMap?: boolean } = {},
   onProgress?: ProgressListener,
 ): Promise<IndexSummary> {
   const started = performance.now();

@@ -347,6 +347,15 @@ describe.each(factories)("the $name store", (factory) => {
     } finally {
       await moved.close();
     }
+    // `export --no-map`: the move computes none (topics are then computed when asked for).
+    const unmapped = factory.fresh().options;
+    expect(await copyIndex({ ...other, embedder: never }, { ...unmapped, embedder: never }, { computeMap: false })).toMatchObject({ added: 300 });
+    const bare = await openIndex(withModel(unmapped));
+    try {
+      expect(await bare.hasStoredTopicMap()).toBe(false);
+    } finally {
+      await bare.close();
+    }
   });
 
   it("stores topics and the map with the index, extends them on a small update, recomputes past RECOMPUTE_SHARE", async () => {

@@ -96,6 +96,8 @@ const jsonOption = () => new Option("--json", "print JSON");
 const formatOption = () =>
   new Option("--format <format>", "print the papers as json, jsonl, csv, bibtex, ris, csl-json or markdown").choices(EXPORT_FORMATS);
 const waitOption = () => new Option("--wait", "wait for another process writing the index to finish, instead of failing");
+const noMapOption = () =>
+  new Option("--no-map", "do not compute the topic map from scratch (minutes past 50,000 papers); a stored one is still updated");
 const modeOption = () =>
   new Option("--mode <mode>", "dense (meaning), lexical (BM25 words) or hybrid (both, fused)")
     .choices(SEARCH_MODES)
@@ -110,7 +112,7 @@ program
   .option("--collection <name>", "with --zotero: only this collection and its subcollections")
   .option("--rebuild", "re-embed everything instead of updating the index (needed to change model)")
   .addOption(new Option("--checkpoint-every <n>", "papers embedded between checkpoints").default(512).argParser(parseCount))
-  .option("--no-map", "do not compute the topic map from scratch (minutes past 50,000 papers); a stored one is still updated")
+  .addOption(noMapOption())
   .addOption(waitOption())
   .addOption(jsonOption())
   .action(run(async (paths: string[], flags: OutputFlags, options: PapersOptions) => {
@@ -153,11 +155,12 @@ program
   .description("copy this index into another store (a PostgreSQL database or a folder), vectors included: nothing is embedded again")
   .requiredOption("--to <url>", "postgresql://USER@HOST/DB (?host=/socket/dir, ?schema=NAME) or a folder")
   .option("--rebuild", "replace what the target holds instead of updating it")
+  .addOption(noMapOption())
   .addOption(waitOption())
   .addOption(jsonOption())
   .action(run(async (flags: OutputFlags, options: PapersOptions) => {
     const target = storeOptions(flags.to!, options);
-    const summary = await withProgress((progress) => copyIndex(options, target, { rebuild: flags.rebuild, wait: flags.wait }, progress));
+    const summary = await withProgress((progress) => copyIndex(options, target, { rebuild: flags.rebuild, wait: flags.wait, computeMap: flags.map }, progress));
     console.log(flags.json ? json(indexSummaryJson(summary)) : formatIndexSummary(summary, storeLocation(target)));
   }));
 
@@ -166,10 +169,11 @@ program
   .description("copy another store's index (a PostgreSQL database or a folder) into this one, vectors included: nothing is embedded again")
   .requiredOption("--from <url>", "postgresql://USER@HOST/DB (?host=/socket/dir, ?schema=NAME) or a folder")
   .option("--rebuild", "replace what this index holds instead of updating it")
+  .addOption(noMapOption())
   .addOption(waitOption())
   .addOption(jsonOption())
   .action(run(async (flags: OutputFlags, options: PapersOptions) => {
-    const summary = await withProgress((progress) => copyIndex(storeOptions(flags.from!, options), options, { rebuild: flags.rebuild, wait: flags.wait }, progress));
+    const summary = await withProgress((progress) => copyIndex(storeOptions(flags.from!, options), options, { rebuild: flags.rebuild, wait: flags.wait, computeMap: flags.map }, progress));
     console.log(flags.json ? json(indexSummaryJson(summary)) : formatIndexSummary(summary, storeLocation(options)));
   }));
 

@@ -17,6 +17,8 @@ export interface TransferOptions {
   /** Replace whatever the target holds (needed when it was built with another model). */
   rebuild?: boolean;
   wait?: boolean;
+  /** false: the target computes no topic map from scratch (see UpdateOptions.computeMap). */
+  computeMap?: boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -59,7 +61,7 @@ export async function transferIndex(source: IndexStore, target: IndexStore, opti
       { spec, dtype },
       async () => carried,
       // Large checkpoints: nothing is computed, so there is little to save between them.
-      { rebuild: options.rebuild, wait: options.wait, checkpointEvery: 8192, onProgress: options.onProgress },
+      { rebuild: options.rebuild, wait: options.wait, computeMap: options.computeMap, checkpointEvery: 8192, onProgress: options.onProgress },
     );
   } finally {
     await reader.close();
