@@ -417,19 +417,22 @@ def smooth_outliers(src: Path, dst: Path, folder: Path, quantile: float) -> dict
                 m = np.abs(x).reshape(-1, x.shape[-1]).max(0)
                 peak[name] = m if peak[name] is None else np.maximum(peak[name], m)
     scaled = 0
+    smoothed: dict[str, str] = {}  # input -> its scaled copy, one Mul per input however many read it
     for n in targets:
-        x_max = peak[n.input[0]]
-        scale = np.maximum(1.0, x_max / np.quantile(x_max, quantile)).astype(np.float32)
-        scaled += int((scale > 1).sum())
+        x = n.input[0]
+        # The scale depends on the input alone, so MatMuls sharing it (unfused q, k, v) share it.
+        scale = np.maximum(1.0, peak[x] / np.quantile(peak[x], quantile)).astype(np.float32)
         w = numpy_helper.to_array(inits[n.input[1]])
         inits[n.input[1]].CopyFrom(numpy_helper.from_array((w * scale[:, None]).astype(np.float32), n.input[1]))
-        graph.initializer.append(numpy_helper.from_array((1 / scale).astype(np.float32), n.name + "/smooth_scale"))
-        graph.node.insert(list(graph.node).index(n), helper.make_node(
-            "Mul", [n.input[0], n.name + "/smooth_scale"], [n.input[0] + "/smoothed"], name=n.name + "/smooth"))
-        n.input[0] = n.input[0] + "/smoothed"
+        if x not in smoothed:
+            scaled += int((scale > 1).sum())
+            smoothed[x] = x + "/smoothed"
+            graph.initializer.append(numpy_helper.from_array((1 / scale).astype(np.float32), x + "/smooth_scale"))
+            graph.node.insert(list(graph.node).index(n), helper.make_node("Mul", [x, x + "/smooth_scale"], [smoothed[x]], name=x + "/smooth"))
+        n.input[0] = smoothed[x]
     onnx.save(model, str(dst))
     return {"smoothing": {"quantile": quantile, "calibration_texts": len(texts), "nodes": len(targets),
-                          "channels_scaled": scaled}}
+                          "inputs": len(smoothed), "channels_scaled": scaled}}
 
 
 def quantize(src: Path, dst: Path, reduce_range: bool, keep_fp32: list[str]) -> dict:
