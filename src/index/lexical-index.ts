@@ -11,10 +11,31 @@ export interface TextChange {
 }
 
 /** A term's postings to add, and the documents whose old postings go, before they are written. */
-interface PendingTerm {
+export interface TermChange {
   drop?: Set<number>;
   labels: number[];
   counts: number[];
+}
+
+/**
+ * A term's stored postings with a change applied, encoded as every store keeps them (labels as
+ * uint32, then counts as uint8); null when none are left.
+ */
+export function mergePostings(stored: Postings | undefined, change: TermChange): Buffer | null {
+  const kept: number[] = [];
+  if (stored) for (let i = 0; i < stored.labels.length; i++) if (!change.drop?.has(stored.labels[i]!)) kept.push(i);
+  const n = kept.length + change.labels.length;
+  if (n === 0) return null;
+  const blob = Buffer.alloc(n * 5);
+  const labels = new Uint32Array(blob.buffer, blob.byteOffset, n);
+  const counts = blob.subarray(n * 4);
+  kept.forEach((from, to) => {
+    labels[to] = stored!.labels[from]!;
+    counts[to] = stored!.counts[from]!;
+  });
+  labels.set(change.labels, kept.length);
+  counts.set(change.counts, kept.length);
+  return blob;
 }
 
 /** Pending postings are written out past this many, bounding memory while a large corpus is added. */
@@ -60,7 +81,7 @@ export class LexicalIndex {
     this.stats = undefined;
     const setLength = this.db.prepare("INSERT OR REPLACE INTO lexical_lengths (label, length) VALUES (?, ?)");
     const dropLength = this.db.prepare("DELETE FROM lexical_lengths WHERE label = ?");
-    const pending = new Map<string, PendingTerm>();
+    const pending = new Map<string, TermChange>();
     let pendingPostings = 0;
     const at = (term: string) => {
       let entry = pending.get(term);
@@ -93,28 +114,13 @@ export class LexicalIndex {
     this.flush(pending);
   }
 
-  private flush(pending: Map<string, PendingTerm>): void {
+  private flush(pending: Map<string, TermChange>): void {
     const write = this.db.prepare("INSERT OR REPLACE INTO lexical_postings (term, postings) VALUES (?, ?)");
     const drop = this.db.prepare("DELETE FROM lexical_postings WHERE term = ?");
     for (const [term, change] of pending) {
-      const stored = this.postings(term);
-      const kept: number[] = [];
-      if (stored) for (let i = 0; i < stored.labels.length; i++) if (!change.drop?.has(stored.labels[i]!)) kept.push(i);
-      const n = kept.length + change.labels.length;
-      if (n === 0) {
-        drop.run(term);
-        continue;
-      }
-      const blob = Buffer.alloc(n * 5);
-      const labels = new Uint32Array(blob.buffer, blob.byteOffset, n);
-      const counts = blob.subarray(n * 4);
-      kept.forEach((from, to) => {
-        labels[to] = stored!.labels[from]!;
-        counts[to] = stored!.counts[from]!;
-      });
-      labels.set(change.labels, kept.length);
-      counts.set(change.counts, kept.length);
-      write.run(term, blob);
+      const blob = mergePostings(this.postings(term), change);
+      if (blob) write.run(term, blob);
+      else drop.run(term);
     }
     pending.clear();
   }

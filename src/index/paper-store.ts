@@ -8,7 +8,8 @@ import type { AnalyzerOptions } from "../search/analyzer.js";
 import { LexicalIndex, type TextChange } from "./lexical-index.js";
 import { PaperFacets } from "./paper-facets.js";
 
-interface Row {
+/** A papers row as both stores keep it (SQLite here, PostgreSQL in src/store/postgres-store.ts). */
+export interface PaperRow {
   label: number;
   id: string;
   content_hash: string;
@@ -233,7 +234,7 @@ export class PaperStore {
   /** Every stored paper's text, page by page, so a large corpus is never all in memory. */
   private *storedTexts(): Generator<TextChange> {
     const page = this.db.prepare("SELECT label, title, abstract FROM papers WHERE label > ? ORDER BY label LIMIT 2000");
-    for (let rows: Row[], last = -1; (rows = page.all(last) as Row[]).length > 0; last = rows.at(-1)!.label) {
+    for (let rows: PaperRow[], last = -1; (rows = page.all(last) as PaperRow[]).length > 0; last = rows.at(-1)!.label) {
       for (const row of rows) yield { label: row.label, after: documentText(row) };
     }
   }
@@ -262,23 +263,23 @@ export class PaperStore {
   }
 
   byLabel(label: number): Paper | undefined {
-    const row = this.byLabelStatement.get(label) as Row | undefined;
+    const row = this.byLabelStatement.get(label) as PaperRow | undefined;
     return row && toPaper(row);
   }
 
   /** A paper and its label by id (case-insensitive). */
   byId(id: string): { label: number; paper: Paper } | undefined {
-    const row = this.byIdStatement.get(id) as Row | undefined;
+    const row = this.byIdStatement.get(id) as PaperRow | undefined;
     return row && { label: row.label, paper: toPaper(row) };
   }
 
   all(): Paper[] {
-    return (this.db.prepare("SELECT * FROM papers ORDER BY label").all() as Row[]).map(toPaper);
+    return (this.db.prepare("SELECT * FROM papers ORDER BY label").all() as PaperRow[]).map(toPaper);
   }
 
   /** Papers `offset` to `offset + limit` in the order `all()` gives them (index order). */
   page(offset: number, limit: number): Paper[] {
-    return (this.db.prepare("SELECT * FROM papers ORDER BY label LIMIT ? OFFSET ?").all(limit, offset) as Row[]).map(toPaper);
+    return (this.db.prepare("SELECT * FROM papers ORDER BY label LIMIT ? OFFSET ?").all(limit, offset) as PaperRow[]).map(toPaper);
   }
 
   count(): number {
@@ -340,7 +341,7 @@ function createSearchStructures(db: Database.Database): void {
   db.exec("CREATE INDEX papers_facets ON papers (year, categories, authors)");
 }
 
-function toPaper(row: Row): Paper {
+export function toPaper(row: PaperRow): Paper {
   return {
     id: row.id,
     title: row.title,

@@ -149,25 +149,8 @@ async function updateLocked(
   if (current) verifyGeneration(current, previous!);
   const { entries: stored, nextLabel: firstFree } = current ? readEntries(current) : { entries: new Map<string, StoredPaper>(), nextLabel: 0 };
 
-  let nextLabel = firstFree;
-  const changed: { label: number; paper: Paper; hash: string; embed: boolean }[] = [];
-  let added = 0;
-  let updated = 0;
-  let unchanged = 0;
-  for (const paper of papers) {
-    const hash = contentHash(paper);
-    const entry = stored.get(paper.id.toLowerCase());
-    if (!entry) {
-      added++;
-      changed.push({ label: nextLabel++, paper, hash, embed: true });
-    } else if (entry.hash !== hash) {
-      updated++;
-      changed.push({ label: entry.label, paper, hash, embed: true });
-    } else {
-      unchanged++;
-      if (entry.json !== paperFieldsJson(paper)) changed.push({ label: entry.label, paper, hash, embed: false });
-    }
-  }
+  const { changed, added, updated, unchanged, nextLabel: afterPapers } = diffPapers(papers, stored, firstFree);
+  let nextLabel = afterPapers;
   const summary = { added, updated, unchanged, removed: 0 };
   // An index written before topics existed gets its topic map now, with nothing else changed.
   const mapDone = () => options.computeMap === false || existsSync(join(current!, TOPIC_MAP_FILE));
@@ -256,6 +239,46 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
   return { manifest, removed: labels.length, recovered };
 }
 
+/** A paper to write: new, re-embedded (its text changed), or with only other fields changed. */
+export interface PaperChange {
+  label: number;
+  paper: Paper;
+  hash: string;
+  embed: boolean;
+  /** The stored text it replaces, when the store keeps it (for BM25 postings to drop). */
+  before?: string;
+}
+
+/**
+ * What an update changes, by comparing each paper with what is stored under its id (content hash
+ * for the text, the other fields as JSON); new papers get labels from `nextLabel` on.
+ */
+export function diffPapers(
+  papers: readonly Paper[],
+  stored: ReadonlyMap<string, { label: number; hash: string; json: string; text?: string }>,
+  nextLabel: number,
+): { changed: PaperChange[]; added: number; updated: number; unchanged: number; nextLabel: number } {
+  const changed: PaperChange[] = [];
+  let added = 0;
+  let updated = 0;
+  let unchanged = 0;
+  for (const paper of papers) {
+    const hash = contentHash(paper);
+    const entry = stored.get(paper.id.toLowerCase());
+    if (!entry) {
+      added++;
+      changed.push({ label: nextLabel++, paper, hash, embed: true });
+    } else if (entry.hash !== hash) {
+      updated++;
+      changed.push({ label: entry.label, paper, hash, embed: true, before: entry.text });
+    } else {
+      unchanged++;
+      if (entry.json !== paperFieldsJson(paper)) changed.push({ label: entry.label, paper, hash, embed: false, before: entry.text });
+    }
+  }
+  return { changed, added, updated, unchanged, nextLabel };
+}
+
 /** Bytes on disk of an index generation's files. */
 export function generationSize(dir: string): number {
   const files = [HNSW_FILE, STORE_FILE, MANIFEST_FILE, ...(existsSync(join(dir, TOPIC_MAP_FILE)) ? [TOPIC_MAP_FILE] : [])];
@@ -336,6 +359,41 @@ function finishGeneration(
   return manifest;
 }
 
+/**
+ * Embeds the texts of `wanted` (by hash) that `vectors` (what a checkpoint kept) lacks, a
+ * checkpoint's worth at a time, handing each batch to `save` before the next, so a killed run
+ * resumes from them. Both stores embed through this; they differ in where `save` writes.
+ */
+export async function embedMissing(
+  wanted: ReadonlyMap<string, string>,
+  vectors: Map<string, Float32Array>,
+  loadEmbedder: () => Promise<Embedder>,
+  options: Pick<UpdateOptions, "checkpointEvery" | "onProgress">,
+  save: (pairs: (readonly [string, Float32Array])[]) => void | Promise<void>,
+): Promise<Map<string, Float32Array> & { resumed: number; embedded: number }> {
+  const resumed = vectors.size;
+  const todo = [...wanted].filter(([hash]) => !vectors.has(hash));
+  const total = wanted.size;
+  options.onProgress?.(resumed, total);
+  if (todo.length > 0) {
+    const embedder = await loadEmbedder();
+    try {
+      const every = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
+      for (let start = 0; start < todo.length; start += every) {
+        const batch = todo.slice(start, start + every);
+        const done = resumed + start;
+        const embedded = await embedder.embedDocuments(batch.map(([, text]) => text), (n) => options.onProgress?.(done + n, total));
+        const pairs = batch.map(([hash], i) => [hash, embedded[i]!] as const);
+        await save(pairs);
+        for (const [hash, vector] of pairs) vectors.set(hash, vector);
+      }
+    } finally {
+      await embedder.dispose();
+    }
+  }
+  return Object.assign(vectors, { resumed, embedded: todo.length });
+}
+
 /** Embeds what needs embedding, reusing and extending the folder's checkpoint. */
 async function embedChanged(
   indexDir: string,
@@ -347,28 +405,7 @@ async function embedChanged(
   mkdirSync(indexDir, { recursive: true });
   const checkpoint = Checkpoint.open(indexDir, modelKey);
   try {
-    const vectors = checkpoint.lookup(wanted.keys());
-    const resumed = vectors.size;
-    const todo = [...wanted].filter(([hash]) => !vectors.has(hash));
-    const total = wanted.size;
-    options.onProgress?.(resumed, total);
-    if (todo.length > 0) {
-      const embedder = await loadEmbedder();
-      try {
-        const every = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
-        for (let start = 0; start < todo.length; start += every) {
-          const batch = todo.slice(start, start + every);
-          const done = resumed + start;
-          const embedded = await embedder.embedDocuments(batch.map(([, text]) => text), (n) => options.onProgress?.(done + n, total));
-          const pairs = batch.map(([hash], i) => [hash, embedded[i]!] as const);
-          checkpoint.save(pairs);
-          for (const [hash, vector] of pairs) vectors.set(hash, vector);
-        }
-      } finally {
-        await embedder.dispose();
-      }
-    }
-    return Object.assign(vectors, { resumed, embedded: todo.length });
+    return await embedMissing(wanted, checkpoint.lookup(wanted.keys()), loadEmbedder, options, (pairs) => checkpoint.save(pairs));
   } finally {
     checkpoint.close();
   }

@@ -25,7 +25,7 @@ import type { Embedder } from "../embed/embedder.js";
 import { specDifferences, specFacts } from "../embed/models.js";
 import { PapersError } from "../errors.js";
 import { FORMAT_VERSION, corpusFingerprint, type Manifest } from "../index/manifest.js";
-import { DEFAULT_CHECKPOINT_EVERY, paperFieldsJson, passageHash, type UpdateOptions, type UpdateSummary } from "../index/update-index.js";
+import { diffPapers, embedMissing, paperFieldsJson, passageHash, type UpdateOptions, type UpdateSummary } from "../index/update-index.js";
 import { DEFAULT_HNSW } from "../index/vector-index.js";
 import { queryTerms } from "../search/analyzer.js";
 import { bm25TermScores, bm25TopK, lengthNorms, type Postings, type TermScore } from "../search/bm25.js";
@@ -37,7 +37,9 @@ import { EXACT_SCAN_LIMIT } from "./folder-store.js";
 import { buildTopicMap, memoryMapSource, type MapSource } from "../index/topic-map-build.js";
 import { TOPIC_MAP_FILE, parseTopicMap } from "../index/topic-map-store.js";
 import type { TopicMap } from "../map/topic-map.js";
-import { collectChanges, decodePostings, mergePostings } from "./postings.js";
+import { mergePostings } from "../index/lexical-index.js";
+import { toPaper, type PaperRow } from "../index/paper-store.js";
+import { collectChanges, decodePostings } from "./postings.js";
 import { withPrefetchedSource } from "./prefetched-source.js";
 import type { GenerationReader, IndexStore, RemoveSummary, SearchScope, StoreModel } from "./store.js";
 
@@ -64,22 +66,6 @@ interface SnapshotFacts {
   modelKey: string;
   model: string;
   dtype: string;
-}
-
-interface PaperRow {
-  label: number;
-  id: string;
-  content_hash: string;
-  title: string | null;
-  abstract: string;
-  arxiv_id: string | null;
-  doi: string | null;
-  journal_ref: string | null;
-  comments: string;
-  authors: string;
-  categories: string;
-  year: number | null;
-  sources: string;
 }
 
 const PAPER_COLUMNS = "label, id, content_hash, title, abstract, arxiv_id, doi, journal_ref, comments, authors, categories, year, sources";
@@ -155,24 +141,9 @@ export class PostgresStore implements IndexStore {
       for (const entry of stored.values()) nextLabel = Math.max(nextLabel, entry.label + 1);
       // Passages take labels from the papers' label space, as in folders.
       if (previous) nextLabel = Math.max(nextLabel, await this.nextPassageLabel());
-      const changed: { label: number; paper: Paper; hash: string; embed: boolean; before?: string }[] = [];
-      let added = 0;
-      let updated = 0;
-      let unchanged = 0;
-      for (const paper of papers) {
-        const hash = contentHash(paper);
-        const entry = stored.get(paper.id.toLowerCase());
-        if (!entry) {
-          added++;
-          changed.push({ label: nextLabel++, paper, hash, embed: true });
-        } else if (entry.hash !== hash) {
-          updated++;
-          changed.push({ label: entry.label, paper, hash, embed: true, before: entry.text });
-        } else {
-          unchanged++;
-          if (entry.json !== paperFieldsJson(paper)) changed.push({ label: entry.label, paper, hash, embed: false, before: entry.text });
-        }
-      }
+      const diff = diffPapers(papers, stored, nextLabel);
+      const { changed, added, updated, unchanged } = diff;
+      nextLabel = diff.nextLabel;
       const summary = { added, updated, unchanged, removed: 0 };
       // A library written before topics existed gets its topic map now, with nothing else changed.
       const mapDone = async () => options.computeMap === false || (await this.query(`SELECT 1 FROM ${this.s}.artifacts WHERE name = $1`, [TOPIC_MAP_FILE])).rows.length > 0;
@@ -454,29 +425,12 @@ export class PostgresStore implements IndexStore {
       const { rows } = await this.query<{ hash: string; vector: Buffer }>(`SELECT hash, vector FROM ${table} WHERE hash = ANY($1)`, [hashes.slice(start, start + 10 * BATCH)]);
       for (const row of rows) vectors.set(row.hash, bufferToVector(row.vector));
     }
-    const resumed = vectors.size;
-    const todo = [...wanted].filter(([hash]) => !vectors.has(hash));
-    const total = wanted.size;
-    options.onProgress?.(resumed, total);
-    if (todo.length > 0) {
-      const embedder = await loadEmbedder();
-      try {
-        const every = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
-        for (let start = 0; start < todo.length; start += every) {
-          const batch = todo.slice(start, start + every);
-          const done = resumed + start;
-          const embedded = await embedder.embedDocuments(batch.map(([, text]) => text), (n) => options.onProgress?.(done + n, total));
-          await this.query(
-            `INSERT INTO ${table} (hash, model, vector) SELECT h, $2, v FROM unnest($1::text[], $3::bytea[]) AS t(h, v) ON CONFLICT (hash) DO NOTHING`,
-            [batch.map(([hash]) => hash), modelKey, embedded.map(vectorToBuffer)],
-          );
-          batch.forEach(([hash], i) => vectors.set(hash, embedded[i]!));
-        }
-      } finally {
-        await embedder.dispose();
-      }
-    }
-    return Object.assign(vectors, { resumed, embedded: todo.length });
+    return embedMissing(wanted, vectors, loadEmbedder, options, async (pairs) => {
+      await this.query(
+        `INSERT INTO ${table} (hash, model, vector) SELECT h, $2, v FROM unnest($1::text[], $3::bytea[]) AS t(h, v) ON CONFLICT (hash) DO NOTHING`,
+        [pairs.map(([hash]) => hash), modelKey, pairs.map(([, vector]) => vectorToBuffer(vector))],
+      );
+    });
   }
 
   private async withWriterLock<T>(wait: boolean | undefined, body: () => Promise<T>): Promise<T> {
@@ -1167,22 +1121,6 @@ function generationName(generation: number): string {
 /** What must match between a library and whoever reads or writes it: the embedding facts and the weights. */
 function modelKeyOf(model: StoreModel): string {
   return JSON.stringify({ ...specFacts(model.spec), dtype: model.dtype });
-}
-
-function toPaper(row: PaperRow): Paper {
-  return {
-    id: row.id,
-    title: row.title,
-    abstract: row.abstract,
-    arxivId: row.arxiv_id,
-    doi: row.doi,
-    journalRef: row.journal_ref,
-    comments: JSON.parse(row.comments) as string[],
-    authors: JSON.parse(row.authors) as string[],
-    categories: JSON.parse(row.categories) as string[],
-    year: row.year,
-    sources: JSON.parse(row.sources) as Paper["sources"],
-  };
 }
 
 /** Best first, ties by label: the order the folder store's exact search gives. */

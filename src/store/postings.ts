@@ -5,14 +5,7 @@
  */
 import { documentTerms, type AnalyzerOptions } from "../search/analyzer.js";
 import type { Postings } from "../search/bm25.js";
-import type { TextChange } from "../index/lexical-index.js";
-
-/** A term's postings to add, and the documents whose old postings go. */
-export interface TermChange {
-  drop?: Set<number>;
-  labels: number[];
-  counts: number[];
-}
+import type { TermChange, TextChange } from "../index/lexical-index.js";
 
 /** What a batch of text changes does to the postings and the document lengths. */
 export interface PostingChanges {
@@ -48,24 +41,6 @@ export function collectChanges(changes: Iterable<TextChange>, analysis: Analyzer
     }
   }
   return { terms, lengths };
-}
-
-/** A term's stored postings with a change applied, encoded; null when none are left. */
-export function mergePostings(stored: Postings | undefined, change: TermChange): Buffer | null {
-  const kept: number[] = [];
-  if (stored) for (let i = 0; i < stored.labels.length; i++) if (!change.drop?.has(stored.labels[i]!)) kept.push(i);
-  const n = kept.length + change.labels.length;
-  if (n === 0) return null;
-  const blob = Buffer.alloc(n * 5);
-  const labels = new Uint32Array(blob.buffer, blob.byteOffset, n);
-  const counts = blob.subarray(n * 4);
-  kept.forEach((from, to) => {
-    labels[to] = stored!.labels[from]!;
-    counts[to] = stored!.counts[from]!;
-  });
-  labels.set(change.labels, kept.length);
-  counts.set(change.counts, kept.length);
-  return blob;
 }
 
 export function decodePostings(blob: Buffer): Postings {
