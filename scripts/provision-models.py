@@ -404,14 +404,15 @@ def smooth_outliers(src: Path, dst: Path, folder: Path, quantile: float) -> dict
     inits = {i.name: i for i in graph.initializer}
     targets = [n for n in graph.node if n.op_type in ("MatMul", "Attention") and n.input[1] in inits]
     probe = onnx.load(str(src))
-    probe.graph.output.extend(helper.make_tensor_value_info(n.input[0], onnx.TensorProto.FLOAT, None) for n in targets)
+    inputs = list(dict.fromkeys(n.input[0] for n in targets))  # each once, however many MatMuls read it
+    probe.graph.output.extend(helper.make_tensor_value_info(x, onnx.TensorProto.FLOAT, None) for x in inputs)
     texts = calibration_texts()
     with tempfile.TemporaryDirectory() as work:
         onnx.save(probe, str(Path(work) / "probe.onnx"))
         so = ort.SessionOptions()
         so.log_severity_level = 3
         session = ort.InferenceSession(str(Path(work) / "probe.onnx"), so, providers=["CPUExecutionProvider"])
-        peak = {n.input[0]: None for n in targets}
+        peak = dict.fromkeys(inputs)
         for _, feed in encoded_batches(folder, texts, [i.name for i in session.get_inputs()]):
             for name, x in zip(peak, session.run(list(peak), feed)):
                 m = np.abs(x).reshape(-1, x.shape[-1]).max(0)
