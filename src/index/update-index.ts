@@ -149,21 +149,13 @@ async function updateLocked(
   if (current) verifyGeneration(current, previous!);
   const { entries: stored, nextLabel: firstFree } = current ? readEntries(current) : { entries: new Map<string, StoredPaper>(), nextLabel: 0 };
 
-  const { changed, added, updated, unchanged, nextLabel: afterPapers } = diffPapers(papers, stored, firstFree);
-  let nextLabel = afterPapers;
+  const { changed, added, updated, unchanged, nextLabel } = diffPapers(papers, stored, firstFree);
   const summary = { added, updated, unchanged, removed: 0 };
   // An index written before topics existed gets its topic map now, with nothing else changed.
   const mapDone = () => options.computeMap === false || existsSync(join(current!, TOPIC_MAP_FILE));
   if (previous && changed.length === 0 && !upgrade && mapDone()) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
 
-  // A re-embedded paper's passages are all replaced: new labels, new vectors, old ones deleted.
-  const passages = changed.filter((c) => c.embed).map((c) => ({
-    paperLabel: c.label,
-    passages: (c.paper.passages ?? []).map((passage) => ({ label: nextLabel++, passage, hash: passageHash(passage) })),
-  }));
-  const texts = new Map<string, string>();
-  for (const c of changed) if (c.embed) texts.set(c.hash, documentText(c.paper));
-  for (const p of passages) for (const { hash, passage } of p.passages) texts.set(hash, passageText(passage));
+  const { passages, texts } = toEmbed(changed, nextLabel);
   const vectors = await embedChanged(indexDir, texts, model.spec.id + "/" + model.dtype, loadEmbedder, options);
   const manifest = await commitGeneration(indexDir, async (dir) => {
     const index = current
@@ -277,6 +269,25 @@ export function diffPapers(
     }
   }
   return { changed, added, updated, unchanged, nextLabel };
+}
+
+/**
+ * What an update embeds: the texts of re-embedded papers and of their passages, by hash. A
+ * re-embedded paper's passages are all replaced: new labels from `nextLabel` on, new vectors (the
+ * store deletes the old ones).
+ */
+export function toEmbed(changed: readonly PaperChange[], nextLabel: number): {
+  passages: { paperLabel: number; passages: { label: number; passage: Passage; hash: string }[] }[];
+  texts: Map<string, string>;
+} {
+  const passages = changed.filter((c) => c.embed).map((c) => ({
+    paperLabel: c.label,
+    passages: (c.paper.passages ?? []).map((passage) => ({ label: nextLabel++, passage, hash: passageHash(passage) })),
+  }));
+  const texts = new Map<string, string>();
+  for (const c of changed) if (c.embed) texts.set(c.hash, documentText(c.paper));
+  for (const p of passages) for (const { hash, passage } of p.passages) texts.set(hash, passageText(passage));
+  return { passages, texts };
 }
 
 /** Bytes on disk of an index generation's files. */

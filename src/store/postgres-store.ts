@@ -25,7 +25,7 @@ import type { Embedder } from "../embed/embedder.js";
 import { specDifferences, specFacts } from "../embed/models.js";
 import { PapersError } from "../errors.js";
 import { FORMAT_VERSION, corpusFingerprint, type Manifest } from "../index/manifest.js";
-import { diffPapers, embedMissing, paperFieldsJson, passageHash, type UpdateOptions, type UpdateSummary } from "../index/update-index.js";
+import { diffPapers, embedMissing, paperFieldsJson, toEmbed, type UpdateOptions, type UpdateSummary } from "../index/update-index.js";
 import { DEFAULT_HNSW } from "../index/vector-index.js";
 import { queryTerms } from "../search/analyzer.js";
 import { bm25TermScores, bm25TopK, lengthNorms, type Postings, type TermScore } from "../search/bm25.js";
@@ -141,22 +141,13 @@ export class PostgresStore implements IndexStore {
       for (const entry of stored.values()) nextLabel = Math.max(nextLabel, entry.label + 1);
       // Passages take labels from the papers' label space, as in folders.
       if (previous) nextLabel = Math.max(nextLabel, await this.nextPassageLabel());
-      const diff = diffPapers(papers, stored, nextLabel);
-      const { changed, added, updated, unchanged } = diff;
-      nextLabel = diff.nextLabel;
+      const { changed, added, updated, unchanged, nextLabel: afterPapers } = diffPapers(papers, stored, nextLabel);
       const summary = { added, updated, unchanged, removed: 0 };
       // A library written before topics existed gets its topic map now, with nothing else changed.
       const mapDone = async () => options.computeMap === false || (await this.query(`SELECT 1 FROM ${this.s}.artifacts WHERE name = $1`, [TOPIC_MAP_FILE])).rows.length > 0;
       if (previous && changed.length === 0 && (await mapDone())) return { manifest: previous.manifest, ...summary, resumed: 0, embedded: 0, recovered: null };
 
-      // A re-embedded paper's passages are all replaced: new labels, new vectors, old ones deleted.
-      const passages = changed.filter((c) => c.embed).map((c) => ({
-        paperLabel: c.label,
-        passages: (c.paper.passages ?? []).map((passage) => ({ label: nextLabel++, passage, hash: passageHash(passage) })),
-      }));
-      const texts = new Map<string, string>();
-      for (const c of changed) if (c.embed) texts.set(c.hash, documentText(c.paper));
-      for (const p of passages) for (const { hash, passage } of p.passages) texts.set(hash, passageText(passage));
+      const { passages, texts } = toEmbed(changed, afterPapers);
       const vectors = await this.embedChanged(texts, `${model.spec.id}/${model.dtype}`, loadEmbedder, options);
 
       const manifest = await this.transaction(async (client) => {
@@ -627,29 +618,15 @@ class PostgresGeneration implements GenerationReader {
   /** Dense search over papers only, in the caller's snapshot (see denseSearch). */
   private async densePapersIn(client: pg.PoolClient, vector: Float32Array, k: number, scope: SearchScope): Promise<Scored[]> {
     const where = conditions(scope.filter, scope.exclude, 2);
-    const literal = vectorLiteral(vector);
-    const params = [literal, ...where.values];
-    const exact = async () =>
-      sortHits(
-        (
-          await client.query<{ label: number; score: number }>(
-            `SELECT label, 1 - (embedding <=> $1::vector) AS score FROM ${this.s}.papers ${where.sql} ORDER BY (embedding <=> $1::vector) + 0, label LIMIT ${k}`,
-            params,
-          )
-        ).rows,
-      );
+    const params = [vectorLiteral(vector), ...where.values];
+    const exact = () => this.nearestIn(client, "papers", where.sql, params, k, true);
     let matching: number | undefined;
     if (where.sql) {
       // Numbered from $1 here; the searches number them from $2, after the vector.
-      const counted = conditions(scope.filter, scope.exclude, 1);
-      matching = Number((await client.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ${this.s}.papers ${counted.sql} LIMIT ${EXACT_SCAN_LIMIT + 1}) s`, counted.values)).rows[0].n);
+      matching = await this.countUpTo(client, "papers", conditions(scope.filter, scope.exclude, 1));
       if (matching <= EXACT_SCAN_LIMIT) return exact();
     }
-    const { rows } = await client.query<{ label: number; score: number }>(
-      `SELECT label, 1 - (embedding <=> $1::vector) AS score FROM ${this.s}.papers ${where.sql} ORDER BY embedding <=> $1::vector LIMIT ${k}`,
-      params,
-    );
-    const hits = sortHits(rows);
+    const hits = await this.nearestIn(client, "papers", where.sql, params, k, false);
     const available = matching !== undefined ? k : Math.min(k, this.manifest.count - (scope.exclude?.size ?? 0));
     return hits.length >= available ? hits : exact();
   }
@@ -662,32 +639,37 @@ class PostgresGeneration implements GenerationReader {
   private async densePassagesIn(client: pg.PoolClient, vector: Float32Array, k: number, scope: SearchScope, owners: ReadonlyMap<number, number>): Promise<Scored[]> {
     const where = passageConditions(this.s, scope.filter, scope.exclude, 2);
     const params = [vectorLiteral(vector), ...where.values];
-    const exact = async () =>
-      sortHits(
-        (
-          await client.query<{ label: number; score: number }>(
-            `SELECT label, 1 - (embedding <=> $1::vector) AS score FROM ${this.s}.passages ${where.sql} ORDER BY (embedding <=> $1::vector) + 0, label LIMIT ${k}`,
-            params,
-          )
-        ).rows,
-      );
+    const exact = () => this.nearestIn(client, "passages", where.sql, params, k, true);
     let excluded = 0;
     for (const label of scope.exclude ?? []) if (owners.has(label)) excluded++;
     let available = Math.min(k, owners.size - excluded);
     if (hasConditions(scope.filter)) {
-      const counted = passageConditions(this.s, scope.filter, scope.exclude, 1);
-      const matching = Number((await client.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ${this.s}.passages ${counted.sql} LIMIT ${EXACT_SCAN_LIMIT + 1}) s`, counted.values)).rows[0].n);
-      if (matching <= EXACT_SCAN_LIMIT) return exact();
+      if ((await this.countUpTo(client, "passages", passageConditions(this.s, scope.filter, scope.exclude, 1))) <= EXACT_SCAN_LIMIT) return exact();
       available = k;
     } else if (owners.size - excluded <= EXACT_SCAN_LIMIT) {
       return exact();
     }
+    const hits = await this.nearestIn(client, "passages", where.sql, params, k, false);
+    return hits.length >= available ? hits : exact();
+  }
+
+  /**
+   * The k rows of a table nearest to $1 within `where`, best first: through its HNSW graph, or
+   * (exact) by comparing every row in scope, `+ 0` keeping the planner off the graph.
+   */
+  private async nearestIn(client: pg.PoolClient, table: "papers" | "passages", where: string, params: unknown[], k: number, exact: boolean): Promise<Scored[]> {
+    const order = exact ? "(embedding <=> $1::vector) + 0, label" : "embedding <=> $1::vector";
     const { rows } = await client.query<{ label: number; score: number }>(
-      `SELECT label, 1 - (embedding <=> $1::vector) AS score FROM ${this.s}.passages ${where.sql} ORDER BY embedding <=> $1::vector LIMIT ${k}`,
+      `SELECT label, 1 - (embedding <=> $1::vector) AS score FROM ${this.s}.${table} ${where} ORDER BY ${order} LIMIT ${k}`,
       params,
     );
-    const hits = sortHits(rows);
-    return hits.length >= available ? hits : exact();
+    return sortHits(rows);
+  }
+
+  /** How many rows of a table are in scope, counted no further than EXACT_SCAN_LIMIT + 1. */
+  private async countUpTo(client: pg.PoolClient, table: "papers" | "passages", where: { sql: string; values: unknown[] }): Promise<number> {
+    const { rows } = await client.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ${this.s}.${table} ${where.sql} LIMIT ${EXACT_SCAN_LIMIT + 1}) s`, where.values);
+    return Number(rows[0].n);
   }
 
   lexicalSearch(text: string, k: number, scope: SearchScope = {}): Promise<Scored[]> {
