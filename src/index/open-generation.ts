@@ -3,6 +3,7 @@ import { PapersError } from "../errors.js";
 import { currentGeneration, liveGeneration } from "./generations.js";
 import { HNSW_FILE, STORE_FILE, isCompleteGeneration, readManifest, usesCjkBigrams, verifyGeneration, type Manifest } from "./manifest.js";
 import { PaperStore } from "./paper-store.js";
+import { generationSize } from "./update-index.js";
 import { VectorIndex } from "./vector-index.js";
 
 /** One committed generation, opened for reading: what a PaperIndex answers from. */
@@ -11,6 +12,11 @@ export interface OpenGeneration {
   manifest: Manifest;
   vectors: VectorIndex;
   store: PaperStore;
+  /**
+   * Bytes on disk, taken while opening: a commit may delete this generation's files by name once
+   * it is open (the open handles keep working), so a later stat would fail.
+   */
+  sizeBytes: number;
   /** Why another generation than CURRENT names was opened (CURRENT missing or naming none), or null. */
   recovered: string | null;
 }
@@ -39,5 +45,5 @@ function openGeneration(dir: string, check: (manifest: Manifest) => void): Omit<
   verifyGeneration(dir, manifest);
   const vectors = VectorIndex.load(join(dir, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);
   const store = PaperStore.open(join(dir, STORE_FILE), { cjkBigrams: usesCjkBigrams(manifest) });
-  return { dir, manifest, vectors, store };
+  return { dir, manifest, vectors, store, sizeBytes: generationSize(dir) };
 }

@@ -11,7 +11,7 @@ import { completeGenerations, currentGeneration } from "../index/generations.js"
 import { isCompleteGeneration, readManifest, type Manifest } from "../index/manifest.js";
 import { openCurrentGeneration } from "../index/open-generation.js";
 import type { PaperStore } from "../index/paper-store.js";
-import { generationSize, removeFromIndex, updateIndex, type UpdateOptions, type UpdateSummary } from "../index/update-index.js";
+import { removeFromIndex, updateIndex, type UpdateOptions, type UpdateSummary } from "../index/update-index.js";
 import type { VectorIndex } from "../index/vector-index.js";
 import { graphMapSource, type MapSource } from "../index/topic-map-build.js";
 import type { TermScore } from "../search/bm25.js";
@@ -52,7 +52,7 @@ export class FolderStore implements IndexStore {
 
   async open(check?: (manifest: Manifest) => void): Promise<GenerationReader> {
     const generation = openCurrentGeneration(this.indexDir, check);
-    return new FolderGeneration(generation.dir, generation.manifest, generation.vectors, generation.store, generation.recovered);
+    return new FolderGeneration(generation.dir, generation.manifest, generation.vectors, generation.store, generation.recovered, generation.sizeBytes);
   }
 
   update(papers: readonly Paper[], model: StoreModel, loadEmbedder: () => Promise<Embedder>, options: UpdateOptions): Promise<UpdateSummary> {
@@ -78,6 +78,7 @@ class FolderGeneration implements GenerationReader {
     private readonly graph: VectorIndex,
     private readonly store: PaperStore,
     readonly recovered: string | null,
+    private readonly bytes: number,
   ) {
     this.generation = basename(dir);
   }
@@ -91,7 +92,7 @@ class FolderGeneration implements GenerationReader {
   }
 
   async sizeBytes(): Promise<number> {
-    return generationSize(this.dir);
+    return this.bytes;
   }
 
   async byLabels(labels: readonly number[]): Promise<(Paper | undefined)[]> {
