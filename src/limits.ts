@@ -1,0 +1,25 @@
+/**
+ * Every limit a request can reach, in one table: the library checks its own (k, seeds, text), and
+ * the CLI's options, the HTTP schemas and the MCP schemas all read theirs from here, so a limit
+ * changes in one place.
+ */
+export const LIMITS = {
+  /** Results one library call may return (k of search, related, recommend; a list page). */
+  maxK: 1000,
+  /** Results one network request (HTTP, MCP) may ask for. */
+  maxResults: 100,
+  /** Results when a request does not say. */
+  defaultResults: 10,
+  /** Papers a list page holds when a request does not say. */
+  listDefault: 20,
+  /** Characters in a question. */
+  maxQuestion: 1_000,
+  /** Characters in a text (a draft abstract for related or recommend). */
+  maxText: 20_000,
+  /** Characters in a paper id (records with longer ids are skipped when read). */
+  maxIdLength: 200,
+  /** Likes, and unlikes, in one recommend request. */
+  maxSeeds: 100,
+  /** Papers one export names by id. */
+  maxExport: 100,
+} as const;
