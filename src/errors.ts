@@ -41,8 +41,6 @@ export const ERROR_STATUS = {
   INTERNAL: 500,
   /** The PostgreSQL server holding the index cannot be reached (down, wrong address, refused login). */
   STORE_UNREACHABLE: 503,
-  /** What was asked works on a folder index but not yet on this store. */
-  NOT_SUPPORTED: 501,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

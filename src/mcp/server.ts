@@ -455,7 +455,7 @@ function toolSchemas() {
 /** An index that never changes; its info is read once, before a re-index can remove its folder. */
 function fixedSource(index: PaperIndex): McpIndexSource {
   const info = index.info();
-  return { use: async (work) => work(index, index.dir), info: () => info };
+  return { use: async (work) => work(index, index.location), info: () => info };
 }
 
 function readPackageVersion(): string {

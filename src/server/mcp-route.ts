@@ -7,7 +7,7 @@
  * sessions and answer 405, as the SDK's stateless examples do.
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { createMcpServer, type McpServerOptions } from "../papers.js";
+import type { McpServerOptions } from "../mcp/server.js";
 import type { IndexSource } from "./live-index.js";
 
 export const MCP_PATH = "/mcp";
@@ -37,7 +37,8 @@ export function mountMcp(app: FastifyInstance, source: IndexSource, options: Mcp
     // The app's onRequest headers are not sent on a reply taken over; the transport keeps this one.
     reply.raw.setHeader("x-content-type-options", "nosniff");
     try {
-      const server = await createMcpServer(source, serverOptions);
+      // Loaded on first use: the MCP SDK takes longer to load than most commands take to run.
+      const server = (await import("../mcp/server.js")).createMcpServer(source, serverOptions);
       const transport = new (await sdk).StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       reply.raw.on("close", () => {
         void transport.close();
