@@ -7,14 +7,7 @@ import { questionRetrievers, rankAsync, type EmbedQuery } from "./rank.js";
 import type { PassageHit } from "./types.js";
 
 /** The k passages of full text that best answer a question; none when the index holds no full text. */
-export async function searchPassages(
-  reader: GenerationReader,
-  embedQuery: EmbedQuery,
-  question: string,
-  k: number,
-  mode: SearchMode,
-  filter?: PaperFilter,
-): Promise<PassageHit[]> {
+export async function searchPassages(reader: GenerationReader, embedQuery: EmbedQuery, question: string, k: number, mode: SearchMode, filter?: PaperFilter): Promise<PassageHit[]> {
   const text = checkQuestion(question);
   checkK(k);
   const owners = await reader.passageOwners();

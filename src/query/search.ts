@@ -13,14 +13,7 @@ import type { RankedId, SearchHit } from "./types.js";
  * The k papers that best answer a question: by meaning (dense), by its words (lexical, BM25),
  * or both fused (hybrid).
  */
-export async function search(
-  reader: GenerationReader,
-  embedQuery: EmbedQuery,
-  question: string,
-  k: number,
-  mode: SearchMode,
-  filter?: PaperFilter,
-): Promise<SearchHit[]> {
+export async function search(reader: GenerationReader, embedQuery: EmbedQuery, question: string, k: number, mode: SearchMode, filter?: PaperFilter): Promise<SearchHit[]> {
   const text = checkQuestion(question);
   checkK(k);
   checkFilter(filter);
