@@ -13,7 +13,7 @@ import type { EmbedQuery } from "./rank.js";
 /** Sentence embeddings kept for explanations, by paper (id and text), at most this many papers. */
 const EXPLAIN_CACHE_PAPERS = 2_000;
 
-interface Sentences {
+export interface Sentences {
   sentences: string[];
   vectors: Float32Array[];
 }
