@@ -26,7 +26,7 @@ export class SentenceCache {
   async of(papers: readonly Paper[], loadEmbedder: () => Promise<Embedder>): Promise<Sentences[]> {
     const keys = papers.map((p) => `${p.id}\n${contentHash(p)}`);
     const found = keys.map((key) => this.entries.get(key));
-    const missing = papers.flatMap((paper, i) => (found[i] ? [] : [i]));
+    const missing = keys.flatMap((_, i) => (found[i] ? [] : [i]));
     if (missing.length > 0) {
       const split = missing.map((i) => splitSentences(papers[i]!.abstract));
       const embedder = await loadEmbedder();
