@@ -4,12 +4,11 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { contentHash, type Paper, type Skipped } from "./corpus/paper.js";
+import { contentHash, type Paper } from "./corpus/paper.js";
 import { readCorpus, type ReadOptions } from "./corpus/read-corpus.js";
 import { readZotero, type ZoteroLibrary } from "./corpus/zotero.js";
 import { DEFAULT_DTYPE, DEFAULT_MODEL } from "./embed/models.js";
 import { PapersError } from "./errors.js";
-import type { UpdateOptions, UpdateSummary } from "./index/update-index.js";
 import { corpusFingerprint, type Manifest } from "./index/manifest.js";
 import { isPostgresUrl, openStore } from "./store/open-store.js";
 import { redactUrl } from "./store/connection.js";
@@ -18,11 +17,11 @@ import { LIMITS } from "./limits.js";
 import { embedderLoader } from "./library/embedder.js";
 import { openIndex } from "./library/open-index.js";
 import type { PaperIndex } from "./library/paper-index.js";
-import type { PapersOptions } from "./library/types.js";
+import type { IndexOptions, IndexSummary, PapersOptions, ProgressListener } from "./library/types.js";
 
 export { openIndex } from "./library/open-index.js";
 export { PaperIndex } from "./library/paper-index.js";
-export type { PapersOptions, IndexInfo } from "./library/types.js";
+export type { PapersOptions, IndexInfo, IndexOptions, IndexSummary, ProgressListener } from "./library/types.js";
 export type { SearchHit, HitPassage, PassageHit, RankedId, RecommendRequest, Recommendations, Confidence } from "./query/types.js";
 export { LIMITS } from "./limits.js";
 export type { Paper, Source } from "./corpus/paper.js";
@@ -48,21 +47,9 @@ export type { Explanation, MatchedTerm } from "./search/explain.js";
 export type { MatchFeatures } from "./search/calibration.js";
 export { isPostgresUrl } from "./store/open-store.js";
 
-/** Options of an indexing run. */
-export type IndexOptions = PapersOptions & Omit<UpdateOptions, "onProgress">;
-
-export interface IndexSummary extends UpdateSummary {
-  files: string[];
-  /** Records and files left out while reading (file, line, reason), and replaced duplicates. */
-  skipped: Skipped[];
-  seconds: number;
-}
-
 /** The old names of two limits, for the front ends that still import them: read LIMITS. */
 export const MAX_SEEDS = LIMITS.maxSeeds;
 export const MAX_TEXT_LENGTH = LIMITS.maxText;
-
-export type ProgressListener = (done: number, total: number) => void;
 
 /**
  * Reads papers from files and folders into the index: new papers are added, papers whose text

@@ -1,10 +1,13 @@
 /**
- * The options that name an index and its model, and what an open index says about itself:
- * shared by openIndex, PaperIndex and the indexing functions (re-exported by src/papers.ts).
+ * The options that name an index and its model, what an open index says about itself, and what
+ * an indexing run is told and answers: shared by openIndex, PaperIndex and the indexing functions
+ * (re-exported by src/papers.ts, which they must not import: no cycle through the facade).
  */
+import type { Skipped } from "../corpus/paper.js";
 import type { EmbedderLoader } from "../embed/embedder.js";
 import type { ModelLocation } from "../embed/locate.js";
 import type { Dtype } from "../embed/models.js";
+import type { UpdateOptions, UpdateSummary } from "../index/update-index.js";
 
 export interface PapersOptions extends ModelLocation {
   /** Folder that holds the index (CURRENT + generations). */
@@ -43,3 +46,15 @@ export interface IndexInfo {
   indexPath: string;
   sizeBytes: number;
 }
+
+/** Options of an indexing run. */
+export type IndexOptions = PapersOptions & Omit<UpdateOptions, "onProgress">;
+
+export interface IndexSummary extends UpdateSummary {
+  files: string[];
+  /** Records and files left out while reading (file, line, reason), and replaced duplicates. */
+  skipped: Skipped[];
+  seconds: number;
+}
+
+export type ProgressListener = (done: number, total: number) => void;
