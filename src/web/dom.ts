@@ -10,6 +10,15 @@ function byId<T extends HTMLElement>(id: string, kind: { new (): T; prototype: T
   return node;
 }
 
+type ElementKind = { new (): HTMLElement; prototype: HTMLElement };
+
+/** The page's elements by id, each checked to be of its kind: `{ q: HTMLInputElement }` gives `{ q: <the input> }`. */
+function elementsById<T extends Record<string, ElementKind>>(kinds: T): { [K in keyof T]: T[K]["prototype"] } {
+  const found: Record<string, HTMLElement> = {};
+  for (const [id, kind] of Object.entries(kinds)) found[id] = byId(id, kind);
+  return found as { [K in keyof T]: T[K]["prototype"] };
+}
+
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;

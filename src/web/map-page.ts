@@ -23,13 +23,10 @@ function shortTitle(paper: { title: string | null; abstract: string }, length: n
 function startMapPage(): void {
   // The topics' colours, as `papers map --out` draws them (src/map/render.ts).
   const colours = pageData<string[]>("topic-colours");
-  const canvas = byId("map", HTMLCanvasElement);
-  const tip = byId("tip", HTMLDivElement);
-  const status = byId("status", HTMLParagraphElement);
-  const panel = byId("panel", HTMLDivElement);
-  const topicList = byId("topics", HTMLOListElement);
-  const hitList = byId("hits", HTMLOListElement);
-  const queryInput = byId("q", HTMLInputElement);
+  const { map: canvas, tip, status, panel, topics: topicList, hits: hitList, q: queryInput, search: form, info } = elementsById({
+    map: HTMLCanvasElement, tip: HTMLDivElement, status: HTMLParagraphElement, panel: HTMLDivElement, topics: HTMLOListElement,
+    hits: HTMLOListElement, q: HTMLInputElement, search: HTMLFormElement, info: HTMLSpanElement,
+  });
   const ctx = canvas2d(canvas);
   let data: ApiMap | null = null;
   let topics: ApiTopic[] = [];
@@ -362,7 +359,7 @@ function startMapPage(): void {
     }
   }
 
-  byId("search", HTMLFormElement).addEventListener("submit", (event) => {
+  form.addEventListener("submit", (event) => {
     event.preventDefault();
     const q = queryInput.value.trim();
     history.replaceState(null, "", q ? "/map?" + new URLSearchParams({ q }).toString() : "/map");
@@ -401,7 +398,7 @@ function startMapPage(): void {
       showTopics();
       fit();
       paint();
-      byId("info", HTMLSpanElement).textContent = map.ids.length + " papers · " + topics.length + " topics";
+      info.textContent = map.ids.length + " papers · " + topics.length + " topics";
       status.textContent = "";
       canvas.dataset.ready = "true";
       // Milliseconds from navigation to the map drawn: bench/map.mjs reads it.

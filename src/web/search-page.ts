@@ -119,15 +119,10 @@ function firstSentence(text: string): string {
 }
 
 function startSearchPage(): void {
-  const form = byId("search", HTMLFormElement);
-  const input = byId("q", HTMLInputElement);
-  const modeSelect = byId("mode", HTMLSelectElement);
-  const heading = byId("heading", HTMLHeadingElement);
-  const status = byId("status", HTMLParagraphElement);
-  const list = byId("results", HTMLOListElement);
-  const message = byId("message", HTMLDivElement);
-  const exportBar = byId("export", HTMLParagraphElement);
-  const recommendButton = byId("recommend", HTMLButtonElement);
+  const { search: form, q: input, mode: modeSelect, heading, status, results: list, message, export: exportBar, recommend: recommendButton, info } = elementsById({
+    search: HTMLFormElement, q: HTMLInputElement, mode: HTMLSelectElement, heading: HTMLHeadingElement, status: HTMLParagraphElement,
+    results: HTMLOListElement, message: HTMLDivElement, export: HTMLParagraphElement, recommend: HTMLButtonElement, info: HTMLSpanElement,
+  });
   let generation = 0;
   // Papers marked "more like this" and "less like this", across searches, until a recommendation is asked for.
   const picked = { like: new Set<string>(), unlike: new Set<string>() };
@@ -366,9 +361,9 @@ function startSearchPage(): void {
   window.addEventListener("popstate", () => void render(false));
 
   getJson<ApiInfo>("/api/info").then(
-    (info) => {
-      const model = String(info.model).replace(/^.*\//, "");
-      byId("info", HTMLSpanElement).textContent = info.count + " papers · " + model;
+    (answer) => {
+      const model = String(answer.model).replace(/^.*\//, "");
+      info.textContent = answer.count + " papers · " + model;
     },
     () => {
       /* the page works without it */
