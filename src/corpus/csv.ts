@@ -1,13 +1,24 @@
 /**
  * CSV and TSV with a header row, streamed through csv-parse. Cells are text as written: a cell
- * like `=SUM(A1)` or `+1` is not a formula here, only text. A row whose cell count differs from
- * the header's is reported and skipped, as are rows csv-parse cannot read.
+ * like `=SUM(A1)` or `+1` is not a formula here, only text. The one exception is the `'` that
+ * OWASP's advice (and papers' own CSV export) puts before a cell starting `=`, `+`, `-`, `@`, tab
+ * or CR to keep spreadsheets from running it: that mark is not part of the text and is removed,
+ * so a list exported by papers reads back as it was. A row whose cell count differs from the
+ * header's is reported and skipped, as are rows csv-parse cannot read.
  */
 import { parse, type CsvError, type Info } from "csv-parse";
 import { pipeline, type Readable } from "node:stream";
 import { isAbstractColumn } from "./detect.js";
 import { recordEvent, skippedFile, skippedRecord, type ReadEvent } from "./events.js";
 import { FIELD_NAMES, recordFromRow, type FieldMap } from "./fields.js";
+
+/** A cell a spreadsheet reads as a formula, after any `'` put before one to keep it text. */
+export const FORMULA_CELL = /^'*[=+\-@\t\r]/;
+
+/** A cell without the one `'` that kept a formula-like text from being run (the inverse of the export's guard). */
+export function unguardCell(cell: string): string {
+  return cell.startsWith("'") && FORMULA_CELL.test(cell) ? cell.slice(1) : cell;
+}
 
 interface ParsedRow {
   record: string[];
@@ -81,7 +92,7 @@ export async function* readCsv(stream: Readable, file: string, delimiter: string
       }
       const object: Record<string, string> = {};
       header.forEach((column, i) => {
-        object[column] = row.record[i]!;
+        object[column] = unguardCell(row.record[i]!);
       });
       const record = recordFromRow(object, fields, { file, line });
       yield typeof record === "string" ? skippedRecord(file, line, record) : recordEvent(record);
