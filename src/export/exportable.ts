@@ -18,11 +18,24 @@ export function exportablePaper<P extends Paper>(paper: P): P {
   return mapPaperText(paper, exportText);
 }
 
-/** "https://arxiv.org/abs/ID", else "https://doi.org/DOI", else null. */
+/**
+ * "https://arxiv.org/abs/ID", else "https://doi.org/DOI", else null. The id is percent-encoded
+ * (all but letters, digits, `-._~/:`), as a DOI may hold any character: the URL stays one URL in
+ * every format, and cannot close a Markdown link or a BibTeX brace (`10.1000/x) [a](javascript:…`).
+ */
 export function paperUrl(paper: Paper): string | null {
-  if (paper.arxivId) return `https://arxiv.org/abs/${paper.arxivId}`;
-  if (paper.doi) return `https://doi.org/${paper.doi}`;
+  if (paper.arxivId) return `https://arxiv.org/abs/${urlPath(paper.arxivId)}`;
+  if (paper.doi) return `https://doi.org/${urlPath(paper.doi)}`;
   return null;
+}
+
+/** Text as a URL path: UTF-8 percent-encoded, `/` and `:` kept; a lone surrogate (which has no UTF-8) becomes U+FFFD. */
+export function urlPath(text: string): string {
+  const wellFormed = text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+  return encodeURIComponent(wellFormed)
+    .replace(/%2F/g, "/")
+    .replace(/%3A/g, ":")
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** A name split into given names and family name: the last word is the family name ("Ada King Lovelace" → Lovelace). */
