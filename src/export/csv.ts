@@ -2,14 +2,12 @@
  * CSV with a header row (RFC 4180 quoting by csv-stringify, the sibling of the csv-parse that reads
  * CSV in). A text cell a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`, tab or
  * CR) gets a leading `'`, as OWASP advises; so does one that already starts with `'` and then one
- * of those, so that papers' CSV reader, which removes one such `'` (unguardCell), gives every
- * cell back exactly.
+ * of those, so that papers' CSV reader, which knows its own header and removes one such `'`
+ * there (unguardCell), gives every cell back exactly.
  */
 import { stringify } from "csv-stringify/sync";
-import { FORMULA_CELL } from "../corpus/csv.js";
+import { FORMULA_CELL, PAPERS_CSV_COLUMNS } from "../corpus/csv.js";
 import type { ExportItem } from "./exportable.js";
-
-const COLUMNS = ["id", "title", "authors", "year", "arxivId", "doi", "journalRef", "categories", "score", "abstract"] as const;
 
 function textCell(text: string): string {
   return FORMULA_CELL.test(text) ? `'${text}` : text;
@@ -28,5 +26,5 @@ export function formatCsv(items: readonly ExportItem[]): string {
     p.score === undefined ? "" : Math.round(p.score * 1e4) / 1e4,
     textCell(p.abstract),
   ]);
-  return stringify(rows, { header: true, columns: [...COLUMNS] });
+  return stringify(rows, { header: true, columns: [...PAPERS_CSV_COLUMNS] });
 }
