@@ -10,7 +10,7 @@ import { splitAuthors } from "../src/corpus/fields.js";
 import { newPaper, type Paper } from "../src/corpus/paper.js";
 import { pdfPaper } from "../src/corpus/pdf-paper.js";
 import { EXPORT_FORMATS, exportPapers, type ExportFormat } from "../src/export/formats.js";
-import { plainText } from "../src/text-safety.js";
+import { plainText } from "../src/cli/format.js";
 import { readBytes } from "./property-gen.js";
 
 /** Any control character but the line breaks a format itself writes. */

@@ -25,7 +25,7 @@ function codeSpan(text: string): string {
 export function formatMarkdown(items: readonly ExportItem[]): string {
   return items
     .map((p, i) => {
-      const title = escapeMarkdown(p.title ?? p.abstract.slice(0, 80) + (p.abstract.length > 80 ? "…" : ""));
+      const title = escapeMarkdown(p.title?.trim() ? p.title : p.abstract.slice(0, 80) + (p.abstract.length > 80 ? "…" : ""));
       const url = paperUrl(p);
       const head = `${i + 1}. **${url ? `[${title}](${url})` : title}**`;
       const meta = [
