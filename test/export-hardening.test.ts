@@ -173,6 +173,13 @@ describe("authors (item 16)", () => {
     expect(both!.authors).toEqual(["Donald E. Knuth", "The (1+1) Evolution Team"]);
   });
 
+  it("CSL-JSON and BibTeX keys take the family name of 'Knuth, Donald E.' as Knuth", () => {
+    const knuth = paper({ id: "c-1", title: "Literate programming", year: 1984, authors: ["Knuth, Donald E.", "Smith, Jr., John"] });
+    const [item] = JSON.parse(exportPapers([knuth], "csl-json"));
+    expect(item.author).toEqual([{ family: "Knuth", given: "Donald E." }, { family: "Smith", given: "John", suffix: "Jr." }]);
+    expect(exportPapers([knuth], "bibtex")).toMatch(/^@misc\{knuth1984literate,$/m);
+  });
+
   it("RIS writes 'Knuth, Donald E.' as one AU", () => {
     const [item] = parseRis(exportPapers([paper({ id: "r-1", authors: ["Knuth, Donald E.", "Ada Lovelace"] })], "ris")) as unknown as { author: { family: string; given: string }[] }[];
     expect(item!.author).toEqual([{ family: "Knuth", given: "Donald E." }, { family: "Lovelace", given: "Ada" }]);

@@ -38,8 +38,15 @@ export function urlPath(text: string): string {
     .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** A name split into given names and family name: the last word is the family name ("Ada King Lovelace" → Lovelace). */
-export function splitName(name: string): { given: string; family: string } {
+/**
+ * A name split into given names and family name: the last word is the family name ("Ada King
+ * Lovelace" → Lovelace), unless it is written "Family, Given" ("Knuth, Donald E.") or "Family,
+ * Jr., Given", as JSON inputs may hold it.
+ */
+export function splitName(name: string): { given: string; family: string; suffix?: string } {
+  const parts = name.split(",").map((part) => part.trim());
+  if (parts.length === 2 && parts[0] && parts[1]) return { given: parts[1], family: parts[0] };
+  if (parts.length === 3 && parts[0] && parts[2]) return { given: parts[2], family: parts[0], ...(parts[1] ? { suffix: parts[1] } : {}) };
   const words = name.trim().split(/\s+/);
   if (words.length === 1) return { given: "", family: words[0]! };
   return { given: words.slice(0, -1).join(" "), family: words[words.length - 1]! };
