@@ -9,7 +9,7 @@
  * A malformed entry is reported with its line and scanning resumes at the next entry.
  */
 import { skippedFile, skippedRecord, recordEvent, tooLong, type ReadEvent } from "./events.js";
-import { flipName, normaliseArxivId, normaliseDoi, yearOf, type FieldMap, type FieldName } from "./fields.js";
+import { flipName, normaliseArxivId, splitOutsideBraces, normaliseDoi, yearOf, type FieldMap, type FieldName } from "./fields.js";
 import { latexToText } from "./latex.js";
 import type { PaperRecord } from "./paper.js";
 
@@ -111,24 +111,8 @@ function arxivIdOf(entry: Entry, override: string | undefined): string | null {
  * grammar, with its braces and LaTeX; names flipped by flipName, as every reader flips them.
  */
 export function splitBibAuthors(value: string): string[] {
-  const names: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c === "\\") i++;
-    else if (c === "{") depth++;
-    else if (c === "}") depth--;
-    else if (depth === 0 && /\s/.test(c ?? "")) {
-      const match = /^\s+and\s+/i.exec(value.slice(i, i + 10));
-      if (match) {
-        names.push(value.slice(start, i));
-        i += match[0].length - 1;
-        start = i + 1;
-      }
-    }
-  }
-  names.push(value.slice(start));
+  // Whitespace collapsed first: a sticky `\s+and\s+` tried at every space of a long run is quadratic.
+  const names = splitOutsideBraces(value.replace(/\s+/g, " "), / and /iy);
   return names
     .map((name) => name.trim())
     .filter((name) => name !== "" && name.toLowerCase() !== "others")

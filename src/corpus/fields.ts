@@ -244,24 +244,35 @@ function cleanName(name: string): string | null {
 }
 
 /**
- * "Last, First" → "First Last"; "von Last, Jr, First" → "First von Last Jr", splitting only at
- * commas outside braces (BibTeX's `{Barnes and Noble, Inc.}` is one name).
+ * Text split at each match of `separator` (a sticky pattern) outside braces and not after a
+ * backslash: BibTeX's `{Barnes and Noble, Inc.}` is one piece.
  */
-export function flipName(name: string): string {
+export function splitOutsideBraces(text: string, separator: RegExp): string[] {
   const parts: string[] = [];
   let depth = 0;
   let start = 0;
-  for (let i = 0; i < name.length; i++) {
-    const c = name[i];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
     if (c === "\\") i++;
     else if (c === "{") depth++;
     else if (c === "}") depth--;
-    else if (c === "," && depth === 0) {
-      parts.push(name.slice(start, i).trim());
-      start = i + 1;
+    else if (depth === 0) {
+      separator.lastIndex = i;
+      const match = separator.exec(text);
+      if (match) {
+        parts.push(text.slice(start, i));
+        i += match[0].length - 1;
+        start = i + 1;
+      }
     }
   }
-  parts.push(name.slice(start).trim());
+  parts.push(text.slice(start));
+  return parts;
+}
+
+/** "Last, First" → "First Last"; "von Last, Jr, First" → "First von Last Jr", split at commas outside braces. */
+export function flipName(name: string): string {
+  const parts = splitOutsideBraces(name, /,/y).map((part) => part.trim());
   if (parts.length === 2) return `${parts[1]} ${parts[0]}`.trim();
   if (parts.length >= 3) return `${parts.slice(2).join(" ")} ${parts[0]} ${parts[1]}`.trim();
   return name.trim();
