@@ -297,18 +297,24 @@ function isLastFirst(pieces: readonly string[], alone: boolean): boolean {
 }
 
 /**
- * A parenthesised aside that is not part of a name: an affiliation (arXiv: "E. L. Berger
+ * Whether a parenthesised aside is not part of a name: an affiliation (arXiv: "E. L. Berger
  * (Argonne)", anything with a letter) or a footnote mark ("(1)", "(1, 2)", "(*)"). Other
  * parentheses ("(1+1)") are kept as part of the name.
  */
-const ASIDE = /\s*\((?:[^()]*\p{L}[^()]*|[\d\s,;&*†‡]*)\)/gu;
+function isAside(inside: string): boolean {
+  return /\p{L}/u.test(inside) || /^[\d\s,;&*†‡]*$/.test(inside);
+}
 
+/** Asides nest this deep at most ("((1) Argonne, (2) CERN)" is two): deeper nesting is not an author list. */
+const ASIDE_DEPTH = 3;
+
+/** Text without its asides, innermost first. */
 function dropAsides(text: string): string {
-  // Innermost first, until none is left: "((1) Argonne, (2) CERN)" goes in two steps.
   let out = text;
-  for (let before = ""; before !== out; ) {
+  for (let depth = 0, before = ""; depth < ASIDE_DEPTH && before !== out; depth++) {
     before = out;
-    out = out.replace(ASIDE, "");
+    // Linear: a group has no parenthesis inside, and at most one space before it (the text is collapsed).
+    out = out.replace(/ ?\(([^()]*)\)/g, (group, inside: string) => (isAside(inside) ? "" : group));
   }
   return out;
 }
@@ -321,7 +327,7 @@ function dropAsides(text: string): string {
  * its braces and LaTeX, has its grammar in bibtex.ts (splitBibAuthors).
  */
 export function splitAuthors(input: string): string[] {
-  const text = collapseWhitespace(dropAsides(resolveAccents(input)).replace(/[{}]/g, ""))
+  const text = collapseWhitespace(dropAsides(collapseWhitespace(resolveAccents(input))).replace(/[{}]/g, ""))
     .replace(/,?\s+(?:et\s+al\.?|and\s+others)$/i, "")
     .trim();
   if (text === "") return [];
