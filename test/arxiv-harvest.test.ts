@@ -208,6 +208,15 @@ describe("arXiv API (Atom) lookups", () => {
     expect(result.records[0]!.authors.map((a) => a.name)).toEqual(listings[0]!.authors);
   });
 
+  it("waits out the API's 429 (rate exceeded) for its Retry-After", async () => {
+    const listings = generateListings(2);
+    const { api, log } = await serve(listings, { faults: [{ on: 1, kind: "429", retryAfter: 1 }] });
+    const result = await lookupArxiv([listings[1]!.id], { api, delayMs: 0 });
+    expect(result.records.map((r) => r.id)).toEqual([listings[1]!.id]);
+    expect(log.map((r) => r.kind)).toEqual(["429", "ok"]);
+    expect(log[1]!.at - log[0]!.at).toBeGreaterThanOrEqual(1000);
+  });
+
   it("refuses a malformed id, reads an API error entry as ARXIV_REFUSED", async () => {
     await expect(lookupArxiv(["not-an-id"], { api: "http://127.0.0.1:9/api/query" })).rejects.toMatchObject({ code: "BAD_OPTION" });
     const { api } = await serve(generateListings(1));

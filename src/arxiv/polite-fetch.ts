@@ -1,6 +1,6 @@
 /**
  * HTTP GET as arXiv asks harvesters to behave: one request at a time, a pause between requests
- * (3 s by default), a 503's Retry-After honoured, and network errors retried with a bounded
+ * (3 s by default), a 503's (or 429's) Retry-After honoured, and network errors retried with a bounded
  * exponential backoff before a coded error that says how far the run got.
  */
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,7 +14,7 @@ export interface PoliteOptions {
   /** First backoff after a network error, in ms; doubled each retry, capped at maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
-  /** How many 503 answers in a row are waited out before giving up. */
+  /** How many 503 (or 429) answers in a row are waited out before giving up. */
   maxUnavailable?: number;
   /** The longest Retry-After honoured, in ms: a longer one ends the run with a coded error. */
   maxRetryAfterMs?: number;
@@ -89,17 +89,18 @@ export class PoliteFetch {
           signal: AbortSignal.timeout(o.timeoutMs),
           redirect: "follow",
         });
-        if (response.status === 503) {
+        // 503 is OAI-PMH's flow control (2.0, 3.1.2.2); the arXiv API throttles with 429 too.
+        if (response.status === 503 || response.status === 429) {
           this.lastEnd = Date.now();
           await response.body?.cancel().catch(() => {});
           unavailable++;
           const asked = retryAfterMs(response.headers.get("retry-after"));
           const wait = asked ?? this.backoff(unavailable);
           if (unavailable > o.maxUnavailable) {
-            throw this.fail("ARXIV_UNREACHABLE", `${url} answered 503 (unavailable) ${unavailable} times in a row. Try again later`, url, progress);
+            throw this.fail("ARXIV_UNREACHABLE", `${url} answered ${response.status} (${response.status === 503 ? "unavailable" : "too many requests"}) ${unavailable} times in a row. Try again later`, url, progress);
           }
           if (wait > o.maxRetryAfterMs) {
-            throw this.fail("ARXIV_UNREACHABLE", `${url} answered 503 and asks to wait ${Math.ceil(wait / 1000)} s, longer than the ${Math.ceil(o.maxRetryAfterMs / 1000)} s this run waits. Try again later`, url, progress);
+            throw this.fail("ARXIV_UNREACHABLE", `${url} answered ${response.status} and asks to wait ${Math.ceil(wait / 1000)} s, longer than the ${Math.ceil(o.maxRetryAfterMs / 1000)} s this run waits. Try again later`, url, progress);
           }
           o.onWait?.({ reason: "retry-after", ms: wait, request: url });
           await sleep(wait);

@@ -17,13 +17,13 @@ export interface Listing {
   license?: string;
 }
 
-export type FaultKind = "503" | "badResumptionToken" | "noRecordsMatch" | "drop" | "malformed" | "reset";
+export type FaultKind = "503" | "429" | "badResumptionToken" | "noRecordsMatch" | "drop" | "malformed" | "reset";
 
 export interface Fault {
   /** The request number (every request counts, from 1), or a test of it and the URL. */
   on: number | ((n: number, url: string) => boolean);
   kind: FaultKind;
-  /** For 503: the Retry-After in seconds (default 1). */
+  /** For 503 and 429: the Retry-After in seconds (default 1). */
   retryAfter?: number;
 }
 

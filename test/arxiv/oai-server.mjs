@@ -78,8 +78,9 @@ export function splitName(name) {
 // XML 1.0 allows no C0 control characters but tab, newline and carriage return.
 // eslint-disable-next-line no-control-regex
 const INVALID_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+const ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 export function xmlEscape(text) {
-  return String(text).replace(INVALID_XML, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return String(text).replace(INVALID_XML, "").replace(/[&<>"]/g, (c) => ENTITIES[c]);
 }
 
 function element(name, value) {
@@ -146,7 +147,7 @@ function decodeToken(token) {
 
 /**
  * Starts the server on 127.0.0.1, a free port. `faults` is a live list of
- * {on: requestNumber | (n, url) => boolean, kind: "503" | "badResumptionToken" | "noRecordsMatch" |
+ * {on: requestNumber | (n, url) => boolean, kind: "503" | "429" | "badResumptionToken" | "noRecordsMatch" |
  * "drop" | "malformed" | "reset", retryAfter?: seconds}; request numbers count every request, from 1.
  */
 export async function startOaiServer({ records, pageSize = 100, deleted = [], faults = [] }) {
@@ -164,9 +165,9 @@ export async function startOaiServer({ records, pageSize = 100, deleted = [], fa
     const fault = faults.find((f) => (typeof f.on === "function" ? f.on(n, req.url ?? "") : f.on === n));
     if (fault) entry.kind = fault.kind;
     if (fault?.kind === "reset") return void req.socket.destroy();
-    if (fault?.kind === "503") {
-      res.writeHead(503, { "retry-after": String(fault.retryAfter ?? 1), "content-type": "text/plain" });
-      return void res.end("Service unavailable: retry later\n");
+    if (fault?.kind === "503" || fault?.kind === "429") {
+      res.writeHead(Number(fault.kind), { "retry-after": String(fault.retryAfter ?? 1), "content-type": "text/plain" });
+      return void res.end(fault.kind === "503" ? "Service unavailable: retry later\n" : "Rate exceeded.\n");
     }
     const body = url.pathname === "/api/query" ? atom(url) : oai(url, fault?.kind);
     const type = url.pathname === "/api/query" ? "application/atom+xml; charset=utf-8" : "text/xml; charset=utf-8";
