@@ -4,6 +4,9 @@
 // its memory is not counted). Parse only: indexing is wired in later (issue 23).
 //
 //   npm run build && node bench/arxiv-harvest.mjs [--records 50000] [--page 2000]
+//   node --expose-gc bench/arxiv-harvest.mjs --retained    also: heap left after a full GC, every 5 pages
+//                                                          (shows memory does not grow with the records;
+//                                                          the GCs slow the run, so time it without)
 //
 // The server serves the first N records of ../shared/data/arxiv-cs-listings in arXiv's format,
 // 2,000 a page by default (arXiv's own RECORDS_LIMIT in github.com/arXiv/oaipmh oai_config.py).
@@ -13,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { harvest } from "../dist/arxiv/index.js";
 
-const { values } = parseArgs({ options: { records: { type: "string", default: "50000" }, page: { type: "string", default: "2000" } } });
+const { values } = parseArgs({ options: { records: { type: "string", default: "50000" }, page: { type: "string", default: "2000" }, retained: { type: "boolean", default: false } } });
 const limit = Number(values.records);
 const server = spawn(process.execPath, [fileURLToPath(new URL("../test/arxiv/oai-server.mjs", import.meta.url)), "--limit", String(limit), "--page", values.page], {
   stdio: ["ignore", "pipe", "inherit"],
@@ -35,10 +38,16 @@ const started = performance.now();
 let records = 0;
 let abstractChars = 0;
 let pages = 0;
+const retained = [];
+if (values.retained && !globalThis.gc) throw new Error("--retained needs node --expose-gc");
 for await (const page of harvest({ endpoint, delayMs: 0 })) {
   pages++;
   records += page.records.length + page.deleted.length;
   for (const r of page.records) abstractChars += r.abstract.length;
+  if (values.retained && pages % 5 === 0) {
+    globalThis.gc();
+    retained.push(Math.round(process.memoryUsage().heapUsed / 2 ** 20));
+  }
 }
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
@@ -58,6 +67,7 @@ const result = {
   peakRssMiB: Math.round(peakRss / 2 ** 20),
   rssBeforeMiB: Math.round(rssBefore / 2 ** 20),
   meanAbstractChars: Math.round(abstractChars / records),
+  ...(values.retained ? { retainedHeapMiBEvery5Pages: retained } : {}),
   cpu: cpus()[0]?.model ?? "unknown",
   node: process.version,
 };

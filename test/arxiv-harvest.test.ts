@@ -222,6 +222,8 @@ describe("arXiv API (Atom) lookups", () => {
     const { api } = await serve(generateListings(1));
     const text = await (await fetch(`${api}?id_list=1234`)).text();
     expect(() => parseAtomFeed(text, "the request")).toThrow(expect.objectContaining({ code: "ARXIV_REFUSED" }));
+    const empty = '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arxiv.org/api/errors</id><title/></entry></feed>';
+    expect(parseAtomFeed(empty, "the request")).toEqual([]);
   });
 });
 

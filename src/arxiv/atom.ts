@@ -74,7 +74,10 @@ export function parseAtomFeed(text: string, request: string): ArxivRecord[] {
     const entry = objectOf(node);
     const entryId = textOf(entry.id);
     if (/\/api\/errors/.test(entryId)) {
-      throw new PapersError("ARXIV_REFUSED", `${request} was refused: ${collapseWhitespace(textOf(entry.summary)) || "an API error"}: check the ids`);
+      // An empty entry there is how the API has said "no results"; one with a text is an error.
+      const message = collapseWhitespace(textOf(entry.summary));
+      if (message === "" && optionalText(entry.title) === null) continue;
+      throw new PapersError("ARXIV_REFUSED", `${request} was refused: ${message || "an API error"}: check the ids`);
     }
     // An id the API does not have may come back as an entry with no id or title: not a paper.
     const id = bareArxivId(entryId);
