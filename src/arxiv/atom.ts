@@ -44,13 +44,7 @@ export async function lookupArxiv(ids: readonly string[], options: LookupOptions
     const request = url.href;
     const progress = () => ({ datestamp: null, token: null, records: records.length });
     const response = await client.get(request, progress);
-    let feed;
-    try {
-      feed = parseAtomFeed(response.text, request);
-    } catch (error) {
-      if (error instanceof PapersError) throw client.fail(error.code, error.message, request, progress);
-      throw error;
-    }
+    const feed = client.read(() => parseAtomFeed(response.text, request), request, progress);
     if (response.status !== 200) throw client.fail("ARXIV_BAD_RESPONSE", `${request} answered HTTP ${response.status}: check --api`, request, progress);
     records.push(...feed);
   }

@@ -3,7 +3,7 @@
  * when it is handed over, and saves `page.datestamp` as where the next run continues.
  */
 import { PapersError } from "../errors.js";
-import { parseListRecords, type OaiErrorResponse } from "./oai-page.js";
+import { parseListRecords, type OaiErrorResponse, type OaiListPage } from "./oai-page.js";
 import { PoliteFetch, type PoliteOptions } from "./polite-fetch.js";
 import type { ArxivRecord, DeletedRecord } from "./record.js";
 
@@ -74,19 +74,13 @@ export async function* harvest(options: HarvestOptions = {}): AsyncGenerator<Har
   let restarted = false;
 
   for (;;) {
-    const request = token === null ? listUrl(endpoint, { set: options.set, from: datestamp ?? options.from, until: options.until }) : tokenUrl(endpoint, token);
+    const request: string = token === null ? listUrl(endpoint, { set: options.set, from: datestamp ?? options.from, until: options.until }) : tokenUrl(endpoint, token);
     const progress = () => ({ datestamp, token, records: handedOver });
     const response = await client.get(request, progress);
     if (!response.contentType.includes("xml") && !response.text.trimStart().startsWith("<")) {
       throw client.fail("ARXIV_BAD_RESPONSE", `${request} answered HTTP ${response.status} with ${response.contentType || "no content type"}, not XML: check the endpoint`, request, progress);
     }
-    let page;
-    try {
-      page = parseListRecords(response.text, request);
-    } catch (error) {
-      if (error instanceof PapersError) throw client.fail(error.code, error.message, request, progress);
-      throw error;
-    }
+    const page: OaiListPage | OaiErrorResponse = client.read(() => parseListRecords(response.text, request), request, progress);
     if (page.kind === "error") {
       if (page.code === "noRecordsMatch") return;
       if (page.code === "badResumptionToken" && token !== null && restarts < maxRestarts) {

@@ -138,6 +138,16 @@ export class PoliteFetch {
     return new ArxivError(code, `${message}.${reached}${token}`, p);
   }
 
+  /** Runs `read` (a parse of a response); a PapersError from it gets how far the run got. */
+  read<T>(read: () => T, url: string, progress: () => Omit<HarvestProgress, "request" | "requests">): T {
+    try {
+      return read();
+    } catch (error) {
+      if (error instanceof PapersError) throw this.fail(error.code, error.message, url, progress);
+      throw error;
+    }
+  }
+
   private backoff(attempt: number): number {
     return Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (attempt - 1));
   }
