@@ -182,6 +182,17 @@ describe("OAI-PMH ListRecords harvest", () => {
     expect(isPapersError(error)).toBe(true);
   });
 
+  it("reads old-style ids and harvests by a physics archive set", async () => {
+    const listings: Listing[] = [
+      { id: "hep-th/9901001", title: "Old", authors: ["Edward Witten"], categories: ["hep-th", "math.AG"], summary: "An old abstract.", date: "2026-06-01" },
+      ...generateListings(3),
+    ];
+    const { endpoint } = await serve(listings);
+    const pages = await collect({ endpoint, set: "physics:hep-th" });
+    expect(pages.flatMap((p) => p.records)).toMatchObject([{ id: "hep-th/9901001", sets: ["physics:hep-th", "math:math:AG"], categories: ["hep-th", "math.AG"] }]);
+    expect(arxivPaper(pages[0]!.records[0]!, { file: endpoint, line: 0 })).toMatchObject({ id: "hep-th/9901001", arxivId: "hep-th/9901001", authors: ["Edward Witten"] });
+  });
+
   it("refuses bad options before any request", async () => {
     await expect(collect({ endpoint: "http://127.0.0.1:9/oai", from: "June 1" })).rejects.toMatchObject({ code: "BAD_OPTION" });
     await expect(collect({ endpoint: "http://127.0.0.1:9/oai", from: "2026-06-02", until: "2026-06-01" })).rejects.toMatchObject({ code: "BAD_OPTION" });
@@ -206,6 +217,14 @@ describe("arXiv API (Atom) lookups", () => {
       journalRef: "J. Things 0 (2026)",
     });
     expect(result.records[0]!.authors.map((a) => a.name)).toEqual(listings[0]!.authors);
+  });
+
+  it("a malformed API answer is ARXIV_BAD_RESPONSE naming the request", async () => {
+    const listings = generateListings(2);
+    const { api } = await serve(listings, { faults: [{ on: 1, kind: "malformed" }] });
+    const error = await lookupArxiv([listings[0]!.id], { api, delayMs: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ArxivError);
+    expect(error).toMatchObject({ code: "ARXIV_BAD_RESPONSE", message: expect.stringContaining(`malformed XML from ${api}?id_list=`) });
   });
 
   it("waits out the API's 429 (rate exceeded) for its Retry-After", async () => {
