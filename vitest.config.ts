@@ -7,6 +7,7 @@ import { configDefaults, defineConfig } from "vitest/config";
  */
 const UNIT = [
   "analyzer",
+  "arxiv-harvest",
   "corpus-read",
   "format",
   "formats",
