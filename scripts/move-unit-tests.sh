@@ -89,8 +89,11 @@ EOF
 
 # Point references to the moved files (docs, comments) at their new place.
 for name in "${NAMES[@]}"; do
-  git grep -lz -e "test/$name\.test\.ts" -- . ':!scripts/move-unit-tests.sh' | xargs -0 -r \
-    perl -pi -e "s{(?<![\\w/.-])test/\\Q$name\\E\\.test\\.ts}{test/unit/$name.test.ts}g"
+  files=$(git grep -l -e "test/$name\.test\.ts" -- . ':!scripts/move-unit-tests.sh' || true) # none: git grep exits 1
+  [ -z "$files" ] && continue
+  echo "$files" | while IFS= read -r file; do
+    perl -pi -e "s{(?<![\\w/.-])test/\\Q$name\\E\\.test\\.ts}{test/unit/$name.test.ts}g" "$file"
+  done
 done
 
 echo "moved ${#moved[@]} tests into test/unit/. Now: npx tsc --noEmit && npm run test:unit, commit, and delete scripts/move-unit-tests.sh"
