@@ -24,7 +24,8 @@ function help(args) {
     encoding: "utf8",
     env: { ...process.env, COLUMNS: "80", NO_COLOR: "1" },
   });
-  return text.split(homedir()).join("~").trimEnd();
+  const home = homedir();
+  return (home.length > 1 ? text.split(home).join("~") : text).trimEnd();
 }
 
 /** The lines of one section ("Options:", "Commands:") of a help text. */
