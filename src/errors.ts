@@ -41,6 +41,12 @@ export const ERROR_STATUS = {
   INTERNAL: 500,
   /** The PostgreSQL server holding the index cannot be reached (down, wrong address, refused login). */
   STORE_UNREACHABLE: 503,
+  /** arXiv (or the OAI-PMH/API endpoint given) could not be reached, or kept failing, after the retries. */
+  ARXIV_UNREACHABLE: 502,
+  /** The endpoint answered with something that is not a whole OAI-PMH or Atom document. */
+  ARXIV_BAD_RESPONSE: 502,
+  /** The endpoint refused the request with an OAI-PMH or API error (a bad set, date or id). */
+  ARXIV_REFUSED: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
