@@ -45,7 +45,6 @@ export { parseFieldOptions, formatSkipped, type Skipped } from "./corpus/read-co
 export { DEFAULT_ZOTERO_DIR } from "./corpus/zotero.js";
 
 export { snippet, SNIPPET_CHARS } from "./search/snippet.js";
-export type { McpIndexSource, McpServerOptions } from "./mcp/server.js";
 
 export type { Embedder, EmbedderLoader } from "./embed/embedder.js";
 export { EXPORT_FORMATS, EXPORT_CONTENT_TYPES, exportPapers, parseExportFormat, type ExportFormat } from "./export/formats.js";
@@ -788,14 +787,6 @@ export class PaperIndex {
       return { ...paper, score };
     });
   }
-}
-
-/**
- * The MCP server over an index (src/mcp/server.ts), for the MCP front ends. Loaded on first use:
- * the MCP SDK takes longer to load than a search takes, and most commands never need it.
- */
-export async function createMcpServer(...args: Parameters<typeof import("./mcp/server.js").createMcpServer>) {
-  return (await import("./mcp/server.js")).createMcpServer(...args);
 }
 
 function embedderLoader(options: PapersOptions): EmbedderLoader {
