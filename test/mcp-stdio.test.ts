@@ -38,7 +38,7 @@ describe("papers mcp (stdio)", () => {
   });
 
   it("answers every tool as the CLI's --json does", async () => {
-    await checkToolsMatchCli(client, indexDir);
+    await checkToolsMatchCli(client, indexDir, true);
   });
 
   it("turns bad arguments into tool errors with papers codes, and keeps answering", async () => {
@@ -70,7 +70,7 @@ describe("papers mcp (stdio)", () => {
 
   it("logs to stderr only", () => {
     expect(stderr).toMatch(/^papers: MCP server on stdio: 34 papers \(Xenova\/all-MiniLM-L6-v2\) from /m);
-    expect(stderr).toMatch(/^papers: now answering from gen-\S+ \(35 papers; was gen-\S+\)$/m);
+    expect(stderr).toMatch(/^papers: now serving 35 papers from gen-\S+ \(was gen-\S+\)$/m);
   });
 });
 

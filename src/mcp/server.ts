@@ -33,11 +33,6 @@ export interface McpServerOptions {
    */
   answer?: (key: string, compute: () => Promise<string>) => Promise<string>;
   /**
-   * Runs every tool call and resource read: stdio passes its limit on calls in flight here (one
-   * client can pipeline any number of calls). Default: run.
-   */
-  admit?: <T>(work: () => Promise<T>) => Promise<T>;
-  /**
    * Whether answers name files: the index's path (info) and the files a paper was read from
    * (show). Over stdio the client is local; over the network only with `serve --expose-paths`.
    * Default false.
@@ -54,7 +49,6 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
   const indexSource = isIndexSource(source) ? source : fixedIndex(source);
   const logError = options.logError ?? ((line: string) => process.stderr.write(`${line}\n`));
   const answer = options.answer ?? ((_key, compute) => compute());
-  const admit = options.admit ?? ((work) => work());
   const paths = options.paths ?? false;
   const schemas = (toolSchemaCache ??= toolSchemas());
 
@@ -78,12 +72,10 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
     <A>(name: string, body: (args: A, index: PaperIndex, generation: string) => Promise<Record<string, unknown>>, cached = false) =>
     async (args: A): Promise<CallToolResult> => {
       try {
-        const text = await admit(() =>
-          indexSource.use(async (index, generation) => {
-            const compute = async () => JSON.stringify(await body(args, index, generation));
-            return cached ? answer(JSON.stringify(["mcp", generation, name, args]), compute) : compute();
-          }),
-        );
+        const text = await indexSource.use(async (index, generation) => {
+          const compute = async () => JSON.stringify(await body(args, index, generation));
+          return cached ? answer(JSON.stringify(["mcp", generation, name, args]), compute) : compute();
+        });
         return { structuredContent: JSON.parse(text) as Record<string, unknown>, content: [{ type: "text", text }] };
       } catch (error) {
         return toolError(error, name, logError);
@@ -201,25 +193,23 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
     async (args: z.infer<typeof schemas.export>): Promise<CallToolResult> => {
       try {
         // Through `answer` as search is: over HTTP, exports share the JSON API's gate and cache.
-        const text = await admit(() =>
-          indexSource.use((index, generation) =>
-            answer(JSON.stringify(["mcp", generation, "export", args]), async () => {
-              const { ids, question, k, mode } = args;
-              const format = parseExportFormat(args.format);
-              if ((ids === undefined) === (question === undefined)) {
-                throw new PapersError("BAD_OPTION", "give exactly one of ids (papers in the index) and question (to export its search results)");
-              }
-              if (ids !== undefined) {
-                if (ids.length === 0) throw new PapersError("BAD_OPTION", "ids must name at least one paper");
-                checkIds("ids", ids, LIMITS.maxExport);
-                return exportPapers(await Promise.all(ids.map((id) => showPaper(index, id))), format);
-              }
-              checkLength("question", question!, LIMITS.maxQuestion);
-              checkK(k);
-              // As `papers search --format`: hits with their score and calibrated relevance.
-              return exportPapers((await searchPapers(index, { question: question!, k, mode })).hits, format);
-            }),
-          ),
+        const text = await indexSource.use((index, generation) =>
+          answer(JSON.stringify(["mcp", generation, "export", args]), async () => {
+            const { ids, question, k, mode } = args;
+            const format = parseExportFormat(args.format);
+            if ((ids === undefined) === (question === undefined)) {
+              throw new PapersError("BAD_OPTION", "give exactly one of ids (papers in the index) and question (to export its search results)");
+            }
+            if (ids !== undefined) {
+              if (ids.length === 0) throw new PapersError("BAD_OPTION", "ids must name at least one paper");
+              checkIds("ids", ids, LIMITS.maxExport);
+              return exportPapers(await Promise.all(ids.map((id) => showPaper(index, id))), format);
+            }
+            checkLength("question", question!, LIMITS.maxQuestion);
+            checkK(k);
+            // As `papers search --format`: hits with their score and calibrated relevance.
+            return exportPapers((await searchPapers(index, { question: question!, k, mode })).hits, format);
+          }),
         );
         return { content: [{ type: "text", text }] };
       } catch (error) {
@@ -293,7 +283,7 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
     async (uri, variables) => {
       const raw = Array.isArray(variables.id) ? variables.id.join(",") : (variables.id ?? "");
       try {
-        const paper = await admit(() => indexSource.use((index) => showPaper(index, decodeId(raw))));
+        const paper = await indexSource.use((index) => showPaper(index, decodeId(raw)));
         return { contents: [{ uri: uri.href, mimeType: "text/markdown", text: paperText(paper) }] };
       } catch (error) {
         if (isPapersError(error)) {

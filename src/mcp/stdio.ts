@@ -4,12 +4,12 @@
  * to stderr, as do papers' own lines. Each call answers from the newest index generation (a
  * LiveIndex that reads CURRENT at call time), so a `papers index` run meanwhile is seen without a
  * restart. One client can pipeline any number of calls: past the HTTP server's limit on questions
- * in hand, a call is refused with OVERLOADED rather than held in memory.
+ * in hand, stdin is read no further until answers have gone out (see LineTransport).
  */
 import { openOrBuildIndex, storeLocation, type PapersOptions } from "../papers.js";
 import { DEFAULT_CORPUS_DIR } from "../settings.js";
 import { LiveIndex, warmUp } from "../requests/live-index.js";
-import { CallLimit, DEFAULT_MAX_PENDING, SearchGate } from "../requests/search-gate.js";
+import { DEFAULT_MAX_PENDING, SearchGate } from "../requests/search-gate.js";
 import { createMcpServer } from "./server.js";
 import { LineTransport } from "./stdio-transport.js";
 
@@ -20,9 +20,9 @@ export async function serveMcpStdio(options: PapersOptions, log: (line: string) 
   const index = await openOrBuildIndex(options, [DEFAULT_CORPUS_DIR]);
   const source = new LiveIndex(index, options, { checkOnUse: true, log, warn: log });
   const gate = new SearchGate(DEFAULT_MAX_PENDING);
-  const calls = new CallLimit(DEFAULT_MAX_PENDING);
-  const server = createMcpServer(source, { logError: log, paths: true, answer: (key, compute) => gate.run(key, compute), admit: (work) => calls.run(work) });
-  const transport = new LineTransport();
+  // Over stdio the client is local: answers may name files.
+  const server = createMcpServer(source, { logError: log, paths: true, answer: (key, compute) => gate.run(key, compute) });
+  const transport = new LineTransport(DEFAULT_MAX_PENDING);
   await server.connect(transport);
   const info = index.info();
   log(`papers: MCP server on stdio: ${info.count} papers (${info.model}) from ${storeLocation(options)}`);
@@ -36,6 +36,8 @@ export async function serveMcpStdio(options: PapersOptions, log: (line: string) 
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  // Requests read before stdin ended are answered first.
+  await transport.idle();
   await server.close();
   // A client may leave at once: the model must not be disposed of while it is still loading.
   await warming;

@@ -33,26 +33,3 @@ export class SearchGate {
     return this.pending.size;
   }
 }
-
-/**
- * A limit on calls in flight, each counted (the same question asked twice is two calls): for a
- * transport where one client can pipeline any number of calls (MCP over stdio), whose answers are
- * all held in memory until sent. Past the limit a call is refused at once, as the gate does.
- */
-export class CallLimit {
-  private inFlight = 0;
-
-  constructor(private readonly limit = DEFAULT_MAX_PENDING) {}
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.inFlight >= this.limit) {
-      throw new PapersError("OVERLOADED", `papers is answering ${this.limit} other calls: wait for their answers before sending more`);
-    }
-    this.inFlight++;
-    try {
-      return await work();
-    } finally {
-      this.inFlight--;
-    }
-  }
-}
