@@ -8,7 +8,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { McpServerOptions } from "./server.js";
 
 export type { McpServerOptions } from "./server.js";
-export { MCP_PATH, mountMcp, type McpRouteOptions } from "./http.js";
+export { mountMcp, type McpRouteOptions } from "./http.js";
 
 /** An MCP server over an index or an index source, for any transport. */
 export async function createMcpServer(source: PaperIndex | IndexSource, options?: McpServerOptions): Promise<McpServer> {

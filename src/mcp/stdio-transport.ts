@@ -14,10 +14,10 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { JSONRPCMessageSchema, type JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 
 /** A line longer than this is refused (and skipped to its end) rather than buffered. */
-export const MAX_LINE_BYTES = 10 * 1024 * 1024;
+const MAX_LINE_BYTES = 10 * 1024 * 1024;
 
-export const PARSE_ERROR = -32700;
-export const INVALID_REQUEST = -32600;
+const PARSE_ERROR = -32700;
+const INVALID_REQUEST = -32600;
 
 type Id = string | number;
 
@@ -154,7 +154,7 @@ export class LineTransport implements Transport {
 }
 
 /** A line as a JSON-RPC message, or the error to answer it with. */
-export function readMessage(line: string): { message: JSONRPCMessage } | { error: JSONRPCMessage } {
+function readMessage(line: string): { message: JSONRPCMessage } | { error: JSONRPCMessage } {
   let value: unknown;
   try {
     value = JSON.parse(line);
