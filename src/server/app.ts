@@ -271,7 +271,7 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
 
   app.get("/healthz", { schema: { querystring: noQuery } }, async () => ({ status: "ok" }));
 
-  // The index's folder stays with the CLI's `info`: a client has no business knowing the server's paths.
+  // The index's folder stays with the CLI's `info`: a client has no business knowing the server's paths (but --expose-paths).
   app.get("/api/info", { schema: { querystring: noQuery } }, async () => {
     const { indexPath, ...info } = source.info();
     return paths.paths ? { ...info, indexPath } : info;
