@@ -3,6 +3,7 @@
  * MCP over HTTP) leaves out `sources`, the files a paper was read from: a client has no business
  * knowing the server's paths unless the server was started to show them (see `paths`).
  */
+import { dirname, isAbsolute } from "node:path";
 import { paperJson, type Explanation, type Paper, type SearchHit } from "../papers.js";
 
 /** What an answer may hold: `paths` is whether file paths (a paper's sources) go out. */
@@ -34,4 +35,13 @@ export function relevantHitAnswer(hit: RelevantHit, options: AnswerOptions): Rec
 /** Hits of related and recommend: each paper with its score. */
 export function hitAnswers(hits: readonly SearchHit[], options: AnswerOptions): Record<string, unknown>[] {
   return hits.map((hit) => paperAnswer(hit, options, hit.score));
+}
+
+/**
+ * A message for a network answer (why a new generation could not be opened, say), with the index's
+ * location, and the folder holding its generations, named only as `<index>`.
+ */
+export function hideIndexLocation(message: string, indexPath: string): string {
+  const places = [indexPath, ...(isAbsolute(indexPath) ? [dirname(indexPath)] : [])].filter((place) => place.length > 1);
+  return places.reduce((text, place) => text.split(place).join("<index>"), message);
 }

@@ -20,7 +20,7 @@ import {
 } from "../papers.js";
 import { LIMITS } from "../limits.js";
 import { mountMcp } from "../mcp/index.js";
-import { hitAnswers, paperAnswer, type AnswerOptions } from "../requests/answers.js";
+import { hideIndexLocation, hitAnswers, paperAnswer, type AnswerOptions } from "../requests/answers.js";
 import { fixedIndex, isIndexSource, type IndexSource } from "../requests/live-index.js";
 import { showPaper } from "../requests/papers.js";
 import { recommendAnswerJson, recommendPapers } from "../requests/recommend.js";
@@ -274,7 +274,8 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
   // The index's folder stays with the CLI's `info`: a client has no business knowing the server's paths (but --expose-paths).
   app.get("/api/info", { schema: { querystring: noQuery } }, async () => {
     const { indexPath, ...info } = source.info();
-    return paths.paths ? { ...info, indexPath } : info;
+    if (paths.paths) return { ...info, indexPath };
+    return { ...info, reloadError: info.reloadError && hideIndexLocation(info.reloadError, indexPath) };
   });
 
   app.get<{ Querystring: SearchQuery }>(
