@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   INDEX_OUTDATED: 409,
   /** Another process is writing the index (indexing or removing): one writer at a time. */
   INDEX_BUSY: 409,
+  /** A long-running front end was asked after it closed its index (it is shutting down). */
+  INDEX_CLOSED: 503,
   /** The disk holding the index is full: the run left the old index as it was. */
   DISK_FULL: 507,
   /** The index folder is on a read-only file system: it can be searched, not written. */

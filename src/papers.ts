@@ -48,8 +48,6 @@ export type { MatchFeatures } from "./search/calibration.js";
 export { isPostgresUrl } from "./store/open-store.js";
 
 /** The old names of two limits, for the front ends that still import them: read LIMITS. */
-export const MAX_SEEDS = LIMITS.maxSeeds;
-export const MAX_TEXT_LENGTH = LIMITS.maxText;
 
 /**
  * Reads papers from files and folders into the index: new papers are added, papers whose text
