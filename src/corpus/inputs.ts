@@ -5,9 +5,10 @@
  */
 import { createReadStream, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { Readable, pipeline } from "node:stream";
+import { Readable, Transform, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { PapersError } from "../errors.js";
+import { formatBytes } from "./input-limits.js";
 import type { Skipped } from "./paper.js";
 
 /** The path that means standard input. */
@@ -106,8 +107,26 @@ function startsWith(head: Buffer, magic: number[]): boolean {
   return head.length >= magic.length && magic.every((byte, i) => head[i] === byte);
 }
 
-/** Opens an input; throws UNREADABLE_FILE when it cannot be read at all. */
-export async function openInput(input: InputFile, stdin: Readable = process.stdin): Promise<OpenedInput | { reason: string }> {
+/** An input over a size limit (inflated, or read whole): the reader stops and skips the rest. */
+export class InputTooLarge extends Error {}
+
+/** Passes bytes through, and fails with InputTooLarge once more than `maxBytes` have passed. */
+function byteLimit(maxBytes: number, what: string): Transform {
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) done(new InputTooLarge(`${what} over ${formatBytes(maxBytes)}`));
+      else done(null, chunk);
+    },
+  });
+}
+
+/**
+ * Opens an input; throws UNREADABLE_FILE when it cannot be read at all. A gzip input is inflated
+ * as it is read, and stops with InputTooLarge past `maxInflatedBytes` (a decompression bomb).
+ */
+export async function openInput(input: InputFile, stdin: Readable = process.stdin, maxInflatedBytes = Infinity): Promise<OpenedInput | { reason: string }> {
   const raw = input.path === STDIN_PATH ? stdin : createReadStream(input.path, { highWaterMark: HEAD_BYTES });
   let peeked: Peeked;
   try {
@@ -116,11 +135,13 @@ export async function openInput(input: InputFile, stdin: Readable = process.stdi
     throw unreadable(input.name, error);
   }
   if (peeked.head[0] === 0x1f && peeked.head[1] === 0x8b) {
-    const gunzip = pipeline(peeked.rest, createGunzip(), () => {});
+    const limit = `inflates to more than the limit of ${formatBytes(maxInflatedBytes)} for a .gz input (PAPERS_MAX_GZIP_INFLATED_BYTES): a decompression bomb?`;
+    const gunzip = pipeline(peeked.rest, createGunzip(), byteLimit(maxInflatedBytes, limit), () => {});
     try {
       const inner = await peek(gunzip, HEAD_BYTES);
       return { stream: inner.rest, head: inner.head, complete: inner.complete, compression: "gzip" };
     } catch (error) {
+      if (error instanceof InputTooLarge) return { reason: error.message };
       return { reason: `gzip data is corrupt: ${(error as Error).message}` };
     }
   }
@@ -172,18 +193,26 @@ async function peek(stream: Readable, bytes: number): Promise<Peeked> {
   return { head, complete, rest: Readable.from(whole(), { objectMode: false }) };
 }
 
-/** Reads a stream to its end as bytes (a PDF). */
-export async function readAllBytes(stream: Readable): Promise<Buffer> {
+/** Reads a stream to its end as bytes (a PDF); throws InputTooLarge past `maxBytes`, `what` saying which limit. */
+export async function readAllBytes(stream: Readable, maxBytes = Infinity, what = "the limit"): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+      size += bytes.length;
+      if (size > maxBytes) throw new InputTooLarge(`over ${formatBytes(maxBytes)}, ${what}`);
+      chunks.push(bytes);
+    }
+  } finally {
+    stream.destroy();
+  }
   return Buffer.concat(chunks);
 }
 
-/** Reads a stream to its end as UTF-8 text, without a byte-order mark. */
-export async function readAllText(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8").replace(/^\uFEFF/, "");
+/** Reads a stream to its end as UTF-8 text, without a byte-order mark; see readAllBytes. */
+export async function readAllText(stream: Readable, maxBytes = Infinity, what = "the limit"): Promise<string> {
+  return (await readAllBytes(stream, maxBytes, what)).toString("utf8").replace(/^\uFEFF/, "");
 }
 
 function reasonOf(error: unknown): string {
