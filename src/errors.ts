@@ -43,6 +43,10 @@ export const ERROR_STATUS = {
   STORE_UNREACHABLE: 503,
   /** What was asked works on a folder index but not yet on this store. */
   NOT_SUPPORTED: 501,
+  /** Zotero kept writing its database while papers copied it: retry, or close Zotero. */
+  ZOTERO_BUSY: 409,
+  /** zotero.sqlite is damaged (a corrupt page): Zotero's own integrity check, or a backup, repairs it. */
+  ZOTERO_DAMAGED: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

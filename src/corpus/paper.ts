@@ -41,6 +41,63 @@ export interface PaperRecord extends PaperFields {
  */
 export const MAX_ID_LENGTH = 200;
 
+/**
+ * The longest each field may be once read, in characters (and the most authors, comments,
+ * categories a paper keeps): a longer one is cut short with "…". A real title is under 300
+ * characters; a 1 MB title is a file read wrongly or an attack, and would be sent whole with
+ * every search hit (MCP, HTTP) and held in every index cache.
+ */
+export const FIELD_LIMITS = {
+  title: 2_000,
+  author: 500,
+  authors: 5_000,
+  doi: 500,
+  journalRef: 2_000,
+  comment: 2_000,
+  comments: 100,
+  category: 500,
+  categories: 1_000,
+  section: 500,
+  passage: 20_000,
+} as const;
+
+/** C0 control characters but tab and newline, and DEL: NUL fails PostgreSQL, the rest garble terminals. */
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
+
+/** Text without control characters, cut to `max` characters (not inside a surrogate pair). */
+export function cleanText(text: string, max: number): string {
+  const clean = text.replace(CONTROL, "");
+  if (clean.length <= max) return clean;
+  const cut = /[\uDC00-\uDFFF]/.test(clean[max - 1] ?? "") ? max - 2 : max - 1;
+  return clean.slice(0, cut) + "…";
+}
+
+function cleanList(items: readonly string[], max: number, each: number): string[] {
+  return items.slice(0, max).map((item) => cleanText(item, each));
+}
+
+/**
+ * A paper's (or record's) text fields without control characters and within FIELD_LIMITS, for
+ * every store alike: the folder store took a NUL that failed a whole PostgreSQL run.
+ */
+export function cleanPaper<T extends PaperFields>(paper: T): T {
+  const nullable = (text: string | null, max: number) => (text === null ? null : cleanText(text, max));
+  return {
+    ...paper,
+    title: nullable(paper.title, FIELD_LIMITS.title),
+    abstract: paper.abstract.replace(CONTROL, ""),
+    arxivId: nullable(paper.arxivId, FIELD_LIMITS.doi),
+    doi: nullable(paper.doi, FIELD_LIMITS.doi),
+    journalRef: nullable(paper.journalRef, FIELD_LIMITS.journalRef),
+    comments: cleanList(paper.comments, FIELD_LIMITS.comments, FIELD_LIMITS.comment),
+    authors: cleanList(paper.authors, FIELD_LIMITS.authors, FIELD_LIMITS.author),
+    categories: cleanList(paper.categories, FIELD_LIMITS.categories, FIELD_LIMITS.category),
+    ...(paper.passages
+      ? { passages: paper.passages.map((p) => ({ ...p, text: cleanText(p.text, FIELD_LIMITS.passage), section: p.section === null ? null : cleanText(p.section, FIELD_LIMITS.section) })) }
+      : {}),
+  };
+}
+
 /** A distinct paper: every record with the same abstract (or arXiv id) merged into one. */
 export interface Paper extends PaperFields {
   id: string;
@@ -204,7 +261,8 @@ export class PaperMerger {
 
   add(given: PaperRecord): void {
     this.records++;
-    let record = given;
+    let record = cleanPaper(given);
+    if (record.sourceId !== null) record.sourceId = record.sourceId.replace(CONTROL, "");
     const abstract = displayText(record.abstract);
     const title = record.title && displayText(record.title);
     const key = textKey(abstract);

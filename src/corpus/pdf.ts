@@ -10,7 +10,7 @@
  * - over a limit of InputLimits (bytes, inflated bytes, pages, characters, passages): the limit.
  */
 import type { ReadEvent } from "./events.js";
-import { skippedFile } from "./events.js";
+import { recordEvent, skippedFile } from "./events.js";
 import { DEFAULT_INPUT_LIMITS, formatBytes, type InputLimits } from "./input-limits.js";
 import type { PaperRecord } from "./paper.js";
 import { cutPassages } from "./passages.js";
@@ -29,7 +29,7 @@ export function isPdf(head: Buffer, name: string): boolean {
 export async function* readPdf(data: Buffer, file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): AsyncGenerator<ReadEvent> {
   const result = await pdfRecord(data, file, limits);
   if ("reason" in result) yield skippedFile(file, null, result.reason);
-  else yield { type: "record", record: result };
+  else yield recordEvent(result);
 }
 
 /** The paper a PDF holds, or why it holds none. */
