@@ -112,6 +112,16 @@ describe("page limit (issue 27 item 8)", () => {
   });
 });
 
+describe("the limits are configurable", () => {
+  it("by environment variable (the CLI's way), a bad value being BAD_OPTION", async () => {
+    const { inputLimits } = await import("../src/corpus/input-limits.js");
+    expect(inputLimits({}, { PAPERS_MAX_PDF_PAGES: "5" }).maxPdfPages).toBe(5);
+    expect(inputLimits({ maxPdfPages: 7 }, { PAPERS_MAX_PDF_PAGES: "5" }).maxPdfPages).toBe(7);
+    expect(inputLimits({}, {}).maxPdfPages).toBe(2_000);
+    expect(() => inputLimits({}, { PAPERS_MAX_GZIP_INFLATED_BYTES: "lots" })).toThrow(expect.objectContaining({ code: "BAD_OPTION", message: expect.stringMatching(/PAPERS_MAX_GZIP_INFLATED_BYTES must be a whole number/) }));
+  });
+});
+
 describe("decompression bombs (issue 27 item 6)", () => {
   it("a PDF whose content stream inflates past the limit is skipped, unread by pdf.js", async () => {
     // 20 MB of blanks deflate to about 20 KB.

@@ -31,7 +31,7 @@ export const DEFAULT_INPUT_LIMITS: Readonly<InputLimits> = {
   maxPdfTextChars: 10_000_000,
   maxPdfPassages: 5_000,
   maxPdfBytes: 1024 * MB,
-  maxPdfInflatedBytes: 512 * MB,
+  maxPdfInflatedBytes: 256 * MB,
   // The arXiv snapshot is about 4.5 GB inflated.
   maxGzipInflatedBytes: 32 * 1024 * MB,
   // Node cannot make a string of more than 512 MB; a real .bib is a few MB.

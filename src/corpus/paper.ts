@@ -61,12 +61,20 @@ export const FIELD_LIMITS = {
   passage: 20_000,
 } as const;
 
-/** C0 control characters but tab and newline, and DEL: NUL fails PostgreSQL, the rest garble terminals. */
+/**
+ * C0 control characters but tab and newline, and DEL: NUL fails PostgreSQL, the rest garble
+ * terminals. Those that separate text (carriage return, vertical tab, form feed) become a space.
+ */
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
+const SPACING_CONTROL = /[\u000B-\u000D]/g;
+
+function withoutControls(text: string): string {
+  return text.replace(SPACING_CONTROL, " ").replace(CONTROL, "");
+}
 
 /** Text without control characters, cut to `max` characters (not inside a surrogate pair). */
 export function cleanText(text: string, max: number): string {
-  const clean = text.replace(CONTROL, "");
+  const clean = withoutControls(text);
   if (clean.length <= max) return clean;
   const cut = /[\uDC00-\uDFFF]/.test(clean[max - 1] ?? "") ? max - 2 : max - 1;
   return clean.slice(0, cut) + "…";
@@ -85,7 +93,7 @@ export function cleanPaper<T extends PaperFields>(paper: T): T {
   return {
     ...paper,
     title: nullable(paper.title, FIELD_LIMITS.title),
-    abstract: paper.abstract.replace(CONTROL, ""),
+    abstract: withoutControls(paper.abstract),
     arxivId: nullable(paper.arxivId, FIELD_LIMITS.doi),
     doi: nullable(paper.doi, FIELD_LIMITS.doi),
     journalRef: nullable(paper.journalRef, FIELD_LIMITS.journalRef),
@@ -262,7 +270,7 @@ export class PaperMerger {
   add(given: PaperRecord): void {
     this.records++;
     let record = cleanPaper(given);
-    if (record.sourceId !== null) record.sourceId = record.sourceId.replace(CONTROL, "");
+    if (record.sourceId !== null) record.sourceId = withoutControls(record.sourceId);
     const abstract = displayText(record.abstract);
     const title = record.title && displayText(record.title);
     const key = textKey(abstract);

@@ -32,7 +32,9 @@ export function attachmentFile(dataDir: string, key: string, path: string | null
     if (base.dir === null) {
       return { reason: `is linked relative to Zotero's base directory (${path}), which is not known (${base.from}): give it with --zotero-base DIR`, path };
     }
-    return inside(base.dir, path.slice("attachments:".length), `the base directory ${base.dir}`);
+    // Lexically only: a link in the user's own folder of papers may lead to another disk, by design.
+    const found = inside(base.dir, path.slice("attachments:".length), `the base directory ${base.dir}`);
+    return "reason" in found ? found : { path: found.path, within: null };
   }
   if (!isAbsolute(path)) return { reason: `has a path papers cannot place (${path})`, path };
   return { path, within: null };
