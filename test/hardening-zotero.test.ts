@@ -143,6 +143,30 @@ describe("a database Zotero is writing (issue 27 item 11)", () => {
   });
 });
 
+describe("a database that changes all the while it is copied (issue 27 item 11)", () => {
+  it("is ZOTERO_BUSY, saying to retry, and nothing is read (so nothing can look deleted)", async () => {
+    const { snapshotDatabase } = await import("../src/corpus/zotero-snapshot.js");
+    const { dir } = libraryWithPath("storage:glacier-onecol.pdf");
+    const file = join(dir, "zotero.sqlite");
+    const copy = join(tempDir("papers-zotero-copy-"), "zotero.sqlite");
+    // Zotero commits while every copy is taken: its -wal grows.
+    let copies = 0;
+    const busyCopy = (from: string, to: string) => {
+      copies++;
+      copyFileSync(from, to);
+      const fd = openSync(`${from}-wal`, "a");
+      writeSync(fd, Buffer.alloc(4096, copies));
+      closeSync(fd);
+    };
+    await expect(snapshotDatabase(file, copy, busyCopy)).rejects.toMatchObject({ name: "PapersError", code: "ZOTERO_BUSY", message: expect.stringMatching(/Zotero is writing to .*retry in a moment, or close Zotero first/) });
+    expect(copies).toBe(5);
+    // One quiet moment is enough.
+    let calls = 0;
+    await snapshotDatabase(file, copy, (from, to) => (++calls === 1 ? busyCopy(from, to) : copyFileSync(from, to)));
+    expect(calls).toBe(2);
+  }, 30_000);
+});
+
 describe("Zotero items become clean papers (issue 27 item 17)", () => {
   it("a NUL in an item's title is stripped, as for every other input", async () => {
     const { dir } = libraryWithPath("storage:glacier-onecol.pdf");

@@ -45,18 +45,26 @@ function signature(file: string): string {
   return parts.join("|");
 }
 
-/** Copies `file` (with its -journal and -wal) to `copy`, consistently; see the module comment. */
-export async function snapshotDatabase(file: string, copy: string): Promise<void> {
+/** The database file and its -journal and -wal, copied as they are. */
+function copyFiles(file: string, copy: string): void {
+  for (const suffix of ["", ...SIDE_FILES]) rmSync(copy + suffix, { force: true });
+  try {
+    copyFileSync(file, copy);
+    for (const suffix of SIDE_FILES) if (existsSync(file + suffix)) copyFileSync(file + suffix, copy + suffix);
+  } catch (error) {
+    // A side file Zotero removed between the check and the copy: a write in progress.
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
+
+/**
+ * Copies `file` (with its -journal and -wal) to `copy`, consistently; see the module comment.
+ * `copyAll` does the copying (a test's stands in for a Zotero that writes meanwhile).
+ */
+export async function snapshotDatabase(file: string, copy: string, copyAll: (file: string, copy: string) => void = copyFiles): Promise<void> {
   for (let attempt = 1; attempt <= COPY_TRIES; attempt++) {
     const before = signature(file);
-    for (const suffix of ["", ...SIDE_FILES]) rmSync(copy + suffix, { force: true });
-    try {
-      copyFileSync(file, copy);
-      for (const suffix of SIDE_FILES) if (existsSync(file + suffix)) copyFileSync(file + suffix, copy + suffix);
-    } catch (error) {
-      // A side file Zotero removed between the check and the copy: a write in progress.
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
+    copyAll(file, copy);
     if (signature(file) === before) return;
     if (attempt < COPY_TRIES) await sleep(RETRY_MS);
   }
