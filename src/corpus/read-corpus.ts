@@ -118,39 +118,35 @@ async function* readFile(file: InputFile, fields: FieldMap, stdin: Readable | un
   }
   summary.format = detection.format;
   yield { type: "file", input: summary };
-  for await (const event of formatReader(detection.format, detection.delimiter, opened.stream, file.name, fields, sole, limits)) {
+  const input = { format: detection.format, delimiter: detection.delimiter, stream: opened.stream, file: file.name, fields, sole, limits };
+  for await (const event of formatReader(input)) {
     if (event.type === "record") summary.records++;
     yield event;
   }
 }
 
-async function* formatReader(
-  format: Format,
-  delimiter: string | undefined,
-  stream: Readable,
-  file: string,
-  fields: FieldMap,
-  sole: boolean,
-  limits: InputLimits,
-): AsyncGenerator<ReadEvent> {
+/** One input, recognised and opened, for its format's reader. */
+interface FormatInput {
+  format: Format;
+  delimiter: string | undefined;
+  stream: Readable;
+  file: string;
+  fields: FieldMap;
+  sole: boolean;
+  limits: InputLimits;
+}
+
+async function* formatReader(input: FormatInput): AsyncGenerator<ReadEvent> {
   try {
-    yield* formatRecords(format, delimiter, stream, file, fields, sole, limits);
+    yield* formatRecords(input);
   } catch (error) {
     // Over a size limit while read whole (BibTeX, a PDF) or inflated: the file is skipped, named.
     if (!(error instanceof InputTooLarge)) throw error;
-    yield skippedFile(file, null, error.message);
+    yield skippedFile(input.file, null, error.message);
   }
 }
 
-async function* formatRecords(
-  format: Format,
-  delimiter: string | undefined,
-  stream: Readable,
-  file: string,
-  fields: FieldMap,
-  sole: boolean,
-  limits: InputLimits,
-): AsyncGenerator<ReadEvent> {
+async function* formatRecords({ format, delimiter, stream, file, fields, sole, limits }: FormatInput): AsyncGenerator<ReadEvent> {
   const wholeText = () => readAllText(stream, limits.maxTextFileBytes, "the limit for a file read whole (PAPERS_MAX_TEXT_FILE_BYTES)");
   switch (format) {
     case "jsonl":
