@@ -144,6 +144,19 @@ describe("decompression bombs (issue 27 item 6)", () => {
   });
 });
 
+describe("decompression bombs by ratio (issue 27 item 6)", () => {
+  it("a small .gz that inflates hundreds of times over (1 MB to 1 GB) is stopped by its ratio, with the default limits", async () => {
+    const dir = tempDir("papers-gz-ratio-");
+    // 100 KB of gzip: one good record, then 100 MB of blanks on one line.
+    const bomb = gzipSync(Buffer.concat([Buffer.from(JSON.stringify(REAL) + "\n"), Buffer.alloc(100 * 1024 * 1024, 0x20)]), { level: 9 });
+    expect(bomb.length).toBeLessThan(200_000);
+    writeFileSync(join(dir, "bomb.jsonl.gz"), bomb);
+    const corpus = await readCorpus([join(dir, "bomb.jsonl.gz")]);
+    expect(corpus.papers.map((p) => p.id)).toEqual([REAL.id]);
+    expect(corpus.skipped).toEqual([{ file: join(dir, "bomb.jsonl.gz"), line: 2, kind: "file", reason: expect.stringMatching(/inflates to more than 200 times its compressed size \(PAPERS_MAX_GZIP_RATIO/) }]);
+  }, 30_000);
+});
+
 function limits(given: Record<string, number>) {
-  return { maxPdfPages: 2_000, maxPdfTextChars: 10_000_000, maxPdfPassages: 5_000, maxPdfBytes: 2 ** 30, maxPdfInflatedBytes: 2 ** 29, maxGzipInflatedBytes: 2 ** 35, maxTextFileBytes: 2 ** 28, ...given };
+  return { maxPdfPages: 2_000, maxPdfTextChars: 10_000_000, maxPdfPassages: 5_000, maxPdfBytes: 2 ** 30, maxPdfInflatedBytes: 2 ** 29, maxGzipInflatedBytes: 2 ** 35, maxGzipRatio: 200, maxTextFileBytes: 2 ** 28, ...given };
 }

@@ -20,6 +20,11 @@ export interface InputLimits {
   maxPdfInflatedBytes: number;
   /** Bytes one .gz input may inflate to. */
   maxGzipInflatedBytes: number;
+  /**
+   * How many times its compressed size a .gz input may inflate to, once past GZIP_RATIO_GRACE:
+   * text compresses 3 to 10 times; a 1 MB file of zeros inflates to 1 GB (a decompression bomb).
+   */
+  maxGzipRatio: number;
   /** Bytes of a BibTeX or plain-text file, which are read whole (JSON and CSV are streamed). */
   maxTextFileBytes: number;
 }
@@ -34,6 +39,7 @@ export const DEFAULT_INPUT_LIMITS: Readonly<InputLimits> = {
   maxPdfInflatedBytes: 256 * MB,
   // The arXiv snapshot is about 4.5 GB inflated.
   maxGzipInflatedBytes: 32 * 1024 * MB,
+  maxGzipRatio: 200,
   // Node cannot make a string of more than 512 MB; a real .bib is a few MB.
   maxTextFileBytes: 256 * MB,
 };
@@ -46,8 +52,12 @@ const ENV_NAMES: Record<keyof InputLimits, string> = {
   maxPdfBytes: "PAPERS_MAX_PDF_BYTES",
   maxPdfInflatedBytes: "PAPERS_MAX_PDF_INFLATED_BYTES",
   maxGzipInflatedBytes: "PAPERS_MAX_GZIP_INFLATED_BYTES",
+  maxGzipRatio: "PAPERS_MAX_GZIP_RATIO",
   maxTextFileBytes: "PAPERS_MAX_TEXT_FILE_BYTES",
 };
+
+/** Inflated bytes a .gz input may reach before its ratio is held to maxGzipRatio. */
+export const GZIP_RATIO_GRACE = 64 * MB;
 
 /** The limits in force: those given, else the environment's, else the defaults. */
 export function inputLimits(given: Partial<InputLimits> = {}, env: NodeJS.ProcessEnv = process.env): InputLimits {

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Readable, Transform, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { PapersError } from "../errors.js";
-import { formatBytes } from "./input-limits.js";
+import { formatBytes, GZIP_RATIO_GRACE } from "./input-limits.js";
 import type { Skipped } from "./paper.js";
 
 /** The path that means standard input. */
@@ -110,23 +110,48 @@ function startsWith(head: Buffer, magic: number[]): boolean {
 /** An input over a size limit (inflated, or read whole): the reader stops and skips the rest. */
 export class InputTooLarge extends Error {}
 
-/** Passes bytes through, and fails with InputTooLarge once more than `maxBytes` have passed. */
-function byteLimit(maxBytes: number, what: string): Transform {
+/**
+ * Passes inflated bytes through, and fails with InputTooLarge once more than `limits.maxBytes`
+ * have passed, or (past GZIP_RATIO_GRACE) more than `limits.maxRatio` times the compressed bytes
+ * read so far.
+ */
+function inflateLimit(limits: GzipLimits, compressed: () => number): Transform {
   let bytes = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
-      if (bytes > maxBytes) done(new InputTooLarge(`${what} over ${formatBytes(maxBytes)}`));
-      else done(null, chunk);
+      if (bytes > limits.maxBytes) {
+        done(new InputTooLarge(`inflates to more than the limit of ${formatBytes(limits.maxBytes)} for a .gz input (PAPERS_MAX_GZIP_INFLATED_BYTES): a decompression bomb?`));
+      } else if (bytes > GZIP_RATIO_GRACE && bytes > limits.maxRatio * compressed()) {
+        done(new InputTooLarge(`inflates to more than ${limits.maxRatio} times its compressed size (PAPERS_MAX_GZIP_RATIO; text inflates 3 to 10 times): a decompression bomb?`));
+      } else done(null, chunk);
     },
   });
 }
 
+/** Counts the bytes that pass. */
+function byteCounter(): Transform & { bytes: number } {
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      counter.bytes += chunk.length;
+      done(null, chunk);
+    },
+  }) as Transform & { bytes: number };
+  counter.bytes = 0;
+  return counter;
+}
+
+/** How far a .gz input may inflate (see InputLimits). */
+export interface GzipLimits {
+  maxBytes: number;
+  maxRatio: number;
+}
+
 /**
  * Opens an input; throws UNREADABLE_FILE when it cannot be read at all. A gzip input is inflated
- * as it is read, and stops with InputTooLarge past `maxInflatedBytes` (a decompression bomb).
+ * as it is read, and stops with InputTooLarge past the `gzip` limits (a decompression bomb).
  */
-export async function openInput(input: InputFile, stdin: Readable = process.stdin, maxInflatedBytes = Infinity): Promise<OpenedInput | { reason: string }> {
+export async function openInput(input: InputFile, stdin: Readable = process.stdin, gzip: GzipLimits = { maxBytes: Infinity, maxRatio: Infinity }): Promise<OpenedInput | { reason: string }> {
   const raw = input.path === STDIN_PATH ? stdin : createReadStream(input.path, { highWaterMark: HEAD_BYTES });
   let peeked: Peeked;
   try {
@@ -135,8 +160,8 @@ export async function openInput(input: InputFile, stdin: Readable = process.stdi
     throw unreadable(input.name, error);
   }
   if (peeked.head[0] === 0x1f && peeked.head[1] === 0x8b) {
-    const limit = `inflates to more than the limit of ${formatBytes(maxInflatedBytes)} for a .gz input (PAPERS_MAX_GZIP_INFLATED_BYTES): a decompression bomb?`;
-    const gunzip = pipeline(peeked.rest, createGunzip(), byteLimit(maxInflatedBytes, limit), () => {});
+    const compressed = byteCounter();
+    const gunzip = pipeline(peeked.rest, compressed, createGunzip(), inflateLimit(gzip, () => compressed.bytes), () => {});
     try {
       const inner = await peek(gunzip, HEAD_BYTES);
       return { stream: inner.rest, head: inner.head, complete: inner.complete, compression: "gzip" };

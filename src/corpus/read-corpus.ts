@@ -94,7 +94,7 @@ async function* readFile(file: InputFile, fields: FieldMap, stdin: Readable | un
   const summary: InputSummary = { file: file.name, format: null, compression: null, records: 0 };
   let opened;
   try {
-    opened = await openInput(file, stdin, limits.maxGzipInflatedBytes);
+    opened = await openInput(file, stdin, { maxBytes: limits.maxGzipInflatedBytes, maxRatio: limits.maxGzipRatio });
   } catch (error) {
     if (sole || file.path === "-") throw error;
     yield { type: "file", input: summary };
