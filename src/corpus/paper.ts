@@ -62,19 +62,19 @@ export const FIELD_LIMITS = {
 } as const;
 
 /**
- * C0 control characters but tab and newline, and DEL: NUL fails PostgreSQL, the rest garble
- * terminals. Those that separate text (carriage return, vertical tab, form feed) become a space.
+ * NUL, which PostgreSQL cannot store in text (one NUL failed a whole run) and the folder store
+ * took. Other control characters are kept as written: `--json` and the API give the text exact,
+ * and every human output neutralises them when it prints (test/hardening-terminal.test.ts).
  */
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
-const SPACING_CONTROL = /[\u000B-\u000D]/g;
+const NUL = /\u0000/g;
 
-function withoutControls(text: string): string {
-  return text.replace(SPACING_CONTROL, " ").replace(CONTROL, "");
+function withoutNul(text: string): string {
+  return text.replace(NUL, "");
 }
 
-/** Text without control characters, cut to `max` characters (not inside a surrogate pair). */
+/** Text without NUL, cut to `max` characters (not inside a surrogate pair). */
 export function cleanText(text: string, max: number): string {
-  const clean = withoutControls(text);
+  const clean = withoutNul(text);
   if (clean.length <= max) return clean;
   const cut = /[\uDC00-\uDFFF]/.test(clean[max - 1] ?? "") ? max - 2 : max - 1;
   return clean.slice(0, cut) + "…";
@@ -85,7 +85,7 @@ function cleanList(items: readonly string[], max: number, each: number): string[
 }
 
 /**
- * A paper's (or record's) text fields without control characters and within FIELD_LIMITS, for
+ * A paper's (or record's) text fields without NUL and within FIELD_LIMITS, for
  * every store alike: the folder store took a NUL that failed a whole PostgreSQL run.
  */
 export function cleanPaper<T extends PaperFields>(paper: T): T {
@@ -93,7 +93,7 @@ export function cleanPaper<T extends PaperFields>(paper: T): T {
   return {
     ...paper,
     title: nullable(paper.title, FIELD_LIMITS.title),
-    abstract: withoutControls(paper.abstract),
+    abstract: withoutNul(paper.abstract),
     arxivId: nullable(paper.arxivId, FIELD_LIMITS.doi),
     doi: nullable(paper.doi, FIELD_LIMITS.doi),
     journalRef: nullable(paper.journalRef, FIELD_LIMITS.journalRef),
@@ -270,7 +270,7 @@ export class PaperMerger {
   add(given: PaperRecord): void {
     this.records++;
     let record = cleanPaper(given);
-    if (record.sourceId !== null) record.sourceId = withoutControls(record.sourceId);
+    if (record.sourceId !== null) record.sourceId = withoutNul(record.sourceId);
     const abstract = displayText(record.abstract);
     const title = record.title && displayText(record.title);
     const key = textKey(abstract);
