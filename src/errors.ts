@@ -43,6 +43,12 @@ export const ERROR_STATUS = {
   STORE_UNREACHABLE: 503,
   /** What was asked works on a folder index but not yet on this store. */
   NOT_SUPPORTED: 501,
+  /** arXiv (or the OAI-PMH/API endpoint given) could not be reached, or kept failing, after the retries. */
+  ARXIV_UNREACHABLE: 502,
+  /** The endpoint answered with something that is not a whole OAI-PMH or Atom document. */
+  ARXIV_BAD_RESPONSE: 502,
+  /** The endpoint refused the request with an OAI-PMH or API error (a bad set, date or id). */
+  ARXIV_REFUSED: 400,
   /** Zotero kept writing its database while papers copied it: retry, or close Zotero. */
   ZOTERO_BUSY: 409,
   /** zotero.sqlite is damaged (a corrupt page): Zotero's own integrity check, or a backup, repairs it. */
