@@ -7,8 +7,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readCorpus } from "../src/corpus/read-corpus.js";
-import { tempDir } from "./helpers.js";
+import { readCorpus } from "../../src/corpus/read-corpus.js";
+import { tempDir } from "../helpers.js";
 
 const NUL = "\u0000";
 

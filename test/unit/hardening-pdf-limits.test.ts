@@ -8,10 +8,10 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { readCorpus } from "../src/corpus/read-corpus.js";
-import { pdfRecord } from "../src/corpus/pdf.js";
-import { tempDir } from "./helpers.js";
-import { makePdf, paperPdf, sentence, textOps } from "./pdf-gen.js";
+import { readCorpus } from "../../src/corpus/read-corpus.js";
+import { pdfRecord } from "../../src/corpus/pdf.js";
+import { tempDir } from "../helpers.js";
+import { makePdf, paperPdf, sentence, textOps } from "../pdf-gen.js";
 
 const ABSTRACT = [0, 1, 2, 3].map((i) => sentence(100 + i));
 const BODY = Array.from({ length: 30 }, (_, i) => sentence(i));
@@ -114,7 +114,7 @@ describe("page limit (issue 27 item 8)", () => {
 
 describe("the limits are configurable", () => {
   it("by environment variable (the CLI's way), a bad value being BAD_OPTION", async () => {
-    const { inputLimits } = await import("../src/corpus/input-limits.js");
+    const { inputLimits } = await import("../../src/corpus/input-limits.js");
     expect(inputLimits({}, { PAPERS_MAX_PDF_PAGES: "5" }).maxPdfPages).toBe(5);
     expect(inputLimits({ maxPdfPages: 7 }, { PAPERS_MAX_PDF_PAGES: "5" }).maxPdfPages).toBe(7);
     expect(inputLimits({}, {}).maxPdfPages).toBe(2_000);
