@@ -49,6 +49,10 @@ export const ERROR_STATUS = {
   ARXIV_BAD_RESPONSE: 502,
   /** The endpoint refused the request with an OAI-PMH or API error (a bad set, date or id). */
   ARXIV_REFUSED: 400,
+  /** Zotero kept writing its database while papers copied it: retry, or close Zotero. */
+  ZOTERO_BUSY: 409,
+  /** zotero.sqlite is damaged (a corrupt page): Zotero's own integrity check, or a backup, repairs it. */
+  ZOTERO_DAMAGED: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

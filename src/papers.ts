@@ -77,10 +77,10 @@ export interface ZoteroSummary extends IndexSummary {
  */
 export async function indexZotero(
   dataDir: string,
-  options: IndexOptions & { collection?: string },
+  options: IndexOptions & { collection?: string; baseDir?: string },
   onProgress?: ProgressListener,
 ): Promise<ZoteroSummary> {
-  const library = await readZotero(dataDir, { collection: options.collection });
+  const library = await readZotero(dataDir, { collection: options.collection, baseDir: options.baseDir });
   const summary = await indexPaperList(library.papers, [join(dataDir, "zotero.sqlite")], options, onProgress);
   const index = await openIndex(options);
   let stale: string[];

@@ -27,6 +27,7 @@ export interface OutputFlags {
   passages?: boolean;
   zotero?: string | boolean;
   collection?: string;
+  zoteroBase?: string;
   tag?: string;
   format?: ExportFormat;
   explain?: boolean;

@@ -26,6 +26,7 @@ export function addIndexingCommands(program: Command): void {
     .option("--field <name=source...>", "read a field from another column or key, e.g. abstract=summary")
     .option("--zotero [dir]", `read a Zotero library instead of files (default folder: ${DEFAULT_ZOTERO_DIR})`)
     .option("--collection <name>", "with --zotero: only this collection and its subcollections")
+    .option("--zotero-base <dir>", "with --zotero: the base directory of linked attachments (default: the one set in Zotero)")
     .option("--rebuild", "re-embed everything instead of updating the index (needed to change model)")
     .addOption(new Option("--checkpoint-every <n>", "papers embedded between checkpoints").default(512).argParser(parseCount))
     .addOption(noMapOption())
@@ -33,11 +34,12 @@ export function addIndexingCommands(program: Command): void {
     .addOption(jsonOption())
     .action(run(async (paths: string[], flags: OutputFlags, options: PapersOptions) => {
       if (flags.collection !== undefined && flags.zotero === undefined) throw new PapersError("BAD_OPTION", "--collection reads a Zotero collection: use it with --zotero");
+      if (flags.zoteroBase !== undefined && flags.zotero === undefined) throw new PapersError("BAD_OPTION", "--zotero-base is where a Zotero library's linked files are: use it with --zotero");
       if (flags.zotero !== undefined) {
         if (paths.length > 0) throw new PapersError("BAD_OPTION", `--zotero reads a Zotero library, not files: index ${paths.join(" ")} in a separate run`);
         const dataDir = typeof flags.zotero === "string" ? flags.zotero : DEFAULT_ZOTERO_DIR;
         const summary = await withProgress((progress) =>
-          indexZotero(dataDir, { ...options, collection: flags.collection, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait, computeMap: flags.map }, progress),
+          indexZotero(dataDir, { ...options, collection: flags.collection, baseDir: flags.zoteroBase, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait, computeMap: flags.map }, progress),
         );
         if (summary.skipped.length > 0) process.stderr.write(formatSkippedReport(summary.skipped));
         console.log(flags.json ? json({ ...indexSummaryJson(summary), removed: summary.removed, zotero: summary.zotero }) : formatZoteroSummary(summary, storeLocation(options)));
