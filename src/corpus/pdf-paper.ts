@@ -4,14 +4,8 @@
  * text on pages, which passages.ts cuts into passages.
  */
 import { splitAuthors } from "./fields.js";
+import type { BodySegment } from "./passages.js";
 import type { PdfLine, PdfText } from "./pdf-text.js";
-
-/** Body text of one section on one page, in reading order. */
-export interface BodySegment {
-  section: string | null;
-  page: number;
-  text: string;
-}
 
 export interface PdfPaper {
   title: string | null;
