@@ -12,13 +12,13 @@ import { DEFAULT_DTYPE, DEFAULT_MODEL, specDifferences, type Dtype } from "./emb
 import { QueryEmbeddings } from "./embed/query-embeddings.js";
 import { transformersLoader } from "./embed/transformers-embedder.js";
 import { PapersError } from "./errors.js";
-import type { UpdateOptions, UpdateSummary } from "./index/update-index.js";
-import { currentGeneration } from "./index/generations.js";
-import { corpusFingerprint, isCompleteGeneration, type Manifest } from "./index/manifest.js";
-import { isPostgresUrl, openStore } from "./store/open-store.js";
-import { redactUrl } from "./store/connection.js";
-import type { GenerationReader, IndexStore } from "./store/store.js";
-import { transferIndex } from "./store/transfer.js";
+import { currentGeneration } from "./store/folder/generations.js";
+import type { Manifest } from "./store/shared/manifest.js";
+import { isCompleteGeneration } from "./store/folder/manifest-file.js";
+import { openStore } from "./store/open-store.js";
+import type { GenerationReader, IndexStore, UpdateOptions, UpdateSummary } from "./store/store.js";
+import { indexPapers } from "./library/indexing/index-papers.js";
+import { isStoreEmpty, storeLocation } from "./library/indexing/store-facts.js";
 import { checkFilter, hasConditions, type PaperFilter } from "./search/filter.js";
 import type { Scored } from "./search/fusion.js";
 import { bestEvidence, PASSAGE_DEPTH_FACTOR } from "./search/evidence.js";
@@ -31,12 +31,18 @@ import { DEFAULT_MODE, DOCUMENT_WEIGHTS, FUSION_DEPTH, RELATED_MODE, rankByMode,
 import type { TopicMap } from "./map/topic-map.js";
 import { paperMapView, topicSummaries, type PaperMap, type TopicSummary } from "./map/views.js";
 import { renderMapPng, renderMapSvg, type ImageFormat, type RenderOptions } from "./map/render.js";
-import { buildTopicMap } from "./index/topic-map-build.js";
-import { TOPIC_MAP_FILE, parseTopicMap } from "./index/topic-map-store.js";
+import { buildTopicMap } from "./store/shared/topic-map-build.js";
+import { TOPIC_MAP_FILE, parseTopicMap } from "./store/shared/topic-map-store.js";
 
 export type { Paper, Source } from "./corpus/paper.js";
 export { MAX_ID_LENGTH, PAPER_FIELDS, paperJson } from "./corpus/paper.js";
-export type { Manifest } from "./index/manifest.js";
+export type { Manifest } from "./store/shared/manifest.js";
+export { indexPapers, indexPaperList } from "./library/indexing/index-papers.js";
+export { indexZotero, type ZoteroSummary } from "./library/indexing/index-zotero.js";
+export { removePapers } from "./library/indexing/remove-papers.js";
+export { copyIndex } from "./library/indexing/copy-index.js";
+export { paperListFingerprint, storeLocation } from "./library/indexing/store-facts.js";
+export { isPostgresUrl } from "./store/open-store.js";
 export { DEFAULT_DTYPE, DEFAULT_MODEL } from "./embed/models.js";
 export { SEARCH_MODES, DEFAULT_MODE, RELATED_MODE, parseMode, type SearchMode } from "./search/modes.js";
 export { parseYearRange, type PaperFilter } from "./search/filter.js";
@@ -81,7 +87,7 @@ export interface PapersOptions extends ModelLocation {
 }
 
 /** Options of an indexing run. */
-export type IndexOptions = PapersOptions & Omit<UpdateOptions, "onProgress">;
+export type IndexOptions = PapersOptions & Omit<UpdateOptions, "onProgress" | "removeIf">;
 
 export interface SearchHit extends Paper {
   /** Cosine similarity between question and paper, in [-1, 1]. */
@@ -177,121 +183,6 @@ export type ProgressListener = (done: number, total: number) => void;
 
 export const MAX_K = 1000;
 
-/**
- * Reads papers from files and folders into the index: new papers are added, papers whose text
- * changed are embedded again, the rest are left alone. Nothing is removed.
- */
-export async function indexPapers(
-  paths: readonly string[],
-  options: IndexOptions & ReadOptions,
-  onProgress?: ProgressListener,
-): Promise<IndexSummary> {
-  const corpus = await readCorpus(paths, { fields: options.fields, stdin: options.stdin });
-  const summary = await indexPaperList(corpus.papers, corpus.files, options, onProgress);
-  return { ...summary, skipped: corpus.skipped };
-}
-
-export interface ZoteroSummary extends IndexSummary {
-  /** Papers of items no longer in the library (deleted, or in the trash) removed from the index. */
-  removed: number;
-  zotero: ZoteroLibrary["counts"];
-}
-
-/**
- * Indexes a Zotero library (see corpus/zotero.ts): its items, with their PDFs' passages, as papers
- * `zotero:KEY`. Items changed since the last run are embedded again (by content hash); items
- * gone from the library or moved to the trash leave the index. `collection` limits the import
- * to one collection and its subcollections (items outside it are neither added nor removed).
- */
-export async function indexZotero(
-  dataDir: string,
-  options: IndexOptions & { collection?: string },
-  onProgress?: ProgressListener,
-): Promise<ZoteroSummary> {
-  const library = await readZotero(dataDir, { collection: options.collection });
-  const summary = await indexPaperList(library.papers, [join(dataDir, "zotero.sqlite")], options, onProgress);
-  const index = await openIndex(options);
-  let stale: string[];
-  try {
-    stale = (await index.list()).map((paper) => paper.id).filter((id) => id.startsWith("zotero:") && !library.liveIds.has(id));
-  } finally {
-    await index.close();
-  }
-  const removed = stale.length > 0 ? await removePapers(stale, { ...options, wait: options.wait }) : undefined;
-  return { ...summary, manifest: removed?.manifest ?? summary.manifest, removed: stale.length, skipped: library.skipped, zotero: library.counts };
-}
-
-/** Indexes papers already read (by a reader of another format, say); see indexPapers. */
-export async function indexPaperList(
-  papers: readonly Paper[],
-  files: string[],
-  options: IndexOptions,
-  onProgress?: ProgressListener,
-): Promise<IndexSummary> {
-  const started = performance.now();
-  const store = await openStore(options);
-  try {
-    // An existing index keeps its model unless told otherwise (and then it needs --rebuild).
-    const built = options.rebuild ? undefined : await store.builtModel();
-    const dtype = options.dtype ?? built?.dtype ?? DEFAULT_DTYPE;
-    const loader = embedderLoader(options);
-    const spec = await loader.describe(options.model ?? built?.id ?? DEFAULT_MODEL, dtype);
-    const summary = await store.update(
-      papers,
-      { spec, dtype },
-      () => loader.load(spec, dtype),
-      { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, wait: options.wait, computeMap: options.computeMap, onProgress },
-    );
-    return { ...summary, files, skipped: [], seconds: (performance.now() - started) / 1000 };
-  } finally {
-    await store.close();
-  }
-}
-
-/** Removes papers from the index by id (compacting the vector graph when worthwhile). */
-export async function removePapers(
-  ids: readonly string[],
-  options: PapersOptions & { wait?: boolean },
-): Promise<{ removed: number; manifest: Manifest; recovered: string | null }> {
-  const store = await openStore(options);
-  try {
-    return await store.remove(ids, { wait: options.wait });
-  } finally {
-    await store.close();
-  }
-}
-
-/**
- * Copies the index the `from` options name into the store the `to` options name (a folder into
- * PostgreSQL, or back), vectors included: nothing is embedded again. The target is updated as by
- * `papers index` (only what differs is written; `rebuild` replaces what it holds).
- */
-export async function copyIndex(
-  from: PapersOptions,
-  to: PapersOptions,
-  options: { rebuild?: boolean; wait?: boolean; computeMap?: boolean } = {},
-  onProgress?: ProgressListener,
-): Promise<IndexSummary> {
-  const started = performance.now();
-  const source = await openStore(from);
-  try {
-    const target = await openStore(to);
-    try {
-      const summary = await transferIndex(source, target, { ...options, onProgress });
-      return { ...summary, files: [source.location], skipped: [], seconds: (performance.now() - started) / 1000 };
-    } finally {
-      await target.close();
-    }
-  } finally {
-    await source.close();
-  }
-}
-
-/** Changes whenever a paper is added, removed or its text changes: the same as an index's fingerprint. */
-export function paperListFingerprint(papers: readonly Paper[]): string {
-  return corpusFingerprint(papers.map((p) => [p.id, contentHash(p)] as const));
-}
-
 /** Whether a committed index exists in the folder. */
 export function hasIndex(indexDir: string): boolean {
   return currentGeneration(indexDir, isCompleteGeneration) !== null;
@@ -313,11 +204,6 @@ export async function liveGenerationName(options: PapersOptions): Promise<string
   } finally {
     await store.close();
   }
-}
-
-/** Where the options' index is, for messages: the folder, or the database without its password. */
-export function storeLocation(options: PapersOptions): string {
-  return options.store && isPostgresUrl(options.store) ? redactUrl(options.store) : (options.store ?? options.indexDir);
 }
 
 /** Opens the index; the model is loaded only when a question needs embedding. */
@@ -377,15 +263,6 @@ export async function openOrBuildIndex(
     await indexPapers(corpusPaths, { ...options, wait: true }, onProgress);
   }
   return openIndex(options);
-}
-
-async function isStoreEmpty(options: PapersOptions): Promise<boolean> {
-  const store = await openStore(options);
-  try {
-    return await store.isEmpty();
-  } finally {
-    await store.close();
-  }
 }
 
 /** Ranks as rankByMode does, with retrievers that answer asynchronously (a store may be a database). */

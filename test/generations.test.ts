@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { commitGeneration, currentGeneration, removeStale } from "../src/index/generations.js";
+import { commitGeneration, currentGeneration, removeStale } from "../src/store/folder/generations.js";
 import { tempDir } from "./helpers.js";
 
 describe("index generations", () => {

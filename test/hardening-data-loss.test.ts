@@ -7,7 +7,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSyn
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { newPaper, type Paper } from "../src/corpus/paper.js";
-import { commitGeneration } from "../src/index/generations.js";
+import { commitGeneration } from "../src/store/folder/generations.js";
 import { indexPaperList, isPapersError, openIndex, openOrBuildIndex, removePapers } from "../src/papers.js";
 import { resolveOptions } from "../src/settings.js";
 import { hashEmbedderLoader } from "./hash-embedder.js";

@@ -8,8 +8,9 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_MODEL } from "../src/embed/models.js";
-import { checksumFiles } from "../src/index/checksums.js";
-import { DATA_FILES, FORMAT_VERSION } from "../src/index/manifest.js";
+import { checksumFiles } from "../src/store/folder/checksums.js";
+import { DATA_FILES } from "../src/store/folder/manifest-file.js";
+import { FORMAT_VERSION } from "../src/store/shared/manifest.js";
 import { CLI, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
 
 const indexJson = (index: string, ...paths: string[]) => {

@@ -6,7 +6,7 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { indexPaperList, openIndex, type Paper } from "../src/papers.js";
-import { parsePostgresUrl, redactUrl } from "../src/store/connection.js";
+import { parsePostgresUrl, redactUrl } from "../src/store/postgres/connection.js";
 import { HASH_MODEL, hashEmbedderLoader } from "./hash-embedder.js";
 import { runCli, tempDir } from "./helpers.js";
 

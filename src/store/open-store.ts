@@ -1,5 +1,5 @@
 import { PapersError } from "../errors.js";
-import { FolderStore } from "./folder-store.js";
+import { FolderStore } from "./folder/folder-store.js";
 import type { IndexStore } from "./store.js";
 
 /** Whether a --store value names a PostgreSQL database (libpq's two URI schemes). */
@@ -15,7 +15,7 @@ export async function openStore(location: { store?: string; indexDir: string }):
   const named = location.store?.trim();
   if (named === "") throw new PapersError("BAD_OPTION", "--store is empty: give a postgres:// connection string or a folder");
   if (named && isPostgresUrl(named)) {
-    const { PostgresStore } = await import("./postgres-store.js");
+    const { PostgresStore } = await import("./postgres/postgres-store.js");
     return PostgresStore.connect(named);
   }
   return new FolderStore(named ?? location.indexDir);

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PapersError } from "../errors.js";
+import { PapersError } from "../../errors.js";
 import { diskError } from "./disk-errors.js";
 
 export const LOCK_FILE = "writer.lock";

@@ -1,4 +1,4 @@
-import { PapersError } from "../errors.js";
+import { PapersError } from "../../errors.js";
 
 /** A PostgreSQL connection string taken apart into what `pg` needs and the schema papers uses. */
 export interface PostgresTarget {
