@@ -330,13 +330,17 @@ describe.each(factories)("the $name store", (factory) => {
         }
         const centroid = await index.recommend({ like: [papers[3]!.id, papers[8]!.id], k: 10 });
         for (const hit of centroid.hits) out.push(`recommend ${hit.id} ${hit.score.toFixed(4)}`);
+        // With unlikes a classifier is trained against random negatives too: every store draws the same ones.
+        const classifier = await index.recommend({ like: [papers[3]!.id, papers[8]!.id], unlike: [papers[5]!.id], k: 10 });
+        expect(classifier.method).toBe("classifier");
+        for (const hit of classifier.hits) out.push(`unlike ${hit.id} ${hit.score.toFixed(4)}`);
         return out;
       } finally {
         await index.close();
       }
     };
     const original = await answers(options);
-    expect(original).toHaveLength(40);
+    expect(original).toHaveLength(50);
     expect(await answers(other)).toEqual(original);
     expect(await answers(back)).toEqual(original);
     // The target computed its own topic map (labels are the store's own), over the same papers.

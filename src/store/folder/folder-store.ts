@@ -17,6 +17,7 @@ import { completeGenerations, currentGeneration } from "./generations.js";
 import { graphMapSource } from "./graph-map-source.js";
 import { isCompleteGeneration, readManifest } from "./manifest-file.js";
 import { openCurrentGeneration } from "./open-generation.js";
+import { isNonFolder, notAFolder } from "./ownership.js";
 import type { PaperTable } from "./paper-table.js";
 import { removeFromIndex, updateIndex } from "./update-index.js";
 import type { TermScore } from "../../search/bm25.js";
@@ -46,6 +47,7 @@ export class FolderStore implements IndexStore {
   }
 
   async open(check?: (manifest: Manifest) => void): Promise<GenerationReader> {
+    if (isNonFolder(this.indexDir)) throw notAFolder(this.indexDir);
     const generation = openCurrentGeneration(this.indexDir, check);
     return new FolderGeneration(generation.dir, generation.manifest, generation.vectors, generation.store, generation.recovered, generation.sizeBytes);
   }
