@@ -1,10 +1,11 @@
 import { PapersError } from "../errors.js";
 import { FolderStore } from "./folder/folder-store.js";
+import { POSTGRES_SCHEME } from "./postgres/connection.js";
 import type { IndexStore } from "./store.js";
 
 /** Whether a --store value names a PostgreSQL database (libpq's two URI schemes). */
 export function isPostgresUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(location.trim());
+  return POSTGRES_SCHEME.test(location.trim());
 }
 
 /**
