@@ -5,7 +5,8 @@
  */
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { indexPaperList, openIndex, type Paper } from "../src/papers.js";
+import { join } from "node:path";
+import { copyIndex, indexPaperList, openIndex, type Paper } from "../src/papers.js";
 import { parsePostgresUrl, redactUrl } from "../src/store/postgres/connection.js";
 import { HASH_MODEL, hashEmbedderLoader } from "./hash-embedder.js";
 import { runCli, tempDir } from "./helpers.js";
@@ -229,7 +230,7 @@ describe.skipIf(!PG)("a PostgreSQL library with full-text passages", () => {
   });
 });
 
-describe.skipIf(!PG)("a schema papers did not make", () => {
+describe.skipIf(!PG)("what papers did not write: a schema it did not make, a damaged library", () => {
   const base = `foreign_${process.pid}_${Date.now().toString(36)}`;
   const made: string[] = [];
   const storeIn = (schema: string) => {
@@ -275,5 +276,20 @@ describe.skipIf(!PG)("a schema papers did not make", () => {
     const more = [...papers, { ...papers[0]!, id: "f9", abstract: "Another soil sample." }];
     expect(await indexPaperList(more, [], { ...options, rebuild: true })).toMatchObject({ added: 6 });
     expect((await sql(`SELECT to_regclass('${empty}.papers_library') IS NOT NULL AS marked`)).rows[0].marked).toBe(true);
+  });
+
+  it("a library with a paper missing its vector, or with unreadable authors, is INDEX_DAMAGED when copied out (import --from), not a crash", async () => {
+    for (const [name, damage] of [
+      ["novector", (schema: string) => `UPDATE ${schema}.papers SET embedding = NULL WHERE id = 'f2'`],
+      ["badauthors", (schema: string) => `UPDATE ${schema}.papers SET authors = '{not json' WHERE id = 'f3'`],
+    ] as const) {
+      const schema = `${base}_${name}`;
+      const options = storeIn(schema);
+      await indexPaperList(papers, [], options);
+      await sql(damage(schema));
+      const error = await copyIndex(options, { indexDir: join(tempDir(), "copy"), embedder: hashEmbedderLoader() }).then(() => null, (e: unknown) => e);
+      expect(error, name).toMatchObject({ code: "INDEX_DAMAGED" });
+      expect((error as Error).message).toMatch(/--rebuild/);
+    }
   });
 });
