@@ -8,7 +8,7 @@ import type { Paper } from "../../corpus/paper.js";
 import type { Embedder } from "../../embed/embedder.js";
 import { specDifferences, specFacts, type Dtype, type ModelSpec } from "../../embed/models.js";
 import { PapersError } from "../../errors.js";
-import { embedMissing } from "../shared/embedding-loop.js";
+import { embedMissing, type EmbeddedVectors } from "../shared/embedding-loop.js";
 import { DEFAULT_HNSW } from "../shared/hnsw.js";
 import { FORMAT_VERSION, TOPIC_MAP_FILE, UPGRADABLE_FORMAT, corpusFingerprint, type Manifest } from "../shared/manifest.js";
 import { diffPapers, paperFieldsJson, removalTest, toEmbed } from "../shared/paper-diff.js";
@@ -274,13 +274,7 @@ function finishGeneration(
 }
 
 /** Embeds what needs embedding, reusing and extending the folder's checkpoint. */
-async function embedChanged(
-  indexDir: string,
-  wanted: ReadonlyMap<string, string>,
-  modelKey: string,
-  loadEmbedder: () => Promise<Embedder>,
-  options: UpdateOptions,
-): Promise<Map<string, Float32Array> & { resumed: number; embedded: number }> {
+async function embedChanged(indexDir: string, wanted: ReadonlyMap<string, string>, modelKey: string, loadEmbedder: () => Promise<Embedder>, options: UpdateOptions): Promise<EmbeddedVectors> {
   mkdirSync(indexDir, { recursive: true });
   const checkpoint = Checkpoint.open(indexDir, modelKey);
   try {

@@ -79,38 +79,31 @@ export class Database {
    * with the library's facts as that snapshot has them (read in the same round trip).
    */
   async snapshot<T>(work: (client: pg.PoolClient, facts: SnapshotFacts | null) => Promise<T>, settings = ""): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw this.unreachable(error);
-    }
-    try {
-      let facts: SnapshotFacts | null = null;
+    return this.withClient(async (client) => {
       try {
-        const results = (await client.query(
-          `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${settings}SELECT generation, model_key, manifest->'model'->>'id' AS model, manifest->'model'->>'dtype' AS dtype FROM ${this.schema}.facts`,
-        )) as unknown as pg.QueryResult[];
-        const row = results.at(-1)?.rows[0];
-        facts = row ? { generation: Number(row.generation), modelKey: row.model_key as string, model: row.model as string, dtype: row.dtype as string } : null;
+        let facts: SnapshotFacts | null = null;
+        try {
+          const results = (await client.query(
+            `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${settings}SELECT generation, model_key, manifest->'model'->>'id' AS model, manifest->'model'->>'dtype' AS dtype FROM ${this.schema}.facts`,
+          )) as unknown as pg.QueryResult[];
+          const row = results.at(-1)?.rows[0];
+          facts = row ? { generation: Number(row.generation), modelKey: row.model_key as string, model: row.model as string, dtype: row.dtype as string } : null;
+        } catch (error) {
+          // No facts table: the library was dropped (undefined_table), and is gone.
+          if ((error as { code?: string }).code !== "42P01") throw error;
+          await client.query(`ROLLBACK; BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${settings}`);
+        }
+        const result = await work(client, facts);
+        // Not awaited: node-postgres runs a connection's queries in order, so whoever takes this
+        // connection from the pool next is queued behind the COMMIT; the answer need not wait for it.
+        client.query("COMMIT").catch(() => {});
+        return result;
       } catch (error) {
-        // No facts table: the library was dropped (undefined_table), and is gone.
-        if ((error as { code?: string }).code !== "42P01") throw error;
-        await client.query(`ROLLBACK; BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ${settings}`);
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
       }
-      const result = await work(client, facts);
-      // Not awaited: node-postgres runs a connection's queries in order, so whoever takes this
-      // connection from the pool next is queued behind the COMMIT; the answer need not wait for it.
-      client.query("COMMIT").catch(() => {});
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
-
 
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();

@@ -8,7 +8,7 @@ import { documentText, passageText, type Paper } from "../../corpus/paper.js";
 import type { Passage } from "../../corpus/passages.js";
 import type { Embedder } from "../../embed/embedder.js";
 import type { TopicMap } from "../../map/topic-map.js";
-import { embedMissing } from "../shared/embedding-loop.js";
+import { embedMissing, type EmbeddedVectors } from "../shared/embedding-loop.js";
 import { TOPIC_MAP_FILE } from "../shared/manifest.js";
 import { paperFieldsJson } from "../shared/paper-diff.js";
 import type { PaperRow } from "../shared/paper-row.js";
@@ -51,7 +51,7 @@ export async function embedChanged(
   modelKey: string,
   loadEmbedder: () => Promise<Embedder>,
   options: UpdateOptions,
-): Promise<Map<string, Float32Array> & { resumed: number; embedded: number }> {
+): Promise<EmbeddedVectors> {
   const table = `${db.schema}.checkpoint`;
   await db.query(`DELETE FROM ${table} WHERE model <> $1`, [modelKey]);
   const vectors = new Map<string, Float32Array>();

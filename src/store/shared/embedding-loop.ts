@@ -6,6 +6,9 @@ import type { Embedder } from "../../embed/embedder.js";
 import type { UpdateOptions } from "../store.js";
 
 export const DEFAULT_CHECKPOINT_EVERY = 512;
+/** Vectors by content hash, with how many a checkpoint held and how many this run embedded. */
+export type EmbeddedVectors = Map<string, Float32Array> & { resumed: number; embedded: number };
+
 /**
  * Embeds the texts of `wanted` (by hash) that `vectors` (what a checkpoint kept) lacks, a
  * checkpoint's worth at a time, handing each batch to `save` before the next, so a killed run
@@ -17,7 +20,7 @@ export async function embedMissing(
   loadEmbedder: () => Promise<Embedder>,
   options: Pick<UpdateOptions, "checkpointEvery" | "onProgress">,
   save: (pairs: (readonly [string, Float32Array])[]) => void | Promise<void>,
-): Promise<Map<string, Float32Array> & { resumed: number; embedded: number }> {
+): Promise<EmbeddedVectors> {
   const resumed = vectors.size;
   const todo = [...wanted].filter(([hash]) => !vectors.has(hash));
   const total = wanted.size;
