@@ -157,6 +157,12 @@ describe("a folder that is not a papers index is never written, and papers delet
     expect(error.code).toBe("NOT_AN_INDEX");
     expect(error.message).toContain("gen-notes.md");
     expect(contents(dir)).toEqual(before);
+    // A folder named like a generation is the user's too, unless papers' mark or manifest is in it.
+    const survey = join(tempDir("papers-users-"), "d");
+    mkdirSync(join(survey, "gen-ai-survey"), { recursive: true });
+    writeFileSync(join(survey, "gen-ai-survey", "draft.tex"), "x");
+    expect((await errorOf(indexPaperList(papers(5), [], { indexDir: survey, embedder: hashEmbedderLoader() }))).code).toBe("NOT_AN_INDEX");
+    expect(contents(survey)).toEqual(["gen-ai-survey", join("gen-ai-survey", "draft.tex")]);
   });
 
   it("refuses to copy an index into such a folder (export --to)", async () => {

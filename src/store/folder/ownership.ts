@@ -4,7 +4,7 @@
  * marked (or one that is empty, or holds only what papers makes: an index from before the mark),
  * and deletes only what its marks or manifests say it made, never by the look of a name.
  */
-import { readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PapersError } from "../../errors.js";
 
@@ -13,8 +13,8 @@ export const INDEX_MARK = ".papers-index";
 /** A generation folder's mark, written first thing in its staging folder. */
 export const GENERATION_MARK = ".papers-generation";
 
-/** What papers puts in an index folder (besides generations): an index from before the mark holds only these. */
-const OWN_ENTRY = /^(CURRENT|writer\.lock(-journal)?|writer\.pid|checkpoint\.db(-wal|-shm|-journal)?|(CURRENT|writer\.pid)\.\d+\.tmp|gen-[^/\\]+)$/;
+/** The files papers puts in an index folder: an index from before the mark holds only these, and generations. */
+const OWN_FILE = /^(CURRENT|writer\.lock(-journal)?|writer\.pid|checkpoint\.db(-wal|-shm|-journal)?|(CURRENT|writer\.pid)\.\d+\.tmp)$/;
 
 /**
  * Makes sure `indexDir` is a folder papers may write an index into, and marks it: it does not
@@ -26,7 +26,7 @@ export function claimIndexFolder(indexDir: string): void {
   if (!isFolder(indexDir)) throw notAFolder(indexDir);
   const entries = readdirSync(indexDir);
   if (entries.includes(INDEX_MARK)) return;
-  const foreign = entries.filter((entry) => !OWN_ENTRY.test(entry) || (entry.startsWith("gen-") && !isFolder(join(indexDir, entry)))).sort();
+  const foreign = entries.filter((entry) => !OWN_FILE.test(entry) && !isGenerationFolder(join(indexDir, entry), entry)).sort();
   if (foreign.length > 0) {
     const list = foreign.slice(0, 5).map((entry) => `"${entry}"`).join(", ") + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : "");
     throw new PapersError(
@@ -49,6 +49,11 @@ export function isNonFolder(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A generation (or its staging folder) papers wrote: named so, and holding its mark or manifest, or staged. */
+function isGenerationFolder(path: string, name: string): boolean {
+  return /^gen-[^/\\]+$/.test(name) && isFolder(path) && (name.endsWith(".tmp") || existsSync(join(path, GENERATION_MARK)) || existsSync(join(path, "manifest.json")));
 }
 
 function isFolder(path: string): boolean {
