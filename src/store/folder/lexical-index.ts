@@ -24,7 +24,7 @@ export class LexicalIndex {
   constructor(
     private readonly db: Database.Database,
     private readonly flushAt = FLUSH_AT,
-    /** How the stored postings were analysed (see manifest.ts usesCjkBigrams); writers always use the current analysis. */
+    /** How the stored postings were analysed (see shared/manifest.ts usesCjkBigrams); writers always use the current analysis. */
     private readonly analysis: AnalyzerOptions = {},
   ) {}
 

@@ -215,7 +215,7 @@ export async function replacePassages(
 
 /**
  * Topics and the map of the generation being written, as the folder store does it
- * (update-index.ts): the previous generation's brought up to date, computed again when enough
+ * (folder/update-index.ts): the previous generation's brought up to date, computed again when enough
  * changed (RECOMPUTE_SHARE) unless `compute` is false; computed in this process over a graph built
  * in memory, kept in the artifacts table under the folder's file name, in the update's transaction.
  */

@@ -8,7 +8,7 @@ import type { Dtype, ModelSpec } from "../../embed/models.js";
 import type { HnswParams } from "./hnsw.js";
 
 /**
- * Format 3 replaced format 2's FTS5 table with the BM25 index of lexical-index.ts; format 4 splits
+ * Format 3 replaced format 2's FTS5 table with the BM25 index of folder/lexical-index.ts; format 4 splits
  * Chinese, Japanese and Korean text into character bigrams (analyzer.ts), where format 3 kept a
  * whole run of them as one term. A format 2 or 3 index is upgraded by the next `papers index` run,
  * which embeds nothing for it. A format 3 index still answers meanwhile, analysing questions as it
