@@ -47,6 +47,12 @@ export const ERROR_STATUS = {
   STORE_UNREACHABLE: 503,
   /** What was asked works on a folder index but not yet on this store. */
   NOT_SUPPORTED: 501,
+  /** arXiv (or the OAI-PMH/API endpoint given) could not be reached, or kept failing, after the retries. */
+  ARXIV_UNREACHABLE: 502,
+  /** The endpoint answered with something that is not a whole OAI-PMH or Atom document. */
+  ARXIV_BAD_RESPONSE: 502,
+  /** The endpoint refused the request with an OAI-PMH or API error (a bad set, date or id). */
+  ARXIV_REFUSED: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

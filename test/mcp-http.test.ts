@@ -123,8 +123,11 @@ describe("papers serve /mcp (streamable HTTP)", () => {
     await promisify(execFile)(process.execPath, [CLI, "--index", indexDir, "index", extra], {
       env: { ...process.env, PAPERS_MODELS: modelsDir(), PAPERS_OFFLINE: "1" },
     });
+    // The server notices the new generation on its own; poll for it, but not forever (a count
+    // still the old one after the deadline fails just below).
+    const deadline = Date.now() + 60_000;
     let info = before;
-    while (info.count === before.count) {
+    while (info.count === before.count && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200));
       info = await call(client, "info", {});
     }

@@ -1,39 +1,14 @@
 /** Everything the CLI prints to a person or a program is shaped here. */
 import type { EvalReport } from "../eval/evaluate.js";
+import { plainPaper, plainText } from "../text-safety.js";
 import { formatSkipped, paperJson, type Explanation, type HitPassage, type IndexInfo, type IndexSummary, type Paper, type PassageHit, type Recommendations, type SearchHit, type Skipped, type TopicSummary, type ZoteroSummary } from "../papers.js";
+
+export { plainText };
 
 const WIDTH = 100;
 
 export function json(value: unknown): string {
   return JSON.stringify(value, null, 2);
-}
-
-/**
- * Text from data made safe for a terminal: every C0 and C1 control character (ESC, BEL, CSI
- * U+009B, …) and DEL becomes a space (tabs and line breaks) or U+FFFD (the rest), so a title
- * cannot set the window title, clear the screen or move the cursor. Line breaks in output are
- * the formatter's own. `--json` output is never passed through this.
- */
-export function plainText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === "\t" || c === "\n" || c === "\r" ? " " : "\ufffd"));
-}
-
-/** A paper with every text field made plainText, for human output. */
-function plainPaper<P extends Paper>(paper: P): P {
-  const text = (value: string | null) => (value === null ? null : plainText(value));
-  return {
-    ...paper,
-    id: plainText(paper.id),
-    title: text(paper.title),
-    abstract: plainText(paper.abstract),
-    arxivId: text(paper.arxivId),
-    doi: text(paper.doi),
-    journalRef: text(paper.journalRef),
-    comments: paper.comments.map(plainText),
-    authors: paper.authors.map(plainText),
-    categories: paper.categories.map(plainText),
-    sources: paper.sources.map((s) => ({ ...s, file: plainText(s.file) })),
-  };
 }
 
 /** A title to show: the paper's own, else its first sentence. */

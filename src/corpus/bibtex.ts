@@ -9,7 +9,7 @@
  * A malformed entry is reported with its line and scanning resumes at the next entry.
  */
 import { skippedFile, skippedRecord, recordEvent, tooLong, type ReadEvent } from "./events.js";
-import { normaliseArxivId, normaliseDoi, yearOf, type FieldMap, type FieldName } from "./fields.js";
+import { flipName, normaliseArxivId, splitOutsideBraces, normaliseDoi, yearOf, type FieldMap, type FieldName } from "./fields.js";
 import { latexToText } from "./latex.js";
 import type { PaperRecord } from "./paper.js";
 
@@ -106,52 +106,18 @@ function arxivIdOf(entry: Entry, override: string | undefined): string | null {
   return null;
 }
 
-/** `Last, First and First Last and {Org Name} and others`, split at brace depth 0. */
+/**
+ * `Last, First and First Last and {Org Name} and others`, split at brace depth 0: BibTeX's name
+ * grammar, with its braces and LaTeX; names flipped by flipName, as every reader flips them.
+ */
 export function splitBibAuthors(value: string): string[] {
-  const names: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c === "\\") i++;
-    else if (c === "{") depth++;
-    else if (c === "}") depth--;
-    else if (depth === 0 && /\s/.test(c ?? "")) {
-      const match = /^\s+and\s+/i.exec(value.slice(i, i + 10));
-      if (match) {
-        names.push(value.slice(start, i));
-        i += match[0].length - 1;
-        start = i + 1;
-      }
-    }
-  }
-  names.push(value.slice(start));
+  // Whitespace collapsed first: a sticky `\s+and\s+` tried at every space of a long run is quadratic.
+  const names = splitOutsideBraces(value.replace(/\s+/g, " "), / and /iy);
   return names
     .map((name) => name.trim())
     .filter((name) => name !== "" && name.toLowerCase() !== "others")
-    .map((name) => latexToText(flipAtTopLevel(name)))
+    .map((name) => latexToText(flipName(name)))
     .filter((name) => name !== "");
-}
-
-/** "von Last, Jr, First" → "First von Last Jr", splitting only at commas outside braces. */
-function flipAtTopLevel(name: string): string {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < name.length; i++) {
-    const c = name[i];
-    if (c === "\\") i++;
-    else if (c === "{") depth++;
-    else if (c === "}") depth--;
-    else if (c === "," && depth === 0) {
-      parts.push(name.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  parts.push(name.slice(start).trim());
-  if (parts.length === 2) return `${parts[1]} ${parts[0]}`;
-  if (parts.length >= 3) return `${parts.slice(2).join(" ")} ${parts[0]} ${parts[1]}`;
-  return name;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,13 +1,28 @@
 /**
  * CSV and TSV with a header row, streamed through csv-parse. Cells are text as written: a cell
- * like `=SUM(A1)` or `+1` is not a formula here, only text. A row whose cell count differs from
- * the header's is reported and skipped, as are rows csv-parse cannot read.
+ * like `=SUM(A1)` or `+1` is not a formula here, only text. The one exception is papers' own CSV
+ * export (known by its header, PAPERS_CSV_COLUMNS): it puts OWASP's `'` before a cell starting `=`,
+ * `+`, `-`, `@`, tab or CR to keep spreadsheets from running it, and that mark, not part of the
+ * text, is removed again (unguardCell), so the list reads back as it was. In any other CSV a
+ * leading `'` is the author's and is kept. A row whose cell count differs from the header's is
+ * reported and skipped, as are rows csv-parse cannot read.
  */
 import { parse, type CsvError, type Info } from "csv-parse";
 import { pipeline, type Readable } from "node:stream";
 import { isAbstractColumn } from "./detect.js";
 import { recordEvent, skippedFile, skippedRecord, type ReadEvent } from "./events.js";
 import { FIELD_NAMES, recordFromRow, type FieldMap } from "./fields.js";
+
+/** The header of `papers … --format csv`. */
+export const PAPERS_CSV_COLUMNS = ["id", "title", "authors", "year", "arxivId", "doi", "journalRef", "categories", "score", "abstract"] as const;
+
+/** A cell a spreadsheet reads as a formula, after any `'` put before one to keep it text. */
+export const FORMULA_CELL = /^'*[=+\-@\t\r]/;
+
+/** A cell without the one `'` that kept a formula-like text from being run (the inverse of the export's guard). */
+export function unguardCell(cell: string): string {
+  return cell.startsWith("'") && FORMULA_CELL.test(cell) ? cell.slice(1) : cell;
+}
 
 interface ParsedRow {
   record: string[];
@@ -60,6 +75,7 @@ export async function* readCsv(stream: Readable, file: string, delimiter: string
   });
   const rows = pipeline(stream, parser, () => {});
   let header: string[] | null = null;
+  let ownExport = false;
   let lastLine = 0;
   try {
     for await (const row of rows as AsyncIterable<ParsedRow & { line: number }>) {
@@ -68,6 +84,7 @@ export async function* readCsv(stream: Readable, file: string, delimiter: string
       lastLine = row.info.lines;
       if (header === null) {
         header = row.record.map((cell) => cell.trim());
+        ownExport = header.join(",") === PAPERS_CSV_COLUMNS.join(",");
         const problem = headerProblem(header, fields);
         if (problem) {
           yield skippedFile(file, line, problem);
@@ -81,7 +98,7 @@ export async function* readCsv(stream: Readable, file: string, delimiter: string
       }
       const object: Record<string, string> = {};
       header.forEach((column, i) => {
-        object[column] = row.record[i]!;
+        object[column] = ownExport ? unguardCell(row.record[i]!) : row.record[i]!;
       });
       const record = recordFromRow(object, fields, { file, line });
       yield typeof record === "string" ? skippedRecord(file, line, record) : recordEvent(record);

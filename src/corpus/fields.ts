@@ -243,34 +243,106 @@ function cleanName(name: string): string | null {
   return clean === "" ? null : clean;
 }
 
-/** "Last, First" → "First Last"; "Last, Jr, First" → "First Last Jr". */
+/**
+ * Text split at each match of `separator` (a sticky pattern) outside braces and not after a
+ * backslash: BibTeX's `{Barnes and Noble, Inc.}` is one piece.
+ */
+export function splitOutsideBraces(text: string, separator: RegExp): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\\") i++;
+    else if (c === "{") depth++;
+    else if (c === "}") depth--;
+    else if (depth === 0) {
+      separator.lastIndex = i;
+      const match = separator.exec(text);
+      if (match) {
+        parts.push(text.slice(start, i));
+        i += match[0].length - 1;
+        start = i + 1;
+      }
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+/** "Last, First" → "First Last"; "von Last, Jr, First" → "First von Last Jr", split at commas outside braces. */
 export function flipName(name: string): string {
-  const parts = name.split(",").map((part) => part.trim());
+  const parts = splitOutsideBraces(name, /,/y).map((part) => part.trim());
   if (parts.length === 2) return `${parts[1]} ${parts[0]}`.trim();
-  if (parts.length === 3) return `${parts[2]} ${parts[0]} ${parts[1]}`.trim();
+  if (parts.length >= 3) return `${parts.slice(2).join(" ")} ${parts[0]} ${parts[1]}`.trim();
   return name.trim();
 }
 
-/** Initials or a single word: what follows the comma in "Last, F." */
-const GIVEN_PART = /^(?:\p{Lu}\.?[\s-]*)+$|^\p{L}[\p{L}'’.-]*$/u;
+/**
+ * What follows the comma in "Last, First": initials ("F.", "J. R. R."), one word, or up to two
+ * given names and then initials ("Ada King", "Donald E."). Not "B. Jones": a name in itself.
+ */
+const GIVEN_PART = /^(?:\p{Lu}\.?[\s-]*)+$|^\p{L}[\p{L}'’.-]*$|^\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+)?(?:\s+\p{Lu}\.)*$/u;
+/** What comes before it: a family name of one word, after lower-case particles ("van der Berg"). */
+const FAMILY_PART = /^(?:\p{Ll}+\s+)*[^\s]+$/u;
+/** The middle of "Last, Jr., First". */
+const SUFFIX = /^(?:Jr|Sr|I{2,3}|IV)\.?$/;
 
+/** "Last, First" (one comma) or "Last, Jr., First", written as one person; the family name checked too when alone. */
+function isLastFirst(pieces: readonly string[], alone: boolean): boolean {
+  const [family = "", ...rest] = pieces;
+  if (alone && !FAMILY_PART.test(family)) return false;
+  if (rest.length === 1) return GIVEN_PART.test(rest[0]!);
+  return rest.length === 2 && SUFFIX.test(rest[0]!) && GIVEN_PART.test(rest[1]!);
+}
+
+/**
+ * Whether a parenthesised aside is not part of a name: an affiliation (arXiv: "E. L. Berger
+ * (Argonne)", anything with a letter) or a footnote mark ("(1)", "(1, 2)", "(*)"). Other
+ * parentheses ("(1+1)") are kept as part of the name.
+ */
+function isAside(inside: string): boolean {
+  return /\p{L}/u.test(inside) || /^[\d\s,;&*†‡]*$/.test(inside);
+}
+
+/** Asides nest this deep at most ("((1) Argonne, (2) CERN)" is two): deeper nesting is not an author list. */
+const ASIDE_DEPTH = 3;
+
+/** Text without its asides, innermost first. */
+function dropAsides(text: string): string {
+  let out = text;
+  for (let depth = 0, before = ""; depth < ASIDE_DEPTH && before !== out; depth++) {
+    before = out;
+    // Linear: a group has no parenthesis inside, and at most one space before it (the text is collapsed).
+    out = out.replace(/ ?\(([^()]*)\)/g, (group, inside: string) => (isAside(inside) ? "" : group));
+  }
+  return out;
+}
+
+/**
+ * The one parser of an author list written as a string, for every reader that has one (JSON and
+ * CSV fields, PDF metadata): "A, B and C", "A and B", "Last, First and Last, First" (BibTeX
+ * style), "Last, First; Last, First", or one "Last, First M." alone. Names written last name
+ * first come back "First Last", the form every reader gives. BibTeX's own `author` field, with
+ * its braces and LaTeX, has its grammar in bibtex.ts (splitBibAuthors).
+ */
 export function splitAuthors(input: string): string[] {
-  // Affiliations in parentheses (arXiv: "E. L. Berger (Argonne)") are not part of names.
-  const text = collapseWhitespace(resolveAccents(input).replace(/\s*\([^()]*\)/g, "").replace(/[{}]/g, ""))
+  const text = collapseWhitespace(dropAsides(collapseWhitespace(resolveAccents(input))).replace(/[{}]/g, ""))
     .replace(/,?\s+(?:et\s+al\.?|and\s+others)$/i, "")
     .trim();
   if (text === "") return [];
   let names: string[];
+  const commaParts = (part: string) => part.split(",").map((piece) => piece.trim());
   if (text.includes(";")) {
-    names = text.split(/\s*;\s*/).map((part) => (part.split(",").length === 2 ? flipName(part) : part));
+    names = text.split(/\s*;\s*/).map((part) => (commaParts(part).length === 2 || isLastFirst(commaParts(part), false) ? flipName(part) : part));
   } else {
     const byAnd = text.split(/\s+(?:and|&)\s+/i);
-    if (byAnd.length > 1 && byAnd.every((part) => part.split(",").length === 2 && GIVEN_PART.test(part.split(",")[1]!.trim()))) {
+    if (byAnd.length > 1 && byAnd.every((part) => commaParts(part).length === 2 && isLastFirst(commaParts(part), false))) {
       names = byAnd.map(flipName); // BibTeX style: "Vaswani, Ashish and Shazeer, Noam"
+    } else if (byAnd.length === 1 && isLastFirst(commaParts(text), true)) {
+      names = [flipName(text)]; // "Knuth, Donald E." alone is one person written last name first.
     } else {
-      const pieces = text.split(/\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+/i).filter((piece) => piece !== "");
-      // "Smith, J." alone is one person written last name first.
-      names = pieces.length === 2 && byAnd.length === 1 && GIVEN_PART.test(pieces[1]!) && !pieces[0]!.includes(" ") ? [flipName(text)] : pieces;
+      names = text.split(/\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+/i).filter((piece) => piece !== "");
     }
   }
   return names.map((name) => name.trim()).filter((name) => name !== "" && !/^(?:others|et al\.?)$/i.test(name));

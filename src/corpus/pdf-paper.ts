@@ -3,6 +3,7 @@
  * on plain lines): title, authors, abstract, arXiv id, DOI, year, and the body as section-tagged
  * text on pages, which passages.ts cuts into passages.
  */
+import { splitAuthors } from "./fields.js";
 import type { PdfLine, PdfText } from "./pdf-text.js";
 
 /** Body text of one section on one page, in reading order. */
@@ -184,14 +185,6 @@ export function joinLines(lines: readonly Pick<PdfLine, "text">[]): string {
 
 function clean(text: string): string {
   return text.normalize("NFKC").replace(/\s+/g, " ").trim();
-}
-
-function splitAuthors(text: string): string[] {
-  if (!text) return [];
-  return text
-    .split(/\s*(?:;|,|\band\b|&)\s*/i)
-    .map((name) => name.trim())
-    .filter((name) => name.length > 1);
 }
 
 const NOT_A_NAME = /\d|@|https?:|universit|institut|department|division|school|college|laborator|centre|center|group|inc\b|ltd|abstract|arxiv|\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/i;

@@ -10,7 +10,7 @@
  * not depend on the order of the list, only on which papers it is exported with.
  */
 import type { Paper } from "../corpus/paper.js";
-import { splitName } from "./exportable.js";
+import { paperUrl, splitName } from "./exportable.js";
 
 const MATH = /\$\$[\s\S]*?\$\$|(?<!\\)\$(?:\\.|[^$\\])+\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]/g;
 const TITLE_STOPWORDS = new Set(["a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "towards", "toward", "is", "are", "do", "does", "can", "how", "what", "why", "when", "from", "by", "at", "via"]);
@@ -113,12 +113,12 @@ export function formatBibtex(papers: readonly Paper[]): string {
       if (paper.journalRef) fields.push(["journal", bibtexValue(paper.journalRef)]);
       if (paper.doi) fields.push(["doi", bibtexValue(paper.doi)]);
       if (paper.arxivId) {
-        fields.push(["eprint", paper.arxivId], ["archivePrefix", "arXiv"]);
+        fields.push(["eprint", bibtexValue(paper.arxivId)], ["archivePrefix", "arXiv"]);
         if (paper.categories.length > 0) fields.push(["primaryClass", bibtexValue(paper.categories[0]!)]);
-        fields.push(["url", `https://arxiv.org/abs/${paper.arxivId}`]);
-      } else if (paper.doi) {
-        fields.push(["url", `https://doi.org/${paper.doi}`]);
       }
+      // Percent-encoded: no brace or backslash of a DOI can reach the field.
+      const url = paperUrl(paper);
+      if (url) fields.push(["url", url]);
       fields.push(["abstract", bibtexValue(paper.abstract)], ["id", bibtexValue(paper.id)]);
       const type = paper.journalRef ? "article" : "misc";
       return `@${type}{${keys.get(paper.id)},\n${fields.map(([name, value]) => `  ${name} = {${value}}`).join(",\n")}\n}\n`;

@@ -9,6 +9,7 @@ import { paperUrl, splitName } from "./exportable.js";
 export interface CslName {
   given?: string;
   family?: string;
+  suffix?: string;
 }
 
 export interface CslItem {

@@ -7,7 +7,7 @@ import { paperJson } from "../corpus/paper.js";
 import { formatBibtex } from "./bibtex.js";
 import { formatCslJson } from "./csl.js";
 import { formatCsv } from "./csv.js";
-import type { ExportItem } from "./exportable.js";
+import { exportablePaper, type ExportItem } from "./exportable.js";
 import { formatMarkdown } from "./markdown.js";
 import { formatRis } from "./ris.js";
 
@@ -36,22 +36,32 @@ export function parseExportFormat(value: string): ExportFormat {
  * carry the bibliographic ones.
  */
 export function exportPapers(items: readonly ExportItem[], format: ExportFormat): string {
+  if (format === "json" || format === "jsonl" || format === "csl-json") return exportJson(items, format);
+  // Text formats go to terminals and editors as they are: no control character gets through.
+  const safe = items.map(exportablePaper);
   switch (format) {
-    case "json":
-      return JSON.stringify(items.map(jsonOf), null, 2) + "\n";
-    case "jsonl":
-      return items.map((item) => JSON.stringify(jsonOf(item)) + "\n").join("");
     case "csv":
-      return formatCsv(items);
+      return formatCsv(safe);
     case "bibtex":
-      return formatBibtex(items);
+      return formatBibtex(safe);
     case "ris":
-      return formatRis(items);
-    case "csl-json":
-      return formatCslJson(items) + "\n";
+      return formatRis(safe);
     case "markdown":
-      return formatMarkdown(items);
+      return formatMarkdown(safe);
   }
+}
+
+/**
+ * The JSON formats keep every field exactly: JSON.stringify escapes C0 control characters, and
+ * DEL and the C1 ones (CSI U+009B, …), which it leaves raw, are escaped here (they only occur
+ * inside strings), so no format writes a control character to a terminal.
+ */
+function exportJson(items: readonly ExportItem[], format: "json" | "jsonl" | "csl-json"): string {
+  const text =
+    format === "json" ? JSON.stringify(items.map(jsonOf), null, 2) + "\n"
+    : format === "jsonl" ? items.map((item) => JSON.stringify(jsonOf(item)) + "\n").join("")
+    : formatCslJson(items) + "\n";
+  return text.replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** paperJson plus the extras a hit carries (calibrated score, explanation), after the paper's own fields. */

@@ -31,7 +31,8 @@ function paperToRis(paper: Paper): string {
   if (paper.arxivId) lines.push(["N1", `arXiv:${paper.arxivId}`]);
   for (const category of paper.categories) lines.push(["KW", category]);
   lines.push(["AB", paper.abstract]);
-  return lines.map(([tag, value]) => `${tag}  - ${clean(value)}`).join("\n") + "\nER  - \n";
+  // A value that is only whitespace is no value: an empty line would read back as "".
+  return lines.flatMap(([tag, value]) => (clean(value) === "" ? [] : [`${tag}  - ${clean(value)}`])).join("\n") + "\nER  - \n";
 }
 
 export function formatRis(papers: readonly Paper[]): string {

@@ -1,0 +1,75 @@
+/**
+ * The JSON of the HTTP API (src/server/app.ts), as far as the pages read it. The browser code
+ * cannot import the server's types (they live in Node code), so this says what the pages rely on.
+ */
+
+/** Every error answer: `{ error: { code, message } }`. */
+interface ApiError {
+  error?: { code?: string; message?: string };
+}
+
+/** A paper as paperJson writes it (src/corpus/paper.ts). */
+interface ApiPaper {
+  id: string;
+  title: string | null;
+  abstract: string;
+  arxivId: string | null;
+  doi: string | null;
+  year: number | null;
+}
+
+/** A question's term, and the paper's words that matched it (src/search/explain.ts). */
+interface ApiMatchedTerm {
+  term: string;
+  words: string[];
+  share: number;
+}
+
+interface ApiHit extends ApiPaper {
+  score: number;
+  /** A question's hits: the calibrated relevance, comparable across questions. */
+  relevance?: number;
+  /** With explain=true: the sentence closest to the question and the terms that matched. */
+  explain?: { sentence: string; terms: ApiMatchedTerm[] };
+  /** A hit found by a passage of its full text: where it is. */
+  passage?: { text: string; page: number; section: string | null };
+}
+
+interface ApiHits {
+  results: ApiHit[];
+}
+
+interface ApiSearch extends ApiHits {
+  confident?: boolean;
+}
+
+interface ApiRelated extends ApiHits {
+  paper: ApiPaper;
+}
+
+interface ApiRecommend extends ApiHits {
+  method: string;
+  why: { words: { word: string }[]; against: { word: string }[] };
+}
+
+interface ApiInfo {
+  count: number;
+  model: string;
+}
+
+/** `/api/map`: every paper's place and topic, as aligned lists (src/map/views.ts). */
+interface ApiMap {
+  ids: string[];
+  x: number[];
+  y: number[];
+  topic: number[];
+}
+
+interface ApiTopic {
+  id: number;
+  label: string;
+  size: number;
+  x: number;
+  y: number;
+  representatives: { id: string; title: string | null }[];
+}
