@@ -1,4 +1,5 @@
-import type { Manifest, PapersOptions } from "../../papers.js";
+import type { PapersOptions } from "../../papers.js";
+import type { Manifest } from "../../store/shared/manifest.js";
 import { openStore } from "../../store/open-store.js";
 
 /** Removes papers from the index by id (compacting the vector graph when worthwhile). */
