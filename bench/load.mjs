@@ -16,7 +16,7 @@
 //
 // Reports the server's resident memory (RSS, from /proc) after one warm-up request and after the
 // run, and the answers by HTTP status (a 503 is the server refusing more new questions than it
-// takes at once; see src/server/search-gate.ts).
+// takes at once; see src/requests/search-gate.ts).
 //
 // Writes bench/results/load.json as well.
 import { spawn } from "node:child_process";

@@ -145,7 +145,8 @@ const mismatches = {
 
 // MCP's own cost, in this process: the same (cached) question through the library and through
 // an MCP client and server linked in memory; and building a server, as /mcp does per request.
-const { openIndex, createMcpServer } = await import(join(ROOT, "dist", "papers.js"));
+const { openIndex } = await import(join(ROOT, "dist", "papers.js"));
+const { createMcpServer } = await import(join(ROOT, "dist", "mcp", "server.js"));
 const index = await openIndex({ indexDir, modelsDir: process.env.PAPERS_MODELS, offline: ["1", "true", "yes"].includes(process.env.PAPERS_OFFLINE ?? "") });
 const inProcess = async (work, n = 200) => {
   for (let i = 0; i < 20; i++) await work();

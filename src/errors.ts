@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   INDEX_OUTDATED: 409,
   /** Another process is writing the index (indexing or removing): one writer at a time. */
   INDEX_BUSY: 409,
+  /** A long-running front end was asked after it closed its index (it is shutting down). */
+  INDEX_CLOSED: 503,
   /** The disk holding the index is full: the run left the old index as it was. */
   DISK_FULL: 507,
   /** The index folder is on a read-only file system: it can be searched, not written. */
@@ -45,14 +47,16 @@ export const ERROR_STATUS = {
   INTERNAL: 500,
   /** The PostgreSQL server holding the index cannot be reached (down, wrong address, refused login). */
   STORE_UNREACHABLE: 503,
-  /** What was asked works on a folder index but not yet on this store. */
-  NOT_SUPPORTED: 501,
   /** arXiv (or the OAI-PMH/API endpoint given) could not be reached, or kept failing, after the retries. */
   ARXIV_UNREACHABLE: 502,
   /** The endpoint answered with something that is not a whole OAI-PMH or Atom document. */
   ARXIV_BAD_RESPONSE: 502,
   /** The endpoint refused the request with an OAI-PMH or API error (a bad set, date or id). */
   ARXIV_REFUSED: 400,
+  /** Zotero kept writing its database while papers copied it: retry, or close Zotero. */
+  ZOTERO_BUSY: 409,
+  /** zotero.sqlite is damaged (a corrupt page): Zotero's own integrity check, or a backup, repairs it. */
+  ZOTERO_DAMAGED: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -10,6 +10,8 @@ export const LIMITS = {
   maxResults: 100,
   /** Results when a request does not say. */
   defaultResults: 10,
+  /** Recommendations when a request does not say. */
+  recommendDefault: 20,
   /** Papers a list page holds when a request does not say. */
   listDefault: 20,
   /** Characters in a question. */

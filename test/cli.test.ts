@@ -107,6 +107,35 @@ describe("papers CLI on the seeds", () => {
     expectCleanError(runCli(["--index", index, "related", "nope"]), /no paper with id "nope"/);
   });
 
+  it("refuses an empty filter, whichever it is", () => {
+    for (const [option, name] of [["--category", "category"], ["--author", "author"], ["--tag", "tag"], ["--collection", "collection"]]) {
+      expectCleanError(runCli(["--index", index, "search", "decoding", option!, ""]), new RegExp(`^papers: ${name} is empty: name one .*or leave the filter out$`));
+      expectCleanError(runCli(["--index", index, "search", "decoding", option!, "  "]), new RegExp(`${name} is empty`));
+    }
+  });
+
+  it("copies the index to another folder and back with copy --to / --from, and keeps export / import as hidden names", () => {
+    const copy = join(root, "copy");
+    const there = runCli(["--index", index, "copy", "--to", copy, "--json"]);
+    expect(there.status, there.stderr).toBe(0);
+    expect(JSON.parse(there.stdout)).toMatchObject({ added: 30, papers: 30 });
+    const back = join(root, "back");
+    const here = runCli(["--index", back, "copy", "--from", copy, "--json"]);
+    expect(here.status, here.stderr).toBe(0);
+    expect(JSON.parse(here.stdout)).toMatchObject({ added: 30, papers: 30 });
+    expect(JSON.parse(runCli(["--index", back, "list", "--json"]).stdout)).toHaveLength(30);
+
+    // The old names still work, and are not listed.
+    expect(JSON.parse(runCli(["--index", index, "export", "--to", copy, "--json"]).stdout)).toMatchObject({ added: 0, unchanged: 30 });
+    expect(JSON.parse(runCli(["--index", back, "import", "--from", copy, "--json"]).stdout)).toMatchObject({ added: 0, unchanged: 30 });
+    const help = runCli(["--help"]).stdout;
+    expect(help).toMatch(/^\s+copy \[options\]/m);
+    expect(help).not.toMatch(/^\s+(export|import) /m);
+
+    expectCleanError(runCli(["--index", index, "copy"]), /give --to .* or --from .*, one of the two/);
+    expectCleanError(runCli(["--index", index, "copy", "--to", copy, "--from", back]), /one of the two/);
+  });
+
   it("refuses to query with a model other than the index's, naming both", () => {
     expectCleanError(
       runCli(["--index", index, "--model", "bge-small-en-v1.5", "search", "decoding"]),

@@ -48,7 +48,7 @@ describe("search and serve never replace an index with the seeds", () => {
       const index = await openOrBuildIndex(options, [SEEDS]);
       try {
         expect(index.info().count).toBe(40);
-        expect(basename(index.dir)).toBe(generation);
+        expect(basename(index.location)).toBe(generation);
         expect(index.recovered).toMatch(new RegExp(`${generation}, stands in`));
       } finally {
         await index.close();

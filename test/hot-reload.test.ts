@@ -127,6 +127,9 @@ describe("hot reload", () => {
 
     const info = await until(() => get("/api/info"), (i) => i.body.reloadError !== null, 10_000);
     expect(info.body).toMatchObject({ count: 32, generation: good, newerGeneration: broken, reloadError: expect.stringMatching(/damaged/) });
+    // The reason is given, not the server's folders (issue 27, item 19).
+    expect(info.body.reloadError).not.toContain(indexDir);
+    expect(info.body.reloadError).toMatch(/<index>\/gen-zzzz-broken/);
     expect(logged).toContainEqual(expect.stringMatching(new RegExp(`^papers: cannot open the new index generation ${broken}, still serving ${good}: .*damaged`)));
     const search = await get("/api/search?q=zebrafish&k=2");
     expect(search.status).toBe(200);

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { indexPapers, openIndex, type PaperIndex } from "../src/papers.js";
 import { buildServer, type Timeouts } from "../src/server/app.js";
 import { parseCorsOrigin } from "../src/server/cors.js";
-import { SearchGate } from "../src/server/search-gate.js";
+import { SearchGate } from "../src/requests/search-gate.js";
 import { startServer, type RunningServer } from "../src/server/serve.js";
 import { CLI, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
 

@@ -39,13 +39,13 @@ const options = () => ({ indexDir: join(tempDir(), "index"), embedder: hashEmbed
 async function storedDir(indexDir: string): Promise<string> {
   const index = await openIndex({ indexDir });
   await index.close();
-  return index.dir;
+  return index.location;
 }
 
 async function storedMap(indexDir: string): Promise<TopicMap> {
   const index = await openIndex({ indexDir });
   try {
-    return readTopicMap(index.dir)!;
+    return readTopicMap(index.location)!;
   } finally {
     await index.close();
   }
@@ -58,8 +58,8 @@ describe("topic map storage", () => {
     const index = await openIndex(opts);
     try {
       expect(await index.hasStoredTopicMap()).toBe(true);
-      const manifest = JSON.parse(readFileSync(join(index.dir, "manifest.json"), "utf8"));
-      expect(manifest.files[TOPIC_MAP_FILE].size).toBe(readFileSync(join(index.dir, TOPIC_MAP_FILE)).length);
+      const manifest = JSON.parse(readFileSync(join(index.location, "manifest.json"), "utf8"));
+      expect(manifest.files[TOPIC_MAP_FILE].size).toBe(readFileSync(join(index.location, TOPIC_MAP_FILE)).length);
       const topics = await index.topics();
       // Three vocabularies, three topics, each named by its own words.
       expect(topics).toHaveLength(3);
@@ -132,7 +132,7 @@ describe("topic map storage", () => {
     const summary = await indexPaperList(papers(45), ["test"], opts);
     expect(summary.embedded).toBe(0);
     const next = await openIndex(opts);
-    expect(next.dir).not.toBe(dir);
+    expect(next.location).not.toBe(dir);
     expect(await next.hasStoredTopicMap()).toBe(true);
     await next.close();
   });

@@ -5,9 +5,10 @@
  */
 import { createReadStream, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { Readable, pipeline } from "node:stream";
+import { Readable, Transform, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { PapersError } from "../errors.js";
+import { formatBytes, GZIP_RATIO_GRACE } from "./input-limits.js";
 import type { Skipped } from "./paper.js";
 
 /** The path that means standard input. */
@@ -106,8 +107,51 @@ function startsWith(head: Buffer, magic: number[]): boolean {
   return head.length >= magic.length && magic.every((byte, i) => head[i] === byte);
 }
 
-/** Opens an input; throws UNREADABLE_FILE when it cannot be read at all. */
-export async function openInput(input: InputFile, stdin: Readable = process.stdin): Promise<OpenedInput | { reason: string }> {
+/** An input over a size limit (inflated, or read whole): the reader stops and skips the rest. */
+export class InputTooLarge extends Error {}
+
+/**
+ * Passes inflated bytes through, and fails with InputTooLarge once more than `limits.maxBytes`
+ * have passed, or (past GZIP_RATIO_GRACE) more than `limits.maxRatio` times the compressed bytes
+ * read so far.
+ */
+function inflateLimit(limits: GzipLimits, compressed: () => number): Transform {
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      if (bytes > limits.maxBytes) {
+        done(new InputTooLarge(`inflates to more than the limit of ${formatBytes(limits.maxBytes)} for a .gz input (PAPERS_MAX_GZIP_INFLATED_BYTES): a decompression bomb?`));
+      } else if (bytes > GZIP_RATIO_GRACE && bytes > limits.maxRatio * compressed()) {
+        done(new InputTooLarge(`inflates to more than ${limits.maxRatio} times its compressed size (PAPERS_MAX_GZIP_RATIO; text inflates 3 to 10 times): a decompression bomb?`));
+      } else done(null, chunk);
+    },
+  });
+}
+
+/** Counts the bytes that pass. */
+function byteCounter(): Transform & { bytes: number } {
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      counter.bytes += chunk.length;
+      done(null, chunk);
+    },
+  }) as Transform & { bytes: number };
+  counter.bytes = 0;
+  return counter;
+}
+
+/** How far a .gz input may inflate (see InputLimits). */
+export interface GzipLimits {
+  maxBytes: number;
+  maxRatio: number;
+}
+
+/**
+ * Opens an input; throws UNREADABLE_FILE when it cannot be read at all. A gzip input is inflated
+ * as it is read, and stops with InputTooLarge past the `gzip` limits (a decompression bomb).
+ */
+export async function openInput(input: InputFile, stdin: Readable = process.stdin, gzip: GzipLimits = { maxBytes: Infinity, maxRatio: Infinity }): Promise<OpenedInput | { reason: string }> {
   const raw = input.path === STDIN_PATH ? stdin : createReadStream(input.path, { highWaterMark: HEAD_BYTES });
   let peeked: Peeked;
   try {
@@ -116,11 +160,13 @@ export async function openInput(input: InputFile, stdin: Readable = process.stdi
     throw unreadable(input.name, error);
   }
   if (peeked.head[0] === 0x1f && peeked.head[1] === 0x8b) {
-    const gunzip = pipeline(peeked.rest, createGunzip(), () => {});
+    const compressed = byteCounter();
+    const gunzip = pipeline(peeked.rest, compressed, createGunzip(), inflateLimit(gzip, () => compressed.bytes), () => {});
     try {
       const inner = await peek(gunzip, HEAD_BYTES);
       return { stream: inner.rest, head: inner.head, complete: inner.complete, compression: "gzip" };
     } catch (error) {
+      if (error instanceof InputTooLarge) return { reason: error.message };
       return { reason: `gzip data is corrupt: ${(error as Error).message}` };
     }
   }
@@ -172,18 +218,26 @@ async function peek(stream: Readable, bytes: number): Promise<Peeked> {
   return { head, complete, rest: Readable.from(whole(), { objectMode: false }) };
 }
 
-/** Reads a stream to its end as bytes (a PDF). */
-export async function readAllBytes(stream: Readable): Promise<Buffer> {
+/** Reads a stream to its end as bytes (a PDF); throws InputTooLarge past `maxBytes`, `what` saying which limit. */
+export async function readAllBytes(stream: Readable, maxBytes = Infinity, what = "the limit"): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+      size += bytes.length;
+      if (size > maxBytes) throw new InputTooLarge(`over ${formatBytes(maxBytes)}, ${what}`);
+      chunks.push(bytes);
+    }
+  } finally {
+    stream.destroy();
+  }
   return Buffer.concat(chunks);
 }
 
-/** Reads a stream to its end as UTF-8 text, without a byte-order mark. */
-export async function readAllText(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8").replace(/^\uFEFF/, "");
+/** Reads a stream to its end as UTF-8 text, without a byte-order mark; see readAllBytes. */
+export async function readAllText(stream: Readable, maxBytes = Infinity, what = "the limit"): Promise<string> {
+  return (await readAllBytes(stream, maxBytes, what)).toString("utf8").replace(/^\uFEFF/, "");
 }
 
 function reasonOf(error: unknown): string {

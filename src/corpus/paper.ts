@@ -27,6 +27,12 @@ export interface PaperRecord extends PaperFields {
   /** An id the source gives (a JSONL `id`, a BibTeX key); null for plain-text formats. */
   sourceId: string | null;
   source: Source;
+  /**
+   * The arXiv id was read from the document itself (a PDF's side stamp or title block), not given
+   * by a catalogue: when another file holds a paper under that id with a different title, the
+   * two are kept apart (see PaperMerger) instead of one taking the other over.
+   */
+  idFromDocument?: boolean;
 }
 
 /**
@@ -34,6 +40,71 @@ export interface PaperRecord extends PaperFields {
  * and the HTTP API refuses to look one up, so every id indexed can be fetched.
  */
 export const MAX_ID_LENGTH = 200;
+
+/**
+ * The longest each field may be once read, in characters (and the most authors, comments,
+ * categories a paper keeps): a longer one is cut short with "…". A real title is under 300
+ * characters; a 1 MB title is a file read wrongly or an attack, and would be sent whole with
+ * every search hit (MCP, HTTP) and held in every index cache.
+ */
+export const FIELD_LIMITS = {
+  title: 2_000,
+  author: 500,
+  authors: 5_000,
+  doi: 500,
+  journalRef: 2_000,
+  comment: 2_000,
+  comments: 100,
+  category: 500,
+  categories: 1_000,
+  section: 500,
+  passage: 20_000,
+} as const;
+
+/**
+ * NUL, which PostgreSQL cannot store in text (one NUL failed a whole run) and the folder store
+ * took. Other control characters are kept as written: `--json` and the API give the text exact,
+ * and every human output neutralises them when it prints (test/hardening-terminal.test.ts).
+ */
+const NUL = /\u0000/g;
+
+function withoutNul(text: string): string {
+  return text.replace(NUL, "");
+}
+
+/** Text without NUL, cut to `max` characters (not inside a surrogate pair). */
+export function cleanText(text: string, max: number): string {
+  const clean = withoutNul(text);
+  if (clean.length <= max) return clean;
+  const cut = /[\uDC00-\uDFFF]/.test(clean[max - 1] ?? "") ? max - 2 : max - 1;
+  return clean.slice(0, cut) + "…";
+}
+
+function cleanList(items: readonly string[], max: number, each: number): string[] {
+  return items.slice(0, max).map((item) => cleanText(item, each));
+}
+
+/**
+ * A paper's (or record's) text fields without NUL and within FIELD_LIMITS, for
+ * every store alike: the folder store took a NUL that failed a whole PostgreSQL run.
+ */
+export function cleanPaper<T extends PaperFields>(paper: T): T {
+  const nullable = (text: string | null, max: number) => (text === null ? null : cleanText(text, max));
+  return {
+    ...paper,
+    title: nullable(paper.title, FIELD_LIMITS.title),
+    abstract: withoutNul(paper.abstract),
+    arxivId: nullable(paper.arxivId, FIELD_LIMITS.doi),
+    doi: nullable(paper.doi, FIELD_LIMITS.doi),
+    journalRef: nullable(paper.journalRef, FIELD_LIMITS.journalRef),
+    comments: cleanList(paper.comments, FIELD_LIMITS.comments, FIELD_LIMITS.comment),
+    authors: cleanList(paper.authors, FIELD_LIMITS.authors, FIELD_LIMITS.author),
+    categories: cleanList(paper.categories, FIELD_LIMITS.categories, FIELD_LIMITS.category),
+    ...(paper.passages
+      ? { passages: paper.passages.map((p) => ({ ...p, text: cleanText(p.text, FIELD_LIMITS.passage), section: p.section === null ? null : cleanText(p.section, FIELD_LIMITS.section) })) }
+      : {}),
+  };
+}
 
 /** A distinct paper: every record with the same abstract (or arXiv id) merged into one. */
 export interface Paper extends PaperFields {
@@ -130,9 +201,10 @@ export interface Skipped {
   reason: string;
   /**
    * "record": one record left out; "file": a whole file left out; "replaced": a later record with
-   * the same id won; "repeated": a file or folder reached again (a symlink loop, a path named twice), read once.
+   * the same id won; "repeated": a file or folder reached again (a symlink loop, a path named twice), read once;
+   * "conflict": two files claim one id for different papers, and both were kept (the report names both).
    */
-  kind: "record" | "file" | "replaced" | "repeated";
+  kind: "record" | "file" | "replaced" | "repeated" | "conflict";
 }
 
 /** `file:line: reason`, or `file: reason` for a whole file. */
@@ -158,6 +230,12 @@ function sameTitle(a: string | null, b: string | null): boolean {
   return a === null || b === null || a.toLowerCase() === b.toLowerCase();
 }
 
+/** Two titles known and equal but for case, spacing and punctuation (a PDF's title against a catalogue's). */
+function knownSameTitle(a: string | null, b: string | null): boolean {
+  const plain = (title: string) => title.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+  return a !== null && b !== null && plain(a) === plain(b);
+}
+
 /**
  * Merges records into distinct papers one at a time, in first-seen order, so a reader can feed
  * it while streaming without keeping the records.
@@ -167,6 +245,9 @@ function sameTitle(a: string | null, b: string | null): boolean {
  *   paper's and the replacement is reported in `replaced`.
  * - Otherwise a record whose normalised abstract matches a paper's is that paper, unless the two
  *   carry different arXiv ids, or different ids from the same file.
+ * - An id a document claims for itself (a PDF's, `idFromDocument`) never takes over a paper of
+ *   another file with a different title, nor is taken over by one: the document keeps its text
+ *   under an id of its own (a hash of its abstract), and the clash is reported ("conflict").
  * - A merged paper keeps every source and the first non-empty value of each other field. Its id
  *   is the source's own id, else its arXiv id, else a hash of its abstract.
  */
@@ -174,23 +255,37 @@ export class PaperMerger {
   readonly papers: Paper[] = [];
   /** Papers whose text a later record with the same id replaced, one entry per replacement. */
   readonly replaced: Skipped[] = [];
+  /** Everything to report, in order: each replacement (as in `replaced`) and each conflict. */
+  readonly reports: Skipped[] = [];
   /** Records read, and how many of them joined a paper seen before. */
   records = 0;
   merged = 0;
   private readonly byKey = new Map<string, Paper>();
+  /** Papers whose id came from their document's own text (a PDF), not from a catalogue. */
+  private readonly documentIds = new Set<Paper>();
   private readonly textKeys = new Map<Paper, string>();
   private readonly textSources = new Map<Paper, Source>();
   private readonly hashIds = new Set<Paper>();
 
-  add(record: PaperRecord): void {
+  add(given: PaperRecord): void {
     this.records++;
+    let record = cleanPaper(given);
+    if (record.sourceId !== null) record.sourceId = withoutNul(record.sourceId);
     const abstract = displayText(record.abstract);
     const title = record.title && displayText(record.title);
     const key = textKey(abstract);
-    const byId =
+    let byId =
       (record.sourceId !== null ? this.byKey.get(idKey(record.sourceId)) : undefined) ??
       (record.arxivId !== null ? this.byKey.get(`arxiv:${record.arxivId}`) : undefined);
-    if (byId && (this.textKeys.get(byId) !== key || !sameTitle(byId.title, title))) {
+    if (byId && this.conflicting(byId, record, key, title)) {
+      this.reportConflict(byId, record);
+      if (record.idFromDocument) record = { ...record, arxivId: null, idFromDocument: false };
+      else this.detach(byId);
+      byId = undefined;
+    }
+    // A PDF of a paper another file describes adds its passages; the catalogue's text stays.
+    const pdfOfIt = byId !== undefined && record.idFromDocument === true && knownSameTitle(byId.title, title) && !byId.sources.some((source) => source.file === record.source.file);
+    if (byId && !pdfOfIt && (this.textKeys.get(byId) !== key || !sameTitle(byId.title, title))) {
       this.replace(byId, record, abstract, title, key);
       return;
     }
@@ -219,6 +314,7 @@ export class PaperMerger {
     };
     this.papers.push(paper);
     if (record.sourceId === null && record.arxivId === null) this.hashIds.add(paper);
+    if (record.sourceId === null && record.idFromDocument) this.documentIds.add(paper);
     this.byKey.set(idKey(paper.id), paper);
     this.setText(paper, key, record.source);
     if (record.arxivId !== null) this.byKey.set(`arxiv:${record.arxivId}`, paper);
@@ -236,6 +332,39 @@ export class PaperMerger {
       !this.hashIds.has(paper) &&
       paper.sources.some((source) => source.file === record.source.file)
     );
+  }
+
+  /**
+   * A record and the paper its id names are different papers from different files, one of them
+   * holding the id only because its document's text says so: different text and not the same title.
+   */
+  private conflicting(paper: Paper, record: PaperRecord, key: string, title: string | null): boolean {
+    if (!record.idFromDocument && !this.documentIds.has(paper)) return false;
+    if (this.textKeys.get(paper) === key || knownSameTitle(paper.title, title)) return false;
+    return !paper.sources.some((source) => source.file === record.source.file);
+  }
+
+  private reportConflict(paper: Paper, record: PaperRecord): void {
+    const held = this.textSources.get(paper) ?? paper.sources[0]!;
+    const [document, other] = record.idFromDocument ? [record.source.file, `${held.file}:${held.line}`] : [held.file, `${record.source.file}:${record.source.line}`];
+    const report: Skipped = {
+      file: record.source.file,
+      line: record.source.line,
+      reason: `${document} names itself "${paper.id}", the id of a different paper in ${other} (another title and abstract): both are kept, ${document} under an id of its own`,
+      kind: "conflict",
+    };
+    this.reports.push(report);
+  }
+
+  /** A document's paper gives up the id its text claimed: it is known by its abstract's hash instead. */
+  private detach(paper: Paper): void {
+    if (paper.arxivId !== null && this.byKey.get(`arxiv:${paper.arxivId}`) === paper) this.byKey.delete(`arxiv:${paper.arxivId}`);
+    if (this.byKey.get(idKey(paper.id)) === paper) this.byKey.delete(idKey(paper.id));
+    paper.arxivId = null;
+    paper.id = abstractId(paper.abstract);
+    this.byKey.set(idKey(paper.id), paper);
+    this.hashIds.add(paper);
+    this.documentIds.delete(paper);
   }
 
   /** Fills a paper's empty fields from a record, and takes over a better id. */
@@ -261,12 +390,16 @@ export class PaperMerger {
 
   private replace(paper: Paper, record: PaperRecord, abstract: string, title: string | null, key: string): void {
     const previous = this.textSources.get(paper) ?? paper.sources[0]!;
-    this.replaced.push({
+    const report: Skipped = {
       file: record.source.file,
       line: record.source.line,
       reason: `same id "${paper.id}" as ${previous.file}:${previous.line} with different text: this later record replaces it`,
       kind: "replaced",
-    });
+    };
+    this.replaced.push(report);
+    this.reports.push(report);
+    // A catalogue's record replacing a document's paper makes the id the catalogue's.
+    if (!record.idFromDocument) this.documentIds.delete(paper);
     paper.abstract = abstract;
     paper.title = title ?? paper.title;
     paper.arxivId = record.arxivId ?? paper.arxivId;

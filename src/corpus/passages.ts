@@ -2,9 +2,15 @@
  * Full text cut into passages of about 200–300 tokens for embedding and BM25: sentences are kept
  * whole, a passage never spans two sections, and each records the pages it came from.
  */
-import type { BodySegment } from "./pdf-paper.js";
 
 /** A piece of a paper's full text, found on `page` (to `lastPage`) in `section`. */
+/** Body text of one section on one page, in reading order. */
+export interface BodySegment {
+  section: string | null;
+  page: number;
+  text: string;
+}
+
 export interface Passage {
   text: string;
   page: number;

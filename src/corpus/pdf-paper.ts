@@ -4,14 +4,8 @@
  * text on pages, which passages.ts cuts into passages.
  */
 import { splitAuthors } from "./fields.js";
+import type { BodySegment } from "./passages.js";
 import type { PdfLine, PdfText } from "./pdf-text.js";
-
-/** Body text of one section on one page, in reading order. */
-export interface BodySegment {
-  section: string | null;
-  page: number;
-  text: string;
-}
 
 export interface PdfPaper {
   title: string | null;
@@ -40,6 +34,8 @@ const NUMBERED_HEADING = /^((\d+(\.\d+)*)\.?|[IVX]+\.|[A-Z]\.)\s+\S/;
 const END_OF_BODY = /^((\d+|[IVX]+)\.?\s+)?(references|bibliography|literature\s+cited)$/i;
 const ARXIV_ID = /(?:arxiv[:\s]\s*|arxiv\.org\/(?:abs|pdf)\/)(\d{4}\.\d{4,5}|[a-z-]+(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?/i;
 const DOI = /\b(10\.\d{4,9}\/[^\s"<>]+)/;
+/** A line that is an id and nothing else: "DOI: 10.1/x", "https://doi.org/10.1/x", "arXiv:2403.01234v2 [cs.NI] 14 Mar 2024". */
+const ID_LINE = /^((doi|digital object identifier)\s*:?\s*|https?:\/\/(dx\.)?doi\.org\/)?10\.\d{4,9}\/\S+$|^arxiv:\s*\S+(\s+\[[\w.-]+\])?(\s+\d{1,2}\s+\w{3,9}\.?\s+\d{4})?$/i;
 
 export function words(text: string): number {
   return text.split(/\s+/).filter(Boolean).length;
@@ -91,15 +87,17 @@ export function pdfPaper(pdf: PdfText): PdfPaper {
   const metaAuthors = splitAuthors(clean(String(pdf.info.Author ?? "")));
   const authors = metaAuthors.length > 0 ? metaAuthors : headerAuthors(lines.slice(titleEnd + 1, Math.max(titleEnd + 1, headerEnd)), bodySize);
 
-  // Ids and year, from the metadata, the side stamp and the first page.
-  const front = [String(pdf.info.Subject ?? ""), String(pdf.info.Keywords ?? ""), String(pdf.info.doi ?? ""), pdf.marginText, ...firstPage.map((l) => l.text)].join("\n");
+  // The header from the unfiltered lines: a date line "2019" looks like a page number.
+  const headerCut = lines[headerEnd] ? pdf.lines.indexOf(lines[headerEnd]!) : 0;
+  const header = pdf.lines.slice(0, Math.max(0, headerCut)).map((l) => l.text);
+  // Ids from the metadata, the side stamp, the title block, and lines of page 1 before the first
+  // section that hold an id alone ("DOI: 10.1/x"): never from a sentence, which cites another paper.
+  const idLines = firstPage.slice(0, frontMatterEnd(firstPage, bodyStart - lines.indexOf(firstPage[0]!), heading)).map((line) => line.text.trim()).filter((text) => ID_LINE.test(text));
+  const front = [String(pdf.info.Subject ?? ""), String(pdf.info.Keywords ?? ""), String(pdf.info.doi ?? ""), pdf.marginText, ...header, ...idLines].join("\n");
   const arxiv = ARXIV_ID.exec(front);
   const arxivId = arxiv ? arxiv[1]! : null;
   const doiMatch = DOI.exec(front);
   const doi = doiMatch ? doiMatch[1]!.replace(/[.,;:)\]]+$/, "") : null;
-  // The header from the unfiltered lines: a date line "2019" looks like a page number.
-  const headerCut = lines[headerEnd] ? pdf.lines.indexOf(lines[headerEnd]!) : 0;
-  const header = pdf.lines.slice(0, Math.max(0, headerCut)).map((l) => l.text);
   const year = yearOf(arxivId, [pdf.marginText, ...header].join("\n"), String(pdf.info.CreationDate ?? ""));
 
   const body = bodySegments(lines.slice(bodyStart), heading);
@@ -115,6 +113,12 @@ export function pdfPaper(pdf: PdfText): PdfPaper {
     sections: new Set(body.map((segment) => segment.section).filter((section) => section !== null)).size,
     words: pdf.lines.reduce((sum, line) => sum + words(line.text), 0),
   };
+}
+
+/** Where page 1's front matter ends: the first section heading from `from` on (an index into `page`). */
+function frontMatterEnd(page: readonly PdfLine[], from: number, heading: (line: PdfLine) => boolean): number {
+  for (let i = Math.max(0, from); i < page.length; i++) if (heading(page[i]!)) return i;
+  return page.length;
 }
 
 /** The body font size: the size of most of the text. */
@@ -173,14 +177,20 @@ function paragraphBreak(previous: PdfLine, line: PdfLine): boolean {
 
 /** Lines joined into text: a hyphen at a line end followed by a lower-case letter joins the word. */
 export function joinLines(lines: readonly Pick<PdfLine, "text">[]): string {
-  let text = "";
+  // Each line's text once, with what goes before it (" ", or "" after a joined hyphen), joined at
+  // the end; only the previous line is tested for a hyphen. Testing the whole text so far at
+  // every line made this quadratic (100,000 short lines took minutes).
+  const pieces: string[] = [];
   for (const line of lines) {
     const next = line.text.replace(/\t/g, " ").trim();
     if (!next) continue;
-    if (/[A-Za-z][-\u00ad\u2010]$/.test(text) && /^[a-z]/.test(next)) text = text.slice(0, -1) + next;
-    else text = text ? `${text} ${next}` : next;
+    const last = pieces.length - 1;
+    if (last >= 0 && /[A-Za-z][-\u00ad\u2010]$/.test(pieces[last]!) && /^[a-z]/.test(next)) {
+      pieces[last] = pieces[last]!.slice(0, -1);
+      pieces.push("", next);
+    } else pieces.push(pieces.length > 0 ? " " : "", next);
   }
-  return text.replace(/\u00ad/g, "").replace(/\s+/g, " ").trim();
+  return pieces.join("").replace(/\u00ad/g, "").replace(/\s+/g, " ").trim();
 }
 
 function clean(text: string): string {

@@ -36,8 +36,17 @@ interface TextItem {
   hasEOL?: boolean;
 }
 
-/** Reads every page's lines. Throws PdfProblem for encrypted or damaged files. */
-export async function readPdfText(data: Uint8Array): Promise<PdfText> {
+/** What reading one PDF's text may cost. */
+export interface PdfTextLimits {
+  maxPages: number;
+  maxTextChars: number;
+}
+
+/**
+ * Reads every page's lines. Throws PdfProblem for encrypted or damaged files, and for a file over
+ * the limits (pages, characters of text), which is refused before (or as soon as) it is over.
+ */
+export async function readPdfText(data: Uint8Array, limits: PdfTextLimits = { maxPages: Infinity, maxTextChars: Infinity }): Promise<PdfText> {
   // Loaded on the first PDF: pdf.js is large, and most runs read none.
   const { getDocument } = await import("pdfjs-dist/legacy/build/pdf.mjs");
   const task = getDocument({ data, verbosity: 0, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: false });
@@ -51,16 +60,30 @@ export async function readPdfText(data: Uint8Array): Promise<PdfText> {
     throw new PdfProblem(`not a readable PDF: ${(error as Error).message}`);
   }
   try {
+    if (doc.numPages > limits.maxPages) {
+      throw new PdfProblem(`${doc.numPages.toLocaleString("en-US")} pages, over the limit of ${limits.maxPages.toLocaleString("en-US")} pages per PDF (PAPERS_MAX_PDF_PAGES): a book series or a generated file, not a paper?`);
+    }
     const meta = await doc.getMetadata().catch(() => ({ info: {} }));
     const lines: PdfLine[] = [];
     let marginText = "";
+    let chars = 0;
     for (let number = 1; number <= doc.numPages; number++) {
       const page = await doc.getPage(number);
       const content = await page.getTextContent();
       const items = (content.items as unknown[]).filter((item): item is TextItem => typeof item === "object" && item !== null && "str" in item);
-      const upright = items.filter((item) => Math.abs(item.transform[1]!) < 1e-3 && Math.abs(item.transform[2]!) < 1e-3);
-      marginText += items.filter((item) => !upright.includes(item)).map((item) => item.str).join("") + "\n";
-      lines.push(...joinLines(upright, number));
+      for (const item of items) chars += item.str.length;
+      if (chars > limits.maxTextChars) {
+        throw new PdfProblem(`over ${limits.maxTextChars.toLocaleString("en-US")} characters of text by page ${number} (the limit per PDF, PAPERS_MAX_PDF_TEXT_CHARS): a whole book, or generated text?`);
+      }
+      const upright: TextItem[] = [];
+      const rotated: string[] = [];
+      for (const item of items) {
+        if (Math.abs(item.transform[1]!) < 1e-3 && Math.abs(item.transform[2]!) < 1e-3) upright.push(item);
+        else rotated.push(item.str);
+      }
+      marginText += rotated.join("") + "\n";
+      // One at a time: spreading 100,000 lines into push() overflows the stack.
+      for (const line of joinLines(upright, number)) lines.push(line);
       page.cleanup();
     }
     return { pages: doc.numPages, lines, info: (meta.info ?? {}) as Record<string, unknown>, marginText: marginText.normalize("NFKC") };

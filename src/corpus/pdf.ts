@@ -6,13 +6,16 @@
  * - fewer than MIN_TEXT_WORDS words in the text layer: "no text layer: needs OCR" (a scan);
  * - no "Abstract" heading, and either fewer than MIN_PAPER_WORDS words or no section headings:
  *   "not a paper" (an invoice, a letter, a form); a paper without an abstract heading but with
- *   sections (Introduction, 2 Methods, …) is still read, its first paragraph as the abstract.
+ *   sections (Introduction, 2 Methods, …) is still read, its first paragraph as the abstract;
+ * - over a limit of InputLimits (bytes, inflated bytes, pages, characters, passages): the limit.
  */
 import type { ReadEvent } from "./events.js";
-import { skippedFile } from "./events.js";
+import { recordEvent, skippedFile } from "./events.js";
+import { DEFAULT_INPUT_LIMITS, formatBytes, type InputLimits } from "./input-limits.js";
 import type { PaperRecord } from "./paper.js";
 import { cutPassages } from "./passages.js";
 import { pdfPaper } from "./pdf-paper.js";
+import { inflatedTooMuch } from "./pdf-streams.js";
 import { PdfProblem, readPdfText } from "./pdf-text.js";
 
 export const MIN_TEXT_WORDS = 20;
@@ -23,19 +26,22 @@ export function isPdf(head: Buffer, name: string): boolean {
   return /^\s*%PDF-/.test(head.subarray(0, 64).toString("latin1")) || (/\.pdf$/i.test(name) && head.subarray(0, 1024).includes("%PDF-"));
 }
 
-export async function* readPdf(data: Buffer, file: string): AsyncGenerator<ReadEvent> {
-  const result = await pdfRecord(data, file);
+export async function* readPdf(data: Buffer, file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): AsyncGenerator<ReadEvent> {
+  const result = await pdfRecord(data, file, limits);
   if ("reason" in result) yield skippedFile(file, null, result.reason);
-  else yield { type: "record", record: result };
+  else yield recordEvent(result);
 }
 
 /** The paper a PDF holds, or why it holds none. */
-export async function pdfRecord(data: Buffer, file: string): Promise<PaperRecord | { reason: string }> {
+export async function pdfRecord(data: Buffer, file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<PaperRecord | { reason: string }> {
+  if (data.length > limits.maxPdfBytes) return { reason: tooLarge(data.length, limits.maxPdfBytes) };
   // pdf.js rebuilds a cut file from what is left and would index half a paper: refuse it first.
   if (!data.subarray(Math.max(0, data.length - 2048)).includes("%%EOF")) return { reason: "truncated PDF: no end-of-file marker (an interrupted download?)" };
+  const bomb = inflatedTooMuch(data, limits.maxPdfInflatedBytes);
+  if (bomb) return { reason: bomb };
   let text;
   try {
-    text = await readPdfText(new Uint8Array(data.buffer, data.byteOffset, data.length));
+    text = await readPdfText(new Uint8Array(data.buffer, data.byteOffset, data.length), { maxPages: limits.maxPdfPages, maxTextChars: limits.maxPdfTextChars });
   } catch (error) {
     if (error instanceof PdfProblem) return { reason: error.message };
     return { reason: `not a readable PDF: ${(error as Error).message}` };
@@ -47,11 +53,16 @@ export async function pdfRecord(data: Buffer, file: string): Promise<PaperRecord
     return { reason: `not a paper: no abstract heading and ${why} (a paper without an abstract needs sections and ${MIN_PAPER_WORDS}+ words)` };
   }
   if (!paper.abstract) return { reason: "no abstract found: no \"Abstract\" heading and no paragraph of body text" };
+  const passages = cutPassages(paper.body);
+  if (passages.length > limits.maxPdfPassages) {
+    return { reason: `${passages.length.toLocaleString("en-US")} passages, over the limit of ${limits.maxPdfPassages.toLocaleString("en-US")} per PDF (PAPERS_MAX_PDF_PASSAGES): a whole book, or generated text?` };
+  }
   return {
     sourceId: null,
     title: paper.title,
     abstract: paper.abstract,
     arxivId: paper.arxivId,
+    idFromDocument: paper.arxivId !== null,
     doi: paper.doi,
     journalRef: null,
     comments: [],
@@ -59,6 +70,11 @@ export async function pdfRecord(data: Buffer, file: string): Promise<PaperRecord
     categories: [],
     year: paper.year,
     source: { file, line: 1 },
-    passages: cutPassages(paper.body),
+    passages,
   };
+}
+
+/** Why a PDF file is too large to read. */
+export function tooLarge(bytes: number, maxBytes: number): string {
+  return `a PDF of ${formatBytes(bytes)}, over the limit of ${formatBytes(maxBytes)} (PAPERS_MAX_PDF_BYTES)`;
 }

@@ -12,7 +12,8 @@ import { readCsv } from "./csv.js";
 import { detectFormat, type Format } from "./detect.js";
 import { recordEvent, skippedFile, type ReadEvent } from "./events.js";
 import { normaliseFields, type FieldMap } from "./fields.js";
-import { expandPaths, openInput, readAllBytes, readAllText, type InputFile } from "./inputs.js";
+import { inputLimits, type InputLimits } from "./input-limits.js";
+import { expandPaths, InputTooLarge, openInput, readAllBytes, readAllText, type InputFile } from "./inputs.js";
 import { readJsonArray, readJsonLines } from "./json.js";
 import { formatSkipped, PaperMerger, type Paper, type Skipped } from "./paper.js";
 import { readPdf } from "./pdf.js";
@@ -29,6 +30,8 @@ export interface ReadOptions {
   fields?: Readonly<Record<string, string>>;
   /** What `-` reads; default process.stdin. */
   stdin?: Readable;
+  /** What one input may cost to read (PDF pages, inflated bytes, …); see input-limits.ts. */
+  limits?: Partial<InputLimits>;
 }
 
 /** One input file: its format (null when it was not read) and how many records it gave. */
@@ -76,6 +79,7 @@ export type CorpusEvent = ReadEvent | { type: "file"; input: InputSummary };
  */
 export async function* readRecords(paths: readonly string[], options: ReadOptions = {}): AsyncGenerator<CorpusEvent> {
   const fields = normaliseFields(options.fields);
+  const limits = inputLimits(options.limits);
   const { files, skipped } = expandPaths(paths);
   if (files.length === 0) {
     const why = skipped.length > 0 ? ` (${skipped.map(formatSkipped).join("; ")})` : "";
@@ -83,14 +87,14 @@ export async function* readRecords(paths: readonly string[], options: ReadOption
   }
   for (const entry of skipped) yield { type: "skipped", skipped: entry };
   const sole = files.length === 1;
-  for (const file of files) yield* readFile(file, fields, options.stdin, sole);
+  for (const file of files) yield* readFile(file, fields, options.stdin, sole, limits);
 }
 
-async function* readFile(file: InputFile, fields: FieldMap, stdin: Readable | undefined, sole: boolean): AsyncGenerator<CorpusEvent> {
+async function* readFile(file: InputFile, fields: FieldMap, stdin: Readable | undefined, sole: boolean, limits: InputLimits): AsyncGenerator<CorpusEvent> {
   const summary: InputSummary = { file: file.name, format: null, compression: null, records: 0 };
   let opened;
   try {
-    opened = await openInput(file, stdin);
+    opened = await openInput(file, stdin, { maxBytes: limits.maxGzipInflatedBytes, maxRatio: limits.maxGzipRatio });
   } catch (error) {
     if (sole || file.path === "-") throw error;
     yield { type: "file", input: summary };
@@ -114,20 +118,36 @@ async function* readFile(file: InputFile, fields: FieldMap, stdin: Readable | un
   }
   summary.format = detection.format;
   yield { type: "file", input: summary };
-  for await (const event of formatReader(detection.format, detection.delimiter, opened.stream, file.name, fields, sole)) {
+  const input = { format: detection.format, delimiter: detection.delimiter, stream: opened.stream, file: file.name, fields, sole, limits };
+  for await (const event of formatReader(input)) {
     if (event.type === "record") summary.records++;
     yield event;
   }
 }
 
-async function* formatReader(
-  format: Format,
-  delimiter: string | undefined,
-  stream: Readable,
-  file: string,
-  fields: FieldMap,
-  sole: boolean,
-): AsyncGenerator<ReadEvent> {
+/** One input, recognised and opened, for its format's reader. */
+interface FormatInput {
+  format: Format;
+  delimiter: string | undefined;
+  stream: Readable;
+  file: string;
+  fields: FieldMap;
+  sole: boolean;
+  limits: InputLimits;
+}
+
+async function* formatReader(input: FormatInput): AsyncGenerator<ReadEvent> {
+  try {
+    yield* formatRecords(input);
+  } catch (error) {
+    // Over a size limit while read whole (BibTeX, a PDF) or inflated: the file is skipped, named.
+    if (!(error instanceof InputTooLarge)) throw error;
+    yield skippedFile(input.file, null, error.message);
+  }
+}
+
+async function* formatRecords({ format, delimiter, stream, file, fields, sole, limits }: FormatInput): AsyncGenerator<ReadEvent> {
+  const wholeText = () => readAllText(stream, limits.maxTextFileBytes, "the limit for a file read whole (PAPERS_MAX_TEXT_FILE_BYTES)");
   switch (format) {
     case "jsonl":
       yield* readJsonLines(stream, file, fields);
@@ -140,13 +160,13 @@ async function* formatReader(
       yield* readCsv(stream, file, delimiter ?? (format === "tsv" ? "\t" : ","), fields);
       return;
     case "bibtex":
-      yield* readBibtex(await readAllText(stream), file, fields);
+      yield* readBibtex(await wholeText(), file, fields);
       return;
     case "pdf":
-      yield* readPdf(await readAllBytes(stream), file);
+      yield* readPdf(await readAllBytes(stream, limits.maxPdfBytes, "the limit per PDF (PAPERS_MAX_PDF_BYTES)"), file, limits);
       return;
     case "seeds": {
-      const text = await readAllText(stream);
+      const text = await wholeText();
       try {
         for (const record of parseSeedText(text, file)) yield recordEvent(record);
       } catch (error) {
@@ -165,9 +185,9 @@ export async function readCorpus(paths: readonly string[], options: ReadOptions 
   const inputs: InputSummary[] = [];
   for await (const event of readRecords(paths, options)) {
     if (event.type === "record") {
-      const before = merger.replaced.length;
+      const before = merger.reports.length;
       merger.add(event.record);
-      for (let i = before; i < merger.replaced.length; i++) skipped.push(merger.replaced[i]!);
+      for (let i = before; i < merger.reports.length; i++) skipped.push(merger.reports[i]!);
     } else if (event.type === "skipped") skipped.push(event.skipped);
     else inputs.push(event.input);
   }
@@ -181,7 +201,7 @@ export async function readCorpus(paths: readonly string[], options: ReadOptions 
     replaced: merger.replaced.length,
   };
   if (merger.papers.length === 0) {
-    const first = skipped.find((s) => s.kind !== "replaced");
+    const first = skipped.find((s) => s.kind !== "replaced" && s.kind !== "conflict");
     const why = first ? `; first: ${formatSkipped(first)}` : "";
     throw new PapersError(
       "NO_INPUT",

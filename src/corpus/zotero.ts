@@ -4,16 +4,21 @@
  * `zotero:KEY`, and the full text of their PDF attachments (storage/<KEY>/) as passages.
  *
  * zotero.sqlite is never opened in place: Zotero holds an exclusive lock on it while it runs,
- * and nothing here may ever write to it. The reader copies it (a snapshot, with its -journal or
- * -wal file when there is one) into a temporary folder, opens the copy read-only, and deletes it.
+ * and nothing here may ever write to it. The reader copies it (a consistent snapshot, with its
+ * -journal or -wal file when there is one: zotero-snapshot.ts) into a temporary folder, reads the
+ * copy, and deletes it. Attachment files are found and read as zotero-files.ts says.
  */
 import Database from "better-sqlite3";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PapersError } from "../errors.js";
-import { displayText, newPaper, type Paper, type Skipped } from "./paper.js";
+import { tooLong } from "./events.js";
+import { inputLimits, type InputLimits } from "./input-limits.js";
+import { cleanPaper, displayText, newPaper, type Paper, type Skipped } from "./paper.js";
 import { pdfRecord } from "./pdf.js";
+import { attachmentFile, profileBaseDirectory, readAttachment, type BaseDirectory } from "./zotero-files.js";
+import { snapshotDatabase, zoteroBusy } from "./zotero-snapshot.js";
 
 export const DEFAULT_ZOTERO_DIR = join(homedir(), "Zotero");
 
@@ -36,24 +41,53 @@ interface ItemRow {
   dateModified: string;
 }
 
+export interface ZoteroOptions {
+  /** Only this collection and its subcollections. */
+  collection?: string;
+  /**
+   * The folder `attachments:` paths are relative to (Zotero > Settings > Advanced > Files and
+   * Folders > Base directory); default: the one the Zotero profile's prefs.js names.
+   */
+  baseDir?: string;
+  /** Folders holding Zotero profiles, where prefs.js is looked for; default: the platform's. */
+  profileRoots?: string[];
+  /** What one PDF may cost to read; see input-limits.ts. */
+  limits?: Partial<InputLimits>;
+}
+
 /** Reads a Zotero data folder (the one holding zotero.sqlite and storage/). */
-export async function readZotero(dataDir: string, options: { collection?: string } = {}): Promise<ZoteroLibrary> {
+export async function readZotero(dataDir: string, options: ZoteroOptions = {}): Promise<ZoteroLibrary> {
   const file = join(dataDir, "zotero.sqlite");
-  if (!existsSync(file)) throw new PapersError("UNREADABLE_FILE", `no zotero.sqlite in ${dataDir}: give Zotero's data folder (Zotero > Settings > Advanced > Files and Folders)`);
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    throw new PapersError("UNREADABLE_FILE", `no zotero.sqlite in ${dataDir}: give Zotero's data folder (Zotero > Settings > Advanced > Files and Folders)`);
+  }
+  if (!stat.isFile()) {
+    throw new PapersError("UNREADABLE_FILE", `${file} is ${stat.isDirectory() ? "a folder" : "not a regular file"}, not Zotero's database: give Zotero's data folder (Zotero > Settings > Advanced > Files and Folders)`);
+  }
+  const limits = inputLimits(options.limits);
+  const base: BaseDirectory = options.baseDir !== undefined ? { dir: options.baseDir, from: "--zotero-base" } : profileBaseDirectory(dataDir, DEFAULT_ZOTERO_DIR, options.profileRoots);
   const snapshot = mkdtempSync(join(tmpdir(), "papers-zotero-"));
   try {
     const copy = join(snapshot, "zotero.sqlite");
-    copyFileSync(file, copy);
-    for (const suffix of ["-journal", "-wal"]) if (existsSync(file + suffix)) copyFileSync(file + suffix, copy + suffix);
+    await snapshotDatabase(file, copy);
     let db: Database.Database;
     try {
-      db = new Database(copy, { readonly: true, fileMustExist: true });
+      // Read-write on papers' own copy, so that SQLite can roll back a hot journal copied with it.
+      db = new Database(copy, { fileMustExist: true });
+      db.pragma("query_only = 1");
       db.prepare("SELECT 1 FROM items LIMIT 1").get();
     } catch (error) {
-      throw new PapersError("UNREADABLE_FILE", `cannot read ${file} as a Zotero database: ${(error as Error).message}`);
+      throw sqliteProblem(error, file) ?? new PapersError("UNREADABLE_FILE", `cannot read ${file} as a Zotero database: ${(error as Error).message}`);
     }
     try {
-      return await readLibrary(db, dataDir, file, options.collection);
+      // One transaction: every query sees the same state of the copy.
+      db.prepare("BEGIN").run();
+      return await readLibrary(db, { dataDir, file, collection: options.collection, base, limits });
+    } catch (error) {
+      throw sqliteProblem(error, file) ?? error;
     } finally {
       db.close();
     }
@@ -62,7 +96,28 @@ export async function readZotero(dataDir: string, options: { collection?: string
   }
 }
 
-async function readLibrary(db: Database.Database, dataDir: string, file: string, collection: string | undefined): Promise<ZoteroLibrary> {
+/** A SQLite error as what the user can do about it, or null when it is none of those. */
+function sqliteProblem(error: unknown, file: string): PapersError | null {
+  const code = String((error as { code?: unknown }).code ?? "");
+  if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") {
+    return new PapersError(
+      "ZOTERO_DAMAGED",
+      `${file} is damaged (${(error as Error).message}): in Zotero, run Help > Troubleshooting > Check Database Integrity, or restore zotero.sqlite from a backup (zotero.sqlite.bak), then retry`,
+    );
+  }
+  if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return zoteroBusy(file);
+  return null;
+}
+
+interface LibraryRead {
+  dataDir: string;
+  file: string;
+  collection: string | undefined;
+  base: BaseDirectory;
+  limits: InputLimits;
+}
+
+async function readLibrary(db: Database.Database, { dataDir, file, collection, base, limits }: LibraryRead): Promise<ZoteroLibrary> {
   const items = db
     .prepare(
       `SELECT i.itemID, i.key, t.typeName, i.dateModified FROM items i
@@ -124,12 +179,14 @@ async function readLibrary(db: Database.Database, dataDir: string, file: string,
     let passages: Paper["passages"];
     let pdfTitle: string | null = null;
     for (const pdf of pdfs.all(item.itemID) as { key: string; path: string | null }[]) {
-      const path = pdf.path?.startsWith("storage:") ? join(dataDir, "storage", pdf.key, pdf.path.slice("storage:".length)) : pdf.path;
-      if (!path || !existsSync(path)) {
-        library.skipped.push({ file: path ?? `${dataDir}/storage/${pdf.key}`, line: null, reason: `PDF of ${id} is missing`, kind: "file" });
+      const found = attachmentFile(dataDir, pdf.key, pdf.path, base);
+      const data = "reason" in found ? found : readAttachment(found.path, found.within, limits.maxPdfBytes);
+      if ("reason" in data) {
+        library.skipped.push({ file: found.path, line: null, reason: `PDF of ${id} ${data.reason}`, kind: "file" });
         continue;
       }
-      const read = await pdfRecord(readFileSync(path), path);
+      const path = found.path;
+      const read = await pdfRecord(data, path, limits);
       if ("reason" in read) {
         library.skipped.push({ file: path, line: null, reason: read.reason, kind: "file" });
         continue;
@@ -144,10 +201,15 @@ async function readLibrary(db: Database.Database, dataDir: string, file: string,
       library.skipped.push({ file, line: item.itemID, reason: `item ${item.key} (${item.typeName}) has no abstract and no readable PDF`, kind: "record" });
       continue;
     }
+    const overLimit = tooLong(abstract);
+    if (overLimit) {
+      library.skipped.push({ file, line: item.itemID, reason: `item ${item.key}: ${overLimit}`, kind: "record" });
+      continue;
+    }
     const date = fields.get("date") ?? "";
     const year = /\b(\d{4})\b/.exec(date);
     library.papers.push(
-      newPaper({
+      cleanPaper(newPaper({
         id,
         abstract,
         sources: [source],
@@ -165,7 +227,7 @@ async function readLibrary(db: Database.Database, dataDir: string, file: string,
           ...(collections.get(item.itemID) ?? []).map((name) => COLLECTION_PREFIX + name),
         ],
         ...(passages && passages.length > 0 ? { passages } : {}),
-      }),
+      })),
     );
   }
   return library;

@@ -41,9 +41,9 @@ export function hitSummary(hit: Paper & { passage?: HitPassage }, score: number,
   return { ...paperSummary(hit), score: paperJson(hit, score).score as number, snippet: snippet(passage?.text ?? hit.abstract, question), passage };
 }
 
-/** A whole paper: every field `show --json` gives, and the links. */
-export function paperDetail(paper: Paper) {
-  return { ...paperSummary(paper), abstract: paper.abstract, journalRef: paper.journalRef, comments: paper.comments, sources: paper.sources };
+/** A whole paper: every field `show --json` gives, and the links; the files it was read from only with `paths`. */
+export function paperDetail(paper: Paper, paths: boolean) {
+  return { ...paperSummary(paper), abstract: paper.abstract, journalRef: paper.journalRef, comments: paper.comments, ...(paths ? { sources: paper.sources } : {}) };
 }
 
 /** A paper as the resource's text: a title line, its metadata one per line, then the abstract. */

@@ -34,10 +34,10 @@ export function hasConditions(filter: PaperFilter | undefined): filter is PaperF
 
 /** Refuses a condition given empty (`--category ''`), which would otherwise quietly filter nothing. */
 export function checkFilter(filter: PaperFilter | undefined): void {
-  for (const key of ["category", "author"] as const) {
+  for (const [key, example] of [["category", "cs.CL"], ["author", "Hinton"], ["tag", "to-read"], ["collection", "Thesis"]] as const) {
     const value = filter?.[key];
     if (value !== undefined && value.trim() === "") {
-      throw new PapersError("BAD_OPTION", `${key} is empty: name one (e.g. ${key === "category" ? "cs.CL" : "Hinton"}), or leave the filter out`);
+      throw new PapersError("BAD_OPTION", `${key} is empty: name one (e.g. ${example}), or leave the filter out`);
     }
   }
 }

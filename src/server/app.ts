@@ -8,31 +8,29 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import {
   DEFAULT_MODE,
   EXPORT_CONTENT_TYPES,
-  MAX_SEEDS,
-  MAX_TEXT_LENGTH,
   RELATED_MODE,
   EXPORT_FORMATS,
-  MAX_ID_LENGTH,
   SEARCH_MODES,
   exportPapers,
   isPapersError,
-  paperJson,
   type ErrorCode,
   type ExportFormat,
   type PaperIndex,
   type SearchMode,
 } from "../papers.js";
+import { LIMITS } from "../limits.js";
+import { mountMcp } from "../mcp/index.js";
+import { hideIndexLocation, hitAnswers, paperAnswer, type AnswerOptions } from "../requests/answers.js";
+import { fixedIndex, isIndexSource, type IndexSource } from "../requests/live-index.js";
+import { showPaper } from "../requests/papers.js";
+import { recommendAnswerJson, recommendPapers } from "../requests/recommend.js";
+import { relatedPapers } from "../requests/related.js";
+import { DEFAULT_MAX_PENDING, SearchGate } from "../requests/search-gate.js";
+import { searchAnswerJson, searchPapers } from "../requests/search.js";
 import { allowOrigin } from "./cors.js";
-import { fixedIndex, isIndexSource, type IndexSource } from "./live-index.js";
-import { mountMcp } from "./mcp-route.js";
 import { PAGE_CSP, PAGE_HTML } from "./page.js";
 import { MAP_PAGE_CSP, MAP_PAGE_HTML } from "./map-page.js";
 import { ResponseCache } from "./response-cache.js";
-import { DEFAULT_MAX_PENDING, SearchGate } from "./search-gate.js";
-
-export const MAX_QUERY_LENGTH = 1000;
-export const MAX_RESULTS = 100;
-export const DEFAULT_RESULTS = 10;
 
 export interface ServerOptions {
   /** Gets one line per request: method, URL, status, milliseconds. */
@@ -45,6 +43,12 @@ export interface ServerOptions {
   cors?: string;
   /** Different questions computed at once at most; more are refused with 503. Default 64. */
   maxPending?: number;
+  /**
+   * Whether answers name files: the index's path and the files a paper was read from (`sources`).
+   * Off by default: a client has no business knowing the server's paths (`serve --expose-paths`,
+   * on a loopback address only, turns it on).
+   */
+  exposePaths?: boolean;
   timeouts?: Partial<Timeouts>;
 }
 
@@ -70,6 +74,9 @@ interface SearchQuery {
   mode: SearchMode;
   format?: ExportFormat;
   explain?: boolean;
+  year?: string;
+  category?: string;
+  author?: string;
 }
 
 interface RelatedQuery {
@@ -95,7 +102,7 @@ interface IdParams {
   id: string;
 }
 
-const kSchema = { type: "integer", minimum: 1, maximum: MAX_RESULTS, default: DEFAULT_RESULTS } as const;
+const kSchema = { type: "integer", minimum: 1, maximum: LIMITS.maxResults, default: LIMITS.defaultResults } as const;
 const modeSchema = { type: "string", enum: [...SEARCH_MODES], default: DEFAULT_MODE } as const;
 /** `format=`: the results as an export (BibTeX, RIS, …) instead of the JSON answer; json is that answer. */
 const formatSchema = { type: "string", enum: [...EXPORT_FORMATS] } as const;
@@ -103,7 +110,7 @@ const formatQuery = { type: "object", properties: { format: formatSchema }, addi
 const noQuery = { type: "object", properties: {}, additionalProperties: false } as const;
 const idParams = {
   type: "object",
-  properties: { id: { type: "string", minLength: 1, maxLength: MAX_ID_LENGTH } },
+  properties: { id: { type: "string", minLength: 1, maxLength: LIMITS.maxIdLength } },
   required: ["id"],
   additionalProperties: false,
 } as const;
@@ -116,6 +123,7 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
   const log = options.log ?? (() => {});
   const logError = options.logError ?? ((line: string) => process.stderr.write(`${line}\n`));
   const source = isIndexSource(index) ? index : fixedIndex(index);
+  const paths: AnswerOptions = { paths: options.exposePaths ?? false };
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
 
   const cache = options.cacheBytes === 0 ? undefined : new ResponseCache(options.cacheBytes);
@@ -151,7 +159,7 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
     logger: false,
     // No id indexed is longer (read-corpus skips longer ones); a longer path parameter is refused
     // rather than searched for. The router measures it decoded, as the id is stored.
-    routerOptions: { maxParamLength: MAX_ID_LENGTH },
+    routerOptions: { maxParamLength: LIMITS.maxIdLength },
     // Slow clients are cut off (see Timeouts); Node answers a stalled request with 408.
     connectionTimeout: timeouts.idle,
     keepAliveTimeout: timeouts.keepAlive,
@@ -171,7 +179,7 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
     // A malformed URL (bad percent-encoding, an overlong id) gets the same JSON error as any other
     // bad request. Fastify answers these before any hook runs, so the request is logged here.
     frameworkErrors: (_error, request, reply) => {
-      sendError(reply, 400, "BAD_REQUEST", `the URL is malformed: bad percent-encoding, or a path segment over ${MAX_ID_LENGTH} characters`);
+      sendError(reply, 400, "BAD_REQUEST", `the URL is malformed: bad percent-encoding, or a path segment over ${LIMITS.maxIdLength} characters`);
       logRequest(request, reply);
     },
     // What Node's HTTP parser refuses before Fastify sees a request (raw non-ASCII bytes in the
@@ -228,7 +236,7 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
       if (error.status >= 500) logError(`${request.method} ${request.url}: ${error.code}: ${error.message}`);
       return sendError(reply, error.status, error.code, error.message);
     }
-    if ((error as { code?: string }).code === "BAD_K") return sendError(reply, 400, "BAD_REQUEST", `k must be a whole number from 1 to ${MAX_RESULTS}`);
+    if ((error as { code?: string }).code === "BAD_K") return sendError(reply, 400, "BAD_REQUEST", `k must be a whole number from 1 to ${LIMITS.maxResults}`);
     // Fastify's own refusals (unsupported media type, body too large, …) carry a 4xx status.
     if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
       return sendError(reply, error.statusCode, "BAD_REQUEST", error.message);
@@ -253,7 +261,7 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
       .send(PAGE_HTML);
   });
 
-  app.get("/map", { schema: { querystring: { type: "object", properties: { q: { type: "string", maxLength: MAX_QUERY_LENGTH } }, additionalProperties: false } } }, async (_request, reply) => {
+  app.get("/map", { schema: { querystring: { type: "object", properties: { q: { type: "string", maxLength: LIMITS.maxQuestion } }, additionalProperties: false } } }, async (_request, reply) => {
     return reply.type("text/html; charset=utf-8").header("content-security-policy", MAP_PAGE_CSP).header("referrer-policy", "no-referrer").send(MAP_PAGE_HTML);
   });
 
@@ -263,10 +271,11 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
 
   app.get("/healthz", { schema: { querystring: noQuery } }, async () => ({ status: "ok" }));
 
-  // The index's folder stays with the CLI's `info`: a client has no business knowing the server's paths.
+  // The index's folder stays with the CLI's `info`: a client has no business knowing the server's paths (but --expose-paths).
   app.get("/api/info", { schema: { querystring: noQuery } }, async () => {
-    const { indexPath: _path, ...info } = source.info();
-    return info;
+    const { indexPath, ...info } = source.info();
+    if (paths.paths) return { ...info, indexPath };
+    return { ...info, reloadError: info.reloadError && hideIndexLocation(info.reloadError, indexPath) };
   });
 
   app.get<{ Querystring: SearchQuery }>(
@@ -276,11 +285,15 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
         querystring: {
           type: "object",
           properties: {
-            q: { type: "string", minLength: 1, maxLength: MAX_QUERY_LENGTH },
+            q: { type: "string", minLength: 1, maxLength: LIMITS.maxQuestion },
             k: kSchema,
             mode: modeSchema,
             format: formatSchema,
             explain: { type: "boolean", default: false },
+            // The CLI's and MCP's filters; an empty one is refused by the library (BAD_OPTION).
+            year: { type: "string", maxLength: 20 },
+            category: { type: "string", maxLength: LIMITS.maxQuestion },
+            author: { type: "string", maxLength: LIMITS.maxQuestion },
           },
           required: ["q"],
           additionalProperties: false,
@@ -288,18 +301,14 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
       },
     },
     async (request, reply) => {
-      const { q, k, mode, format, explain } = request.query;
+      const { q, k, mode, format, explain, year, category, author } = request.query;
       return answer(
         reply,
-        JSON.stringify(["search", q, k, mode, format, explain]),
+        JSON.stringify(["search", q, k, mode, format, explain, year, category, author]),
         async (index) => {
-          const found = await index.search(q, k, mode);
-          const explanations = explain ? await index.explain(q, found) : undefined;
-          const confidence = await index.confidence(q, found);
-          const hits = found.map((hit, i) => ({ ...hit, relevance: confidence.relevance[i]!, ...(explanations ? { explain: explanations[i] } : {}) }));
-          const results = hits.map((hit) => ({ ...paperJson(hit, hit.score), relevance: hit.relevance, ...(hit.explain ? { explain: hit.explain } : {}) }));
+          const found = await searchPapers(index, { question: q, k, mode, explain, filters: { year, category, author } });
           // confident: false is "no confident match": the best relevance is under the calibrated threshold.
-          return exported(format, hits, () => ({ query: q, mode, confident: confidence.confident, threshold: confidence.threshold, results }));
+          return exported(format, found.hits, () => searchAnswerJson(found, paths));
         },
         format,
       );
@@ -311,9 +320,9 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
     { schema: { params: idParams, querystring: formatQuery } },
     async (request, reply) =>
       source.use(async (index) => {
-        const paper = await index.get(request.params.id);
+        const paper = await showPaper(index, request.params.id);
         const { format } = request.query;
-        if (!format || format === "json") return paperJson(paper);
+        if (!format || format === "json") return paperAnswer(paper, paths);
         return reply.type(EXPORT_CONTENT_TYPES[format]).send(exportPapers([paper], format));
       }),
   );
@@ -332,17 +341,16 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
         reply,
         JSON.stringify(["related", request.params.id, k, mode, format]),
         async (index) => {
-          const paper = await index.get(request.params.id);
-          const hits = await index.related(paper.id, k, mode);
-          return exported(format, hits, () => ({ paper: paperJson(paper), mode, results: hits.map((hit) => paperJson(hit, hit.score)) }));
+          const found = await relatedPapers(index, { id: request.params.id, k, mode });
+          return exported(format, found.hits, () => ({ paper: paperAnswer(found.paper!, paths), mode, results: hitAnswers(found.hits, paths) }));
         },
         format,
       );
     },
   );
 
-  const idList = { type: "array", maxItems: MAX_SEEDS, items: { type: "string", minLength: 1, maxLength: 200 } } as const;
-  const textSchema = { type: "string", minLength: 1, maxLength: MAX_TEXT_LENGTH } as const;
+  const idList = { type: "array", maxItems: LIMITS.maxSeeds, items: { type: "string", minLength: 1, maxLength: LIMITS.maxIdLength } } as const;
+  const textSchema = { type: "string", minLength: 1, maxLength: LIMITS.maxText } as const;
 
   app.post<{ Body: RecommendBody; Querystring: { format?: ExportFormat } }>(
     "/api/recommend",
@@ -351,7 +359,7 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
         querystring: formatQuery,
         body: {
           type: "object",
-          properties: { like: idList, unlike: idList, text: textSchema, k: { ...kSchema, default: 20 } },
+          properties: { like: idList, unlike: idList, text: textSchema, k: { ...kSchema, default: LIMITS.recommendDefault } },
           additionalProperties: false,
         },
       },
@@ -363,13 +371,8 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
         reply,
         JSON.stringify(["recommend", like, unlike, text, k, format]),
         async (index) => {
-          const result = await index.recommend({ like, unlike, text, k });
-          return exported(format, result.hits, () => ({
-            method: result.method,
-            candidates: result.candidates,
-            why: result.why,
-            results: result.hits.map((hit) => paperJson(hit, hit.score)),
-          }));
+          const result = await recommendPapers(index, { like, unlike, text, k });
+          return exported(format, result.hits, () => recommendAnswerJson(result, paths));
         },
         format,
       );
@@ -396,8 +399,8 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
         reply,
         JSON.stringify(["related-text", text, k, mode, format]),
         async (index) => {
-          const hits = await index.relatedToText(text, k, mode);
-          return exported(format, hits, () => ({ mode, results: hits.map((hit) => paperJson(hit, hit.score)) }));
+          const found = await relatedPapers(index, { text, k, mode });
+          return exported(format, found.hits, () => ({ mode, results: hitAnswers(found.hits, paths) }));
         },
         format,
       );
@@ -407,6 +410,7 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
   mountMcp(app, source, {
     cors: options.cors,
     logError,
+    paths: paths.paths,
     // MCP searches count against the API's limit on questions in hand, and share its cache.
     answer: async (key, compute) => {
       const cached = cache?.get(key);
@@ -435,7 +439,7 @@ function describeValidation(error: FastifyError): string {
   if (first.keyword === "required") return `missing ${where} "${String(params.missingProperty)}"`;
   const name = first.instancePath.replace(/^\//, "") || where;
   if (first.keyword === "enum") return `${name} must be one of ${(params.allowedValues as string[]).join(", ")}`;
-  if (name === "k" && ["type", "minimum", "maximum"].includes(first.keyword)) return `k must be a whole number from 1 to ${MAX_RESULTS}`;
+  if (name === "k" && ["type", "minimum", "maximum"].includes(first.keyword)) return `k must be a whole number from 1 to ${LIMITS.maxResults}`;
   if (first.keyword === "minLength" && params.limit === 1) return `${name} must not be empty`;
   if (first.keyword === "maxLength") return `${name} must be at most ${String(params.limit)} characters`;
   if (first.keyword === "type") return `${name} must be ${params.type === "integer" ? "a whole number" : `a ${String(params.type)}`}`;

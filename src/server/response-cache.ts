@@ -1,7 +1,8 @@
 /**
- * Recent answers, as the JSON text sent: a server's index never changes while it runs (it keeps
- * the generation it opened), so the same question always gets the same answer. Least recently
- * used answers go first once the byte budget or the entry limit is reached.
+ * Recent answers, as the text sent. A key names the generation it was answered from (an index
+ * generation never changes), so the same key always gets the same answer, and a new generation's
+ * questions never get an old one's answers. Least recently used answers go first once the byte
+ * budget or the entry limit is reached.
  */
 export class ResponseCache {
   private readonly entries = new Map<string, string>();

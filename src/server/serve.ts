@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { PapersError, openOrBuildIndex, type PapersOptions } from "../papers.js";
 import { DEFAULT_CORPUS_DIR } from "../settings.js";
 import { buildServer, type ServerOptions } from "./app.js";
-import { LiveIndex, type LiveIndexOptions } from "./live-index.js";
+import { LiveIndex, warmUp, type LiveIndexOptions } from "../requests/live-index.js";
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -18,6 +18,8 @@ export interface ServeFlags {
   host?: string;
   /** The one web origin allowed to call the API from a browser (parsed by parseCorsOrigin). */
   cors?: string;
+  /** Let answers name files (the index's path, papers' sources): on a loopback address only. */
+  exposePaths?: boolean;
 }
 
 /** Knobs the CLI leaves at their defaults (tests turn them down). */
@@ -74,6 +76,9 @@ export async function startServer(
 ): Promise<RunningServer> {
   const port = flags.port ?? DEFAULT_PORT;
   const host = flags.host ?? DEFAULT_HOST;
+  if (flags.exposePaths && !isLoopback(host)) {
+    throw new PapersError("BAD_OPTION", `--expose-paths shows this machine's file paths to clients: use it only with a loopback --host (127.0.0.1, ::1 or localhost), not ${host}`);
+  }
   if (!isLoopback(host)) {
     output.warn(`papers: warning: listening on ${host}, which is not a loopback address: other machines can query this index`);
   }
@@ -82,10 +87,10 @@ export async function startServer(
   let app: FastifyInstance | undefined;
   let live: LiveIndex | undefined;
   try {
-    await index.search("warm up the model", 1);
+    await warmUp(index);
     live = new LiveIndex(index, options, { ...tuning.reload, log: output.log, warn: output.warn });
     const { timeouts, maxPending, cacheBytes } = tuning;
-    app = buildServer(live, { log: output.log, logError: output.warn, cors: flags.cors, timeouts, maxPending, cacheBytes });
+    app = buildServer(live, { log: output.log, logError: output.warn, cors: flags.cors, exposePaths: flags.exposePaths, timeouts, maxPending, cacheBytes });
     try {
       await app.listen({ port, host });
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { IndexSummary, PapersOptions, ProgressListener } from "../../papers.js";
+import type { IndexSummary, PapersOptions, ProgressListener } from "../types.js";
 import { openStore } from "../../store/open-store.js";
 import { transferIndex } from "../../store/transfer.js";
 

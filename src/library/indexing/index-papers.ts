@@ -2,9 +2,9 @@
 import type { Paper } from "../../corpus/paper.js";
 import { readCorpus, type ReadOptions } from "../../corpus/read-corpus.js";
 import { DEFAULT_DTYPE, DEFAULT_MODEL } from "../../embed/models.js";
-import { transformersLoader } from "../../embed/transformers-embedder.js";
-import type { IndexOptions, IndexSummary, ProgressListener } from "../../papers.js";
+import type { IndexOptions, IndexSummary, ProgressListener } from "../types.js";
 import { openStore } from "../../store/open-store.js";
+import { embedderLoader } from "../embedder.js";
 import type { UpdateOptions } from "../../store/store.js";
 
 /**
@@ -48,7 +48,7 @@ export async function updateStore(
     // An existing index keeps its model unless told otherwise (and then it needs --rebuild).
     const built = options.rebuild ? undefined : await store.builtModel();
     const dtype = options.dtype ?? built?.dtype ?? DEFAULT_DTYPE;
-    const loader = options.embedder ?? transformersLoader(options);
+    const loader = embedderLoader(options);
     const spec = await loader.describe(options.model ?? built?.id ?? DEFAULT_MODEL, dtype);
     const summary = await store.update(
       papers,

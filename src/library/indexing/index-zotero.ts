@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import type { Paper } from "../../corpus/paper.js";
 import { readZotero, type ZoteroLibrary } from "../../corpus/zotero.js";
-import type { IndexOptions, IndexSummary, ProgressListener } from "../../papers.js";
+import type { IndexOptions, IndexSummary, ProgressListener } from "../types.js";
 import { updateStore } from "./index-papers.js";
 
 export interface ZoteroSummary extends IndexSummary {
@@ -19,10 +19,10 @@ export interface ZoteroSummary extends IndexSummary {
  */
 export async function indexZotero(
   dataDir: string,
-  options: IndexOptions & { collection?: string },
+  options: IndexOptions & { collection?: string; baseDir?: string },
   onProgress?: ProgressListener,
 ): Promise<ZoteroSummary> {
-  const library = await readZotero(dataDir, { collection: options.collection });
+  const library = await readZotero(dataDir, { collection: options.collection, baseDir: options.baseDir });
   const database = join(dataDir, "zotero.sqlite");
   const summary = await updateStore(library.papers, [database], options, onProgress, goneFrom(library, database));
   return { ...summary, skipped: library.skipped, zotero: library.counts };

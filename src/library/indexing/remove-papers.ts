@@ -1,4 +1,4 @@
-import type { PapersOptions } from "../../papers.js";
+import type { PapersOptions } from "../types.js";
 import type { Manifest } from "../../store/shared/manifest.js";
 import { openStore } from "../../store/open-store.js";
 

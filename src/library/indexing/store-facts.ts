@@ -1,5 +1,5 @@
 import { contentHash, type Paper } from "../../corpus/paper.js";
-import type { PapersOptions } from "../../papers.js";
+import type { PapersOptions } from "../types.js";
 import { redactUrl } from "../../store/postgres/connection.js";
 import { corpusFingerprint } from "../../store/shared/manifest.js";
 import { isPostgresUrl, openStore } from "../../store/open-store.js";

@@ -1,15 +1,19 @@
 /**
- * The index a server answers from, kept current without a restart. A writer commits a new
- * generation by swapping CURRENT (and then deletes the old one, which stays readable through the
- * files the server holds open). The server reads CURRENT at most once a second; when it names a
- * new generation, that one is opened and its model warmed up beside the old one, then swapped in
- * for new requests, and the old one is closed once its last request is done. A new generation
- * that cannot be opened (damaged, say) leaves the old one serving, and `info()` says so.
+ * The index a long-running front end answers from, kept current without a restart: the HTTP
+ * server, MCP over stdio, MCP over HTTP (and a `watch` process) all use this one class.
+ *
+ * A writer commits a new generation by swapping CURRENT (and then deletes the old one, which stays
+ * readable through what the reader holds open). When CURRENT names a new generation, that one is
+ * opened and its model warmed up beside the old one, then swapped in for new requests; the old one
+ * is closed once its last request is done. CURRENT is read on a timer (a server, which has idle
+ * time to fill) or before each request (`checkOnUse`: stdio, one client and no idle time). A new
+ * generation that cannot be opened (damaged, say) leaves the old one answering, `info()` says so,
+ * and it is tried again when CURRENT changes or after `retryFailedMs`.
  */
-import { openIndex, type IndexInfo, type PaperIndex, type PapersOptions } from "../papers.js";
+import { PapersError, openIndex, type IndexInfo, type PaperIndex, type PapersOptions } from "../papers.js";
 
 export interface ServedInfo extends IndexInfo {
-  /** The generation folder answers come from (`gen-…`). */
+  /** The generation answers come from (`gen-…` for a folder). */
   generation: string;
   /** The generation CURRENT names, when it is not the one served: being opened, or failed to open. */
   newerGeneration: string | null;
@@ -17,24 +21,53 @@ export interface ServedInfo extends IndexInfo {
   reloadError: string | null;
 }
 
-/** Where a server's answers come from: one fixed index, or a LiveIndex. */
+/** Where a front end's answers come from: one fixed index, or a LiveIndex. */
 export interface IndexSource {
-  /** Runs `work` with the index to answer from; that index stays open until `work` settles. */
+  /**
+   * Runs `work` with the index to answer from; that index stays open until `work` settles.
+   * `generation` names it: a cache key made with it can never outlive the answers it keys.
+   */
   use<T>(work: (index: PaperIndex, generation: string) => Promise<T> | T): Promise<T>;
+  /**
+   * The served index's info, taken when it was opened: a re-index deletes the old generation's
+   * folder while it is still served, and PaperIndex.info() is not read again.
+   */
   info(): ServedInfo;
 }
 
-/** An index that never changes (the caller opened it and closes it). */
+/** The question a new generation's model answers before it serves, so that its first request is fast. */
+const WARM_UP = "warm up the model";
+
+/** Loads an index's model by answering one question; what a front end does before it serves. */
+export async function warmUp(index: PaperIndex): Promise<void> {
+  await index.search(WARM_UP, 1);
+}
+
+/**
+ * An index that never changes (the caller opened it and closes it). Keyed by its generation, not
+ * its location: under PostgreSQL every generation has the same location.
+ */
 export function fixedIndex(index: PaperIndex): IndexSource {
   const generation = index.generation;
-  return {
-    use: async (work) => work(index, generation),
-    info: () => ({ ...index.info(), generation, newerGeneration: null, reloadError: null }),
-  };
+  const info: ServedInfo = { ...index.info(), generation, newerGeneration: null, reloadError: null };
+  return { use: async (work) => work(index, generation), info: () => ({ ...info }) };
 }
 
 export function isIndexSource(value: unknown): value is IndexSource {
   return typeof (value as IndexSource).use === "function" && typeof (value as IndexSource).info === "function";
+}
+
+export interface LiveIndexOptions {
+  /** How often CURRENT is read, in ms, when not `checkOnUse`. Default 1000. */
+  checkEveryMs?: number;
+  /** Read CURRENT before each request instead of on a timer. */
+  checkOnUse?: boolean;
+  /** A generation that failed to open is tried again after this long, in ms (at once if CURRENT changes). Default 60 s. */
+  retryFailedMs?: number;
+  /** Gets a line when a new generation is served. */
+  log?: (line: string) => void;
+  /** Gets a line when a new generation fails to open. */
+  warn?: (line: string) => void;
 }
 
 interface Served {
@@ -47,27 +80,13 @@ interface Served {
   retired: boolean;
 }
 
-export interface LiveIndexOptions {
-  /** How often CURRENT is read, in ms. Default 1000. */
-  checkEveryMs?: number;
-  /** A generation that failed to open is tried again after this long, in ms. Default 60 s. */
-  retryFailedMs?: number;
-  /** Gets a line when a new generation is served. */
-  log?: (line: string) => void;
-  /** Gets a line when a new generation fails to open. */
-  warn?: (line: string) => void;
-}
-
-/** The question a new generation's model answers before it serves, so that its first request is fast. */
-const WARM_UP = "warm up the model";
-
 export class LiveIndex implements IndexSource {
   private served: Served;
   private readonly closing = new Set<Promise<void>>();
   private latest: string | null;
   private failed: { generation: string; message: string; at: number } | null = null;
   private reloading: Promise<void> | null = null;
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
@@ -77,11 +96,13 @@ export class LiveIndex implements IndexSource {
   ) {
     this.served = serve(index);
     this.latest = this.served.generation;
-    this.timer = setInterval(() => {
-      this.check().catch((error: unknown) => settings.warn?.(`papers: checking for a new index generation failed: ${String(error)}`));
-    }, settings.checkEveryMs ?? 1000);
-    // Checking must never keep a process alive on its own.
-    this.timer.unref();
+    if (!settings.checkOnUse) {
+      this.timer = setInterval(() => {
+        this.check().catch((error: unknown) => settings.warn?.(`papers: checking for a new index generation failed: ${String(error)}`));
+      }, settings.checkEveryMs ?? 1000);
+      // Checking must never keep a process alive on its own.
+      this.timer.unref();
+    }
   }
 
   /** The index answering new requests now. */
@@ -90,6 +111,11 @@ export class LiveIndex implements IndexSource {
   }
 
   async use<T>(work: (index: PaperIndex, generation: string) => Promise<T> | T): Promise<T> {
+    this.refuseIfClosed();
+    if (this.settings.checkOnUse) {
+      await this.check();
+      this.refuseIfClosed();
+    }
     const served = this.served;
     served.leases++;
     try {
@@ -114,18 +140,7 @@ export class LiveIndex implements IndexSource {
     return this.reloading;
   }
 
-  private async checkNow(): Promise<void> {
-    const name = await this.served.index.latestGeneration();
-    // No CURRENT (the folder was removed): keep serving what is open.
-    if (name === null) return;
-    this.latest = name;
-    if (this.latest === this.served.generation) return;
-    const retryAfter = this.settings.retryFailedMs ?? 60_000;
-    if (this.failed?.generation === this.latest && Date.now() - this.failed.at < retryAfter) return;
-    await this.reload();
-  }
-
-  /** Stops checking and closes every index it holds, waiting for requests in flight. */
+  /** Stops checking and closes every index it holds, once the requests using them are done. */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
@@ -135,13 +150,29 @@ export class LiveIndex implements IndexSource {
     await Promise.all([...this.closing]);
   }
 
+  private refuseIfClosed(): void {
+    if (this.closed) throw new PapersError("INDEX_CLOSED", "the index was closed: this server is shutting down, start it again to query the index");
+  }
+
+  private async checkNow(): Promise<void> {
+    const name = await this.served.index.latestGeneration();
+    // No CURRENT (the folder was removed): keep serving what is open.
+    if (name === null) return;
+    this.latest = name;
+    if (this.latest === this.served.generation) return;
+    // One retry policy: a generation that failed is tried again once CURRENT names another, or after a while.
+    const retryAfter = this.settings.retryFailedMs ?? 60_000;
+    if (this.failed?.generation === this.latest && Date.now() - this.failed.at < retryAfter) return;
+    await this.reload();
+  }
+
   private async reload(): Promise<void> {
     let next: PaperIndex | undefined;
     let info: IndexInfo;
     try {
       next = await openIndex(this.options);
       info = next.info();
-      if (next.generation !== this.served.generation) await next.search(WARM_UP, 1);
+      if (next.generation !== this.served.generation) await warmUp(next);
     } catch (error) {
       await next?.close().catch(() => {});
       const generation = next ? next.generation : (this.latest ?? "");

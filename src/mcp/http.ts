@@ -5,10 +5,13 @@
  * checks first: Fastify's JSON body parser and size limit, the server's timeouts, and no query
  * string. GET and DELETE (a notification stream, ending a session) have no meaning without
  * sessions and answer 405, as the SDK's stateless examples do.
+ *
+ * This is MCP's HTTP transport, so it lives with MCP; the HTTP server mounts it through the MCP
+ * entry (./index.ts). It loads the MCP server and the SDK lazily: most commands never need them.
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { createMcpServer, type McpServerOptions } from "../papers.js";
-import type { IndexSource } from "./live-index.js";
+import type { IndexSource } from "../requests/live-index.js";
+import type { McpServerOptions } from "./server.js";
 
 export const MCP_PATH = "/mcp";
 
@@ -24,7 +27,9 @@ export function mountMcp(app: FastifyInstance, source: IndexSource, options: Mcp
   const { cors, ...serverOptions } = options;
   // Loaded once the app is built (by serve, not by every command), ready before the first request.
   const sdk = import("@modelcontextprotocol/sdk/server/streamableHttp.js");
+  const mcp = import("./server.js");
   sdk.catch(() => {}); // reported by the request that needs it
+  mcp.catch(() => {});
 
   app.post(MCP_PATH, { schema: { querystring: noQuery } }, async (request, reply) => {
     // A browser always sends Origin with a POST: a page from another site (or one reaching this
@@ -37,7 +42,7 @@ export function mountMcp(app: FastifyInstance, source: IndexSource, options: Mcp
     // The app's onRequest headers are not sent on a reply taken over; the transport keeps this one.
     reply.raw.setHeader("x-content-type-options", "nosniff");
     try {
-      const server = await createMcpServer(source, serverOptions);
+      const server = (await mcp).createMcpServer(source, serverOptions);
       const transport = new (await sdk).StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
       reply.raw.on("close", () => {
         void transport.close();

@@ -1,0 +1,28 @@
+/** The commands that serve an index to other programs: serve (HTTP, with MCP at /mcp) and mcp (stdio). */
+import { Option, type Command } from "commander";
+import type { PapersOptions } from "../../papers.js";
+import { serveMcpStdio } from "../../mcp/index.js";
+import { parseCorsOrigin } from "../../server/cors.js";
+import { DEFAULT_HOST, DEFAULT_PORT, parsePort, serveUntilStopped, type ServeFlags } from "../../server/serve.js";
+import { optionParser, run, type OutputFlags } from "../run.js";
+
+export function addServingCommands(program: Command): void {
+  program
+    .command("serve")
+    .description("serve a JSON API and a search page over HTTP (builds the seeds index on first use, in the default index folder only)")
+    .addOption(new Option("--port <n>", "port to listen on (0: any free port)").default(DEFAULT_PORT).argParser(optionParser(parsePort)))
+    .option("--host <address>", "address to listen on; anything but loopback lets other machines in", DEFAULT_HOST)
+    .option("--cors <origin>", "let web pages from this one origin (e.g. https://example.org) call the API", optionParser(parseCorsOrigin))
+    .option("--expose-paths", "let answers name files (the index's path, the files papers were read from); loopback --host only")
+    .action(run(async (flags: OutputFlags, options: PapersOptions) => {
+      await serveUntilStopped(options, flags as ServeFlags);
+    }));
+
+  program
+    .command("mcp")
+    .description("serve the index to AI agents over MCP on stdin/stdout (builds the seeds index on first use)")
+    .action(run(async (_flags: OutputFlags, options: PapersOptions) => {
+      // The MCP entry loads the SDK only now: it would slow every other command's start.
+      await serveMcpStdio(options);
+    }));
+}

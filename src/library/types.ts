@@ -1,0 +1,60 @@
+/**
+ * The options that name an index and its model, what an open index says about itself, and what
+ * an indexing run is told and answers: shared by openIndex, PaperIndex and the indexing functions
+ * (re-exported by src/papers.ts, which they must not import: no cycle through the facade).
+ */
+import type { Skipped } from "../corpus/paper.js";
+import type { EmbedderLoader } from "../embed/embedder.js";
+import type { ModelLocation } from "../embed/locate.js";
+import type { Dtype } from "../embed/models.js";
+import type { UpdateOptions, UpdateSummary } from "../store/store.js";
+
+export interface PapersOptions extends ModelLocation {
+  /** Folder that holds the index (CURRENT + generations). */
+  indexDir: string;
+  /**
+   * Where the index is kept instead of `indexDir`: a PostgreSQL connection string
+   * (postgres://, postgresql://, libpq's `?host=/socket/dir`, `?schema=`), or a folder.
+   */
+  store?: string;
+  /**
+   * Model alias, Hub id or folder path; for queries it must match the index's model.
+   * Default: the index's model, else all-MiniLM-L6-v2.
+   */
+  model?: string;
+  /** Weights: q8 (default, shipped) or fp32. */
+  dtype?: Dtype;
+  /** Brings your own embedding model; default: transformers.js, looked up as `modelsDir` and `offline` say. */
+  embedder?: EmbedderLoader;
+  /**
+   * Whether openOrBuildIndex may build an index from its corpus paths when the folder has none.
+   * Front ends set it only for the default location: a folder the user named (--index,
+   * PAPERS_INDEX) that holds no index is a mistake to report, never a place to build the seeds.
+   */
+  buildIfMissing?: boolean;
+}
+
+export interface IndexInfo {
+  model: string;
+  dtype: Dtype;
+  dimension: number;
+  count: number;
+  /** Passages of full text (from PDFs) besides the papers' abstracts. */
+  passages: number;
+  builtAt: string;
+  fingerprint: string;
+  indexPath: string;
+  sizeBytes: number;
+}
+
+/** Options of an indexing run. */
+export type IndexOptions = PapersOptions & Omit<UpdateOptions, "onProgress" | "removeIf">;
+
+export interface IndexSummary extends UpdateSummary {
+  files: string[];
+  /** Records and files left out while reading (file, line, reason), and replaced duplicates. */
+  skipped: Skipped[];
+  seconds: number;
+}
+
+export type ProgressListener = (done: number, total: number) => void;

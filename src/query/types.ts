@@ -1,0 +1,70 @@
+/** What the query operations answer (re-exported by src/papers.ts). */
+import type { Paper } from "../corpus/paper.js";
+import type { Scored } from "../search/fusion.js";
+import type { WeightedWord } from "../search/recommend.js";
+
+export interface SearchHit extends Paper {
+  /**
+   * How well the paper answers, higher first, on its mode's scale (compare scores within one
+   * answer only): dense, the cosine similarity between the question and the paper (or its best
+   * passage), in [-1, 1]; lexical, its BM25 score, 0 or more; hybrid, the weighted sum of the two
+   * lists' min-max normalised scores, in [0, 1]. Related and a text as the question score the
+   * same way with the document as the question; recommend, a fused score in [0, 1] (closeness to
+   * the likes with their words, or a classifier's probability with closeness to the likes).
+   */
+  score: number;
+  /** The passage of the paper's full text that matched best, when it beat the abstract. */
+  passage?: HitPassage;
+}
+
+/** Where in a paper's full text a hit was found. */
+export interface HitPassage {
+  text: string;
+  /** 1-based page the passage starts on. */
+  page: number;
+  /** Its section heading, as printed ("4.2 Results"), or null. */
+  section: string | null;
+}
+
+/** A passage found by `searchPassages`, with the paper it belongs to. */
+export interface PassageHit extends HitPassage {
+  /** The page the passage ends on. */
+  lastPage: number;
+  id: string;
+  title: string | null;
+  score: number;
+}
+
+/** A paper's place in one retriever's ranking. */
+export interface RankedId extends Scored {
+  id: string;
+}
+
+/** What `recommend` is asked: papers liked and not liked (ids), and a text (a draft), at least one like or a text. */
+export interface RecommendRequest {
+  like?: readonly string[];
+  unlike?: readonly string[];
+  text?: string;
+  k?: number;
+  /** Score every paper instead of the candidates retrieval brings (slow: for measuring what the pool misses). */
+  exhaustive?: boolean;
+}
+
+export interface Recommendations {
+  hits: SearchHit[];
+  /** "centroid": closeness to the likes (likes or text only); "classifier": a model trained on likes against unlikes. */
+  method: "centroid" | "classifier";
+  /** The words that weigh most for and against; with a classifier, the share of its weight on the embedding. */
+  why: { words: WeightedWord[]; against: WeightedWord[]; embeddingShare?: number };
+  /** Papers the method scored. */
+  candidates: number;
+}
+
+/** How sure the index is that papers answer a question (see src/search/calibration.ts). */
+export interface Confidence {
+  /** Each paper's calibrated relevance, 0–1, comparable across questions. */
+  relevance: number[];
+  /** Whether the best of them reaches the threshold; false is "no confident match". */
+  confident: boolean;
+  threshold: number;
+}

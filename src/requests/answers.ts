@@ -1,0 +1,47 @@
+/**
+ * Papers and hits as JSON-ready answers, built once for every front end. A network answer (HTTP,
+ * MCP over HTTP) leaves out `sources`, the files a paper was read from: a client has no business
+ * knowing the server's paths unless the server was started to show them (see `paths`).
+ */
+import { dirname, isAbsolute } from "node:path";
+import { paperJson, type Explanation, type Paper, type SearchHit } from "../papers.js";
+
+/** What an answer may hold: `paths` is whether file paths (a paper's sources) go out. */
+export interface AnswerOptions {
+  paths: boolean;
+}
+
+/** A local front end's answers (the CLI, MCP over stdio) keep the files papers were read from. */
+export const LOCAL: AnswerOptions = { paths: true };
+
+/** A search hit with its calibrated relevance, and why it matches when that was asked. */
+export interface RelevantHit extends SearchHit {
+  relevance: number;
+  explain?: Explanation;
+}
+
+/** A paper as `--json` prints it (with its score, for a hit), its sources left out unless `paths`. */
+export function paperAnswer(paper: Paper & { passage?: unknown }, options: AnswerOptions, score?: number): Record<string, unknown> {
+  const json = paperJson(paper, score);
+  if (!options.paths) delete json.sources;
+  return json;
+}
+
+/** A search hit: the paper with its score, its relevance, and its explanation when asked. */
+export function relevantHitAnswer(hit: RelevantHit, options: AnswerOptions): Record<string, unknown> {
+  return { ...paperAnswer(hit, options, hit.score), relevance: hit.relevance, ...(hit.explain ? { explain: hit.explain } : {}) };
+}
+
+/** Hits of related and recommend: each paper with its score. */
+export function hitAnswers(hits: readonly SearchHit[], options: AnswerOptions): Record<string, unknown>[] {
+  return hits.map((hit) => paperAnswer(hit, options, hit.score));
+}
+
+/**
+ * A message for a network answer (why a new generation could not be opened, say), with the index's
+ * location, and the folder holding its generations, named only as `<index>`.
+ */
+export function hideIndexLocation(message: string, indexPath: string): string {
+  const places = [indexPath, ...(isAbsolute(indexPath) ? [dirname(indexPath)] : [])].filter((place) => place.length > 1);
+  return places.reduce((text, place) => text.split(place).join("<index>"), message);
+}
