@@ -6,7 +6,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll } from "vitest";
 import type { PapersOptions } from "../src/papers.js";
-import { tempDir } from "./helpers.js";
+import { folderCheckpointCount, tempDir } from "./helpers.js";
 
 export const PG = process.env.PAPERS_TEST_PG;
 if (!PG) console.warn("store matrix: PAPERS_TEST_PG is unset, so the PostgreSQL store is skipped (start one: bash scripts/pg-server.sh start)");
@@ -28,17 +28,7 @@ export const factories: StoreFactory[] = [
       return { options: { indexDir }, args: ["--index", indexDir] };
     },
     async checkpointed({ options }) {
-      const Database = (await import("better-sqlite3")).default;
-      try {
-        const db = new Database(join(options.indexDir, "checkpoint.db"), { readonly: true, fileMustExist: true });
-        try {
-          return (db.prepare("SELECT count(*) AS n FROM vectors").get() as { n: number }).n;
-        } finally {
-          db.close();
-        }
-      } catch {
-        return 0;
-      }
+      return folderCheckpointCount(options.indexDir);
     },
   },
 ];
