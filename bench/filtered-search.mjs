@@ -12,10 +12,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadTransformersEmbedder } from "../dist/embed/transformers-embedder.js";
 import { knownModel } from "../dist/embed/models.js";
-import { currentGeneration } from "../dist/index/generations.js";
-import { HNSW_FILE, STORE_FILE, readManifest } from "../dist/index/manifest.js";
-import { PaperStore } from "../dist/index/paper-store.js";
-import { VectorIndex } from "../dist/index/vector-index.js";
+import { currentGeneration } from "../dist/store/folder/generations.js";
+import { HNSW_FILE, STORE_FILE, readManifest } from "../dist/store/folder/manifest-file.js";
+import { PaperTable } from "../dist/store/folder/paper-table.js";
+import { VectorIndex } from "../dist/store/shared/vector-index.js";
 import { resolveOptions } from "../dist/settings.js";
 
 const { values } = parseArgs({
@@ -28,7 +28,7 @@ const options = resolveOptions({ index: values.index });
 const generation = currentGeneration(options.indexDir);
 if (!generation) throw new Error(`no index at ${options.indexDir}`);
 const manifest = readManifest(generation);
-const store = PaperStore.open(join(generation, STORE_FILE));
+const store = PaperTable.open(join(generation, STORE_FILE));
 const vectors = VectorIndex.load(join(generation, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);
 const embedder = await loadTransformersEmbedder(knownModel(manifest.model.id), manifest.model.dtype, options);
 const questions = [

@@ -11,7 +11,7 @@
 //   npm run build && node bench/hnsw-synthetic.mjs [--n 1000000] [--dim 384] [--queries 200] [--ef 50,100,200,400]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { VectorIndex } from "../dist/index/vector-index.js";
+import { VectorIndex } from "../dist/store/shared/vector-index.js";
 
 const { values } = parseArgs({
   options: {

@@ -22,9 +22,9 @@ import * as ort from "onnxruntime-node";
 import { documentText } from "../dist/corpus/paper.js";
 import { readCorpus } from "../dist/corpus/read-corpus.js";
 import { knownModel, onnxFileName } from "../dist/embed/models.js";
-import { currentGeneration } from "../dist/index/generations.js";
-import { HNSW_FILE, STORE_FILE, readManifest } from "../dist/index/manifest.js";
-import { VectorIndex } from "../dist/index/vector-index.js";
+import { currentGeneration } from "../dist/store/folder/generations.js";
+import { HNSW_FILE, STORE_FILE, readManifest } from "../dist/store/folder/manifest-file.js";
+import { VectorIndex } from "../dist/store/shared/vector-index.js";
 import { indexPaperList, openIndex } from "../dist/papers.js";
 import { resolveOptions } from "../dist/settings.js";
 

@@ -151,7 +151,7 @@ for (const [name, index] of Object.entries(stores)) {
 // the graph and filters them afterwards, so a filtered query can come back short.
 const shortfall = {};
 {
-  const { parsePostgresUrl } = await import("../dist/store/connection.js");
+  const { parsePostgresUrl } = await import("../dist/store/postgres/connection.js");
   const { default: pg } = await import("pg");
   const target = parsePostgresUrl(schemaStore);
   const client = new pg.Client({ connectionString: target.connectionString });

@@ -27,6 +27,10 @@ export const ERROR_STATUS = {
   READ_ONLY: 500,
   /** The user may not write the index folder (or a file in it). */
   NO_PERMISSION: 500,
+  /** A folder or database schema holding things papers did not make: papers will not write there. */
+  NOT_AN_INDEX: 409,
+  /** A PostgreSQL connection string that does not parse. */
+  BAD_STORE_URL: 400,
   // The HTTP server's own: a request it refuses, a route it does not have, a port it cannot use,
   // and the answer for a bug (whose details stay in the server's log).
   BAD_REQUEST: 400,

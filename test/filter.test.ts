@@ -3,7 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Paper } from "../src/corpus/paper.js";
-import { PaperStore } from "../src/index/paper-store.js";
+import { PaperTable } from "../src/store/folder/paper-table.js";
 import type { PaperFilter } from "../src/search/filter.js";
 import { indexPaperList, openIndex, parseYearRange, type PaperIndex } from "../src/papers.js";
 import { modelsDir, tempDir } from "./helpers.js";
@@ -21,7 +21,7 @@ describe("parseYearRange", () => {
   });
 });
 
-describe("PaperStore.matchingLabels", () => {
+describe("PaperTable.matchingLabels", () => {
   /** The filter's meaning, written out plainly: every given condition must hold. */
   const lets = (filter: PaperFilter, p: Paper) =>
     (!filter.years || (p.year !== null && (filter.years[0] === null || p.year >= filter.years[0]) && (filter.years[1] === null || p.year <= filter.years[1]))) &&
@@ -45,7 +45,7 @@ describe("PaperStore.matchingLabels", () => {
     );
     fc.assert(
       fc.property(fc.array(gen, { minLength: 1, maxLength: 30 }), fc.array(filter, { minLength: 1, maxLength: 5 }), (metas, filters) => {
-        const store = PaperStore.create(":memory:");
+        const store = PaperTable.create(":memory:");
         const papers = metas.map((m, i): Paper => ({
           id: `p${i}`, title: null, abstract: `Abstract ${i}.`, arxivId: null, doi: null, journalRef: null, comments: [], sources: [], ...m,
         }));

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { commitGeneration, currentGeneration, removeStale } from "../src/index/generations.js";
+import { commitGeneration, currentGeneration, removeStale } from "../src/store/folder/generations.js";
 import { tempDir } from "./helpers.js";
 
 describe("index generations", () => {
@@ -15,12 +15,23 @@ describe("index generations", () => {
     await commitGeneration(root, async (dir) => writeFileSync(join(dir, "data"), "one"));
     const first = currentGeneration(root)!;
     expect(readFileSync(join(first, "data"), "utf8")).toBe("one");
-    await new Promise((r) => setTimeout(r, 5));
     await commitGeneration(root, async (dir) => writeFileSync(join(dir, "data"), "two"));
     const second = currentGeneration(root)!;
     expect(second).not.toBe(first);
     expect(readFileSync(join(second, "data"), "utf8")).toBe("two");
     expect(existsSync(first)).toBe(false);
+  });
+
+  it("names every commit apart, however many land in one millisecond, the newest live", async () => {
+    const root = tempDir();
+    const names: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      await commitGeneration(root, async (dir) => writeFileSync(join(dir, "data"), String(i)));
+      names.push(basename(currentGeneration(root)!));
+    }
+    expect(new Set(names).size).toBe(20);
+    expect(readFileSync(join(currentGeneration(root)!, "data"), "utf8")).toBe("19");
+    expect(readdirSync(root).filter((e) => e.startsWith("gen-"))).toEqual([names.at(-1)]);
   });
 
   it("leaves the previous generation live when a write fails, and cleans up after it", async () => {

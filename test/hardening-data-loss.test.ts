@@ -3,12 +3,12 @@
  * index folder, a missing or mistyped CURRENT is recovered from the newest complete generation,
  * and replaced generations go only once a new one is committed and verified.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { newPaper, type Paper } from "../src/corpus/paper.js";
-import { commitGeneration } from "../src/index/generations.js";
-import { indexPaperList, isPapersError, openIndex, openOrBuildIndex, removePapers } from "../src/papers.js";
+import { commitGeneration } from "../src/store/folder/generations.js";
+import { copyIndex, indexPaperList, isPapersError, openIndex, openOrBuildIndex, removePapers } from "../src/papers.js";
 import { resolveOptions } from "../src/settings.js";
 import { hashEmbedderLoader } from "./hash-embedder.js";
 import { SEEDS, runCli, tempDir } from "./helpers.js";
@@ -105,7 +105,6 @@ describe("writers delete only what a verified commit replaced", () => {
     const { indexDir, options, generation: older } = await ownIndex();
     const saved = join(indexDir, "..", "older-copy");
     cpSync(join(indexDir, older), saved, { recursive: true });
-    await new Promise((r) => setTimeout(r, 5));
     await indexPaperList(papers(41), [], options);
     const newer = current(indexDir);
     // A crash between CURRENT's swap and the clean-up leaves the older generation beside it.
@@ -128,7 +127,6 @@ describe("writers delete only what a verified commit replaced", () => {
     const root = tempDir();
     await commitGeneration(root, async (dir) => writeFileSync(join(dir, "data"), "good"));
     const good = current(root);
-    await new Promise((r) => setTimeout(r, 5));
     const failing = commitGeneration(root, async (dir) => writeFileSync(join(dir, "data"), "bad"), {
       verify: () => {
         throw new Error("checksum mismatch");
@@ -137,5 +135,73 @@ describe("writers delete only what a verified commit replaced", () => {
     await expect(failing).rejects.toThrow("checksum mismatch");
     expect(current(root)).toBe(good);
     expect(readdirSync(root).filter((e) => e.startsWith("gen-"))).toEqual([good]);
+  });
+});
+
+describe("a folder that is not a papers index is never written, and papers deletes only what it made", () => {
+  /** A folder of the user's with names papers once deleted by their look (issue 27, item 1). */
+  function usersFolder() {
+    const dir = join(tempDir("papers-users-"), "d");
+    mkdirSync(join(dir, "gen-ai-survey"), { recursive: true });
+    writeFileSync(join(dir, "gen-ai-survey", "draft.tex"), "x");
+    writeFileSync(join(dir, "gen-notes.md"), "y");
+    writeFileSync(join(dir, "results.2024.tmp"), "z");
+    return dir;
+  }
+  const contents = (dir: string) => readdirSync(dir, { recursive: true }).map(String).sort();
+
+  it("refuses to index into a non-empty folder that is not an index, naming what is there, and leaves it as it was", async () => {
+    const dir = usersFolder();
+    const before = contents(dir);
+    const error = await errorOf(indexPaperList(papers(5), [], { indexDir: dir, embedder: hashEmbedderLoader() }));
+    expect(error.code).toBe("NOT_AN_INDEX");
+    expect(error.message).toContain("gen-notes.md");
+    expect(contents(dir)).toEqual(before);
+    // A folder named like a generation is the user's too, unless papers' mark or manifest is in it.
+    const survey = join(tempDir("papers-users-"), "d");
+    mkdirSync(join(survey, "gen-ai-survey"), { recursive: true });
+    writeFileSync(join(survey, "gen-ai-survey", "draft.tex"), "x");
+    expect((await errorOf(indexPaperList(papers(5), [], { indexDir: survey, embedder: hashEmbedderLoader() }))).code).toBe("NOT_AN_INDEX");
+    expect(contents(survey)).toEqual(["gen-ai-survey", join("gen-ai-survey", "draft.tex")]);
+  });
+
+  it("refuses to copy an index into such a folder (export --to)", async () => {
+    const { options } = await ownIndex(5);
+    const dir = usersFolder();
+    const before = contents(dir);
+    expect((await errorOf(copyIndex(options, { indexDir: dir, embedder: hashEmbedderLoader() }))).code).toBe("NOT_AN_INDEX");
+    expect(contents(dir)).toEqual(before);
+  });
+
+  it("keeps files the user put in an index folder, whatever their names, through commits and removals", async () => {
+    const { indexDir, options } = await ownIndex(10);
+    mkdirSync(join(indexDir, "gen-ai-survey"));
+    writeFileSync(join(indexDir, "gen-ai-survey", "draft.tex"), "x");
+    writeFileSync(join(indexDir, "gen-notes.md"), "y");
+    writeFileSync(join(indexDir, "notes.123.tmp"), "z");
+    await indexPaperList(papers(12), [], options);
+    await removePapers(["own-1"], options);
+    expect(readFileSync(join(indexDir, "gen-ai-survey", "draft.tex"), "utf8")).toBe("x");
+    expect(readFileSync(join(indexDir, "gen-notes.md"), "utf8")).toBe("y");
+    expect(readFileSync(join(indexDir, "notes.123.tmp"), "utf8")).toBe("z");
+    // And the index itself is one generation, the live one.
+    expect(generations(indexDir).filter((name) => name !== "gen-ai-survey" && name !== "gen-notes.md")).toEqual([current(indexDir)]);
+  });
+
+  it("writes into an index made before the folder mark, and into an empty folder", async () => {
+    const { indexDir, options } = await ownIndex(5);
+    rmSync(join(indexDir, ".papers-index"));
+    await indexPaperList(papers(6), [], options);
+    const empty = tempDir("papers-empty-");
+    expect((await indexPaperList(papers(3), [], { indexDir: empty, embedder: hashEmbedderLoader() })).added).toBe(3);
+  });
+
+  it("--index naming a file is a coded error, for writing and reading alike", async () => {
+    const file = join(tempDir(), "a-file");
+    writeFileSync(file, "mine");
+    const options = { indexDir: file, embedder: hashEmbedderLoader() };
+    expect((await errorOf(indexPaperList(papers(2), [], options))).code).toBe("NOT_AN_INDEX");
+    expect((await errorOf(openIndex(options))).code).toBe("NOT_AN_INDEX");
+    expect(readFileSync(file, "utf8")).toBe("mine");
   });
 });

@@ -120,7 +120,7 @@ describe("permissions", () => {
   });
 
   it("EACCES and EPERM from the system map to NO_PERMISSION, naming the file", async () => {
-    const { diskError } = await import("../src/index/disk-errors.js");
+    const { diskError } = await import("../src/store/folder/disk-errors.js");
     for (const code of ["EACCES", "EPERM"]) {
       const mapped = diskError(Object.assign(new Error(code), { code, path: "/idx/writer.pid" }), "/idx");
       expect(isPapersError(mapped) && mapped.code).toBe("NO_PERMISSION");

@@ -7,7 +7,7 @@ import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { newPaper } from "../src/corpus/paper.js";
-import { readManifest } from "../src/index/manifest.js";
+import { readManifest } from "../src/store/folder/manifest-file.js";
 import { indexPaperList, isPapersError, openIndex } from "../src/papers.js";
 import { hashEmbedderLoader } from "./hash-embedder.js";
 import { tempDir } from "./helpers.js";

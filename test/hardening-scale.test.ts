@@ -14,11 +14,12 @@ import { describe, expect, it } from "vitest";
 import { formatList } from "../src/cli/format.js";
 import { newPaper, type Paper } from "../src/corpus/paper.js";
 import { normalize } from "../src/embed/embedder.js";
-import { checksumFiles } from "../src/index/checksums.js";
-import { commitGeneration } from "../src/index/generations.js";
-import { DATA_FILES, FORMAT_VERSION, HNSW_FILE, MANIFEST_FILE, STORE_FILE, corpusFingerprint, type Manifest } from "../src/index/manifest.js";
-import { PaperStore } from "../src/index/paper-store.js";
-import { VectorIndex } from "../src/index/vector-index.js";
+import { checksumFiles } from "../src/store/folder/checksums.js";
+import { commitGeneration } from "../src/store/folder/generations.js";
+import { DATA_FILES, HNSW_FILE, MANIFEST_FILE, STORE_FILE } from "../src/store/folder/manifest-file.js";
+import { FORMAT_VERSION, corpusFingerprint, type Manifest } from "../src/store/shared/manifest.js";
+import { PaperTable } from "../src/store/folder/paper-table.js";
+import { VectorIndex } from "../src/store/shared/vector-index.js";
 import { contentHash } from "../src/corpus/paper.js";
 import { indexPaperList, openIndex } from "../src/papers.js";
 import { HASH_MODEL, hashEmbedderLoader } from "./hash-embedder.js";
@@ -54,7 +55,7 @@ describe("an index of more papers than a call's arguments can take", () => {
       const vectors = VectorIndex.create(MODEL.dimension, N_FULL, params);
       for (let i = 0; i < N_FULL; i++) vectors.add(i, normalize(Float32Array.from([Math.sin(i), Math.cos(i), Math.sin(i * 0.37), 1])));
       vectors.save(join(dir, HNSW_FILE));
-      const store = PaperStore.create(join(dir, STORE_FILE));
+      const store = PaperTable.create(join(dir, STORE_FILE));
       store.upsert(papers.map((p, label) => ({ label, paper: p })));
       store.close();
       const manifest: Manifest = {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { formatList } from "../src/cli/format.js";
 import { newPaper, type Paper } from "../src/corpus/paper.js";
-import { FORMAT_VERSION } from "../src/index/manifest.js";
+import { FORMAT_VERSION } from "../src/store/shared/manifest.js";
 import { indexPaperList, isPapersError, openIndex, type PaperIndex } from "../src/papers.js";
 import { documentTerms, queryTerms } from "../src/search/analyzer.js";
 import { hashEmbedderLoader } from "./hash-embedder.js";

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import Database from "better-sqlite3";
 import { afterAll } from "vitest";
 import { DEFAULT_MODEL, onnxFileName, DEFAULT_DTYPE } from "../src/embed/models.js";
 import { SHIPPED_MODELS_DIR } from "../src/paths.js";
@@ -44,4 +45,20 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
     timeout: 300_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Vectors saved in a folder index's checkpoint by a run that has not committed yet (0 when there is none). */
+export function folderCheckpointCount(indexDir: string): number {
+  const checkpoint = join(indexDir, "checkpoint.db");
+  if (!existsSync(checkpoint)) return 0;
+  try {
+    const db = new Database(checkpoint, { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare("SELECT count(*) AS n FROM vectors").get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0;
+  }
 }

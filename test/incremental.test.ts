@@ -8,9 +8,10 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_MODEL } from "../src/embed/models.js";
-import { checksumFiles } from "../src/index/checksums.js";
-import { DATA_FILES, FORMAT_VERSION } from "../src/index/manifest.js";
-import { CLI, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
+import { checksumFiles } from "../src/store/folder/checksums.js";
+import { DATA_FILES } from "../src/store/folder/manifest-file.js";
+import { FORMAT_VERSION } from "../src/store/shared/manifest.js";
+import { CLI, SEEDS, folderCheckpointCount, modelsDir, runCli, tempDir } from "./helpers.js";
 
 const indexJson = (index: string, ...paths: string[]) => {
   const result = runCli(["--index", index, "index", ...paths, "--json"]);
@@ -122,20 +123,7 @@ describe("a killed indexing run", () => {
       env: { ...process.env, PAPERS_MODELS: modelsDir(), PAPERS_OFFLINE: "1" },
       stdio: "ignore",
     });
-    const checkpoint = join(index, "checkpoint.db");
-    const saved = () => {
-      if (!existsSync(checkpoint)) return 0;
-      try {
-        const db = new Database(checkpoint, { readonly: true, fileMustExist: true });
-        try {
-          return (db.prepare("SELECT count(*) AS n FROM vectors").get() as { n: number }).n;
-        } finally {
-          db.close();
-        }
-      } catch {
-        return 0;
-      }
-    };
+    const saved = () => folderCheckpointCount(index);
     const deadline = Date.now() + 120_000;
     while (saved() < 48 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     child.kill("SIGKILL");
@@ -152,6 +140,6 @@ describe("a killed indexing run", () => {
     expect(summary.resumed).toBe(before);
     expect(summary.embedded).toBe(240 - before);
     expect(summary).toMatchObject({ added: 240, unchanged: 30, papers: 270 });
-    expect(existsSync(checkpoint)).toBe(false);
+    expect(existsSync(join(index, "checkpoint.db"))).toBe(false);
   });
 });

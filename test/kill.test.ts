@@ -193,7 +193,7 @@ describe("kill -9 at random moments", () => {
           expect(manifest(index).fingerprint, context()).toBe(scenario.after);
           // Nothing left behind but the live generation (and, after a kill between commit and
           // clean-up, the checkpoint that the next commit removes).
-          const kept = before.committed ? /^(CURRENT|writer\.lock|checkpoint\.db(-wal|-shm)?)$/ : /^(CURRENT|writer\.lock)$/;
+          const kept = before.committed ? /^(CURRENT|writer\.lock|\.papers-index|checkpoint\.db(-wal|-shm)?)$/ : /^(CURRENT|writer\.lock|\.papers-index)$/;
           expect(readdirSync(index).filter((e) => !kept.test(e)), context()).toEqual([expect.stringMatching(/^gen-[^.]+$/)]);
         };
 

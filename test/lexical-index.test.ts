@@ -5,7 +5,8 @@
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LexicalIndex, type TextChange } from "../src/index/lexical-index.js";
+import { LexicalIndex } from "../src/store/folder/lexical-index.js";
+import type { TextChange } from "../src/store/shared/postings.js";
 import { documentTerms, queryTerms } from "../src/search/analyzer.js";
 import { BM25, bm25TopK, lengthNorms, type Postings } from "../src/search/bm25.js";
 

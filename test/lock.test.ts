@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { WriterLock } from "../src/index/lock.js";
+import { WriterLock } from "../src/store/folder/lock.js";
 import { CLI, REPO, SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
 
 const SAMPLE = join(REPO, "test", "fixtures", "formats", "arxiv-cs-sample.jsonl");

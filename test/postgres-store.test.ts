@@ -5,8 +5,9 @@
  */
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { indexPaperList, openIndex, type Paper } from "../src/papers.js";
-import { parsePostgresUrl, redactUrl } from "../src/store/connection.js";
+import { join } from "node:path";
+import { copyIndex, indexPaperList, openIndex, type Paper } from "../src/papers.js";
+import { parsePostgresUrl, redactUrl } from "../src/store/postgres/connection.js";
 import { HASH_MODEL, hashEmbedderLoader } from "./hash-embedder.js";
 import { runCli, tempDir } from "./helpers.js";
 
@@ -26,6 +27,39 @@ describe("connection strings", () => {
       display: "postgres://lab:***@db.example:5433/library?schema=cs_papers&sslmode=require",
     });
     expect(redactUrl("postgresql://u@h/db?password=hunter2&x=1")).toBe("postgresql://u@h/db?password=***&x=1");
+  });
+
+  it("redacts every password: percent-encoded ones holding / or ?, raw ones, repeated and ssl ones, and libpq's keyword form", () => {
+    const cases: [string, string][] = [
+      ["postgresql://lab:se%2Fcr%3Fet@h:5432/db", "postgresql://lab:***@h:5432/db"],
+      ["postgresql://lab:se/cr?et@h/db", "postgresql://lab:***@h/db"],
+      ["postgresql://lab:p@ss@h/db", "postgresql://lab:***@h/db"],
+      ["postgresql://lab@/db?host=/s&password=a1&PASSWORD=secret2", "postgresql://lab@/db?host=/s&password=***&PASSWORD=***"],
+      ["postgresql://lab@h/db?sslpassword=secret3&sslmode=require", "postgresql://lab@h/db?sslpassword=***&sslmode=require"],
+      ["postgresql://lab@h/db?pass%77ord=secret4", "postgresql://lab@h/db?pass%77ord=***"],
+      ["host=h user=lab password=secret5 sslpassword='se cret6' dbname=db", "host=h user=lab password=*** sslpassword=*** dbname=db"],
+    ];
+    for (const [url, shown] of cases) {
+      expect(redactUrl(url)).toBe(shown);
+      expect(redactUrl(url)).not.toMatch(/secret|se%2F|se\/cr|p@ss|a1/);
+    }
+  });
+
+  it("reports a malformed connection string as malformed (BAD_STORE_URL), without its password, never as an unreachable server", () => {
+    for (const url of ["postgresql://lab:se/cret@h/db", "postgresql://lab:secret@h:badport/db", "postgresql://lab:sec%zzret@h/db", "postgresql://lab:secret@[::1/db", "postgresql://lab:se#cret@h/db"]) {
+      let error: unknown;
+      try {
+        parsePostgresUrl(url);
+      } catch (e) {
+        error = e;
+      }
+      expect(error, url).toMatchObject({ code: "BAD_STORE_URL" });
+      expect((error as Error).message).not.toMatch(/secret|se\/cret|sec%zz/);
+    }
+    const result = runCli(["--store", "postgresql://lab:secret@h:badport/db", "info"]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^papers: "postgresql:\/\/lab:\*\*\*@h:badport\/db" is not a PostgreSQL connection string/);
+    expect(result.stderr).not.toContain("secret");
   });
 
   it("refuses a schema that is not a plain name, and what is not a connection string", () => {
@@ -192,6 +226,70 @@ describe.skipIf(!PG)("a PostgreSQL library with full-text passages", () => {
       expect((await after.searchPassages("lava", 1, "lexical"))[0]).toMatchObject({ id: "p1", text: "In this part we measured lava in p1." });
     } finally {
       await after.close();
+    }
+  });
+});
+
+describe.skipIf(!PG)("what papers did not write: a schema it did not make, a damaged library", () => {
+  const base = `foreign_${process.pid}_${Date.now().toString(36)}`;
+  const made: string[] = [];
+  const storeIn = (schema: string) => {
+    made.push(schema);
+    return { indexDir: tempDir(), store: `${PG}${PG?.includes("?") ? "&" : "?"}schema=${schema}`, embedder: hashEmbedderLoader() };
+  };
+  const papers: Paper[] = Array.from({ length: 5 }, (_, i) => ({
+    id: `f${i}`, title: null, abstract: `Soil bacteria and nitrogen, sample ${i}.`, arxivId: null, doi: null, journalRef: null,
+    comments: [], authors: [], categories: [], year: null, sources: [{ file: "made-up", line: i + 1 }],
+  }));
+  const sql = async (text: string) => {
+    const client = new pg.Client({ connectionString: PG });
+    await client.connect();
+    try {
+      return await client.query(text);
+    } finally {
+      await client.end();
+    }
+  };
+  afterAll(async () => {
+    for (const schema of made) await sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  });
+
+  it("is refused, naming the tables papers did not create, which keep their rows", async () => {
+    const schema = `${base}_users`;
+    const options = storeIn(schema);
+    await sql(`CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.papers (title text); INSERT INTO ${schema}.papers VALUES ('mine'); CREATE TABLE ${schema}.lengths (n int)`);
+    const error = await indexPaperList(papers, [], options).then(() => null, (e: unknown) => e);
+    expect(error).toMatchObject({ code: "NOT_AN_INDEX" });
+    expect((error as Error).message).toMatch(/holds tables papers did not make \(lengths, papers\)/);
+    expect((await sql(`SELECT title FROM ${schema}.papers`)).rows).toEqual([{ title: "mine" }]);
+    expect((await sql(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = '${schema}'`)).rows[0].n).toBe(2);
+  });
+
+  it("is used when it is empty, and marked; a library written before the mark is still written, and marked", async () => {
+    const empty = `${base}_empty`;
+    const options = storeIn(empty);
+    await sql(`CREATE SCHEMA ${empty}`);
+    expect(await indexPaperList(papers, [], options)).toMatchObject({ added: 5 });
+    expect((await sql(`SELECT to_regclass('${empty}.papers_library') IS NOT NULL AS marked`)).rows[0].marked).toBe(true);
+    // As a papers from before the mark left it: its own tables, no mark.
+    await sql(`DROP TABLE ${empty}.papers_library`);
+    const more = [...papers, { ...papers[0]!, id: "f9", abstract: "Another soil sample." }];
+    expect(await indexPaperList(more, [], { ...options, rebuild: true })).toMatchObject({ added: 6 });
+    expect((await sql(`SELECT to_regclass('${empty}.papers_library') IS NOT NULL AS marked`)).rows[0].marked).toBe(true);
+  });
+
+  it("a library with a paper missing its vector, or with unreadable authors, is INDEX_DAMAGED when copied out (import --from), not a crash", async () => {
+    for (const [name, damage] of [
+      ["novector", (schema: string) => `UPDATE ${schema}.papers SET embedding = NULL WHERE id = 'f2'`],
+      ["badauthors", (schema: string) => `UPDATE ${schema}.papers SET authors = '{not json' WHERE id = 'f3'`],
+    ] as const) {
+      const schema = `${base}_${name}`;
+      const options = storeIn(schema);
+      await indexPaperList(papers, [], options);
+      await sql(damage(schema));
+      const error = await copyIndex(options, { indexDir: join(tempDir(), "copy"), embedder: hashEmbedderLoader() }).then(() => null, (e: unknown) => e);
+      expect(error, name).toMatchObject({ code: "INDEX_DAMAGED" });
+      expect((error as Error).message).toMatch(/--rebuild/);
     }
   });
 });

@@ -3,7 +3,7 @@ import type { Embedder, EmbedderLoader } from "../embed/embedder.js";
 import { specDifferences } from "../embed/models.js";
 import { transformersLoader } from "../embed/transformers-embedder.js";
 import { PapersError } from "../errors.js";
-import type { Manifest } from "../index/manifest.js";
+import type { Manifest } from "../store/shared/manifest.js";
 import type { PapersOptions } from "./types.js";
 
 /** The options' own loader, else transformers.js, looked up as `modelsDir` and `offline` say. */

@@ -6,7 +6,7 @@
 import type { Paper } from "../corpus/paper.js";
 import type { Embedder } from "../embed/embedder.js";
 import { QueryEmbeddings } from "../embed/query-embeddings.js";
-import type { Manifest } from "../index/manifest.js";
+import type { Manifest } from "../store/shared/manifest.js";
 import type { ImageFormat, RenderOptions } from "../map/render.js";
 import type { TopicMap } from "../map/topic-map.js";
 import type { PaperMap, TopicSummary } from "../map/views.js";

@@ -7,7 +7,7 @@ import type { Skipped } from "../corpus/paper.js";
 import type { EmbedderLoader } from "../embed/embedder.js";
 import type { ModelLocation } from "../embed/locate.js";
 import type { Dtype } from "../embed/models.js";
-import type { UpdateOptions, UpdateSummary } from "../index/update-index.js";
+import type { UpdateOptions, UpdateSummary } from "../store/store.js";
 
 export interface PapersOptions extends ModelLocation {
   /** Folder that holds the index (CURRENT + generations). */
@@ -48,7 +48,7 @@ export interface IndexInfo {
 }
 
 /** Options of an indexing run. */
-export type IndexOptions = PapersOptions & Omit<UpdateOptions, "onProgress">;
+export type IndexOptions = PapersOptions & Omit<UpdateOptions, "onProgress" | "removeIf">;
 
 export interface IndexSummary extends UpdateSummary {
   files: string[];

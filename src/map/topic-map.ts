@@ -1,6 +1,6 @@
 /**
  * Topics and a 2-D layout of a set of papers, from their vectors, texts and kNN graph: pure
- * functions, nothing read or written here (src/index/topic-map-store.ts keeps them with a generation).
+ * functions, nothing read or written here (src/store/shared/topic-map-store.ts and folder/topic-map-file.ts keep them with a generation).
  */
 import { clusterKnn, type ClusterOptions } from "./cluster.js";
 import type { KnnGraph } from "./knn.js";

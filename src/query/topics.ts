@@ -3,8 +3,8 @@
  * index written before topics existed (or with `computeMap: false`) computes them here (not
  * stored: readers never write) until the next `papers index` stores them.
  */
-import { buildTopicMap } from "../index/topic-map-build.js";
-import { TOPIC_MAP_FILE, parseTopicMap } from "../index/topic-map-store.js";
+import { buildTopicMap } from "../store/shared/topic-map-build.js";
+import { TOPIC_MAP_FILE, parseTopicMap } from "../store/shared/topic-map-store.js";
 import { renderMapPng, renderMapSvg, type ImageFormat, type RenderOptions } from "../map/render.js";
 import type { TopicMap } from "../map/topic-map.js";
 import { paperMapView, topicSummaries, type PaperMap, type TopicSummary } from "../map/views.js";

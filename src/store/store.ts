@@ -1,6 +1,6 @@
 /**
  * What an index store does, whatever holds the index: a folder of generations on disk
- * (folder-store.ts) or a PostgreSQL database with pgvector (postgres-store.ts). PaperIndex and the
+ * (folder/folder-store.ts) or a PostgreSQL database with pgvector (postgres/postgres-store.ts). PaperIndex and the
  * indexing functions of src/papers.ts talk only to these two interfaces, so the CLI, the server
  * and MCP never know which store they hold.
  */
@@ -8,9 +8,8 @@ import type { Paper } from "../corpus/paper.js";
 import type { Passage } from "../corpus/passages.js";
 import type { Embedder } from "../embed/embedder.js";
 import type { Dtype, ModelSpec } from "../embed/models.js";
-import type { Manifest } from "../index/manifest.js";
-import type { MapSource } from "../index/topic-map-build.js";
-import type { UpdateOptions, UpdateSummary } from "../index/update-index.js";
+import type { Manifest } from "./shared/manifest.js";
+import type { MapSource } from "./shared/topic-map-build.js";
 import type { TermScore } from "../search/bm25.js";
 import type { PaperFilter } from "../search/filter.js";
 import type { Scored } from "../search/fusion.js";
@@ -82,6 +81,44 @@ export interface GenerationReader {
 
   close(): Promise<void>;
 }
+
+export interface UpdateOptions {
+  /** Start from nothing instead of updating the current index. */
+  rebuild?: boolean;
+  /** Papers embedded between checkpoints. */
+  checkpointEvery?: number;
+  /** Wait for another writer of the index to finish instead of failing with INDEX_BUSY. */
+  wait?: boolean;
+  /**
+   * false: no topic map computed from scratch in this run (it takes minutes past 50,000 papers);
+   * a stored one is still brought up to date when little changed. Without one, topics and the map
+   * are computed when asked for, and stored by the next run that computes them.
+   */
+  computeMap?: boolean;
+  /**
+   * Stored papers to remove in the same commit (a Zotero sync: items gone from the library being
+   * read); never one of the papers written. Removed ones are counted in UpdateSummary.removed.
+   */
+  removeIf?: (paper: Paper) => boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface UpdateSummary {
+  manifest: Manifest;
+  added: number;
+  /** Papers whose text changed: embedded again. */
+  updated: number;
+  /** Papers whose text did not change: not embedded (their other fields may be refreshed). */
+  unchanged: number;
+  removed: number;
+  /** Papers whose vectors an interrupted earlier run had already embedded. */
+  resumed: number;
+  /** Papers embedded by this run. */
+  embedded: number;
+  /** Set when CURRENT was missing or named no generation and was pointed back at the newest complete one. */
+  recovered: string | null;
+}
+
 
 /** A model as an indexing run uses it: its facts, the weights, and how to load it when needed. */
 export interface StoreModel {

@@ -7,8 +7,7 @@
 import { documentText, passageText, type Paper } from "../corpus/paper.js";
 import type { Embedder } from "../embed/embedder.js";
 import { PapersError } from "../errors.js";
-import type { UpdateSummary } from "../index/update-index.js";
-import type { GenerationReader, IndexStore } from "./store.js";
+import type { GenerationReader, IndexStore, UpdateSummary } from "./store.js";
 
 /** Papers whose vectors are read from the source at once. */
 const READ_BATCH = 2000;

@@ -1,22 +1,9 @@
 import hnswlib from "hnswlib-node";
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { PapersError } from "../errors.js";
+import { PapersError } from "../../errors.js";
+import { DEFAULT_HNSW, type HnswParams } from "./hnsw.js";
 import { REBUILD_HINT } from "./manifest.js";
-
-/** HNSW graph parameters. M=16 / efConstruction=200 is hnswlib's recommended all-round setting. */
-export interface HnswParams {
-  m: number;
-  efConstruction: number;
-  /** Candidate list size at query time; larger is slower and more exact. */
-  efSearch: number;
-}
-
-/**
- * efSearch 200: on 73,728 arXiv abstracts, recall@10 against exact search is 0.9821 at ef 100 and
- * 0.9937 at 200, for well under a millisecond more a query (bench/index-arxiv.mjs).
- */
-export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 200, efSearch: 200 };
 
 export interface Neighbor {
   label: number;

@@ -1,42 +1,8 @@
 import type Database from "better-sqlite3";
-import { bm25TermScores, bm25TopK, lengthNorms, type Postings, type TermScore } from "../search/bm25.js";
-import type { Scored } from "../search/fusion.js";
-import { documentTerms, queryTerms, type AnalyzerOptions } from "../search/analyzer.js";
-
-/** One document's text before and after a change; undefined on a side means absent. */
-export interface TextChange {
-  label: number;
-  before?: string;
-  after?: string;
-}
-
-/** A term's postings to add, and the documents whose old postings go, before they are written. */
-export interface TermChange {
-  drop?: Set<number>;
-  labels: number[];
-  counts: number[];
-}
-
-/**
- * A term's stored postings with a change applied, encoded as every store keeps them (labels as
- * uint32, then counts as uint8); null when none are left.
- */
-export function mergePostings(stored: Postings | undefined, change: TermChange): Buffer | null {
-  const kept: number[] = [];
-  if (stored) for (let i = 0; i < stored.labels.length; i++) if (!change.drop?.has(stored.labels[i]!)) kept.push(i);
-  const n = kept.length + change.labels.length;
-  if (n === 0) return null;
-  const blob = Buffer.alloc(n * 5);
-  const labels = new Uint32Array(blob.buffer, blob.byteOffset, n);
-  const counts = blob.subarray(n * 4);
-  kept.forEach((from, to) => {
-    labels[to] = stored!.labels[from]!;
-    counts[to] = stored!.counts[from]!;
-  });
-  labels.set(change.labels, kept.length);
-  counts.set(change.counts, kept.length);
-  return blob;
-}
+import { bm25TermScores, bm25TopK, lengthNorms, type Postings, type TermScore } from "../../search/bm25.js";
+import type { Scored } from "../../search/fusion.js";
+import { queryTerms, type AnalyzerOptions } from "../../search/analyzer.js";
+import { PostingChanges, decodePostings, mergePostings, type TextChange } from "../shared/postings.js";
 
 /** Pending postings are written out past this many, bounding memory while a large corpus is added. */
 const FLUSH_AT = 1_000_000;
@@ -58,7 +24,7 @@ export class LexicalIndex {
   constructor(
     private readonly db: Database.Database,
     private readonly flushAt = FLUSH_AT,
-    /** How the stored postings were analysed (see manifest.ts usesCjkBigrams); writers always use the current analysis. */
+    /** How the stored postings were analysed (see shared/manifest.ts usesCjkBigrams); writers always use the current analysis. */
     private readonly analysis: AnalyzerOptions = {},
   ) {}
 
@@ -79,48 +45,27 @@ export class LexicalIndex {
    */
   apply(changes: Iterable<TextChange>): void {
     this.stats = undefined;
-    const setLength = this.db.prepare("INSERT OR REPLACE INTO lexical_lengths (label, length) VALUES (?, ?)");
-    const dropLength = this.db.prepare("DELETE FROM lexical_lengths WHERE label = ?");
-    const pending = new Map<string, TermChange>();
-    let pendingPostings = 0;
-    const at = (term: string) => {
-      let entry = pending.get(term);
-      if (!entry) pending.set(term, (entry = { labels: [], counts: [] }));
-      return entry;
-    };
-    for (const { label, before, after } of changes) {
-      if (before === after) continue;
-      if (before !== undefined) for (const term of new Set(documentTerms(before, this.analysis))) (at(term).drop ??= new Set()).add(label);
-      if (after === undefined) {
-        dropLength.run(label);
-        continue;
-      }
-      const terms = documentTerms(after, this.analysis);
-      setLength.run(label, terms.length);
-      const counts = new Map<string, number>();
-      for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-      for (const [term, count] of counts) {
-        const entry = at(term);
-        entry.labels.push(label);
-        // A word 255 times in one abstract is already far into BM25's saturation.
-        entry.counts.push(Math.min(count, 255));
-      }
-      pendingPostings += counts.size;
-      if (pendingPostings >= this.flushAt) {
-        this.flush(pending);
-        pendingPostings = 0;
-      }
+    const pending = new PostingChanges(this.analysis);
+    for (const change of changes) {
+      pending.add(change);
+      if (pending.postings >= this.flushAt) this.flush(pending);
     }
     this.flush(pending);
   }
 
-  private flush(pending: Map<string, TermChange>): void {
+  private flush(pending: PostingChanges): void {
     const write = this.db.prepare("INSERT OR REPLACE INTO lexical_postings (term, postings) VALUES (?, ?)");
     const drop = this.db.prepare("DELETE FROM lexical_postings WHERE term = ?");
-    for (const [term, change] of pending) {
+    const setLength = this.db.prepare("INSERT OR REPLACE INTO lexical_lengths (label, length) VALUES (?, ?)");
+    const dropLength = this.db.prepare("DELETE FROM lexical_lengths WHERE label = ?");
+    for (const [term, change] of pending.terms) {
       const blob = mergePostings(this.postings(term), change);
       if (blob) write.run(term, blob);
       else drop.run(term);
+    }
+    for (const [label, length] of pending.lengths) {
+      if (length === null) dropLength.run(label);
+      else setLength.run(label, length);
     }
     pending.clear();
   }
@@ -173,11 +118,4 @@ export class LexicalIndex {
     }
     return { norms: lengthNorms(lengths, rows.length, total), documents: rows.length };
   }
-}
-
-function decodePostings(blob: Buffer): Postings {
-  const n = blob.length / 5;
-  // A Uint32Array view needs 4-byte alignment, which a Buffer inside a larger one may lack.
-  const bytes = blob.byteOffset % 4 === 0 ? blob : new Uint8Array(blob);
-  return { labels: new Uint32Array(bytes.buffer, bytes.byteOffset, n), counts: new Uint8Array(bytes.buffer, bytes.byteOffset + n * 4, n) };
 }

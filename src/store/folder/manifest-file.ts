@@ -1,57 +1,20 @@
-import { createHash } from "node:crypto";
+/**
+ * A folder generation's manifest on disk: the file names it vouches for, reading and checking it
+ * (JSON Schema, then the data files' checksums) before anything else of the generation is read.
+ */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Ajv } from "ajv";
-import { PapersError } from "../errors.js";
-import { DTYPES, knownModel, type Dtype, type ModelSpec } from "../embed/models.js";
-import { checksumProblem, type FileChecksums } from "./checksums.js";
-import type { HnswParams } from "./vector-index.js";
+import { PapersError } from "../../errors.js";
+import { DTYPES, knownModel } from "../../embed/models.js";
+import { MAX_DIMENSION, READABLE_FORMATS, REBUILD_HINT, TOPIC_MAP_FILE, UPGRADABLE_FORMAT, FORMAT_VERSION, type Manifest } from "../shared/manifest.js";
+import { checksumProblem } from "./checksums.js";
 
-/**
- * Format 3 replaced format 2's FTS5 table with the BM25 index of lexical-index.ts; format 4 splits
- * Chinese, Japanese and Korean text into character bigrams (analyzer.ts), where format 3 kept a
- * whole run of them as one term. A format 2 or 3 index is upgraded by the next `papers index` run,
- * which embeds nothing for it. A format 3 index still answers meanwhile, analysing questions as it
- * analysed its abstracts (so CJK questions find nothing lexically there, as before). Format 4 also
- * added passages (a table a format 3 store lacks): a format 3 index opens as one without any.
- */
-export const FORMAT_VERSION = 4;
-export const UPGRADABLE_FORMAT = 2;
-/** Formats queries can read as they are. */
-export const READABLE_FORMATS: readonly number[] = [3, FORMAT_VERSION];
 export const MANIFEST_FILE = "manifest.json";
 export const HNSW_FILE = "papers.hnsw";
 export const STORE_FILE = "papers.db";
-
-/** What an index was built from and with; written last, so a generation without one is incomplete. */
-export interface Manifest {
-  formatVersion: number;
-  /** The model's embedding facts (see ModelSpec) and the weights used. */
-  model: ModelSpec & { dtype: Dtype };
-  count: number;
-  builtAt: string;
-  /** Changes whenever the set of papers or any abstract changes. */
-  fingerprint: string;
-  hnsw: HnswParams;
-  /** Vectors marked deleted in the HNSW graph but not yet compacted away. */
-  deletedVectors: number;
-  /** Size and SHA-256 of papers.hnsw and papers.db, taken after both were closed; see verifyGeneration. */
-  files: FileChecksums;
-}
-
 /** The files a generation's manifest vouches for. */
 export const DATA_FILES = [HNSW_FILE, STORE_FILE] as const;
-/** The data file generations written since topics existed have (src/index/topic-map-store.ts). */
-export const TOPIC_MAP_FILE = "topics-map.json";
-
-export const REBUILD_HINT = "run `papers index --rebuild [paths...]` to rebuild it";
-
-/** Changes whenever a paper is added, removed or its text changes: over (id, content hash) pairs. */
-export function corpusFingerprint(entries: Iterable<readonly [id: string, hash: string]>): string {
-  const hash = createHash("sha256");
-  for (const line of [...entries].map(([id, h]) => `${id.toLowerCase()}\t${h}`).sort()) hash.update(line + "\n");
-  return hash.digest("hex").slice(0, 16);
-}
 
 /**
  * A generation's manifest, checked against MANIFEST_SCHEMA before anything else reads the index;
@@ -94,14 +57,6 @@ export function isCompleteGeneration(dir: string): boolean {
     return false;
   }
 }
-
-/** Whether an index's BM25 terms split CJK text into bigrams (format 4 on). */
-export function usesCjkBigrams(manifest: Pick<Manifest, "formatVersion">): boolean {
-  return manifest.formatVersion >= 4;
-}
-
-/** Far above any sentence-embedding model (the largest common ones have 4,096). */
-export const MAX_DIMENSION = 65_536;
 
 const positiveInteger = { type: "integer", minimum: 1 } as const;
 const count = { type: "integer", minimum: 0 } as const;

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { GENERATION_MARK } from "./ownership.js";
 
 /**
  * An index folder holds complete generations (`gen-…/`) and a CURRENT file naming the live one.
@@ -10,8 +11,14 @@ import { join } from "node:path";
 const CURRENT = "CURRENT";
 /** A committed generation's folder: `gen-…`, a plain name (never a path), not a staging `.tmp` one. */
 const GENERATION = /^gen-[^/\\]+$/;
-/** How commitGeneration names them: `gen-<ms since 1970, base 36>-<pid>`, newest by the time. */
-const COMMITTED_AT = /^gen-([0-9a-z]+)-\d+$/;
+/**
+ * How commitGeneration names them: `gen-<ms since 1970, base 36>-<pid>-<n>`, newest by the time,
+ * then by n, a count of this process's commits, so two commits in one millisecond never share a
+ * name. Generations from before the count are `gen-<ms>-<pid>`.
+ */
+const COMMITTED_AT = /^gen-([0-9a-z]+)-\d+(?:-(\d+))?$/;
+/** Commits made by this process (see COMMITTED_AT). */
+let commits = 0;
 
 /** The live generation and, when CURRENT could not say which it is, how it was found instead. */
 export interface LiveGeneration {
@@ -49,7 +56,7 @@ export function completeGenerations(indexDir: string, isComplete: (dir: string) 
   }
   return entries
     .filter((e) => isGenerationName(e) && isDirectory(join(indexDir, e)) && isComplete(join(indexDir, e)))
-    .sort((a, b) => committedAt(b) - committedAt(a) || (a < b ? 1 : -1));
+    .sort((a, b) => committedAt(b) - committedAt(a) || commitNumber(b) - commitNumber(a) || (a < b ? 1 : -1));
 }
 
 /** Points CURRENT at a generation, atomically; callers hold the writer lock. */
@@ -71,12 +78,13 @@ export interface CommitOptions {
  */
 export async function commitGeneration<T>(indexDir: string, write: (dir: string) => Promise<T>, options: CommitOptions = {}): Promise<T> {
   mkdirSync(indexDir, { recursive: true });
-  const name = `gen-${Date.now().toString(36)}-${process.pid}`;
+  const name = `gen-${Date.now().toString(36)}-${process.pid}-${++commits}`;
   const staging = join(indexDir, `${name}.tmp`);
-  rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);
   let result: T;
   try {
+    // First, so that whatever happens next, the folder says papers made it (removeStale).
+    writeFileSync(join(staging, GENERATION_MARK), "");
     result = await write(staging);
     options.verify?.(staging);
   } catch (error) {
@@ -90,22 +98,32 @@ export async function commitGeneration<T>(indexDir: string, write: (dir: string)
 }
 
 /**
- * Removes what killed writers leave behind: staging folders and the half-written
- * `NAME.<pid>.tmp` files (CURRENT, writer.pid). Never a committed generation: those go only when a
- * newer one has been committed (commitGeneration). Callers hold the writer lock (lock.ts), so no
- * other writer is writing any of them now.
+ * Removes what killed writers leave behind: staging folders papers made (they hold its mark, or
+ * nothing yet) and its half-written `CURRENT.<pid>.tmp` and `writer.pid.<pid>.tmp` files. Never a
+ * committed generation: those go only when a newer one has been committed (commitGeneration), and
+ * never anything papers did not make, whatever its name. Callers hold the writer lock (lock.ts),
+ * so no other writer is writing any of them now.
  */
 export function removeStale(indexDir: string): void {
   for (const entry of readdirSync(indexDir)) {
-    if (/\.\d+\.tmp$/.test(entry) || /^gen-.*\.tmp$/.test(entry)) rmSync(join(indexDir, entry), { recursive: true, force: true });
+    const path = join(indexDir, entry);
+    const halfWritten = /^(CURRENT|writer\.pid)\.\d+\.tmp$/.test(entry) && !isDirectory(path);
+    const staging = /^gen-[^/\\]+\.tmp$/.test(entry) && isDirectory(path) && (existsSync(join(path, GENERATION_MARK)) || readdirSync(path).length === 0);
+    if (halfWritten || staging) rmSync(path, { recursive: true, force: true });
   }
 }
 
-/** After `live` is committed and named by CURRENT: removes the generations it replaced, and leftovers. */
+/**
+ * After `live` is committed and named by CURRENT: removes the generations it replaced (folders
+ * that papers' own mark or manifest says are generations), and leftovers.
+ */
 function removeReplaced(indexDir: string, live: string): void {
   removeStale(indexDir);
   for (const entry of readdirSync(indexDir)) {
-    if (entry.startsWith("gen-") && entry !== live) rmSync(join(indexDir, entry), { recursive: true, force: true });
+    const path = join(indexDir, entry);
+    if (isGenerationName(entry) && entry !== live && isDirectory(path) && (existsSync(join(path, GENERATION_MARK)) || hasManifest(path))) {
+      rmSync(path, { recursive: true, force: true });
+    }
   }
 }
 
@@ -135,4 +153,8 @@ function isGenerationName(name: string): boolean {
 
 function committedAt(name: string): number {
   return parseInt(COMMITTED_AT.exec(name)?.[1] ?? "0", 36);
+}
+
+function commitNumber(name: string): number {
+  return Number(COMMITTED_AT.exec(name)?.[2] ?? 0);
 }

@@ -1,33 +1,29 @@
 /**
  * The folder store: an index as a folder of generations on disk (HNSW graph in hnswlib's file,
- * papers and BM25 postings in SQLite; see src/index/). This is papers' original store, behind the
+ * papers and BM25 postings in SQLite; see the files beside this one). This is papers' original store, behind the
  * IndexStore interface with no change in behaviour.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { documentText, type Paper } from "../corpus/paper.js";
-import type { Embedder } from "../embed/embedder.js";
-import { completeGenerations, currentGeneration } from "../index/generations.js";
-import { isCompleteGeneration, readManifest, type Manifest } from "../index/manifest.js";
-import { openCurrentGeneration } from "../index/open-generation.js";
-import type { PaperStore } from "../index/paper-store.js";
-import { removeFromIndex, updateIndex, type UpdateOptions, type UpdateSummary } from "../index/update-index.js";
-import type { VectorIndex } from "../index/vector-index.js";
-import { graphMapSource, type MapSource } from "../index/topic-map-build.js";
-import type { TermScore } from "../search/bm25.js";
-import { hasConditions, type PaperFilter } from "../search/filter.js";
-import type { Scored } from "../search/fusion.js";
-import type { RecommendSource } from "../search/recommend.js";
-import type { GenerationReader, IndexStore, RemoveSummary, SearchScope, StoreModel } from "./store.js";
-
-/**
- * Filtered searches over at most this many papers compare with each one exactly (about 30 µs a
- * paper, as hnswlib hands vectors out one at a time); larger subsets search the graph with a
- * filter. On 73,728 arXiv abstracts the two cost the same near 1,300 papers (32.6 vs 33.4 ms);
- * at 10,823 the graph took 4.8 ms against 270 ms, with recall@10 1.0 against the exact answer
- * (bench/filtered-search.mjs).
- */
-export const EXACT_SCAN_LIMIT = 1_000;
+import { documentText, type Paper } from "../../corpus/paper.js";
+import type { Embedder } from "../../embed/embedder.js";
+import { EXACT_SCAN_LIMIT } from "../shared/hnsw.js";
+import type { Manifest } from "../shared/manifest.js";
+import { pickRandomLabels, randomCandidates } from "../shared/random-labels.js";
+import type { MapSource } from "../shared/topic-map-build.js";
+import type { VectorIndex } from "../shared/vector-index.js";
+import type { GenerationReader, IndexStore, RemoveSummary, SearchScope, StoreModel, UpdateOptions, UpdateSummary } from "../store.js";
+import { completeGenerations, currentGeneration } from "./generations.js";
+import { graphMapSource } from "./graph-map-source.js";
+import { isCompleteGeneration, readManifest } from "./manifest-file.js";
+import { openCurrentGeneration } from "./open-generation.js";
+import { isNonFolder, notAFolder } from "./ownership.js";
+import type { PaperTable } from "./paper-table.js";
+import { removeFromIndex, updateIndex } from "./update-index.js";
+import type { TermScore } from "../../search/bm25.js";
+import { hasConditions, type PaperFilter } from "../../search/filter.js";
+import type { Scored } from "../../search/fusion.js";
+import type { RecommendSource } from "../../search/recommend.js";
 
 export class FolderStore implements IndexStore {
   constructor(readonly indexDir: string) {}
@@ -51,6 +47,7 @@ export class FolderStore implements IndexStore {
   }
 
   async open(check?: (manifest: Manifest) => void): Promise<GenerationReader> {
+    if (isNonFolder(this.indexDir)) throw notAFolder(this.indexDir);
     const generation = openCurrentGeneration(this.indexDir, check);
     return new FolderGeneration(generation.dir, generation.manifest, generation.vectors, generation.store, generation.recovered, generation.sizeBytes);
   }
@@ -76,7 +73,7 @@ class FolderGeneration implements GenerationReader {
     readonly dir: string,
     readonly manifest: Manifest,
     private readonly graph: VectorIndex,
-    private readonly store: PaperStore,
+    private readonly store: PaperTable,
     readonly recovered: string | null,
     private readonly bytes: number,
   ) {
@@ -182,24 +179,8 @@ class FolderGeneration implements GenerationReader {
       lexicalSearch: (text, depth) => this.store.lexicalSearch(text, depth, papersOnly),
       allLabels: () => [...this.store.entries().values()].map((entry) => entry.label),
       documentFrequencies: (terms) => this.store.documentFrequencies(terms),
-      randomLabels: (n, seed) => {
-        // mulberry32: small, seeded, good enough to pick papers.
-        let state = seed >>> 0;
-        const random = () => {
-          state = (state + 0x6d2b79f5) >>> 0;
-          let t = state;
-          t = Math.imul(t ^ (t >>> 15), t | 1);
-          t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-          return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-        };
-        const end = this.store.nextLabel();
-        const labels = new Set<number>();
-        for (let tries = 0; labels.size < Math.min(n, this.manifest.count) && tries < n * 10; tries++) {
-          const label = Math.floor(random() * end);
-          if (this.store.byLabel(label)) labels.add(label);
-        }
-        return [...labels];
-      },
+      randomLabels: (n, seed) =>
+        pickRandomLabels(randomCandidates(n, seed, this.store.nextLabel()), (label) => !!this.store.byLabel(label), Math.min(n, this.manifest.count)),
     };
   }
 

@@ -1,26 +1,13 @@
 /**
- * Where a generation keeps its topics and map: one file, `topics-map.json`, written with the
- * generation (before its manifest, which checksums it) and read back as it was. This module is
- * the only one that knows the file. A store kept elsewhere keeps the same JSON under the same name
- * (GenerationReader.artifact), read back through parseTopicMap.
+ * A generation's topics and map, as every store keeps them: the JSON of `topics-map.json` (a file of
+ * a folder generation, see folder/topic-map-file.ts; an artifact of a database), checked by
+ * parseTopicMap before it is used.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { PapersError } from "../errors.js";
-import { TOPIC_MAP_VERSION, type TopicMap } from "../map/topic-map.js";
+import { PapersError } from "../../errors.js";
+import { TOPIC_MAP_VERSION, type TopicMap } from "../../map/topic-map.js";
 import { REBUILD_HINT, TOPIC_MAP_FILE } from "./manifest.js";
 
 export { TOPIC_MAP_FILE };
-
-export function writeTopicMap(dir: string, map: TopicMap): void {
-  writeFileSync(join(dir, TOPIC_MAP_FILE), JSON.stringify(map));
-}
-
-/** The generation's topic map, or null when it has none (built before topics existed). */
-export function readTopicMap(dir: string): TopicMap | null {
-  const path = join(dir, TOPIC_MAP_FILE);
-  return existsSync(path) ? parseTopicMap(readFileSync(path), dir) : null;
-}
 
 /** A stored topic map (any store's: `where` names it in errors), checked before it is used. */
 export function parseTopicMap(data: Buffer | string, where: string): TopicMap {

@@ -8,8 +8,8 @@
  * document frequencies.
  */
 import { createHash } from "node:crypto";
-import type { Scored } from "../search/fusion.js";
-import type { RecommendSource } from "../search/recommend.js";
+import type { Scored } from "../../search/fusion.js";
+import type { RecommendSource } from "../../search/recommend.js";
 
 /** What the database answers, asynchronously and in batches. */
 export interface AsyncRecommendSource {

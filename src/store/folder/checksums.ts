@@ -2,13 +2,7 @@ import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 
-/** Size and SHA-256 of one file of an index generation, as recorded in its manifest. */
-export interface FileChecksum {
-  size: number;
-  sha256: string;
-}
-
-export type FileChecksums = Record<string, FileChecksum>;
+import type { FileChecksum, FileChecksums } from "../shared/manifest.js";
 
 /**
  * Why a file does not match its checksum, or null when it does. The size is compared first, so a

@@ -2,13 +2,11 @@
  * Computes a generation's topic map from a MapSource (its papers' labels, vectors and texts, and a
  * nearest-neighbour search over them), or brings the previous generation's map up to date when
  * little changed (see RECOMPUTE_SHARE). Any store gives a source: the folder store its own HNSW
- * graph (graphMapSource), a store without one in this process a graph built in memory
+ * graph (folder/graph-map-source.ts), a store without one in this process a graph built in memory
  * (memoryMapSource).
  */
-import { documentText } from "../corpus/paper.js";
-import { normaliseRow, type KnnGraph } from "../map/knn.js";
-import { computeTopicMap, extendTopicMap, timed, type MapInput, type TopicMap } from "../map/topic-map.js";
-import type { PaperStore } from "./paper-store.js";
+import { normaliseRow, type KnnGraph } from "../../map/knn.js";
+import { computeTopicMap, extendTopicMap, timed, type MapInput, type TopicMap } from "../../map/topic-map.js";
 import { VectorIndex, type Neighbor } from "./vector-index.js";
 
 /** Neighbours per paper in the graph: UMAP's default n_neighbors. */
@@ -18,7 +16,7 @@ export const MAP_NEIGHBOURS = 15;
  * layout and the communities tolerate a slightly inexact neighbour; 74,728 searches do not
  * tolerate three times the cost.
  */
-const GRAPH_EF = 64;
+export const GRAPH_EF = 64;
 
 /** What the map is computed from: papers only (no passages), labels ascending, arrays aligned. */
 export interface MapSource extends MapInput {
@@ -35,31 +33,6 @@ export interface BuildTopicMapOptions {
   onStep?: (step: string, ms: number) => void;
   /** Only bring `previous` up to date: null rather than a computation from scratch (minutes at 100,000 papers). */
   extendOnly?: boolean;
-}
-
-/**
- * A folder generation's papers, searched in its own HNSW graph (at GRAPH_EF, set back to
- * `efSearch` after each search, as readers share the graph).
- */
-export function graphMapSource(vectors: VectorIndex, store: PaperStore, efSearch: number, onStep?: (step: string, ms: number) => void): MapSource {
-  return timed("read", onStep, () => {
-    const labels = [...store.entries().values()].map((e) => e.label).sort((a, b) => a - b);
-    const passages = store.passageOwners();
-    const accept = passages.size === 0 ? undefined : (label: number) => !passages.has(label);
-    return {
-      labels,
-      vectors: labels.map((label) => vectors.vector(label)),
-      texts: store.all().map((paper) => documentText(paper)),
-      search: (vector, k) => {
-        vectors.setEf(GRAPH_EF);
-        try {
-          return vectors.search(vector, k, accept);
-        } finally {
-          vectors.setEf(efSearch);
-        }
-      },
-    };
-  });
 }
 
 /**

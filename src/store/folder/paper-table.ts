@@ -1,34 +1,14 @@
 import Database from "better-sqlite3";
-import { contentHash, documentText, passageText, type Paper } from "../corpus/paper.js";
-import type { Passage } from "../corpus/passages.js";
-import type { PaperFilter } from "../search/filter.js";
-import type { TermScore } from "../search/bm25.js";
-import type { Scored } from "../search/fusion.js";
-import type { AnalyzerOptions } from "../search/analyzer.js";
-import { LexicalIndex, type TextChange } from "./lexical-index.js";
+import { contentHash, documentText, passageText, type Paper } from "../../corpus/paper.js";
+import type { Passage } from "../../corpus/passages.js";
+import type { PaperFilter } from "../../search/filter.js";
+import type { TermScore } from "../../search/bm25.js";
+import type { Scored } from "../../search/fusion.js";
+import type { AnalyzerOptions } from "../../search/analyzer.js";
+import { PAPER_COLUMNS, toPaper, type PaperRow } from "../shared/paper-row.js";
+import type { TextChange } from "../shared/postings.js";
+import { LexicalIndex } from "./lexical-index.js";
 import { PaperFacets } from "./paper-facets.js";
-
-/** A papers row as both stores keep it (SQLite here, PostgreSQL in src/store/postgres-store.ts). */
-export interface PaperRow {
-  label: number;
-  id: string;
-  content_hash: string;
-  title: string | null;
-  abstract: string;
-  arxiv_id: string | null;
-  doi: string | null;
-  journal_ref: string | null;
-  comments: string;
-  authors: string;
-  categories: string;
-  year: number | null;
-  sources: string;
-}
-
-const COLUMNS = [
-  "label", "id", "content_hash", "title", "abstract", "arxiv_id", "doi", "journal_ref",
-  "comments", "authors", "categories", "year", "sources",
-] as const;
 
 /** What an index holds for one paper id, enough to tell whether it must be embedded again. */
 export interface StoredEntry {
@@ -37,10 +17,10 @@ export interface StoredEntry {
 }
 
 /**
- * The paper records of an index, in SQLite, keyed both by HNSW label and by paper id, with a
+ * The paper table of a folder generation: its paper records in SQLite, keyed both by HNSW label and by paper id, with a
  * BM25 inverted index (Porter stemming) over title and abstract.
  */
-export class PaperStore {
+export class PaperTable {
   private readonly byLabelStatement: Database.Statement;
   private readonly byIdStatement: Database.Statement;
   private readonly lexical: LexicalIndex;
@@ -57,7 +37,7 @@ export class PaperStore {
     this.lexical = new LexicalIndex(db, undefined, analysis);
   }
 
-  static create(path: string): PaperStore {
+  static create(path: string): PaperTable {
     const db = new Database(path);
     db.pragma("journal_mode = DELETE");
     db.exec(`CREATE TABLE papers (
@@ -76,17 +56,17 @@ export class PaperStore {
       sources TEXT NOT NULL
     )`);
     createSearchStructures(db);
-    return new PaperStore(db);
+    return new PaperTable(db);
   }
 
   /** Opens a store to read; `analysis` says how its postings were made (an older format's questions are analysed the same way). */
-  static open(path: string, analysis: AnalyzerOptions = {}): PaperStore {
-    return new PaperStore(new Database(path, { readonly: true, fileMustExist: true }), analysis);
+  static open(path: string, analysis: AnalyzerOptions = {}): PaperTable {
+    return new PaperTable(new Database(path, { readonly: true, fileMustExist: true }), analysis);
   }
 
   /** Opens a copy of a store for changes (the copy becomes the next index generation). */
-  static openWritable(path: string): PaperStore {
-    return new PaperStore(new Database(path, { fileMustExist: true }));
+  static openWritable(path: string): PaperTable {
+    return new PaperTable(new Database(path, { fileMustExist: true }));
   }
 
   /**
@@ -172,7 +152,7 @@ export class PaperStore {
   /** Inserts or replaces papers at the given labels, with their full-text entries. */
   upsert(entries: readonly { label: number; paper: Paper }[]): void {
     const write = this.db.prepare(
-      `INSERT OR REPLACE INTO papers (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`,
+      `INSERT OR REPLACE INTO papers (${PAPER_COLUMNS.join(", ")}) VALUES (${PAPER_COLUMNS.map(() => "?").join(", ")})`,
     );
     this.facets = undefined;
     this.db.transaction(() => {
@@ -339,20 +319,4 @@ function hasPassagesTable(db: Database.Database): boolean {
 function createSearchStructures(db: Database.Database): void {
   LexicalIndex.createTables(db);
   db.exec("CREATE INDEX papers_facets ON papers (year, categories, authors)");
-}
-
-export function toPaper(row: PaperRow): Paper {
-  return {
-    id: row.id,
-    title: row.title,
-    abstract: row.abstract,
-    arxivId: row.arxiv_id,
-    doi: row.doi,
-    journalRef: row.journal_ref,
-    comments: JSON.parse(row.comments) as string[],
-    authors: JSON.parse(row.authors) as string[],
-    categories: JSON.parse(row.categories) as string[],
-    year: row.year,
-    sources: JSON.parse(row.sources) as Paper["sources"],
-  };
 }

@@ -1,5 +1,5 @@
 import { accessSync, constants, statfsSync } from "node:fs";
-import { PapersError } from "../errors.js";
+import { PapersError } from "../../errors.js";
 
 /**
  * Turns what the operating system (or SQLite, which reports the same troubles its own way) says

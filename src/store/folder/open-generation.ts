@@ -1,17 +1,18 @@
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { PapersError } from "../errors.js";
+import { PapersError } from "../../errors.js";
+import { TOPIC_MAP_FILE, usesCjkBigrams, type Manifest } from "../shared/manifest.js";
+import { VectorIndex } from "../shared/vector-index.js";
 import { currentGeneration, liveGeneration } from "./generations.js";
-import { HNSW_FILE, STORE_FILE, isCompleteGeneration, readManifest, usesCjkBigrams, verifyGeneration, type Manifest } from "./manifest.js";
-import { PaperStore } from "./paper-store.js";
-import { generationSize } from "./update-index.js";
-import { VectorIndex } from "./vector-index.js";
+import { HNSW_FILE, MANIFEST_FILE, STORE_FILE, isCompleteGeneration, readManifest, verifyGeneration } from "./manifest-file.js";
+import { PaperTable } from "./paper-table.js";
 
 /** One committed generation, opened for reading: what a PaperIndex answers from. */
 export interface OpenGeneration {
   dir: string;
   manifest: Manifest;
   vectors: VectorIndex;
-  store: PaperStore;
+  store: PaperTable;
   /**
    * Bytes on disk, taken while opening: a commit may delete this generation's files by name once
    * it is open (the open handles keep working), so a later stat would fail.
@@ -44,6 +45,12 @@ function openGeneration(dir: string, check: (manifest: Manifest) => void): Omit<
   // Before loading: hnswlib trusts its file, and a damaged one could crash it or answer wrongly.
   verifyGeneration(dir, manifest);
   const vectors = VectorIndex.load(join(dir, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);
-  const store = PaperStore.open(join(dir, STORE_FILE), { cjkBigrams: usesCjkBigrams(manifest) });
+  const store = PaperTable.open(join(dir, STORE_FILE), { cjkBigrams: usesCjkBigrams(manifest) });
   return { dir, manifest, vectors, store, sizeBytes: generationSize(dir) };
+}
+
+/** Bytes on disk of an index generation's files. */
+export function generationSize(dir: string): number {
+  const files = [HNSW_FILE, STORE_FILE, MANIFEST_FILE, ...(existsSync(join(dir, TOPIC_MAP_FILE)) ? [TOPIC_MAP_FILE] : [])];
+  return files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }

@@ -1,67 +1,30 @@
-import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+/**
+ * Writing a folder index: an update (add, replace, and remove in the same commit) or a removal,
+ * each under the writer lock and committed as one new generation (generations.ts).
+ */
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { createHash } from "node:crypto";
-import { contentHash, documentText, passageText, type Paper } from "../corpus/paper.js";
-import type { Passage } from "../corpus/passages.js";
-import type { Embedder } from "../embed/embedder.js";
-import { specDifferences, specFacts, type Dtype, type ModelSpec } from "../embed/models.js";
-import { PapersError } from "../errors.js";
+import type { Paper } from "../../corpus/paper.js";
+import type { Embedder } from "../../embed/embedder.js";
+import { specDifferences, specFacts, type Dtype, type ModelSpec } from "../../embed/models.js";
+import { PapersError } from "../../errors.js";
+import { embedMissing, type EmbeddedVectors } from "../shared/embedding-loop.js";
+import { DEFAULT_HNSW } from "../shared/hnsw.js";
+import { FORMAT_VERSION, TOPIC_MAP_FILE, UPGRADABLE_FORMAT, corpusFingerprint, type Manifest } from "../shared/manifest.js";
+import { diffPapers, paperFieldsJson, removalTest, toEmbed } from "../shared/paper-diff.js";
+import { buildTopicMap } from "../shared/topic-map-build.js";
+import { VectorIndex } from "../shared/vector-index.js";
+import type { UpdateOptions, UpdateSummary } from "../store.js";
 import { Checkpoint } from "./checkpoint.js";
 import { checksumFiles } from "./checksums.js";
 import { diskError, isDiskFull } from "./disk-errors.js";
 import { commitGeneration, liveGeneration, removeStale, setCurrent } from "./generations.js";
+import { graphMapSource } from "./graph-map-source.js";
 import { withWriterLock } from "./lock.js";
-import {
-  DATA_FILES,
-  FORMAT_VERSION,
-  HNSW_FILE,
-  MANIFEST_FILE,
-  STORE_FILE,
-  UPGRADABLE_FORMAT,
-  corpusFingerprint,
-  isCompleteGeneration,
-  readManifest,
-  verifyGeneration,
-  type Manifest,
-} from "./manifest.js";
-import { PaperStore } from "./paper-store.js";
-import { DEFAULT_HNSW, VectorIndex } from "./vector-index.js";
-import { buildTopicMap, graphMapSource } from "./topic-map-build.js";
-import { TOPIC_MAP_FILE, readTopicMap, writeTopicMap } from "./topic-map-store.js";
+import { DATA_FILES, HNSW_FILE, MANIFEST_FILE, STORE_FILE, isCompleteGeneration, readManifest, verifyGeneration } from "./manifest-file.js";
+import { PaperTable } from "./paper-table.js";
+import { readTopicMap, writeTopicMap } from "./topic-map-file.js";
 
-export interface UpdateOptions {
-  /** Start from nothing instead of updating the current index. */
-  rebuild?: boolean;
-  /** Papers embedded between checkpoints. */
-  checkpointEvery?: number;
-  /** Wait for another writer of the index to finish instead of failing with INDEX_BUSY. */
-  wait?: boolean;
-  /**
-   * false: no topic map computed from scratch in this run (it takes minutes past 50,000 papers);
-   * a stored one is still brought up to date when little changed. Without one, topics and the map
-   * are computed when asked for, and stored by the next run that computes them.
-   */
-  computeMap?: boolean;
-  onProgress?: (done: number, total: number) => void;
-}
-
-export interface UpdateSummary {
-  manifest: Manifest;
-  added: number;
-  /** Papers whose text changed: embedded again. */
-  updated: number;
-  /** Papers whose text did not change: not embedded (their other fields may be refreshed). */
-  unchanged: number;
-  removed: number;
-  /** Papers whose vectors an interrupted earlier run had already embedded. */
-  resumed: number;
-  /** Papers embedded by this run. */
-  embedded: number;
-  /** Set when CURRENT was missing or named no generation and was pointed back at the newest complete one. */
-  recovered: string | null;
-}
-
-export const DEFAULT_CHECKPOINT_EVERY = 512;
 /** Compact the HNSW graph when this share of its vectors are deleted ones. */
 const COMPACT_AT = 0.2;
 
@@ -109,7 +72,7 @@ function verifyWritten(dir: string): void {
  * handle would keep the removed staging file's blocks allocated (on a full disk, the very space
  * the user needs back) and a read-only remount busy.
  */
-function closingOnFailure<T>(store: PaperStore, write: () => T): T {
+function closingOnFailure<T>(store: PaperTable, write: () => T): T {
   try {
     return write();
   } catch (error) {
@@ -147,18 +110,19 @@ async function updateLocked(
     );
   }
   if (current) verifyGeneration(current, previous!);
-  const { entries: stored, nextLabel: firstFree } = current ? readEntries(current) : { entries: new Map<string, StoredPaper>(), nextLabel: 0 };
+  const removes = removalTest(papers, options.removeIf);
+  const { entries: stored, nextLabel: firstFree, doomed } = current ? readEntries(current, removes) : { entries: new Map<string, StoredPaper>(), nextLabel: 0, doomed: [] };
 
   const { changed, added, updated, unchanged, nextLabel } = diffPapers(papers, stored, firstFree);
-  const summary = { added, updated, unchanged, removed: 0 };
+  const summary = { added, updated, unchanged, removed: doomed.length };
   // An index written before topics existed gets its topic map now, with nothing else changed.
   const mapDone = () => options.computeMap === false || existsSync(join(current!, TOPIC_MAP_FILE));
-  if (previous && changed.length === 0 && !upgrade && mapDone()) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
+  if (previous && changed.length === 0 && doomed.length === 0 && !upgrade && mapDone()) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
 
   const { passages, texts } = toEmbed(changed, nextLabel);
   const vectors = await embedChanged(indexDir, texts, model.spec.id + "/" + model.dtype, loadEmbedder, options);
   const manifest = await commitGeneration(indexDir, async (dir) => {
-    const index = current
+    let index = current
       ? VectorIndex.load(join(current, HNSW_FILE), model.spec.dimension, DEFAULT_HNSW.efSearch)
       : VectorIndex.create(model.spec.dimension, texts.size);
     const store = openNextStore(current, dir);
@@ -172,6 +136,7 @@ async function updateLocked(
       const gone = store.replacePassagesOf(passages);
       for (const label of gone) index.remove(label);
       deleted += gone.length;
+      ({ index, deleted } = removeLabels(index, store, doomed, deleted));
       const info = { ...specFacts(model.spec), dtype: model.dtype };
       const fresh = new Set(changed.filter((c) => c.embed).map((c) => c.label));
       writeGenerationMap(dir, index, store, current, fresh, options.computeMap !== false);
@@ -214,16 +179,8 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
     return closingOnFailure(store, () => {
       // A format 3 store's postings are re-analysed first, so the removed texts' terms are found.
       if (previous.formatVersion !== FORMAT_VERSION) store.reanalyse();
-      for (const label of labels) index.remove(label);
-      // A removed paper takes its passages with it.
-      const passages = store.remove(labels);
-      for (const label of passages) index.remove(label);
-      let deleted = previous.deletedVectors + labels.length + passages.length;
-      const live = store.liveLabels();
-      if (deleted > COMPACT_AT * (live.length + deleted)) {
-        index = index.compacted(live);
-        deleted = 0;
-      }
+      let deleted: number;
+      ({ index, deleted } = removeLabels(index, store, labels, previous.deletedVectors));
       writeGenerationMap(dir, index, store, current, new Set(), true);
       return finishGeneration(dir, index, store, previous.model, deleted);
     });
@@ -231,69 +188,19 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
   return { manifest, removed: labels.length, recovered };
 }
 
-/** A paper to write: new, re-embedded (its text changed), or with only other fields changed. */
-export interface PaperChange {
-  label: number;
-  paper: Paper;
-  hash: string;
-  embed: boolean;
-  /** The stored text it replaces, when the store keeps it (for BM25 postings to drop). */
-  before?: string;
-}
-
 /**
- * What an update changes, by comparing each paper with what is stored under its id (content hash
- * for the text, the other fields as JSON); new papers get labels from `nextLabel` on.
+ * Removes papers (with their passages) from a generation being written, compacting the graph when
+ * enough of it is deleted vectors; returns the graph to save and its deleted count.
  */
-export function diffPapers(
-  papers: readonly Paper[],
-  stored: ReadonlyMap<string, { label: number; hash: string; json: string; text?: string }>,
-  nextLabel: number,
-): { changed: PaperChange[]; added: number; updated: number; unchanged: number; nextLabel: number } {
-  const changed: PaperChange[] = [];
-  let added = 0;
-  let updated = 0;
-  let unchanged = 0;
-  for (const paper of papers) {
-    const hash = contentHash(paper);
-    const entry = stored.get(paper.id.toLowerCase());
-    if (!entry) {
-      added++;
-      changed.push({ label: nextLabel++, paper, hash, embed: true });
-    } else if (entry.hash !== hash) {
-      updated++;
-      changed.push({ label: entry.label, paper, hash, embed: true, before: entry.text });
-    } else {
-      unchanged++;
-      if (entry.json !== paperFieldsJson(paper)) changed.push({ label: entry.label, paper, hash, embed: false, before: entry.text });
-    }
-  }
-  return { changed, added, updated, unchanged, nextLabel };
-}
-
-/**
- * What an update embeds: the texts of re-embedded papers and of their passages, by hash. A
- * re-embedded paper's passages are all replaced: new labels from `nextLabel` on, new vectors (the
- * store deletes the old ones).
- */
-export function toEmbed(changed: readonly PaperChange[], nextLabel: number): {
-  passages: { paperLabel: number; passages: { label: number; passage: Passage; hash: string }[] }[];
-  texts: Map<string, string>;
-} {
-  const passages = changed.filter((c) => c.embed).map((c) => ({
-    paperLabel: c.label,
-    passages: (c.paper.passages ?? []).map((passage) => ({ label: nextLabel++, passage, hash: passageHash(passage) })),
-  }));
-  const texts = new Map<string, string>();
-  for (const c of changed) if (c.embed) texts.set(c.hash, documentText(c.paper));
-  for (const p of passages) for (const { hash, passage } of p.passages) texts.set(hash, passageText(passage));
-  return { passages, texts };
-}
-
-/** Bytes on disk of an index generation's files. */
-export function generationSize(dir: string): number {
-  const files = [HNSW_FILE, STORE_FILE, MANIFEST_FILE, ...(existsSync(join(dir, TOPIC_MAP_FILE)) ? [TOPIC_MAP_FILE] : [])];
-  return files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+function removeLabels(index: VectorIndex, store: PaperTable, labels: readonly number[], deletedBefore: number): { index: VectorIndex; deleted: number } {
+  if (labels.length === 0) return { index, deleted: deletedBefore };
+  for (const label of labels) index.remove(label);
+  // A removed paper takes its passages with it.
+  const passages = store.remove(labels);
+  for (const label of passages) index.remove(label);
+  const deleted = deletedBefore + labels.length + passages.length;
+  const live = store.liveLabels();
+  return deleted > COMPACT_AT * (live.length + deleted) ? { index: index.compacted(live), deleted: 0 } : { index, deleted };
 }
 
 interface StoredPaper {
@@ -302,38 +209,34 @@ interface StoredPaper {
   json: string;
 }
 
-function readEntries(generation: string): { entries: Map<string, StoredPaper>; nextLabel: number } {
-  const store = PaperStore.open(join(generation, STORE_FILE));
+/** The stored papers by lower-cased id, and the labels of those `removes` picks. */
+function readEntries(generation: string, removes: (paper: Paper) => boolean = () => false): { entries: Map<string, StoredPaper>; nextLabel: number; doomed: number[] } {
+  const store = PaperTable.open(join(generation, STORE_FILE));
   try {
     const entries = new Map<string, StoredPaper>();
-    for (const [key, entry] of store.entries()) entries.set(key, { ...entry, json: paperFieldsJson(store.byLabel(entry.label)!) });
-    return { entries, nextLabel: store.nextLabel() };
+    const doomed: number[] = [];
+    for (const [key, entry] of store.entries()) {
+      const paper = store.byLabel(entry.label)!;
+      entries.set(key, { ...entry, json: paperFieldsJson(paper) });
+      if (removes(paper)) doomed.push(entry.label);
+    }
+    return { entries, nextLabel: store.nextLabel(), doomed };
   } finally {
     store.close();
   }
 }
 
-/** A paper's stored fields as JSON: what tells whether to rewrite it (passages count in its hash instead). */
-export function paperFieldsJson({ passages: _passages, ...fields }: Paper): string {
-  return JSON.stringify(fields);
-}
-
-/** A passage's key in the checkpoint: its text, section and pages. */
-export function passageHash(passage: Passage): string {
-  return "p" + createHash("sha256").update(`${passage.page}-${passage.lastPage}\t${passageText(passage)}`).digest("hex").slice(0, 16);
-}
-
-function openNextStore(current: string | null, dir: string): PaperStore {
-  if (!current) return PaperStore.create(join(dir, STORE_FILE));
+function openNextStore(current: string | null, dir: string): PaperTable {
+  if (!current) return PaperTable.create(join(dir, STORE_FILE));
   copyFileSync(join(current, STORE_FILE), join(dir, STORE_FILE));
-  return PaperStore.openWritable(join(dir, STORE_FILE));
+  return PaperTable.openWritable(join(dir, STORE_FILE));
 }
 
 /**
  * Topics and the map of the generation being written: the previous generation's, brought up to
  * date, or computed again when enough changed (see RECOMPUTE_SHARE in map/topic-map.ts).
  */
-function writeGenerationMap(dir: string, index: VectorIndex, store: PaperStore, current: string | null, fresh: ReadonlySet<number>, compute: boolean): void {
+function writeGenerationMap(dir: string, index: VectorIndex, store: PaperTable, current: string | null, fresh: ReadonlySet<number>, compute: boolean): void {
   let previous = null;
   try {
     previous = current ? readTopicMap(current) : null;
@@ -348,7 +251,7 @@ function writeGenerationMap(dir: string, index: VectorIndex, store: PaperStore, 
 function finishGeneration(
   dir: string,
   index: VectorIndex,
-  store: PaperStore,
+  store: PaperTable,
   model: Manifest["model"],
   deletedVectors: number,
 ): Manifest {
@@ -370,49 +273,8 @@ function finishGeneration(
   return manifest;
 }
 
-/**
- * Embeds the texts of `wanted` (by hash) that `vectors` (what a checkpoint kept) lacks, a
- * checkpoint's worth at a time, handing each batch to `save` before the next, so a killed run
- * resumes from them. Both stores embed through this; they differ in where `save` writes.
- */
-export async function embedMissing(
-  wanted: ReadonlyMap<string, string>,
-  vectors: Map<string, Float32Array>,
-  loadEmbedder: () => Promise<Embedder>,
-  options: Pick<UpdateOptions, "checkpointEvery" | "onProgress">,
-  save: (pairs: (readonly [string, Float32Array])[]) => void | Promise<void>,
-): Promise<Map<string, Float32Array> & { resumed: number; embedded: number }> {
-  const resumed = vectors.size;
-  const todo = [...wanted].filter(([hash]) => !vectors.has(hash));
-  const total = wanted.size;
-  options.onProgress?.(resumed, total);
-  if (todo.length > 0) {
-    const embedder = await loadEmbedder();
-    try {
-      const every = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
-      for (let start = 0; start < todo.length; start += every) {
-        const batch = todo.slice(start, start + every);
-        const done = resumed + start;
-        const embedded = await embedder.embedDocuments(batch.map(([, text]) => text), (n) => options.onProgress?.(done + n, total));
-        const pairs = batch.map(([hash], i) => [hash, embedded[i]!] as const);
-        await save(pairs);
-        for (const [hash, vector] of pairs) vectors.set(hash, vector);
-      }
-    } finally {
-      await embedder.dispose();
-    }
-  }
-  return Object.assign(vectors, { resumed, embedded: todo.length });
-}
-
 /** Embeds what needs embedding, reusing and extending the folder's checkpoint. */
-async function embedChanged(
-  indexDir: string,
-  wanted: ReadonlyMap<string, string>,
-  modelKey: string,
-  loadEmbedder: () => Promise<Embedder>,
-  options: UpdateOptions,
-): Promise<Map<string, Float32Array> & { resumed: number; embedded: number }> {
+async function embedChanged(indexDir: string, wanted: ReadonlyMap<string, string>, modelKey: string, loadEmbedder: () => Promise<Embedder>, options: UpdateOptions): Promise<EmbeddedVectors> {
   mkdirSync(indexDir, { recursive: true });
   const checkpoint = Checkpoint.open(indexDir, modelKey);
   try {

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Paper } from "../src/corpus/paper.js";
-import { PaperStore } from "../src/index/paper-store.js";
+import { PaperTable } from "../src/store/folder/paper-table.js";
 import { isPapersError, openOrBuildIndex } from "../src/papers.js";
 import { tempDir } from "./helpers.js";
 
@@ -9,8 +9,8 @@ const paper = (id: string, title: string | null, abstract: string): Paper => ({
   id, title, abstract, arxivId: null, doi: null, journalRef: null, comments: ["c"], authors: [], categories: [], year: null, sources: [{ file: "f.txt", line: 1 }],
 });
 
-describe("PaperStore", () => {
-  const store = PaperStore.create(join(tempDir(), "papers.db"));
+describe("PaperTable", () => {
+  const store = PaperTable.create(join(tempDir(), "papers.db"));
   store.upsert(
     [
       paper("a1", "Speculative decoding", "Drafting tokens with a small model speeds up decoding."),
@@ -35,7 +35,7 @@ describe("PaperStore", () => {
   });
 
   it("replaces a paper's record and full text in place, and removes papers", () => {
-    const other = PaperStore.create(join(tempDir(), "papers.db"));
+    const other = PaperTable.create(join(tempDir(), "papers.db"));
     other.upsert([{ label: 0, paper: paper("a1", null, "About decoding.") }, { label: 1, paper: paper("b2", null, "About graphs.") }]);
     const before = other.entries().get("a1")!.hash;
     other.upsert([{ label: 0, paper: paper("a1", null, "Now about molecules.") }]);

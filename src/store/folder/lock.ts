@@ -1,8 +1,9 @@
 import Database from "better-sqlite3";
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PapersError } from "../errors.js";
+import { PapersError } from "../../errors.js";
 import { diskError } from "./disk-errors.js";
+import { claimIndexFolder, isNonFolder, notAFolder } from "./ownership.js";
 
 export const LOCK_FILE = "writer.lock";
 /** Who holds the lock: written by the holder for the other writers' error message, nothing more. */
@@ -29,8 +30,11 @@ export class WriterLock {
 
   /** Takes the lock; with `wait`, waits for another writer to finish instead of failing. */
   static async acquire(indexDir: string, options: { wait?: boolean } = {}): Promise<WriterLock> {
+    if (isNonFolder(indexDir)) throw notAFolder(indexDir);
     try {
       mkdirSync(indexDir, { recursive: true });
+      // Before the lock file: a folder that is not papers' must not get one.
+      claimIndexFolder(indexDir);
     } catch (error) {
       throw diskError(error, indexDir);
     }

@@ -1,0 +1,16 @@
+import type { PapersOptions } from "../types.js";
+import type { Manifest } from "../../store/shared/manifest.js";
+import { openStore } from "../../store/open-store.js";
+
+/** Removes papers from the index by id (compacting the vector graph when worthwhile). */
+export async function removePapers(
+  ids: readonly string[],
+  options: PapersOptions & { wait?: boolean },
+): Promise<{ removed: number; manifest: Manifest; recovered: string | null }> {
+  const store = await openStore(options);
+  try {
+    return await store.remove(ids, { wait: options.wait });
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The PostgreSQL store: one library in one schema of a database with pgvector, shared by many
+ * readers and one writer at a time, on as many machines as reach the database.
+ *
+ * - papers: one row per paper with its vector (`vector(N)`, HNSW with vector_cosine_ops and the
+ *   folder store's M and ef), btree on year, GIN on categories (an array) and on authors (trigrams,
+ *   as the author filter matches part of a name);
+ * - postings and lengths: papers' own BM25 postings (the same blobs as the folder store's SQLite),
+ *   scored in this process with the same code, so lexical and hybrid rank as with folders;
+ * - facts: the live generation number and the manifest (model, dtype, dimension, embedding facts),
+ *   read in the same snapshot as every query: a library rebuilt with another model since it was
+ *   opened is refused, never compared with the wrong vectors;
+ * - checkpoint: vectors embedded by a run that has not committed yet, one commit per batch, so a
+ *   killed run resumes; the update itself is one transaction, all or nothing.
+ *
+ * The files beside this one: pool.ts (connections, snapshots), facts.ts, lock.ts (one writer per
+ * library: a session advisory lock), schema.ts (tables, in a schema papers owns), writer.ts,
+ * reader.ts (a generation read), sql.ts (SQL from a search's scope), vectors.ts.
+ */
+import { documentText, type Paper } from "../../corpus/paper.js";
+import type { Embedder } from "../../embed/embedder.js";
+import { specDifferences, specFacts } from "../../embed/models.js";
+import { PapersError } from "../../errors.js";
+import { DEFAULT_HNSW } from "../shared/hnsw.js";
+import { FORMAT_VERSION, TOPIC_MAP_FILE, corpusFingerprint, type Manifest } from "../shared/manifest.js";
+import { diffPapers, removalTest, toEmbed } from "../shared/paper-diff.js";
+import type { GenerationReader, IndexStore, RemoveSummary, StoreModel, UpdateOptions, UpdateSummary } from "../store.js";
+import { generationName, modelKeyOf, nextPassageLabel, passageCount, readFacts, writeFacts } from "./facts.js";
+import { withWriterLock } from "./lock.js";
+import { Database } from "./pool.js";
+import { PostgresGeneration } from "./reader.js";
+import { createTables, createVectorIndex, ensureSchema } from "./schema.js";
+import { BATCH, deletePapers, embedChanged, replacePassages, storeTopicMap, storedEntries, upsertPapers, writePostings, type StoredRow } from "./writer.js";
+
+export class PostgresStore implements IndexStore {
+  private constructor(private readonly db: Database) {}
+
+  static async connect(location: string): Promise<PostgresStore> {
+    return new PostgresStore(await Database.connect(location));
+  }
+
+  get location(): string {
+    return this.db.location;
+  }
+
+  private get s(): string {
+    return this.db.schema;
+  }
+
+  async liveGeneration(): Promise<string | null> {
+    const facts = await readFacts(this.db);
+    return facts && generationName(facts.generation);
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await readFacts(this.db)) === null;
+  }
+
+  async builtModel(): Promise<Manifest["model"] | undefined> {
+    return (await readFacts(this.db))?.manifest.model;
+  }
+
+  async open(check: (manifest: Manifest) => void = () => {}): Promise<GenerationReader> {
+    const facts = await readFacts(this.db);
+    if (!facts) throw new PapersError("NO_INDEX", `no index at ${this.location}: run \`papers --store URL index [paths...]\` first`);
+    check(facts.manifest);
+    return new PostgresGeneration(this.db, facts, await passageCount(this.db));
+  }
+
+  async update(papers: readonly Paper[], model: StoreModel, loadEmbedder: () => Promise<Embedder>, options: UpdateOptions): Promise<UpdateSummary> {
+    return withWriterLock(this.db, options.wait, async () => {
+      await ensureSchema(this.db);
+      const previous = options.rebuild ? null : await readFacts(this.db);
+      const modelKey = modelKeyOf(model);
+      if (previous && previous.modelKey !== modelKey) {
+        const differences = specDifferences(previous.manifest.model, model.spec);
+        if (previous.manifest.model.dtype !== model.dtype) differences.push(`dtype ${previous.manifest.model.dtype} vs ${model.dtype}`);
+        throw new PapersError(
+          "MODEL_MISMATCH",
+          `index at ${this.location} was built with ${previous.manifest.model.id} (${previous.manifest.model.dtype}), which embeds differently from ${model.spec.id} (${model.dtype}) now (${differences.join("; ")}): add --rebuild to re-embed everything`,
+        );
+      }
+      const stored = previous ? await storedEntries(this.db) : new Map<string, StoredRow>();
+      let nextLabel = 0;
+      for (const entry of stored.values()) nextLabel = Math.max(nextLabel, entry.label + 1);
+      // Passages take labels from the papers' label space, as in folders.
+      if (previous) nextLabel = Math.max(nextLabel, await nextPassageLabel(this.db));
+      const removes = removalTest(papers, options.removeIf);
+      const doomed = [...stored].filter(([, entry]) => removes(entry.paper));
+      const { changed, added, updated, unchanged, nextLabel: afterPapers } = diffPapers(papers, stored, nextLabel);
+      const summary = { added, updated, unchanged, removed: doomed.length };
+      // A library written before topics existed gets its topic map now, with nothing else changed.
+      const mapDone = async () => options.computeMap === false || (await this.db.query(`SELECT 1 FROM ${this.s}.artifacts WHERE name = $1`, [TOPIC_MAP_FILE])).rows.length > 0;
+      if (previous && changed.length === 0 && doomed.length === 0 && (await mapDone())) return { manifest: previous.manifest, ...summary, resumed: 0, embedded: 0, recovered: null };
+
+      const { passages, texts } = toEmbed(changed, afterPapers);
+      const vectors = await embedChanged(this.db, texts, `${model.spec.id}/${model.dtype}`, loadEmbedder, options);
+
+      const manifest = await this.db.transaction(async (client) => {
+        const fresh = !previous;
+        if (fresh) await createTables(client, this.s, model.spec.dimension);
+        const removed = await deletePapers(client, this.s, model.spec.dimension, doomed.map(([, entry]) => ({ label: entry.label, ...entry.paper })));
+        for (let start = 0; start < changed.length; start += BATCH) {
+          await upsertPapers(client, this.s, changed.slice(start, start + BATCH), vectors);
+        }
+        const passageChanges = await replacePassages(client, this.s, model.spec.dimension, fresh, passages, vectors);
+        await writePostings(client, this.s, [...removed, ...changed.map((c) => ({ label: c.label, before: c.before, after: documentText(c.paper) })), ...passageChanges]);
+        if (fresh) await createVectorIndex(client, this.s);
+        const embedded = new Set(changed.filter((c) => c.embed).map((c) => c.label));
+        await storeTopicMap(client, this.s, this.location, embedded, options.computeMap !== false);
+        const entries = new Map<string, string>([...stored].map(([id, e]) => [id, e.hash]));
+        for (const [id] of doomed) entries.delete(id);
+        for (const c of changed) entries.set(c.paper.id.toLowerCase(), c.hash);
+        const next: Manifest = {
+          formatVersion: FORMAT_VERSION,
+          model: { ...specFacts(model.spec), dtype: model.dtype },
+          count: entries.size,
+          builtAt: new Date().toISOString(),
+          fingerprint: corpusFingerprint(entries),
+          hnsw: DEFAULT_HNSW,
+          deletedVectors: 0,
+          files: {},
+        };
+        await writeFacts(client, this.s, next, modelKey);
+        // TRUNCATE gives the space back at once (DELETE would leave it to vacuum); only writers,
+        // one at a time under the advisory lock, ever touch this table.
+        await client.query(`TRUNCATE ${this.s}.checkpoint`);
+        return next;
+      });
+      return { manifest, ...summary, resumed: vectors.resumed, embedded: vectors.embedded, recovered: null };
+    });
+  }
+
+  async remove(ids: readonly string[], options: { wait?: boolean }): Promise<RemoveSummary> {
+    if (!(await readFacts(this.db))) throw new PapersError("NO_INDEX", `no index at ${this.location}: nothing to remove`);
+    return withWriterLock(this.db, options.wait, async () => {
+      const facts = await readFacts(this.db);
+      if (!facts) throw new PapersError("NO_INDEX", `no index at ${this.location}: nothing to remove`);
+      const { rows } = await this.db.query<{ label: number; id: string; title: string | null; abstract: string }>(
+        `SELECT label, id, title, abstract FROM ${this.s}.papers WHERE lower(id) = ANY($1)`,
+        [ids.map((id) => id.toLowerCase())],
+      );
+      const found = new Map(rows.map((row) => [row.id.toLowerCase(), row]));
+      for (const id of ids) {
+        if (!found.has(id.toLowerCase())) throw new PapersError("UNKNOWN_ID", `no paper with id "${id}" in the index: nothing was removed`);
+      }
+      const gone = [...found.values()];
+      const manifest = await this.db.transaction(async (client) => {
+        await writePostings(client, this.s, await deletePapers(client, this.s, facts.manifest.model.dimension, gone));
+        await storeTopicMap(client, this.s, this.location, new Set(), true);
+        const left = await client.query<{ id: string; content_hash: string }>(`SELECT id, content_hash FROM ${this.s}.papers`);
+        const next: Manifest = {
+          ...facts.manifest,
+          count: left.rows.length,
+          builtAt: new Date().toISOString(),
+          fingerprint: corpusFingerprint(left.rows.map((row) => [row.id, row.content_hash] as const)),
+        };
+        await writeFacts(client, this.s, next, facts.modelKey);
+        return next;
+      });
+      return { manifest, removed: gone.length, recovered: null };
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.db.end();
+  }
+}

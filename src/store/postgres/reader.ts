@@ -1,0 +1,419 @@
+/**
+ * One committed generation of a library in PostgreSQL, read in snapshots: every read checks the
+ * library's facts first, so a library rebuilt with another model since it was opened is refused.
+ */
+import type pg from "pg";
+import { documentText, type Paper } from "../../corpus/paper.js";
+import type { Passage } from "../../corpus/passages.js";
+import { PapersError } from "../../errors.js";
+import { queryTerms } from "../../search/analyzer.js";
+import { bm25TermScores, bm25TopK, lengthNorms, type Postings, type TermScore } from "../../search/bm25.js";
+import { hasConditions, type PaperFilter } from "../../search/filter.js";
+import type { Scored } from "../../search/fusion.js";
+import type { RecommendSource } from "../../search/recommend.js";
+import { EXACT_SCAN_LIMIT } from "../shared/hnsw.js";
+import type { Manifest } from "../shared/manifest.js";
+import { toPaper, type PaperRow } from "../shared/paper-row.js";
+import { decodePostings } from "../shared/postings.js";
+import { pickRandomLabels, randomCandidates } from "../shared/random-labels.js";
+import { memoryMapSource, type MapSource } from "../shared/topic-map-build.js";
+import type { GenerationReader, SearchScope } from "../store.js";
+import { generationName, type Facts } from "./facts.js";
+import type { Database } from "./pool.js";
+import { withPrefetchedSource } from "./prefetched-source.js";
+import { PAPER_SELECT, conditions, passageConditions, sortHits, toPassage, type PassageRow } from "./sql.js";
+import { parseVector, vectorLiteral } from "./vectors.js";
+import { readMapPapers } from "./writer.js";
+
+/** Filters whose matching labels a reader keeps (see PostgresGeneration.allowed). */
+const ALLOWED_SETS = 64;
+/** Lexical scopes over papers and passages a reader keeps: fewer, as each may hold every passage's label. */
+const SCOPED_SETS = 8;
+
+export class PostgresGeneration implements GenerationReader {
+  readonly generation: string;
+  readonly manifest: Manifest;
+  readonly recovered = null;
+  readonly vectorCount: number;
+  private readonly modelKey: string;
+  /** Recent filters' matching labels, by generation and filter. */
+  private readonly allowedSets = new Map<string, Set<number>>();
+  /** BM25 length norms, loaded once per generation seen. */
+  private stats: { generation: number; norms: Float32Array; documents: number } | undefined;
+  /** Passage owners, loaded once per generation seen (see ownersIn). */
+  private owners: { generation: number; map: Map<number, number> } | undefined;
+  /** Recent lexical scopes over papers and passages (see lexicalAllowed). */
+  private readonly scopedSets = new Map<string, Set<number>>();
+
+  constructor(
+    private readonly db: Database,
+    facts: Facts,
+    passages = 0,
+  ) {
+    this.generation = generationName(facts.generation);
+    this.manifest = facts.manifest;
+    this.vectorCount = facts.manifest.count + passages;
+    this.modelKey = facts.modelKey;
+  }
+
+  get location(): string {
+    return this.db.location;
+  }
+
+  private get s(): string {
+    return this.db.schema;
+  }
+
+  /**
+   * Runs `work` in one snapshot after checking the library's facts in it: a library rebuilt with
+   * another model since this reader opened it is refused (its vectors are not this model's).
+   */
+  private read<T>(work: (client: pg.PoolClient, generation: number) => Promise<T>, settings?: string): Promise<T> {
+    return this.db.snapshot(async (client, facts) => {
+      if (!facts) throw new PapersError("NO_INDEX", `the index at ${this.location} is gone: it was removed after it was opened`);
+      if (facts.modelKey !== this.modelKey) {
+        throw new PapersError(
+          "MODEL_MISMATCH",
+          `index at ${this.location} was rebuilt with ${facts.model} (${facts.dtype}) after it was opened with ${this.manifest.model.id}: open it again`,
+        );
+      }
+      return work(client, facts.generation);
+    }, settings);
+  }
+
+  async sizeBytes(): Promise<number> {
+    const { rows } = await this.db.query<{ bytes: string | null }>(
+      `SELECT sum(pg_total_relation_size(c.oid)) AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r'`,
+      [this.s],
+    );
+    return Number(rows[0]?.bytes ?? 0);
+  }
+
+  byLabels(labels: readonly number[]): Promise<(Paper | undefined)[]> {
+    if (labels.length === 0) return Promise.resolve([]);
+    return this.read(async (client) => {
+      const { rows } = await client.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM ${this.s}.papers WHERE label = ANY($1)`, [labels]);
+      const byLabel = new Map(rows.map((row) => [row.label, toPaper(row)]));
+      return labels.map((label) => byLabel.get(label));
+    });
+  }
+
+  byId(id: string): Promise<{ label: number; paper: Paper } | undefined> {
+    return this.read(async (client) => {
+      const { rows } = await client.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM ${this.s}.papers WHERE lower(id) = lower($1)`, [id]);
+      return rows[0] && { label: rows[0].label, paper: toPaper(rows[0]) };
+    });
+  }
+
+  all(): Promise<Paper[]> {
+    return this.read(async (client) => (await client.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM ${this.s}.papers ORDER BY label`)).rows.map(toPaper));
+  }
+
+  page(offset: number, limit: number): Promise<Paper[]> {
+    return this.read(async (client) =>
+      (await client.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM ${this.s}.papers ORDER BY label LIMIT $1 OFFSET $2`, [limit, offset])).rows.map(toPaper),
+    );
+  }
+
+  count(): Promise<number> {
+    return this.read(async (client) => Number((await client.query(`SELECT count(*) AS n FROM ${this.s}.papers`)).rows[0].n));
+  }
+
+  vector(label: number): Promise<Float32Array> {
+    return this.read(async (client) => {
+      const { rows } = await client.query<{ v: string | null }>(`SELECT embedding::text AS v FROM ${this.s}.papers WHERE label = $1`, [label]);
+      if (!rows[0]) throw new PapersError("UNKNOWN_ID", `no paper with label ${label} in the index`);
+      return parseVector(rows[0].v, label, this.location);
+    });
+  }
+
+  vectors(labels: readonly number[]): Promise<Float32Array[]> {
+    return this.read(async (client, generation) => {
+      const { rows } = await client.query<{ label: number; v: string | null }>(`SELECT label, embedding::text AS v FROM ${this.s}.papers WHERE label = ANY($1)`, [labels]);
+      const byLabel = new Map(rows.map((row) => [row.label, parseVector(row.v, row.label, this.location)]));
+      const owners = await this.ownersIn(client, generation);
+      const passages = labels.filter((label) => !byLabel.has(label) && owners.has(label));
+      if (passages.length > 0) {
+        const found = await client.query<{ label: number; v: string | null }>(`SELECT label, embedding::text AS v FROM ${this.s}.passages WHERE label = ANY($1)`, [passages]);
+        for (const row of found.rows) byLabel.set(row.label, parseVector(row.v, row.label, this.location));
+      }
+      return labels.map((label) => {
+        const vector = byLabel.get(label);
+        if (!vector) throw new PapersError("UNKNOWN_ID", `no paper with label ${label} in the index`);
+        return vector;
+      });
+    });
+  }
+
+  labelled(): Promise<{ label: number; paper: Paper }[]> {
+    return this.read(async (client) =>
+      (await client.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM ${this.s}.papers ORDER BY label`)).rows.map((row) => ({ label: row.label, paper: toPaper(row) })),
+    );
+  }
+
+  /**
+   * Exactly k when k papers are in scope: few matching papers (EXACT_SCAN_LIMIT, as the folder
+   * store) are compared exactly after the filter's own indexes find them; more are searched in the
+   * HNSW graph with pgvector's iterative scan, which keeps walking until k pass the filter (its
+   * default plan walks ef candidates and filters afterwards, and comes back short). A graph search
+   * that still comes back short falls back to the exact scan.
+   */
+  denseSearch(vector: Float32Array, k: number, scope: SearchScope = {}): Promise<Scored[]> {
+    return this.read(async (client, generation) => {
+      // Papers and passages are searched apart (two tables, two graphs), each exactly k deep: the
+      // best k of both lists are the best k of all.
+      const owners = scope.kind === "papers" ? undefined : await this.ownersIn(client, generation);
+      const passages = owners && owners.size > 0 ? await this.densePassagesIn(client, vector, k, scope, owners) : [];
+      if (scope.kind === "passages") return passages;
+      const papers = await this.densePapersIn(client, vector, k, scope);
+      return passages.length === 0 ? papers : sortHits([...papers, ...passages]).slice(0, k);
+      // Sent with BEGIN, in the same round trip; SET LOCAL lasts until the snapshot ends.
+    }, `SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(this.manifest.hnsw.efSearch, k))}; SET LOCAL hnsw.iterative_scan = relaxed_order; `);
+  }
+
+  /** Dense search over papers only, in the caller's snapshot (see denseSearch). */
+  private async densePapersIn(client: pg.PoolClient, vector: Float32Array, k: number, scope: SearchScope): Promise<Scored[]> {
+    const where = conditions(scope.filter, scope.exclude, 2);
+    const params = [vectorLiteral(vector), ...where.values];
+    const exact = () => this.nearestIn(client, "papers", where.sql, params, k, true);
+    let matching: number | undefined;
+    if (where.sql) {
+      // Numbered from $1 here; the searches number them from $2, after the vector.
+      matching = await this.countUpTo(client, "papers", conditions(scope.filter, scope.exclude, 1));
+      if (matching <= EXACT_SCAN_LIMIT) return exact();
+    }
+    const hits = await this.nearestIn(client, "papers", where.sql, params, k, false);
+    const available = matching !== undefined ? k : Math.min(k, this.manifest.count - (scope.exclude?.size ?? 0));
+    return hits.length >= available ? hits : exact();
+  }
+
+  /**
+   * Dense search over passages only, in the caller's snapshot: a passage is in scope when its paper
+   * passes the filter. Few passages in scope are compared exactly, more searched in their own HNSW
+   * graph with the iterative scan, falling back to the exact scan if that comes back short.
+   */
+  private async densePassagesIn(client: pg.PoolClient, vector: Float32Array, k: number, scope: SearchScope, owners: ReadonlyMap<number, number>): Promise<Scored[]> {
+    const where = passageConditions(this.s, scope.filter, scope.exclude, 2);
+    const params = [vectorLiteral(vector), ...where.values];
+    const exact = () => this.nearestIn(client, "passages", where.sql, params, k, true);
+    let excluded = 0;
+    for (const label of scope.exclude ?? []) if (owners.has(label)) excluded++;
+    let available = Math.min(k, owners.size - excluded);
+    if (hasConditions(scope.filter)) {
+      if ((await this.countUpTo(client, "passages", passageConditions(this.s, scope.filter, scope.exclude, 1))) <= EXACT_SCAN_LIMIT) return exact();
+      available = k;
+    } else if (owners.size - excluded <= EXACT_SCAN_LIMIT) {
+      return exact();
+    }
+    const hits = await this.nearestIn(client, "passages", where.sql, params, k, false);
+    return hits.length >= available ? hits : exact();
+  }
+
+  /**
+   * The k rows of a table nearest to $1 within `where`, best first: through its HNSW graph, or
+   * (exact) by comparing every row in scope, `+ 0` keeping the planner off the graph.
+   */
+  private async nearestIn(client: pg.PoolClient, table: "papers" | "passages", where: string, params: unknown[], k: number, exact: boolean): Promise<Scored[]> {
+    const order = exact ? "(embedding <=> $1::vector) + 0, label" : "embedding <=> $1::vector";
+    const { rows } = await client.query<{ label: number; score: number }>(
+      `SELECT label, 1 - (embedding <=> $1::vector) AS score FROM ${this.s}.${table} ${where} ORDER BY ${order} LIMIT ${k}`,
+      params,
+    );
+    return sortHits(rows);
+  }
+
+  /** How many rows of a table are in scope, counted no further than EXACT_SCAN_LIMIT + 1. */
+  private async countUpTo(client: pg.PoolClient, table: "papers" | "passages", where: { sql: string; values: unknown[] }): Promise<number> {
+    const { rows } = await client.query(`SELECT count(*) AS n FROM (SELECT 1 FROM ${this.s}.${table} ${where.sql} LIMIT ${EXACT_SCAN_LIMIT + 1}) s`, where.values);
+    return Number(rows[0].n);
+  }
+
+  lexicalSearch(text: string, k: number, scope: SearchScope = {}): Promise<Scored[]> {
+    return this.read(async (client, generation) => {
+      const terms = queryTerms(text);
+      const found = await this.postings(client, terms);
+      const postings = terms.flatMap((term) => (found.has(term) ? [found.get(term)!] : []));
+      if (postings.length === 0) return [];
+      const allowed = await this.lexicalAllowed(client, generation, scope);
+      const { norms, documents } = await this.loadStats(client, generation);
+      const hits = bm25TopK(postings, norms, documents, k + (scope.exclude?.size ?? 0), allowed);
+      return scope.exclude ? hits.filter((hit) => !scope.exclude!.has(hit.label)).slice(0, k) : hits;
+    });
+  }
+
+  documentFrequencies(terms: Iterable<string>): Promise<{ documents: number; frequencies: Map<string, number> }> {
+    const list = [...terms];
+    return this.read(async (client, generation) => {
+      const found = await this.postings(client, list);
+      const frequencies = new Map<string, number>();
+      for (const term of list) frequencies.set(term, found.get(term)?.labels.length ?? 0);
+      return { documents: (await this.loadStats(client, generation)).documents, frequencies };
+    });
+  }
+
+  termScores(question: string, labels: readonly number[]): Promise<TermScore[][]> {
+    return this.read(async (client, generation) => {
+      const terms = queryTerms(question);
+      const found = await this.postings(client, terms);
+      const { norms, documents } = await this.loadStats(client, generation);
+      return labels.map((label) => bm25TermScores(terms.map((term) => ({ term, postings: found.get(term) })), label, norms, documents));
+    });
+  }
+
+  labelsOf(ids: readonly string[]): Promise<(number | undefined)[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.read(async (client) => {
+      const { rows } = await client.query<{ id: string; label: number }>(`SELECT id, label FROM ${this.s}.papers WHERE lower(id) = ANY($1)`, [ids.map((id) => id.toLowerCase())]);
+      const byId = new Map(rows.map((row) => [row.id.toLowerCase(), row.label]));
+      return ids.map((id) => byId.get(id.toLowerCase()));
+    });
+  }
+
+  passageOwners(): Promise<ReadonlyMap<number, number>> {
+    return this.read((client, generation) => this.ownersIn(client, generation));
+  }
+
+  async passage(label: number): Promise<(Passage & { paperLabel: number }) | undefined> {
+    return (await this.passagesByLabels([label]))[0];
+  }
+
+  passagesByLabels(labels: readonly number[]): Promise<((Passage & { paperLabel: number }) | undefined)[]> {
+    return this.read(async (client, generation) => {
+      const owners = await this.ownersIn(client, generation);
+      const wanted = labels.filter((label) => owners.has(label));
+      if (wanted.length === 0) return labels.map(() => undefined);
+      const { rows } = await client.query<PassageRow>(`SELECT label, paper_label, text, page, last_page, section FROM ${this.s}.passages WHERE label = ANY($1)`, [wanted]);
+      const byLabel = new Map(rows.map((row) => [row.label, toPassage(row)]));
+      return labels.map((label) => byLabel.get(label));
+    });
+  }
+
+  /**
+   * Passage label → paper label, read once per generation seen: every search over a library with
+   * passages asks for it. Empty when the library has no passages table.
+   */
+  private async ownersIn(client: pg.PoolClient, generation: number): Promise<ReadonlyMap<number, number>> {
+    if (this.owners?.generation === generation) return this.owners.map;
+    const map = new Map<number, number>();
+    if ((await client.query("SELECT to_regclass($1) AS t", [`${this.s}.passages`])).rows[0].t) {
+      const { rows } = await client.query<[number, number]>({ text: `SELECT label, paper_label FROM ${this.s}.passages`, rowMode: "array" });
+      for (const [label, owner] of rows) map.set(label, owner);
+    }
+    this.owners = { generation, map };
+    return map;
+  }
+
+  /**
+   * The labels BM25 may return for a scope, or undefined for all: a filter's papers with their
+   * passages, narrowed to papers or to passages. Kept for the last few scopes, as filters are.
+   */
+  private async lexicalAllowed(client: pg.PoolClient, generation: number, scope: SearchScope): Promise<ReadonlySet<number> | undefined> {
+    const filtered = hasConditions(scope.filter);
+    const owners = await this.ownersIn(client, generation);
+    if (owners.size === 0 || (scope.kind === undefined && !filtered)) {
+      if (scope.kind === "passages") return new Set();
+      return filtered ? this.allowed(client, generation, scope.filter!) : undefined;
+    }
+    const key = JSON.stringify([generation, scope.kind ?? null, filtered ? scope.filter : null]);
+    const cached = this.scopedSets.get(key);
+    if (cached) {
+      this.scopedSets.delete(key);
+      this.scopedSets.set(key, cached);
+      return cached;
+    }
+    const labels = new Set<number>();
+    if (filtered) {
+      const papers = await this.allowed(client, generation, scope.filter!);
+      if (scope.kind !== "passages") for (const label of papers) labels.add(label);
+      if (scope.kind !== "papers") for (const [label, owner] of owners) if (papers.has(owner)) labels.add(label);
+    } else if (scope.kind === "passages") {
+      for (const label of owners.keys()) labels.add(label);
+    } else {
+      for (const { label } of (await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers`)).rows) labels.add(label);
+    }
+    this.scopedSets.set(key, labels);
+    while (this.scopedSets.size > SCOPED_SETS) this.scopedSets.delete(this.scopedSets.keys().next().value!);
+    return labels;
+  }
+
+  withRecommendSource<T>(compute: (source: RecommendSource) => T): Promise<T> {
+    return withPrefetchedSource(
+      {
+        dimension: this.manifest.model.dimension,
+        vectors: (labels) => this.vectors(labels),
+        texts: async (labels) => (await this.byLabels(labels)).map((paper) => paper && documentText(paper)),
+        denseSearch: (vector, depth, exclude) => this.denseSearch(vector, depth, { exclude, kind: "papers" }),
+        lexicalSearch: (text, depth) => this.lexicalSearch(text, depth, { kind: "papers" }),
+        documentFrequencies: (terms) => this.documentFrequencies(terms),
+        allLabels: () => this.read(async (client) => (await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers ORDER BY label`)).rows.map((r) => r.label)),
+        // The folder store's draw (shared/random-labels.ts): the same seed draws the same papers in both.
+        randomLabels: (n, seed) =>
+          this.read(async (client, generation) => {
+            const owners = await this.ownersIn(client, generation);
+            const { rows } = await client.query<{ next: number }>(`SELECT coalesce(max(label) + 1, 0) AS next FROM ${this.s}.papers`);
+            let end = rows[0]!.next;
+            for (const label of owners.keys()) end = Math.max(end, label + 1);
+            const candidates = randomCandidates(n, seed, end);
+            const papers = await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers WHERE label = ANY($1)`, [[...new Set(candidates)]]);
+            const found = new Set(papers.rows.map((r) => r.label));
+            return pickRandomLabels(candidates, (label) => found.has(label), Math.min(n, this.manifest.count));
+          }),
+      },
+      compute,
+    );
+  }
+
+  artifact(name: string): Promise<Buffer | null> {
+    return this.read(async (client) => {
+      const { rows } = await client.query<{ data: Buffer }>(`SELECT data FROM ${this.s}.artifacts WHERE name = $1`, [name]);
+      return rows[0]?.data ?? null;
+    });
+  }
+
+  mapSource(onStep?: (step: string, ms: number) => void): Promise<MapSource> {
+    return this.read(async (client) => memoryMapSource(await readMapPapers(client, this.s, this.location, onStep), onStep));
+  }
+
+  async close(): Promise<void> {}
+
+  private async postings(client: pg.PoolClient, terms: readonly string[]): Promise<Map<string, Postings>> {
+    if (terms.length === 0) return new Map();
+    const { rows } = await client.query<{ term: string; postings: Buffer }>(`SELECT term, postings FROM ${this.s}.postings WHERE term = ANY($1)`, [[...new Set(terms)]]);
+    return new Map(rows.map((row) => [row.term, decodePostings(row.postings)]));
+  }
+
+  /**
+   * The labels a filter lets through, for BM25 (which scores in this process): fetching them reads
+   * every matching row, tens of milliseconds for a common category, so the last few filters' sets
+   * are kept for the generation they were read in.
+   */
+  private async allowed(client: pg.PoolClient, generation: number, filter: PaperFilter): Promise<Set<number>> {
+    const key = JSON.stringify([generation, filter.years ?? null, filter.category?.toLowerCase() ?? null, filter.author?.toLowerCase() ?? null, filter.tag?.toLowerCase() ?? null, filter.collection?.toLowerCase() ?? null]);
+    const cached = this.allowedSets.get(key);
+    if (cached) {
+      // Most recently used last: a Map keeps insertion order.
+      this.allowedSets.delete(key);
+      this.allowedSets.set(key, cached);
+      return cached;
+    }
+    const where = conditions(filter, undefined, 1);
+    const labels = new Set((await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers ${where.sql}`, where.values)).rows.map((r) => r.label));
+    this.allowedSets.set(key, labels);
+    while (this.allowedSets.size > ALLOWED_SETS) this.allowedSets.delete(this.allowedSets.keys().next().value!);
+    return labels;
+  }
+
+  private async loadStats(client: pg.PoolClient, generation: number): Promise<{ norms: Float32Array; documents: number }> {
+    if (this.stats?.generation === generation) return this.stats;
+    const { rows } = await client.query<{ label: number; length: number }>(`SELECT label, length FROM ${this.s}.lengths`);
+    const size = rows.reduce((max, row) => Math.max(max, row.label + 1), 0);
+    const lengths = new Uint32Array(size);
+    let total = 0;
+    for (const row of rows) {
+      lengths[row.label] = row.length;
+      total += row.length;
+    }
+    this.stats = { generation, norms: lengthNorms(lengths, rows.length, total), documents: rows.length };
+    return this.stats;
+  }
+}

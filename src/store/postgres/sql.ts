@@ -1,0 +1,68 @@
+/** SQL built from a search's scope, and rows read back as papers' parts. */
+import type { Passage } from "../../corpus/passages.js";
+import { hasConditions, type PaperFilter } from "../../search/filter.js";
+import type { Scored } from "../../search/fusion.js";
+import { PAPER_COLUMNS } from "../shared/paper-row.js";
+
+/** The papers table's columns a PaperRow holds, as a select list. */
+export const PAPER_SELECT = PAPER_COLUMNS.join(", ");
+
+/** A filter (and labels left out) as SQL conditions over papers, parameters numbered from `first`. */
+export function conditions(filter: PaperFilter | undefined, exclude: ReadonlySet<number> | undefined, first: number): { sql: string; values: unknown[] } {
+  const parts: string[] = [];
+  const values: unknown[] = [];
+  const param = (value: unknown) => {
+    values.push(value);
+    return `$${first + values.length - 1}`;
+  };
+  if (filter && hasConditions(filter)) {
+    if (filter.years) {
+      const [from, to] = filter.years;
+      parts.push("year IS NOT NULL");
+      if (from !== null) parts.push(`year >= ${param(from)}`);
+      if (to !== null) parts.push(`year <= ${param(to)}`);
+    }
+    // Zotero tags and collections are stored as categories "tag:…" and "collection:…" (corpus/zotero.ts).
+    const categories = [filter.category, filter.tag && `tag:${filter.tag}`, filter.collection && `collection:${filter.collection}`]
+      .filter((c): c is string => !!c)
+      .map((c) => c.toLowerCase());
+    if (categories.length > 0) parts.push(`category_keys @> ${param(categories)}::text[]`);
+    if (filter.author) parts.push(`author_text LIKE ${param(`%${filter.author.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+  }
+  if (exclude && exclude.size > 0) parts.push(`label <> ALL(${param([...exclude])}::integer[])`);
+  return { sql: parts.length > 0 ? `WHERE ${parts.join(" AND ")}` : "", values };
+}
+
+export interface PassageRow {
+  label: number;
+  paper_label: number;
+  text: string;
+  page: number;
+  last_page: number;
+  section: string | null;
+}
+
+/**
+ * A filter (and labels left out) as SQL conditions over passages: a passage passes when its paper
+ * passes the filter. Parameters numbered from `first`.
+ */
+export function passageConditions(s: string, filter: PaperFilter | undefined, exclude: ReadonlySet<number> | undefined, first: number): { sql: string; values: unknown[] } {
+  const papers = conditions(filter, undefined, first);
+  const parts: string[] = [];
+  const values = [...papers.values];
+  if (papers.sql) parts.push(`paper_label IN (SELECT label FROM ${s}.papers ${papers.sql})`);
+  if (exclude && exclude.size > 0) {
+    values.push([...exclude]);
+    parts.push(`label <> ALL($${first + values.length - 1}::integer[])`);
+  }
+  return { sql: parts.length > 0 ? `WHERE ${parts.join(" AND ")}` : "", values };
+}
+
+export function toPassage(row: PassageRow): Passage & { paperLabel: number } {
+  return { paperLabel: row.paper_label, text: row.text, page: row.page, lastPage: row.last_page, section: row.section };
+}
+
+/** Best first, ties by label: the order the folder store's exact search gives. */
+export function sortHits(rows: { label: number; score: number }[]): Scored[] {
+  return rows.map((row) => ({ label: row.label, score: Number(row.score) })).sort((a, b) => b.score - a.score || a.label - b.label);
+}
