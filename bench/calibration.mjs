@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Fits the calibrated relevance (src/search/calibration.ts) and its "no confident match"
+// Fits the calibrated relevance (src/ranking/calibration.ts) and its "no confident match"
 // threshold, then measures them on data never used to choose:
 //   fit and choose: SciFact train queries (809; relevant papers vs the rest of their top 10)
 //                   and bench/data/ood-questions-choose.txt (100 questions written for this, far
@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { readBeir } from "../dist/eval/beir.js";
 import { evaluate } from "../dist/eval/evaluate.js";
 import { openIndex } from "../dist/papers.js";
-import { auroc, chooseThreshold, fitCalibration, relevance } from "../dist/search/calibration.js";
+import { auroc, chooseThreshold, fitCalibration, relevance } from "../dist/ranking/calibration.js";
 import { resolveOptions } from "../dist/settings.js";
 
 const { values } = parseArgs({

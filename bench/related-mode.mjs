@@ -13,7 +13,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { indexPapers, openIndex } from "../dist/papers.js";
-import { normalizedScoreFusion, reciprocalRankFusion } from "../dist/search/fusion.js";
+import { normalizedScoreFusion, reciprocalRankFusion } from "../dist/ranking/fusion.js";
 import { resolveOptions } from "../dist/settings.js";
 
 const { values } = parseArgs({

@@ -9,7 +9,7 @@ import { readBeir } from "../dist/eval/beir.js";
 import { evaluate } from "../dist/eval/evaluate.js";
 import { scoreRuns } from "../dist/eval/metrics.js";
 import { openIndex } from "../dist/papers.js";
-import { normalizedScoreFusion, reciprocalRankFusion } from "../dist/search/fusion.js";
+import { normalizedScoreFusion, reciprocalRankFusion } from "../dist/ranking/fusion.js";
 import { resolveOptions } from "../dist/settings.js";
 import { homedir } from "node:os";
 import { join } from "node:path";

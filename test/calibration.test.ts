@@ -4,8 +4,8 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auroc, chooseThreshold, fitCalibration, relevance } from "../src/search/calibration.js";
-import { closest, matchedTerms, splitSentences } from "../src/search/explain.js";
+import { auroc, chooseThreshold, fitCalibration, relevance } from "../src/ranking/calibration.js";
+import { closest, matchedTerms, splitSentences } from "../src/ranking/explain.js";
 import { indexPapers, openIndex, type PaperIndex } from "../src/papers.js";
 import { SEEDS, modelsDir, runCli, tempDir } from "./helpers.js";
 

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Paper } from "../src/corpus/paper.js";
 import { PaperTable } from "../src/store/folder/paper-table.js";
-import type { PaperFilter } from "../src/search/filter.js";
+import type { PaperFilter } from "../src/ranking/filter.js";
 import { indexPaperList, openIndex, parseYearRange, type PaperIndex } from "../src/papers.js";
 import { modelsDir, tempDir } from "./helpers.js";
 

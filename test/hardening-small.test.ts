@@ -9,7 +9,7 @@ import { formatList } from "../src/cli/format.js";
 import { newPaper, type Paper } from "../src/corpus/paper.js";
 import { FORMAT_VERSION } from "../src/store/shared/manifest.js";
 import { indexPaperList, isPapersError, openIndex, type PaperIndex } from "../src/papers.js";
-import { documentTerms, queryTerms } from "../src/search/analyzer.js";
+import { documentTerms, queryTerms } from "../src/ranking/analyzer.js";
 import { hashEmbedderLoader } from "./hash-embedder.js";
 import { tempDir } from "./helpers.js";
 

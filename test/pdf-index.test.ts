@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openIndex, removePapers, type PaperIndex } from "../src/papers.js";
-import { bestEvidence } from "../src/search/evidence.js";
+import { bestEvidence } from "../src/ranking/evidence.js";
 import { modelsDir, runCli, tempDir } from "./helpers.js";
 
 const FIXTURES = new URL("fixtures/", import.meta.url).pathname;

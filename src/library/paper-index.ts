@@ -20,10 +20,10 @@ import { search, searchRankings } from "../query/search.js";
 import { searchPassages } from "../query/search-passages.js";
 import { TopicMaps } from "../query/topics.js";
 import type { Confidence, PassageHit, RankedId, Recommendations, RecommendRequest, SearchHit } from "../query/types.js";
-import type { MatchFeatures } from "../search/calibration.js";
-import type { Explanation } from "../search/explain.js";
-import type { PaperFilter } from "../search/filter.js";
-import { DEFAULT_MODE, RELATED_MODE, type SearchMode } from "../search/modes.js";
+import type { MatchFeatures } from "../ranking/calibration.js";
+import type { Explanation } from "../ranking/explain.js";
+import type { PaperFilter } from "../ranking/filter.js";
+import { DEFAULT_MODE, RELATED_MODE, type SearchMode } from "../ranking/modes.js";
 import type { GenerationReader, IndexStore } from "../store/store.js";
 import { loadIndexModel } from "./embedder.js";
 import type { IndexInfo, PapersOptions } from "./types.js";
@@ -145,7 +145,7 @@ export class PaperIndex {
 
   /**
    * Papers like the liked ones (and the text) and unlike the unliked ones, seeds left out: see
-   * src/search/recommend.ts for the method.
+   * src/ranking/recommend.ts for the method.
    */
   recommend(request: RecommendRequest): Promise<Recommendations> {
     return recommend(this.reader, this.embedQuery, request);

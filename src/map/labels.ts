@@ -3,7 +3,7 @@
  * in the others. Terms are the BM25 analyzer's stems (and pairs of adjacent stems), shown as the
  * word written most often for each stem.
  */
-import { wordStems } from "../search/analyzer.js";
+import { wordStems } from "../ranking/analyzer.js";
 
 export interface TopicTerms {
   /** Readable terms, most distinctive first ("language models", "reinforcement", …). */

@@ -1,7 +1,7 @@
-/** How well papers match a question by the two raw signals, and how sure that makes the index (src/search/calibration.ts). */
-import { queryTerms } from "../search/analyzer.js";
-import { bm25Ceiling } from "../search/bm25.js";
-import { CALIBRATION, relevance, type MatchFeatures } from "../search/calibration.js";
+/** How well papers match a question by the two raw signals, and how sure that makes the index (src/ranking/calibration.ts). */
+import { queryTerms } from "../ranking/analyzer.js";
+import { bm25Ceiling } from "../ranking/bm25.js";
+import { CALIBRATION, relevance, type MatchFeatures } from "../ranking/calibration.js";
 import type { GenerationReader } from "../store/store.js";
 import { checkQuestion } from "./check.js";
 import { lookup } from "./lookup.js";

@@ -5,7 +5,7 @@
  */
 import { contentHash, documentText, type Paper } from "../corpus/paper.js";
 import type { Embedder } from "../embed/embedder.js";
-import { closest, matchedTerms, splitSentences, type Explanation } from "../search/explain.js";
+import { closest, matchedTerms, splitSentences, type Explanation } from "../ranking/explain.js";
 import type { GenerationReader } from "../store/store.js";
 import { checkQuestion } from "./check.js";
 import type { EmbedQuery } from "./rank.js";

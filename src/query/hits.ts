@@ -1,6 +1,6 @@
 /** Ranked labels turned into what a caller reads: papers with their scores, or ids. */
 import { PapersError } from "../errors.js";
-import type { Scored } from "../search/fusion.js";
+import type { Scored } from "../ranking/fusion.js";
 import type { GenerationReader } from "../store/store.js";
 import type { RankedId, SearchHit } from "./types.js";
 

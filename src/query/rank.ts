@@ -1,6 +1,6 @@
 /** Ranking with retrievers that answer asynchronously (a store may be a database). */
-import type { Scored } from "../search/fusion.js";
-import { FUSION_DEPTH, rankByMode, type SearchMode } from "../search/modes.js";
+import type { Scored } from "../ranking/fusion.js";
+import { FUSION_DEPTH, rankByMode, type SearchMode } from "../ranking/modes.js";
 import type { GenerationReader, SearchScope } from "../store/store.js";
 
 /** A ranked list of labels, `depth` deep, from one retriever (dense or lexical). */

@@ -1,12 +1,12 @@
 /**
  * Papers like the liked ones (and a text) and unlike the unliked ones, seeds left out: see
- * src/search/recommend.ts for the method.
+ * src/ranking/recommend.ts for the method.
  */
 import { documentText } from "../corpus/paper.js";
 import { PapersError } from "../errors.js";
 import { LIMITS } from "../limits.js";
-import { DOCUMENT_WEIGHTS } from "../search/modes.js";
-import { recommend as recommendFrom, type Seed } from "../search/recommend.js";
+import { DOCUMENT_WEIGHTS } from "../ranking/modes.js";
+import { recommend as recommendFrom, type Seed } from "../ranking/recommend.js";
 import type { GenerationReader } from "../store/store.js";
 import { checkK } from "./check.js";
 import { hits } from "./hits.js";

@@ -3,9 +3,9 @@
  * is not (a draft abstract). The document is the question, ranked with DOCUMENT_WEIGHTS.
  */
 import { documentText } from "../corpus/paper.js";
-import { bestEvidence, PASSAGE_DEPTH_FACTOR } from "../search/evidence.js";
-import type { Scored } from "../search/fusion.js";
-import { DOCUMENT_WEIGHTS, type SearchMode } from "../search/modes.js";
+import { bestEvidence, PASSAGE_DEPTH_FACTOR } from "../ranking/evidence.js";
+import type { Scored } from "../ranking/fusion.js";
+import { DOCUMENT_WEIGHTS, type SearchMode } from "../ranking/modes.js";
 import type { GenerationReader } from "../store/store.js";
 import { checkK, checkQuestion } from "./check.js";
 import { hits, withIds } from "./hits.js";

@@ -1,6 +1,6 @@
 /** Passages of full text that answer a question, each with its paper's id and title. */
-import { hasConditions, type PaperFilter } from "../search/filter.js";
-import type { SearchMode } from "../search/modes.js";
+import { hasConditions, type PaperFilter } from "../ranking/filter.js";
+import type { SearchMode } from "../ranking/modes.js";
 import type { GenerationReader } from "../store/store.js";
 import { checkK, checkQuestion } from "./check.js";
 import { questionRetrievers, rankAsync, type EmbedQuery } from "./rank.js";

@@ -1,8 +1,8 @@
 /** Papers that answer a question, each with the passage of its full text that matched best. */
-import { bestEvidence, PASSAGE_DEPTH_FACTOR } from "../search/evidence.js";
-import { checkFilter, hasConditions, type PaperFilter } from "../search/filter.js";
-import type { Scored } from "../search/fusion.js";
-import type { SearchMode } from "../search/modes.js";
+import { bestEvidence, PASSAGE_DEPTH_FACTOR } from "../ranking/evidence.js";
+import { checkFilter, hasConditions, type PaperFilter } from "../ranking/filter.js";
+import type { Scored } from "../ranking/fusion.js";
+import type { SearchMode } from "../ranking/modes.js";
 import type { GenerationReader } from "../store/store.js";
 import { checkK, checkQuestion } from "./check.js";
 import { hits, withIds } from "./hits.js";

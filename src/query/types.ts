@@ -1,7 +1,7 @@
 /** What the query operations answer (re-exported by src/papers.ts). */
 import type { Paper } from "../corpus/paper.js";
-import type { Scored } from "../search/fusion.js";
-import type { WeightedWord } from "../search/recommend.js";
+import type { Scored } from "../ranking/fusion.js";
+import type { WeightedWord } from "../ranking/recommend.js";
 
 export interface SearchHit extends Paper {
   /**
@@ -60,7 +60,7 @@ export interface Recommendations {
   candidates: number;
 }
 
-/** How sure the index is that papers answer a question (see src/search/calibration.ts). */
+/** How sure the index is that papers answer a question (see src/ranking/calibration.ts). */
 export interface Confidence {
   /** Each paper's calibrated relevance, 0–1, comparable across questions. */
   relevance: number[];

@@ -10,10 +10,10 @@ import type { Embedder } from "../embed/embedder.js";
 import type { Dtype, ModelSpec } from "../embed/models.js";
 import type { Manifest } from "./shared/manifest.js";
 import type { MapSource } from "./shared/topic-map-build.js";
-import type { TermScore } from "../search/bm25.js";
-import type { PaperFilter } from "../search/filter.js";
-import type { Scored } from "../search/fusion.js";
-import type { RecommendSource } from "../search/recommend.js";
+import type { TermScore } from "../ranking/bm25.js";
+import type { PaperFilter } from "../ranking/filter.js";
+import type { Scored } from "../ranking/fusion.js";
+import type { RecommendSource } from "../ranking/recommend.js";
 
 /** Which labels a search may return: papers a filter allows, papers or passages only, some left out. */
 export interface SearchScope {
@@ -66,7 +66,7 @@ export interface GenerationReader {
   /** Several passages at once, in the order asked, undefined for labels that are no passage (moving an index). */
   passagesByLabels(labels: readonly number[]): Promise<((Passage & { paperLabel: number }) | undefined)[]>;
 
-  /** Runs `compute` (recommend, src/search/recommend.ts) over this generation's papers. */
+  /** Runs `compute` (recommend, src/ranking/recommend.ts) over this generation's papers. */
   withRecommendSource<T>(compute: (source: RecommendSource) => T): Promise<T>;
   /**
    * Named data kept with this generation besides papers and vectors (topics, a map layout, …),

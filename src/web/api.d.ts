@@ -18,7 +18,7 @@ interface ApiPaper {
   year: number | null;
 }
 
-/** A question's term, and the paper's words that matched it (src/search/explain.ts). */
+/** A question's term, and the paper's words that matched it (src/ranking/explain.ts). */
 interface ApiMatchedTerm {
   term: string;
   words: string[];

@@ -20,10 +20,10 @@ import { openCurrentGeneration } from "./open-generation.js";
 import { isNonFolder, notAFolder } from "./ownership.js";
 import type { PaperTable } from "./paper-table.js";
 import { removeFromIndex, updateIndex } from "./update-index.js";
-import type { TermScore } from "../../search/bm25.js";
-import { hasConditions, type PaperFilter } from "../../search/filter.js";
-import type { Scored } from "../../search/fusion.js";
-import type { RecommendSource } from "../../search/recommend.js";
+import type { TermScore } from "../../ranking/bm25.js";
+import { hasConditions, type PaperFilter } from "../../ranking/filter.js";
+import type { Scored } from "../../ranking/fusion.js";
+import type { RecommendSource } from "../../ranking/recommend.js";
 
 export class FolderStore implements IndexStore {
   constructor(readonly indexDir: string) {}

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
-import { bm25TermScores, bm25TopK, lengthNorms, type Postings, type TermScore } from "../../search/bm25.js";
-import type { Scored } from "../../search/fusion.js";
-import { queryTerms, type AnalyzerOptions } from "../../search/analyzer.js";
+import { bm25TermScores, bm25TopK, lengthNorms, type Postings, type TermScore } from "../../ranking/bm25.js";
+import type { Scored } from "../../ranking/fusion.js";
+import { queryTerms, type AnalyzerOptions } from "../../ranking/analyzer.js";
 import { PostingChanges, decodePostings, mergePostings, type TextChange } from "../shared/postings.js";
 
 /** Pending postings are written out past this many, bounding memory while a large corpus is added. */

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { PaperFilter } from "../../search/filter.js";
+import type { PaperFilter } from "../../ranking/filter.js";
 
 /**
  * What search filters look at (years, categories, authors), in memory, each loaded by the first

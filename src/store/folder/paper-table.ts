@@ -1,10 +1,10 @@
 import Database from "better-sqlite3";
 import { contentHash, documentText, passageText, type Paper } from "../../corpus/paper.js";
 import type { Passage } from "../../corpus/passages.js";
-import type { PaperFilter } from "../../search/filter.js";
-import type { TermScore } from "../../search/bm25.js";
-import type { Scored } from "../../search/fusion.js";
-import type { AnalyzerOptions } from "../../search/analyzer.js";
+import type { PaperFilter } from "../../ranking/filter.js";
+import type { TermScore } from "../../ranking/bm25.js";
+import type { Scored } from "../../ranking/fusion.js";
+import type { AnalyzerOptions } from "../../ranking/analyzer.js";
 import { PAPER_COLUMNS, toPaper, type PaperRow } from "../shared/paper-row.js";
 import type { TextChange } from "../shared/postings.js";
 import { LexicalIndex } from "./lexical-index.js";

@@ -1,5 +1,5 @@
 /**
- * Runs a synchronous computation over a RecommendSource (src/search/recommend.ts) whose data is in
+ * Runs a synchronous computation over a RecommendSource (src/ranking/recommend.ts) whose data is in
  * a database: the computation runs against what has been fetched so far, with stand-ins for what
  * is missing (no hits, no text, zero vectors), while the source notes what it was asked for; that
  * is fetched, in a few batched queries, and the computation runs again, until a run asks for
@@ -8,8 +8,8 @@
  * document frequencies.
  */
 import { createHash } from "node:crypto";
-import type { Scored } from "../../search/fusion.js";
-import type { RecommendSource } from "../../search/recommend.js";
+import type { Scored } from "../../ranking/fusion.js";
+import type { RecommendSource } from "../../ranking/recommend.js";
 
 /** What the database answers, asynchronously and in batches. */
 export interface AsyncRecommendSource {

@@ -1,7 +1,7 @@
 /** SQL built from a search's scope, and rows read back as papers' parts. */
 import type { Passage } from "../../corpus/passages.js";
-import { hasConditions, type PaperFilter } from "../../search/filter.js";
-import type { Scored } from "../../search/fusion.js";
+import { hasConditions, type PaperFilter } from "../../ranking/filter.js";
+import type { Scored } from "../../ranking/fusion.js";
 import { PAPER_COLUMNS } from "../shared/paper-row.js";
 
 /** The papers table's columns a PaperRow holds, as a select list. */

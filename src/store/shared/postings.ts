@@ -3,8 +3,8 @@
  * The folder store writes them to SQLite (folder/lexical-index.ts), PostgreSQL to its postings
  * table, from the same changes through the same code, so BM25 scores are the same in every store.
  */
-import { documentTerms, type AnalyzerOptions } from "../../search/analyzer.js";
-import type { Postings } from "../../search/bm25.js";
+import { documentTerms, type AnalyzerOptions } from "../../ranking/analyzer.js";
+import type { Postings } from "../../ranking/bm25.js";
 
 /** One document's text before and after a change; undefined on a side means absent. */
 export interface TextChange {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ndcgAt, recallAt, reciprocalRankAt, scoreRuns } from "../src/eval/metrics.js";
+import { ndcgAt, recallAt, reciprocalRankAt, scoreRuns } from "../../src/eval/metrics.js";
 
 const judged = (ids: string[]) => new Map(ids.map((id) => [id, 1]));
 

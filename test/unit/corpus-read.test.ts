@@ -7,12 +7,12 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { beforeEach, describe, expect, it } from "vitest";
-import { readCorpus, readRecords, type Skipped } from "../src/corpus/read-corpus.js";
-import { tempDir } from "./helpers.js";
+import { readCorpus, readRecords, type Skipped } from "../../src/corpus/read-corpus.js";
+import { tempDir } from "../helpers.js";
 
-const FIXTURES = new URL("fixtures/", import.meta.url).pathname;
+const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 const FORMATS = join(FIXTURES, "formats");
-const ARXIV_CS = new URL("../../shared/data/arxiv-cs-listings/papers.jsonl.gz", import.meta.url).pathname;
+const ARXIV_CS = new URL("../../../shared/data/arxiv-cs-listings/papers.jsonl.gz", import.meta.url).pathname;
 /** The fast tier runs in a bare clone too: the cases that read the real listings skip there, saying why. */
 function skipWithoutArxivCs(): void {
   beforeEach((context) => {

@@ -5,10 +5,10 @@
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LexicalIndex } from "../src/store/folder/lexical-index.js";
-import type { TextChange } from "../src/store/shared/postings.js";
-import { documentTerms, queryTerms } from "../src/search/analyzer.js";
-import { BM25, bm25TopK, lengthNorms, type Postings } from "../src/search/bm25.js";
+import { LexicalIndex } from "../../src/store/folder/lexical-index.js";
+import type { TextChange } from "../../src/store/shared/postings.js";
+import { documentTerms, queryTerms } from "../../src/ranking/analyzer.js";
+import { BM25, bm25TopK, lengthNorms, type Postings } from "../../src/ranking/bm25.js";
 
 /** BM25 as the textbook writes it, one document at a time, with Lucene's idf. */
 function referenceScores(docs: Map<number, string>, question: string): Map<number, number> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { displayTitle, formatHits } from "../src/cli/format.js";
-import { paperJson } from "../src/papers.js";
-import type { Paper } from "../src/corpus/paper.js";
+import { displayTitle, formatHits } from "../../src/cli/format.js";
+import { paperJson } from "../../src/papers.js";
+import type { Paper } from "../../src/corpus/paper.js";
 
 const paper: Paper = {
   id: "2404.09336",

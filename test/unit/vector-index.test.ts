@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { normalize } from "../src/embed/embedder.js";
-import { VectorIndex } from "../src/store/shared/vector-index.js";
-import { tempDir } from "./helpers.js";
+import { normalize } from "../../src/embed/embedder.js";
+import { VectorIndex } from "../../src/store/shared/vector-index.js";
+import { tempDir } from "../helpers.js";
 
 function randomVectors(n: number, dim: number, seed: number): Float32Array[] {
   let state = seed;

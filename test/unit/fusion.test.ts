@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { normalizedScoreFusion, reciprocalRankFusion } from "../src/search/fusion.js";
-import { rankByMode } from "../src/search/modes.js";
+import { normalizedScoreFusion, reciprocalRankFusion } from "../../src/ranking/fusion.js";
+import { rankByMode } from "../../src/ranking/modes.js";
 
 const list = (...labels: number[]) => labels.map((label, i) => ({ label, score: 10 - i }));
 

@@ -4,9 +4,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ndcgAt, recallAt, reciprocalRankAt, scoreRuns, type Judgments } from "../src/eval/metrics.js";
-import { normalizedScoreFusion, reciprocalRankFusion, type Scored } from "../src/search/fusion.js";
-import { FUSION_DEPTH, rankByMode, SEARCH_MODES } from "../src/search/modes.js";
+import { ndcgAt, recallAt, reciprocalRankAt, scoreRuns, type Judgments } from "../../src/eval/metrics.js";
+import { normalizedScoreFusion, reciprocalRankFusion, type Scored } from "../../src/ranking/fusion.js";
+import { FUSION_DEPTH, rankByMode, SEARCH_MODES } from "../../src/ranking/modes.js";
 
 const RUNS = 3000;
 

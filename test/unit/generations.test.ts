@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { commitGeneration, currentGeneration, removeStale } from "../src/store/folder/generations.js";
-import { tempDir } from "./helpers.js";
+import { commitGeneration, currentGeneration, removeStale } from "../../src/store/folder/generations.js";
+import { tempDir } from "../helpers.js";
 
 describe("index generations", () => {
   it("has no current generation in an empty folder", () => {

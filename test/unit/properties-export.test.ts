@@ -16,10 +16,10 @@
 import { parse as parseRis } from "astrocite-ris";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { collapseWhitespace, displayText, newPaper, type Paper } from "../src/corpus/paper.js";
-import { plainText } from "../src/cli/format.js";
-import { exportPapers } from "../src/export/formats.js";
-import { plainId, readBytes, text, TRICKY } from "./property-gen.js";
+import { collapseWhitespace, displayText, newPaper, type Paper } from "../../src/corpus/paper.js";
+import { plainText } from "../../src/cli/format.js";
+import { exportPapers } from "../../src/export/formats.js";
+import { plainId, readBytes, text, TRICKY } from "../property-gen.js";
 
 const RUNS = 300;
 

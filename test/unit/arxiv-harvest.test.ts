@@ -1,9 +1,9 @@
 // The arXiv harvester against the local OAI-PMH server, on a few generated records (fast tier:
 // no shared data). test/arxiv-listings.test.ts runs it over the real shared listings.
 import { afterEach, describe, expect, it } from "vitest";
-import { ArxivError, arxivPaper, bareArxivId, harvest, lookupArxiv, parseAtomFeed, retryAfterMs, type HarvestOptions, type HarvestPage } from "../src/arxiv/index.js";
-import { isPapersError } from "../src/errors.js";
-import { generateListings, startOaiServer, type Fault, type Listing, type OaiServer } from "./arxiv/oai-server.mjs";
+import { ArxivError, arxivPaper, bareArxivId, harvest, lookupArxiv, parseAtomFeed, retryAfterMs, type HarvestOptions, type HarvestPage } from "../../src/arxiv/index.js";
+import { isPapersError } from "../../src/errors.js";
+import { generateListings, startOaiServer, type Fault, type Listing, type OaiServer } from "../arxiv/oai-server.mjs";
 
 const FAST = { delayMs: 0, backoffMs: 5, maxBackoffMs: 20 } satisfies HarvestOptions;
 let server: OaiServer | null = null;

@@ -7,13 +7,13 @@
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { indexPaperList, openIndex, removePapers, RECOMPUTE_SHARE, type Paper } from "../src/papers.js";
-import { TOPIC_MAP_FILE, topicMapProblem } from "../src/store/shared/topic-map-store.js";
-import { readTopicMap, writeTopicMap } from "../src/store/folder/topic-map-file.js";
-import type { TopicMap } from "../src/map/topic-map.js";
-import { seededRandom } from "../src/map/knn.js";
-import { hashEmbedderLoader } from "./hash-embedder.js";
-import { tempDir } from "./helpers.js";
+import { indexPaperList, openIndex, removePapers, RECOMPUTE_SHARE, type Paper } from "../../src/papers.js";
+import { TOPIC_MAP_FILE, topicMapProblem } from "../../src/store/shared/topic-map-store.js";
+import { readTopicMap, writeTopicMap } from "../../src/store/folder/topic-map-file.js";
+import type { TopicMap } from "../../src/map/topic-map.js";
+import { seededRandom } from "../../src/map/knn.js";
+import { hashEmbedderLoader } from "../hash-embedder.js";
+import { tempDir } from "../helpers.js";
 
 const THEMES = [
   "protein folding enzyme binding molecule structure residue kinase membrane peptide",

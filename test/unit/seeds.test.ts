@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { mergeRecords, type Paper, type PaperRecord } from "../src/corpus/paper.js";
+import { mergeRecords, type Paper, type PaperRecord } from "../../src/corpus/paper.js";
 import {
   detectSeedFormat,
   parseAbstractLines,
@@ -8,9 +8,9 @@ import {
   parseDailyPapersPage,
   parseSeedText,
   type SeedFormat,
-} from "../src/corpus/seeds.js";
+} from "../../src/corpus/seeds.js";
 
-const SEEDS_DIR = new URL("../seeds/", import.meta.url);
+const SEEDS_DIR = new URL("../../seeds/", import.meta.url);
 
 /** The five seed files, the format each is in (worked out by reading them) and its record count. */
 const SEED_FILES: { name: string; format: SeedFormat; records: number }[] = [

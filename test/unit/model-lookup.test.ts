@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { locateModel, modelFileProblem, modelRoots, requiredModelFiles } from "../src/embed/locate.js";
-import { readModelFacts } from "../src/embed/sentence-transformers-config.js";
-import { SHIPPED_MODELS_DIR } from "../src/paths.js";
+import { locateModel, modelFileProblem, modelRoots, requiredModelFiles } from "../../src/embed/locate.js";
+import { readModelFacts } from "../../src/embed/sentence-transformers-config.js";
+import { SHIPPED_MODELS_DIR } from "../../src/paths.js";
 
 const ID = "org/custom-model";
 

@@ -1,10 +1,10 @@
 /** c-TF-IDF labels, clustering and layout: the pure functions under the topic map. */
 import { describe, expect, it } from "vitest";
-import { bySize, clusterKnn, mergeSmall } from "../src/map/cluster.js";
-import type { KnnGraph } from "../src/map/knn.js";
-import { labelTopics, pickTerms } from "../src/map/labels.js";
-import { layoutKnn } from "../src/map/layout.js";
-import { computeTopicMap } from "../src/map/topic-map.js";
+import { bySize, clusterKnn, mergeSmall } from "../../src/map/cluster.js";
+import type { KnnGraph } from "../../src/map/knn.js";
+import { labelTopics, pickTerms } from "../../src/map/labels.js";
+import { layoutKnn } from "../../src/map/layout.js";
+import { computeTopicMap } from "../../src/map/topic-map.js";
 
 const RL = [
   "We train a policy with reinforcement learning from sparse rewards in Atari games.",

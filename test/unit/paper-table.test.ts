@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Paper } from "../src/corpus/paper.js";
-import { PaperTable } from "../src/store/folder/paper-table.js";
-import { isPapersError, openOrBuildIndex } from "../src/papers.js";
-import { tempDir } from "./helpers.js";
+import type { Paper } from "../../src/corpus/paper.js";
+import { PaperTable } from "../../src/store/folder/paper-table.js";
+import { isPapersError, openOrBuildIndex } from "../../src/papers.js";
+import { tempDir } from "../helpers.js";
 
 const paper = (id: string, title: string | null, abstract: string): Paper => ({
   id, title, abstract, arxivId: null, doi: null, journalRef: null, comments: ["c"], authors: [], categories: [], year: null, sources: [{ file: "f.txt", line: 1 }],

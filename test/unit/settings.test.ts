@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PACKAGE_ROOT, defaultIndexDir, isCheckout, userModelsDir } from "../src/paths.js";
-import { resolveOptions } from "../src/settings.js";
+import { PACKAGE_ROOT, defaultIndexDir, isCheckout, userModelsDir } from "../../src/paths.js";
+import { resolveOptions } from "../../src/settings.js";
 
 describe("front-end options", () => {
   it("prefers flags, then environment variables, then defaults", () => {

@@ -6,8 +6,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { collapseWhitespace } from "../src/corpus/paper.js";
-import type { Corpus } from "../src/corpus/read-corpus.js";
+import { collapseWhitespace } from "../../src/corpus/paper.js";
+import type { Corpus } from "../../src/corpus/read-corpus.js";
 import {
   nonBlankText,
   paper,
@@ -20,7 +20,7 @@ import {
   toJsonArray,
   toJsonLines,
   type GenPaper,
-} from "./property-gen.js";
+} from "../property-gen.js";
 
 /** Invariants of every corpus, whatever went in: each record read is in exactly one paper's sources. */
 function checkAccounting(corpus: Corpus): void {

@@ -6,13 +6,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { detectFormat } from "../src/corpus/detect.js";
-import { authorList, normaliseArxivId, parseFieldOptions, splitAuthors, yearOf } from "../src/corpus/fields.js";
-import { latexToText, resolveAccents } from "../src/corpus/latex.js";
-import type { PaperRecord } from "../src/corpus/paper.js";
-import { readCorpus, readRecords, type CorpusEvent, type ReadOptions, type Skipped } from "../src/corpus/read-corpus.js";
+import { detectFormat } from "../../src/corpus/detect.js";
+import { authorList, normaliseArxivId, parseFieldOptions, splitAuthors, yearOf } from "../../src/corpus/fields.js";
+import { latexToText, resolveAccents } from "../../src/corpus/latex.js";
+import type { PaperRecord } from "../../src/corpus/paper.js";
+import { readCorpus, readRecords, type CorpusEvent, type ReadOptions, type Skipped } from "../../src/corpus/read-corpus.js";
 
-const FIXTURES = new URL("fixtures/", import.meta.url).pathname;
+const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 const FORMATS = join(FIXTURES, "formats");
 const MALFORMED = join(FORMATS, "malformed");
 
@@ -275,7 +275,7 @@ describe("BibTeX", () => {
 
 describe("seed formats", () => {
   it("go through parseSeedText, found by content", async () => {
-    const seeds = new URL("../seeds/", import.meta.url).pathname;
+    const seeds = new URL("../../seeds/", import.meta.url).pathname;
     const { records, skipped, events } = await collect([seeds]);
     expect(skipped).toEqual([]);
     expect(events.filter((e) => e.type === "file").map((e) => (e.type === "file" ? e.input.format : null))).toEqual(Array(5).fill("seeds"));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { documentTerms, queryTerms } from "../src/search/analyzer.js";
+import { documentTerms, queryTerms } from "../../src/ranking/analyzer.js";
 
 describe("queryTerms", () => {
   it("drops English stopwords and repeats, and stems what is left", () => {

@@ -4,12 +4,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { detectFormat } from "../src/corpus/detect.js";
-import { latexToText } from "../src/corpus/latex.js";
-import { abstractId, abstractKey, collapseWhitespace } from "../src/corpus/paper.js";
-import { detectSeedFormat, parseSeedText } from "../src/corpus/seeds.js";
-import { isPapersError } from "../src/errors.js";
-import { bibEscape, text } from "./property-gen.js";
+import { detectFormat } from "../../src/corpus/detect.js";
+import { latexToText } from "../../src/corpus/latex.js";
+import { abstractId, abstractKey, collapseWhitespace } from "../../src/corpus/paper.js";
+import { detectSeedFormat, parseSeedText } from "../../src/corpus/seeds.js";
+import { isPapersError } from "../../src/errors.js";
+import { bibEscape, text } from "../property-gen.js";
 
 const RUNS = 3000;
 

@@ -6,12 +6,12 @@
 import { parse as parseRis } from "astrocite-ris";
 import { parse as parseCsv } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { splitAuthors } from "../src/corpus/fields.js";
-import { newPaper, type Paper } from "../src/corpus/paper.js";
-import { pdfPaper } from "../src/corpus/pdf-paper.js";
-import { EXPORT_FORMATS, exportPapers, type ExportFormat } from "../src/export/formats.js";
-import { plainText } from "../src/cli/format.js";
-import { readBytes } from "./property-gen.js";
+import { splitAuthors } from "../../src/corpus/fields.js";
+import { newPaper, type Paper } from "../../src/corpus/paper.js";
+import { pdfPaper } from "../../src/corpus/pdf-paper.js";
+import { EXPORT_FORMATS, exportPapers, type ExportFormat } from "../../src/export/formats.js";
+import { plainText } from "../../src/cli/format.js";
+import { readBytes } from "../property-gen.js";
 
 /** Any control character but the line breaks a format itself writes. */
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
