@@ -5,7 +5,7 @@
 export { openIndex } from "./library/open-index.js";
 export { PaperIndex } from "./library/paper-index.js";
 export type { PapersOptions, IndexInfo, IndexOptions, IndexSummary, ProgressListener } from "./library/types.js";
-export type { SearchHit, HitPassage, PassageHit, RankedId, RecommendRequest, Recommendations, Confidence } from "./query/types.js";
+export type { SearchHit, HitPassage, PassageHit, RankedId, RecommendRequest, Recommendations, Confidence, Feed, FeedItem, FeedRequest, NearestLike } from "./query/types.js";
 export { LIMITS } from "./limits.js";
 export type { Paper, Source } from "./corpus/paper.js";
 export { MAX_ID_LENGTH, PAPER_FIELDS, paperJson } from "./corpus/paper.js";

@@ -342,10 +342,15 @@ export class PostgresGeneration implements GenerationReader {
         dimension: this.manifest.model.dimension,
         vectors: (labels) => this.vectors(labels),
         texts: async (labels) => (await this.byLabels(labels)).map((paper) => paper && documentText(paper)),
-        denseSearch: (vector, depth, exclude) => this.denseSearch(vector, depth, { exclude, kind: "papers" }),
-        lexicalSearch: (text, depth) => this.lexicalSearch(text, depth, { kind: "papers" }),
+        denseSearch: (vector, depth, exclude, within) => this.denseSearch(vector, depth, { exclude, kind: "papers", filter: within }),
+        lexicalSearch: (text, depth, within) => this.lexicalSearch(text, depth, { kind: "papers", filter: within }),
         documentFrequencies: (terms) => this.documentFrequencies(terms),
-        allLabels: () => this.read(async (client) => (await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers ORDER BY label`)).rows.map((r) => r.label)),
+        allLabels: (within) =>
+          this.read(async (client, generation) =>
+            hasConditions(within)
+              ? [...(await this.allowed(client, generation, within))].sort((a, b) => a - b)
+              : (await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers ORDER BY label`)).rows.map((r) => r.label),
+          ),
         // The folder store's draw (shared/random-labels.ts): the same seed draws the same papers in both.
         randomLabels: (n, seed) =>
           this.read(async (client, generation) => {

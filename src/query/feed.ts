@@ -1,0 +1,108 @@
+/**
+ * A feed: the papers dated inside a window of days, ranked for the likes by recommend restricted
+ * to the window (src/ranking/recommend.ts, RecommendScope.within), liked papers never among them;
+ * each with the liked paper it is closest to and the recommendation's words it has.
+ */
+import { documentText } from "../corpus/paper.js";
+import { PapersError } from "../errors.js";
+import { LIMITS } from "../limits.js";
+import type { PaperFilter } from "../ranking/filter.js";
+import { DOCUMENT_WEIGHTS } from "../ranking/modes.js";
+import { recommend as recommendFrom, wordsFor } from "../ranking/recommend.js";
+import type { GenerationReader } from "../store/store.js";
+import { checkK } from "./check.js";
+import { hits } from "./hits.js";
+import { paperSeeds, type PaperSeed } from "./seeds.js";
+import type { Feed, FeedItem, FeedRequest, NearestLike } from "./types.js";
+
+/** The saved likes (PaperIndex.likes()). */
+export type SavedLikes = () => Promise<{ liked: string[]; unliked: string[] }>;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export async function feed(reader: GenerationReader, savedLikes: SavedLikes, request: FeedRequest): Promise<Feed> {
+  const k = request.k ?? LIMITS.recommendDefault;
+  checkK(k);
+  const window = await feedWindow(reader, request);
+  const { like, unlike, saved } = await likesOf(reader, savedLikes, request);
+  const { likes, unlikes } = await paperSeeds(reader, like, unlike);
+  const within = { since: window.since ?? undefined, until: window.until ?? undefined } as PaperFilter;
+  const result = await reader.withRecommendSource((source) => recommendFrom(source, likes, unlikes, k, DOCUMENT_WEIGHTS, { within }));
+  const found = await hits(reader, result.ranked);
+  const vectors = await reader.vectors(result.ranked.map((r) => r.label));
+  const items: FeedItem[] = found.map((hit, i) => ({ ...hit, nearest: nearestLike(vectors[i]!, likes), words: wordsFor(documentText(hit), result.weights) }));
+  return { ...window, like: likes.map((s) => s.id), unlike: unlikes.map((s) => s.id), saved, method: result.method, why: result.why, candidates: result.candidates, items };
+}
+
+/** The window asked: since/until as given, or the `days` newest dates that have papers. */
+export async function feedWindow(reader: GenerationReader, request: FeedRequest): Promise<{ since: string | null; until: string | null }> {
+  for (const side of ["since", "until"] as const) {
+    const day = request[side];
+    if (day !== undefined && !isDay(day)) throw new PapersError("BAD_OPTION", `${side} must be a day like 2026-07-01, not "${day}"`);
+  }
+  if (request.days !== undefined) {
+    const { days } = request;
+    if (request.since !== undefined) throw new PapersError("BAD_OPTION", "give --since or --days, not both");
+    if (!Number.isInteger(days) || days < 1 || days > LIMITS.maxFeedDays) {
+      throw new PapersError("BAD_OPTION", `days must be a whole number from 1 to ${LIMITS.maxFeedDays}, not ${days}`);
+    }
+    const dates = await newestDates(reader, days, request.until);
+    if (dates.length === 0) throw new PapersError("BAD_OPTION", `no paper in the index has a date${request.until ? ` up to ${request.until}` : ""}: give --since and --until, or index papers with dates`);
+    return { since: dates[dates.length - 1]!, until: request.until ?? dates[0]! };
+  }
+  const since = request.since ?? null;
+  const until = request.until ?? null;
+  if (since && until && since > until) throw new PapersError("BAD_OPTION", `the window ${since}..${until} is empty: --since comes after --until`);
+  if (!since && !until) throw new PapersError("BAD_OPTION", "say which papers are new: --days N (the N newest days in the index) or --since DATE");
+  return { since, until };
+}
+
+/** A real calendar day, YYYY-MM-DD. */
+function isDay(text: string): boolean {
+  if (!DAY.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+/** The n newest distinct paper dates (at most `until`), newest first. */
+async function newestDates(reader: GenerationReader, n: number, until: string | undefined): Promise<string[]> {
+  const dates = new Set<string>();
+  for (const paper of await reader.all()) {
+    const date = (paper as { date?: string | null }).date;
+    if (date && (until === undefined || date <= until)) dates.add(date);
+  }
+  return [...dates].sort().reverse().slice(0, n);
+}
+
+/**
+ * The likes and unlikes asked, or the saved ones: `like` given replaces the saved likes (and their
+ * unlikes, unless `unlike` is given too); saved ones no longer in the index are passed over, and
+ * past LIMITS.maxSeeds only the last saved are used.
+ */
+async function likesOf(reader: GenerationReader, savedLikes: SavedLikes, request: FeedRequest) {
+  const noLikes = () => new PapersError("NO_LIKES", "no liked papers to make a feed for: `papers like ID` first (or give --like ID)");
+  if (request.like !== undefined) {
+    if (request.like.length === 0) throw noLikes();
+    return { like: request.like, unlike: request.unlike ?? [], saved: false };
+  }
+  const stored = await savedLikes();
+  const known = async (ids: readonly string[]) => {
+    const labels = await reader.labelsOf(ids);
+    return ids.filter((_, i) => labels[i] !== undefined).slice(-LIMITS.maxSeeds);
+  };
+  const like = await known(stored.liked);
+  if (like.length === 0) throw noLikes();
+  const unlike = request.unlike ?? (await known(stored.unliked));
+  return { like, unlike: unlike.filter((id) => !like.includes(id)), saved: true };
+}
+
+/** The liked paper closest to a vector (unit vectors: the dot product is the cosine). */
+function nearestLike(vector: Float32Array, likes: readonly PaperSeed[]): NearestLike {
+  let best: NearestLike = { id: "", title: null, cosine: -Infinity };
+  for (const like of likes) {
+    let dot = 0;
+    for (let i = 0; i < vector.length; i++) dot += vector[i]! * like.vector[i]!;
+    if (dot > best.cosine) best = { id: like.id, title: like.title, cosine: Math.round(dot * 1e4) / 1e4 };
+  }
+  return best;
+}
