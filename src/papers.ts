@@ -21,6 +21,8 @@ export { snippet, SNIPPET_CHARS } from "./ranking/snippet.js";
 export type { Embedder, EmbedderLoader } from "./embed/embedder.js";
 export { EXPORT_FORMATS, EXPORT_CONTENT_TYPES, exportPapers, parseExportFormat, type ExportFormat } from "./export/formats.js";
 export type { ExportItem } from "./export/exportable.js";
+export { FEED_FORMATS, FEED_CONTENT_TYPES, formatFeed, parseFeedFormat, type FeedFormat } from "./export/feed.js";
+export { FEED_PAGE_CSP } from "./export/feed-html.js";
 export type { ModelSpec, Dtype } from "./embed/models.js";
 export type { PaperMap, TopicSummary } from "./map/views.js";
 export { imageFormatOf, type ImageFormat } from "./map/render.js";

@@ -1,6 +1,7 @@
 /** The `papers` command line: global options, and the commands (one file per group, in ./commands/). */
 import { Command, Option } from "commander";
 import { addDescribeCommands } from "./commands/describe.js";
+import { addFeedCommand } from "./commands/feed.js";
 import { addIndexingCommands } from "./commands/indexing.js";
 import { addQueryCommands } from "./commands/query.js";
 import { addServingCommands } from "./commands/serving.js";
@@ -20,6 +21,7 @@ const program = new Command("papers")
 
 addIndexingCommands(program);
 addQueryCommands(program);
+addFeedCommand(program);
 addDescribeCommands(program);
 addServingCommands(program);
 

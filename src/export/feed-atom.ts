@@ -40,6 +40,8 @@ function atomEntry(entry: FeedEntry, fallback: string): string[] {
     ...entry.authors.map((name) => `    <author><name>${escapeXml(name)}</name></author>`),
     ...entry.categories.map((term) => `    <category term="${escapeXml(term)}"/>`),
     `    <summary type="text">${escapeXml(`Why: ${whyText(entry)}.\n\n${abstractStart(entry.abstract)}`)}</summary>`,
+    // Without an alternate link, an entry must carry its content (RFC 4287 §4.1.2).
+    ...(url ? [] : [`    <content type="text">${escapeXml(entry.abstract)}</content>`]),
     `  </entry>`,
   ];
 }
