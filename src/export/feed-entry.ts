@@ -49,5 +49,5 @@ export function abstractStart(abstract: string, max = 400): string {
 
 /** The paper's date (day precision) when it has one. */
 export function entryDate(entry: FeedEntry): string | null {
-  return (entry as { date?: string | null }).date ?? null;
+  return entry.date ?? null;
 }

@@ -200,7 +200,7 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
       const { items, ...rest } = feed;
       return {
         ...rest,
-        results: items.map((item) => ({ ...hitSummary(item, item.score), date: (item as { date?: string | null }).date ?? null, nearest: item.nearest, words: item.words })),
+        results: items.map((item) => ({ ...hitSummary(item, item.score), date: item.date, nearest: item.nearest, words: item.words })),
       };
     }),
   );

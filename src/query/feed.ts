@@ -6,7 +6,7 @@
 import { documentText } from "../corpus/paper.js";
 import { PapersError } from "../errors.js";
 import { LIMITS } from "../limits.js";
-import type { PaperFilter } from "../ranking/filter.js";
+import { dayBound, dayRange, type PaperFilter } from "../ranking/filter.js";
 import { DOCUMENT_WEIGHTS } from "../ranking/modes.js";
 import { recommend as recommendFrom, wordsFor } from "../ranking/recommend.js";
 import type { GenerationReader } from "../store/store.js";
@@ -18,15 +18,13 @@ import type { Feed, FeedItem, FeedRequest, NearestLike } from "./types.js";
 /** The saved likes (PaperIndex.likes()). */
 export type SavedLikes = () => Promise<{ liked: string[]; unliked: string[] }>;
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 export async function feed(reader: GenerationReader, savedLikes: SavedLikes, request: FeedRequest): Promise<Feed> {
   const k = request.k ?? LIMITS.recommendDefault;
   checkK(k);
   const window = await feedWindow(reader, request);
   const { like, unlike, saved } = await likesOf(reader, savedLikes, request);
   const { likes, unlikes } = await paperSeeds(reader, like, unlike);
-  const within = { since: window.since ?? undefined, until: window.until ?? undefined } as PaperFilter;
+  const within: PaperFilter = { since: window.since ?? undefined, until: window.until ?? undefined };
   const result = await reader.withRecommendSource((source) => recommendFrom(source, likes, unlikes, k, DOCUMENT_WEIGHTS, { within }));
   const found = await hits(reader, result.ranked);
   const vectors = await reader.vectors(result.ranked.map((r) => r.label));
@@ -36,39 +34,29 @@ export async function feed(reader: GenerationReader, savedLikes: SavedLikes, req
 
 /** The window asked: since/until as given, or the `days` newest dates that have papers. */
 export async function feedWindow(reader: GenerationReader, request: FeedRequest): Promise<{ since: string | null; until: string | null }> {
-  for (const side of ["since", "until"] as const) {
-    const day = request[side];
-    if (day !== undefined && !isDay(day)) throw new PapersError("BAD_OPTION", `${side} must be a day like 2026-07-01, not "${day}"`);
-  }
   if (request.days !== undefined) {
     const { days } = request;
     if (request.since !== undefined) throw new PapersError("BAD_OPTION", "give --since or --days, not both");
     if (!Number.isInteger(days) || days < 1 || days > LIMITS.maxFeedDays) {
       throw new PapersError("BAD_OPTION", `days must be a whole number from 1 to ${LIMITS.maxFeedDays}, not ${days}`);
     }
-    const dates = await newestDates(reader, days, request.until);
-    if (dates.length === 0) throw new PapersError("BAD_OPTION", `no paper in the index has a date${request.until ? ` up to ${request.until}` : ""}: give --since and --until, or index papers with dates`);
-    return { since: dates[dates.length - 1]!, until: request.until ?? dates[0]! };
+    const until = request.until === undefined ? undefined : dayBound(request.until, "until");
+    const dates = await newestDates(reader, days, until);
+    if (dates.length === 0) throw new PapersError("BAD_OPTION", `no paper in the index has a date${until ? ` up to ${until}` : ""}: index papers with dates (\`papers fetch arxiv\`), or give --since`);
+    return { since: dates[dates.length - 1]!, until: until ?? dates[0]! };
   }
-  const since = request.since ?? null;
-  const until = request.until ?? null;
-  if (since && until && since > until) throw new PapersError("BAD_OPTION", `the window ${since}..${until} is empty: --since comes after --until`);
-  if (!since && !until) throw new PapersError("BAD_OPTION", "say which papers are new: --days N (the N newest days in the index) or --since DATE");
+  if (request.since === undefined && request.until === undefined) {
+    throw new PapersError("BAD_OPTION", "say which papers are new: --days N (the N newest days in the index) or --since DATE");
+  }
+  const [since, until] = dayRange({ since: request.since, until: request.until })!;
   return { since, until };
-}
-
-/** A real calendar day, YYYY-MM-DD. */
-function isDay(text: string): boolean {
-  if (!DAY.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
 /** The n newest distinct paper dates (at most `until`), newest first. */
 async function newestDates(reader: GenerationReader, n: number, until: string | undefined): Promise<string[]> {
   const dates = new Set<string>();
   for (const paper of await reader.all()) {
-    const date = (paper as { date?: string | null }).date;
+    const { date } = paper;
     if (date && (until === undefined || date <= until)) dates.add(date);
   }
   return [...dates].sort().reverse().slice(0, n);
