@@ -16,13 +16,13 @@ import { paperSeeds, type PaperSeed } from "./seeds.js";
 import type { Feed, FeedItem, FeedRequest, NearestLike } from "./types.js";
 
 /** The saved likes (PaperIndex.likes()). */
-export type SavedLikes = () => Promise<{ liked: string[]; unliked: string[] }>;
+export type ReadLikes = () => Promise<{ liked: string[]; unliked: string[] }>;
 
-export async function feed(reader: GenerationReader, savedLikes: SavedLikes, request: FeedRequest): Promise<Feed> {
+export async function feed(reader: GenerationReader, savedLikes: ReadLikes, request: FeedRequest): Promise<Feed> {
   const k = request.k ?? LIMITS.recommendDefault;
   checkK(k);
   const window = await feedWindow(reader, request);
-  const { like, unlike, saved } = await likesOf(reader, savedLikes, request);
+  const { like, unlike, saved } = await likesOf(savedLikes, request);
   const { likes, unlikes } = await paperSeeds(reader, like, unlike);
   const within: PaperFilter = { since: window.since ?? undefined, until: window.until ?? undefined };
   const result = await reader.withRecommendSource((source) => recommendFrom(source, likes, unlikes, k, DOCUMENT_WEIGHTS, { within }));
@@ -63,25 +63,21 @@ async function newestDates(reader: GenerationReader, n: number, until: string | 
 }
 
 /**
- * The likes and unlikes asked, or the saved ones: `like` given replaces the saved likes (and their
- * unlikes, unless `unlike` is given too); saved ones no longer in the index are passed over, and
- * past LIMITS.maxSeeds only the last saved are used.
+ * The likes and unlikes asked, or the saved ones (those of papers in this generation): `like`
+ * given replaces the saved likes (and their unlikes, unless `unlike` is given too); past
+ * LIMITS.maxSeeds only the last saved are used.
  */
-async function likesOf(reader: GenerationReader, savedLikes: SavedLikes, request: FeedRequest) {
+async function likesOf(savedLikes: ReadLikes, request: FeedRequest) {
   const noLikes = () => new PapersError("NO_LIKES", "no liked papers to make a feed for: `papers like ID` first (or give --like ID)");
   if (request.like !== undefined) {
     if (request.like.length === 0) throw noLikes();
     return { like: request.like, unlike: request.unlike ?? [], saved: false };
   }
   const stored = await savedLikes();
-  const known = async (ids: readonly string[]) => {
-    const labels = await reader.labelsOf(ids);
-    return ids.filter((_, i) => labels[i] !== undefined).slice(-LIMITS.maxSeeds);
-  };
-  const like = await known(stored.liked);
+  const like = stored.liked.slice(-LIMITS.maxSeeds);
   if (like.length === 0) throw noLikes();
-  const unlike = request.unlike ?? (await known(stored.unliked));
-  return { like, unlike: unlike.filter((id) => !like.includes(id)), saved: true };
+  const unlike = (request.unlike ?? stored.unliked.slice(-LIMITS.maxSeeds)).filter((id) => !like.includes(id));
+  return { like, unlike, saved: true };
 }
 
 /** The liked paper closest to a vector (unit vectors: the dot product is the cosine). */

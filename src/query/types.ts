@@ -70,6 +70,17 @@ export interface Confidence {
 }
 
 /**
+ * The likes and unlikes saved with an index (`papers like`, `papers unlike`), in the order they
+ * were saved: the papers of this generation by their ids (what recommend and feed take as seeds),
+ * and apart, the saved ones whose paper is not in it (removed; kept, as it may come back).
+ */
+export interface Likes {
+  liked: string[];
+  unliked: string[];
+  missing: { id: string; liked: boolean }[];
+}
+
+/**
  * What `feed` is asked: the window of dates (inclusive ISO days, or the `days` newest listing days
  * in the index), and the likes and unlikes (none given: the saved ones).
  */

@@ -35,10 +35,3 @@ export function feedDocument(feed: Feed, format: FeedFormat, options: AnswerOpti
   const text = JSON.stringify(feedAnswerJson(feed, options), null, 2) + "\n";
   return text.replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
-
-/** The ids of the papers carrying a Zotero tag or in a Zotero collection (stored as `tag:…`, `collection:…` categories), as likes. */
-export async function zoteroLikes(index: PaperIndex, by: { tag?: string; collection?: string }): Promise<string[]> {
-  const wanted = [by.tag === undefined ? [] : [`tag:${by.tag}`], by.collection === undefined ? [] : [`collection:${by.collection}`]].flat().map((c) => c.toLowerCase());
-  const papers = await index.list();
-  return papers.filter((paper) => wanted.every((c) => paper.categories.some((mine) => mine.toLowerCase() === c))).map((paper) => paper.id);
-}

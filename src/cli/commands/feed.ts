@@ -3,10 +3,10 @@ import { Option, type Command } from "commander";
 import { randomBytes } from "node:crypto";
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { FEED_FORMATS, PapersError, openIndex, type FeedFormat, type PapersOptions } from "../../papers.js";
+import { FEED_FORMATS, PapersError, likesFromZotero, openIndex, type FeedFormat, type PapersOptions } from "../../papers.js";
 import { LIMITS } from "../../limits.js";
 import { LOCAL } from "../../requests/answers.js";
-import { feedDocument, feedPapers, zoteroLikes } from "../../requests/feed.js";
+import { feedDocument, feedPapers } from "../../requests/feed.js";
 import { kOption } from "../options.js";
 import { parseCount, run, withIndex, type OutputFlags } from "../run.js";
 
@@ -46,7 +46,7 @@ export function addFeedCommand(program: Command): void {
     .action(run(async (given: OutputFlags, options: PapersOptions) => {
       const flags = given as unknown as FeedFlags;
       await withIndex(await openIndex(options), async (index) => {
-        const like = await givenLikes(flags, (by) => zoteroLikes(index, by));
+        const like = await givenLikes(flags, (by) => likesFromZotero(by, index));
         const feed = await feedPapers(index, { since: flags.since, until: flags.until, days: flags.days, like, unlike: flags.unlike, k: flags.k });
         const document = feedDocument(feed, flags.format, LOCAL);
         if (flags.out === undefined) return void process.stdout.write(document);
@@ -63,9 +63,7 @@ async function givenLikes(flags: FeedFlags, zotero: (by: { tag?: string; collect
   if (flags.likeFile !== undefined) ids.push(...readIdFile(flags.likeFile));
   for (const [by, value] of [["tag", flags.likeTag], ["collection", flags.likeCollection]] as const) {
     if (value === undefined) continue;
-    const found = await zotero({ [by]: value });
-    if (found.length === 0) throw new PapersError("NO_LIKES", `no paper in the index has the Zotero ${by} "${value}": index your Zotero library first (\`papers index --zotero\`), or check the name`);
-    ids.push(...found);
+    ids.push(...(await zotero({ [by]: value })));
   }
   return [...new Set(ids)];
 }
