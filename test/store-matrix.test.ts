@@ -10,8 +10,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { copyIndex, indexPaperList, openIndex, removePapers, type Paper, type PapersOptions } from "../src/papers.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { XMLValidator } from "fast-xml-parser";
+import { copyIndex, indexPaperList, likePapers, openIndex, removePapers, type Paper, type PapersOptions } from "../src/papers.js";
 import { passageText } from "../src/corpus/paper.js";
+import { createMcpServer } from "../src/mcp/server.js";
 import { startServer } from "../src/server/serve.js";
 import { HASH_MODEL, hashEmbedderLoader } from "./hash-embedder.js";
 import { runCli, tempDir } from "./helpers.js";
@@ -163,6 +167,73 @@ describe.each(factories)("the $name store", (factory) => {
     } finally {
       await server.close();
     }
+  });
+
+  it("makes a feed of the window's papers for the likes, given or saved, through the library, HTTP, MCP and the CLI", async () => {
+    const library = factory.fresh();
+    // 60 papers from May, then 30 over the three days 2026-06-29..07-01 (one without a date).
+    const days = ["2026-06-29", "2026-06-30", "2026-07-01"];
+    const papers = corpus(90).map((p, i) => ({ ...p, date: i === 89 ? null : i < 60 ? `2026-05-${String(1 + (i % 28)).padStart(2, "0")}` : days[i % 3]! }));
+    await indexPaperList(papers, ["corpus.jsonl"], { ...withModel(library.options), computeMap: false });
+    const dateOf = new Map(papers.map((p) => [p.id, p.date]));
+    const like = papers.slice(0, 60).filter((p) => /cancer|tumou?r/i.test(p.abstract)).slice(0, 3).map((p) => p.id);
+    const likedInWindow = papers[61]!.id;
+    const index = await openIndex(withModel(library.options));
+    try {
+      await expect(index.feed({ days: 3 })).rejects.toMatchObject({ code: "NO_LIKES" });
+      const feed = await index.feed({ days: 3, like: [...like, likedInWindow], k: 40 });
+      expect([feed.since, feed.until, feed.saved]).toEqual(["2026-06-29", "2026-07-01", false]);
+      // Every dated paper of the window but the liked one, and nothing else.
+      expect(feed.items.map((item) => item.id).sort()).toEqual(papers.slice(60, 89).map((p) => p.id).filter((id) => id !== likedInWindow).sort());
+      expect(feed.items.every((item, i) => i === 0 || item.score <= feed.items[i - 1]!.score)).toBe(true);
+      expect(feed.items.every((item) => [...like, likedInWindow].includes(item.nearest.id))).toBe(true);
+      const since = await index.feed({ since: "2026-06-30", like, unlike: [papers[1]!.id], k: 40 });
+      expect(since.method).toBe("classifier");
+      expect(since.items.length).toBe(papers.slice(60, 89).filter((p) => p.date! >= "2026-06-30").length);
+      expect(since.items.every((item) => dateOf.get(item.id)! >= "2026-06-30")).toBe(true);
+      await expect(index.feed({ since: "2026-07-01", until: "2026-06-01", like })).rejects.toMatchObject({ code: "BAD_OPTION" });
+    } finally {
+      await index.close();
+    }
+
+    // Saved likes are the feed's when none are given: in the library, over HTTP, MCP and the CLI.
+    await likePapers(like, library.options);
+    const saved = await openIndex(withModel(library.options));
+    try {
+      const feed = await saved.feed({ days: 1, k: 5 });
+      expect([feed.saved, feed.like, feed.since, feed.until]).toEqual([true, like, "2026-07-01", "2026-07-01"]);
+      expect(feed.items.every((item) => dateOf.get(item.id) === "2026-07-01")).toBe(true);
+      const mcp = createMcpServer(saved);
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      const client = new Client({ name: "test", version: "1" });
+      await Promise.all([mcp.connect(serverSide), client.connect(clientSide)]);
+      const answer = (await client.callTool({ name: "feed", arguments: { days: 3, k: 4 } })) as { structuredContent: { results: { id: string; date: string }[]; saved: boolean } };
+      expect(answer.structuredContent.saved).toBe(true);
+      expect(answer.structuredContent.results).toHaveLength(4);
+      expect(answer.structuredContent.results.every((r) => r.date >= "2026-06-29")).toBe(true);
+      await client.close();
+    } finally {
+      await saved.close();
+    }
+    const server = await startServer(withModel(library.options), { port: 0, host: "127.0.0.1" }, { log: () => {}, warn: () => {} });
+    try {
+      const json = (await (await fetch(`${server.url}api/feed?days=3&k=6`)).json()) as { results: { id: string; nearest: { id: string } }[]; like: string[] };
+      expect(json.like).toEqual(like);
+      expect(json.results).toHaveLength(6);
+      expect(json.results.every((r) => dateOf.get(r.id)! >= "2026-06-29" && like.includes(r.nearest.id))).toBe(true);
+      const atom = await fetch(`${server.url}api/feed?since=2026-06-30&format=atom`);
+      expect(atom.headers.get("content-type")).toContain("application/atom+xml");
+      expect(XMLValidator.validate(await atom.text())).toBe(true);
+      const html = await fetch(`${server.url}api/feed?days=2&format=html`);
+      expect(html.headers.get("content-security-policy")).toContain("default-src 'none'");
+      expect((await fetch(`${server.url}api/feed?days=0`)).status).toBe(400);
+      expect((await (await fetch(`${server.url}api/feed?since=yesterday`)).json()).error.code).toBe("BAD_OPTION");
+    } finally {
+      await server.close();
+    }
+    const cli = runCli([...library.args, "feed", "--days", "3", "-k", "3", "--format", "json"]);
+    expect(cli.status, cli.stderr).toBe(0);
+    expect((JSON.parse(cli.stdout) as { results: unknown[]; saved: boolean }).saved).toBe(true);
   });
 
   it("recommends papers like the liked ones and unlike the unliked ones, leaving the seeds out", async () => {

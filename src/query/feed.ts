@@ -21,8 +21,8 @@ export type ReadLikes = () => Promise<{ liked: string[]; unliked: string[] }>;
 export async function feed(reader: GenerationReader, savedLikes: ReadLikes, request: FeedRequest): Promise<Feed> {
   const k = request.k ?? LIMITS.recommendDefault;
   checkK(k);
-  const window = await feedWindow(reader, request);
   const { like, unlike, saved } = await likesOf(savedLikes, request);
+  const window = await feedWindow(reader, request);
   const { likes, unlikes } = await paperSeeds(reader, like, unlike);
   const within: PaperFilter = { since: window.since ?? undefined, until: window.until ?? undefined };
   const result = await reader.withRecommendSource((source) => recommendFrom(source, likes, unlikes, k, DOCUMENT_WEIGHTS, { within }));
