@@ -6,6 +6,7 @@
  */
 import { PapersError } from "../errors.js";
 import { exportablePaper, exportText } from "./exportable.js";
+import { EXPORT_CONTENT_TYPES } from "./formats.js";
 import type { FeedDocument, FeedDocumentOptions, FeedEntry } from "./feed-entry.js";
 import { formatFeedAtom } from "./feed-atom.js";
 import { formatFeedHtml } from "./feed-html.js";
@@ -16,12 +17,8 @@ export type { FeedDocument, FeedDocumentOptions, FeedEntry } from "./feed-entry.
 export const FEED_FORMATS = ["markdown", "json", "html", "atom"] as const;
 export type FeedFormat = (typeof FEED_FORMATS)[number];
 
-export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
-  markdown: "text/markdown; charset=utf-8",
-  json: "application/json; charset=utf-8",
-  html: "text/html; charset=utf-8",
-  atom: "application/atom+xml; charset=utf-8",
-};
+/** The media type each format is served as (Markdown and JSON as the exports are). */
+export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = { ...pick(EXPORT_CONTENT_TYPES, "markdown", "json"), html: "text/html; charset=utf-8", atom: "application/atom+xml; charset=utf-8" };
 
 export function parseFeedFormat(value: string): FeedFormat {
   if ((FEED_FORMATS as readonly string[]).includes(value)) return value as FeedFormat;
@@ -39,6 +36,10 @@ export function formatFeed(feed: FeedDocument, format: Exclude<FeedFormat, "json
     case "atom":
       return formatFeedAtom(safe, options);
   }
+}
+
+function pick<K extends string>(types: Record<string, string>, ...keys: K[]): Record<K, string> {
+  return Object.fromEntries(keys.map((key) => [key, types[key]!])) as Record<K, string>;
 }
 
 function safeEntry(entry: FeedEntry): FeedEntry {
