@@ -96,8 +96,12 @@ export const RECOMMEND_SETTINGS = {
    * likes' centroid alone scored 0.958 there (README, bench/recommend.mjs).
    */
   l2: 0.01,
-  /** A `within` scope this small is scored whole with a classifier (see RecommendScope.exhaustive; bench/feed-quality.mjs). */
-  exhaustiveUpTo: 20_000,
+  /**
+   * A `within` scope this small is scored whole with a classifier (see RecommendScope.exhaustive):
+   * a feed over the 996 papers of three arXiv listing days took 0.45 s so (bench/feed-quality.mjs,
+   * docs/feed.md), growing with the window; past this, the candidates retrieval brings.
+   */
+  exhaustiveUpTo: 5_000,
 } as const;
 
 const WHY_WORDS = 10;
