@@ -35,11 +35,13 @@ describe.skipIf(!ARXIV)("feed on real arXiv listings (real model)", () => {
     const all = lines.map((line) => ({ line, paper: JSON.parse(line) as Listing }));
     const dates = [...new Set(all.map((p) => p.paper.date))].sort();
     [since, until] = [dates[dates.length - 3]!, dates[dates.length - 1]!];
-    // In the window: 40 cs.CL and 40 cs.CV papers (primary); before it, months earlier: 15 of each.
+    // In the window: 14 cs.CL and 14 cs.CV papers (primary) of each day; months before it: 15 of each.
     const pick = (keep: (p: Listing) => boolean, category: string, n: number) => all.filter(({ paper }) => keep(paper) && paper.categories[0] === category).slice(0, n);
     const inWindow = (p: Listing) => p.date >= since;
     const early = (p: Listing) => p.date < "2026-04-01";
-    const chosen = [...pick(inWindow, "cs.CL", 40), ...pick(inWindow, "cs.CV", 40), ...pick(early, "cs.CL", 15), ...pick(early, "cs.CV", 15)];
+    const onDay = (day: string) => (p: Listing) => p.date === day;
+    const days = dates.slice(-3).flatMap((day) => [...pick(onDay(day), "cs.CL", 14), ...pick(onDay(day), "cs.CV", 14)]);
+    const chosen = [...days, ...pick(early, "cs.CL", 15), ...pick(early, "cs.CV", 15)];
     writeFileSync(join(dir, "papers.jsonl"), chosen.map((c) => c.line).join("\n") + "\n");
     await indexPapers([join(dir, "papers.jsonl")], { ...options, computeMap: false });
     index = await openIndex(options);
