@@ -4,7 +4,8 @@
  * it opened with; likes outlast re-indexing, --rebuild, removals and a copy to another store; the
  * CLI and POST /api/likes round trips. The deterministic hash embedder: plumbing, not ranking.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   clearLikes,
@@ -22,7 +23,7 @@ import {
 import { openStore } from "../src/store/open-store.js";
 import { startServer } from "../src/server/serve.js";
 import { hashEmbedderLoader } from "./hash-embedder.js";
-import { runCli } from "./helpers.js";
+import { runCli, tempDir } from "./helpers.js";
 import { factories } from "./store-factories.js";
 
 /** SciFact abstracts; every 7th an arXiv paper (known by its arXiv id), some with Zotero tags and collections. */
@@ -254,5 +255,29 @@ describe.each(factories)("likes in the $name store", (factory) => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("likes in a folder generation", () => {
+  it("share the live generation's files (hard links), are checksummed, and a rebuild repairs a damaged likes file", async () => {
+    const options = { indexDir: join(tempDir(), "index") };
+    const papers = corpus(20);
+    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    const live = () => join(options.indexDir, readFileSync(join(options.indexDir, "CURRENT"), "utf8").trim());
+    const before = live();
+    const inodes = ["papers.hnsw", "papers.db", "topics-map.json"].map((file) => statSync(join(before, file)).ino);
+    await likePapers([papers[1]!.id], options);
+    const after = live();
+    expect(after).not.toBe(before);
+    expect(["papers.hnsw", "papers.db", "topics-map.json"].map((file) => statSync(join(after, file)).ino)).toEqual(inodes);
+    const manifest = JSON.parse(readFileSync(join(after, "manifest.json"), "utf8"));
+    expect(manifest.files["likes.json"]).toMatchObject({ size: statSync(join(after, "likes.json")).size });
+
+    // A likes file changed behind papers' back: the index is damaged, as for any file; a rebuild keeps the likes that still read.
+    writeFileSync(join(after, "likes.json"), JSON.stringify({ version: 1, liked: [papers[2]!.id], unliked: [] }));
+    await expect(openIndex(withModel(options))).rejects.toMatchObject({ code: "INDEX_DAMAGED", message: expect.stringContaining("likes.json") });
+    await expect(likePapers([papers[3]!.id], options)).rejects.toMatchObject({ code: "INDEX_DAMAGED" });
+    await indexPaperList(papers, ["corpus.jsonl"], { ...withModel(options), rebuild: true });
+    expect(await savedLikes(options)).toEqual({ liked: [papers[2]!.id], unliked: [], missing: [] });
   });
 });
