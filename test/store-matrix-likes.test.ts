@@ -225,6 +225,11 @@ describe.each(factories)("likes in the $name store", (factory) => {
       await refused({ like: Array.from({ length: 101 }, (_, i) => `id${i}`) }, 400, "BAD_REQUEST");
       await refused({ like: [""] }, 400, "BAD_REQUEST");
       await refused({ likes: [papers[5]!.id] }, 400, "BAD_REQUEST");
+      // What another site's page may send without asking (a form, text/plain): never a write.
+      for (const type of ["text/plain", "application/x-www-form-urlencoded"]) {
+        const forged = await fetch(`${server.url}api/likes`, { method: "POST", headers: { "content-type": type }, body: JSON.stringify({ like: [papers[5]!.id] }) });
+        expect(forged.status, type).toBeGreaterThanOrEqual(400);
+      }
       expect(await (await fetch(`${server.url}api/likes`)).json()).toEqual({ liked: [], unliked: [brief(papers[4]!), brief(papers[14]!)], missing: [] });
       // Quick clicks at once: this server's own writes wait for each other, none is refused.
       const clicks = await Promise.all([20, 21, 22, 23, 24].map((i) => post({ like: [papers[i]!.id] })));
