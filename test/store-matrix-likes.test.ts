@@ -4,7 +4,8 @@
  * it opened with; likes outlast re-indexing, --rebuild, removals and a copy to another store; the
  * CLI and POST /api/likes round trips. The deterministic hash embedder: plumbing, not ranking.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   clearLikes,
@@ -22,7 +23,7 @@ import {
 import { openStore } from "../src/store/open-store.js";
 import { startServer } from "../src/server/serve.js";
 import { hashEmbedderLoader } from "./hash-embedder.js";
-import { runCli } from "./helpers.js";
+import { runCli, tempDir } from "./helpers.js";
 import { factories } from "./store-factories.js";
 
 /** SciFact abstracts; every 7th an arXiv paper (known by its arXiv id), some with Zotero tags and collections. */
@@ -170,5 +171,122 @@ describe.each(factories)("likes in the $name store", (factory) => {
     } finally {
       await index.close();
     }
+  });
+
+  it("likes, unlikes, lists and clears from the command line", async () => {
+    const { options, args } = factory.fresh();
+    const papers = corpus(30);
+    await indexPaperList(papers, ["corpus.jsonl"], { ...withModel(options), computeMap: false });
+    const cli = (...rest: string[]) => runCli([...args, ...rest]);
+    const liked = cli("like", `arXiv:${papers[7]!.arxivId}v2`, papers[1]!.id);
+    expect(liked.status, liked.stderr).toBe(0);
+    expect(liked.stdout).toMatch(/^Liked 2 papers; 2 liked and 0 unliked in /);
+    expect(JSON.parse(cli("unlike", papers[1]!.id, papers[2]!.id, "--json").stdout)).toEqual({ ids: [papers[1]!.id, papers[2]!.id], changed: 2, liked: [papers[7]!.id], unliked: [papers[1]!.id, papers[2]!.id] });
+    const unknown = cli("like", "no-such-paper");
+    expect([unknown.status, unknown.stderr]).toEqual([1, expect.stringContaining('no paper with id "no-such-paper" in the index')]);
+    await removePapers([papers[2]!.id], options);
+    expect(JSON.parse(cli("likes", "--json").stdout)).toEqual({
+      liked: [{ id: papers[7]!.id, title: papers[7]!.title }],
+      unliked: [{ id: papers[1]!.id, title: papers[1]!.title }],
+      missing: [{ id: papers[2]!.id, liked: false }],
+    });
+    const listed = cli("likes");
+    expect(listed.stdout).toContain(`Liked (1):\n${papers[7]!.id}  ${papers[7]!.title!.slice(0, 40)}`);
+    expect(listed.stdout).toContain(`${papers[2]!.id}  (unliked)`);
+    expect(cli("like", "--clear", papers[2]!.id, papers[7]!.id).stdout).toMatch(/^Cleared 2 papers; 0 liked and 1 unliked in /);
+    expect(await savedLikes(options)).toEqual({ liked: [], unliked: [papers[1]!.id], missing: [] });
+  });
+
+  it("saves likes over HTTP: POST /api/likes, then served at once; refused with 409 while an indexing run holds the index", async () => {
+    const { options } = factory.fresh();
+    const papers = corpus(40);
+    await indexPaperList(papers.slice(0, 30), ["corpus.jsonl"], { ...withModel(options), computeMap: false });
+    const server = await startServer(withModel(options), { port: 0, host: "127.0.0.1" }, { log: () => {}, warn: () => {} });
+    const post = (body: unknown) => fetch(`${server.url}api/likes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const brief = (p: Paper) => ({ id: p.id, title: p.title });
+    try {
+      expect(await (await fetch(`${server.url}api/likes`)).json()).toEqual({ liked: [], unliked: [], missing: [] });
+      const generation = ((await (await fetch(`${server.url}api/info`)).json()) as { generation: string }).generation;
+      const saved = await post({ like: [`https://arxiv.org/abs/${papers[14]!.arxivId}`, papers[3]!.id], unlike: [papers[4]!.id] });
+      const expected = { liked: [brief(papers[14]!), brief(papers[3]!)], unliked: [brief(papers[4]!)], missing: [] };
+      expect([saved.status, await saved.json()]).toEqual([200, expected]);
+      // Served at once: the new generation, with the new likes.
+      expect(await (await fetch(`${server.url}api/likes`)).json()).toEqual(expected);
+      expect(((await (await fetch(`${server.url}api/info`)).json()) as { generation: string }).generation).not.toBe(generation);
+      expect(await (await post({ clear: [papers[3]!.id], unlike: [papers[14]!.id] })).json()).toEqual({ liked: [], unliked: [brief(papers[4]!), brief(papers[14]!)], missing: [] });
+
+      const refused = async (body: unknown, status: number, code: string) => {
+        const response = await post(body);
+        expect([response.status, ((await response.json()) as { error: { code: string } }).error.code], JSON.stringify(body).slice(0, 80)).toEqual([status, code]);
+      };
+      await refused({ like: ["no-such-paper", papers[5]!.id] }, 404, "UNKNOWN_ID");
+      await refused({ like: [papers[5]!.id], unlike: [papers[5]!.id.toUpperCase()] }, 400, "BAD_OPTION");
+      await refused({}, 400, "BAD_OPTION");
+      await refused({ like: Array.from({ length: 101 }, (_, i) => `id${i}`) }, 400, "BAD_REQUEST");
+      await refused({ like: [""] }, 400, "BAD_REQUEST");
+      await refused({ likes: [papers[5]!.id] }, 400, "BAD_REQUEST");
+      // What another site's page may send without asking (a form, text/plain): never a write.
+      for (const type of ["text/plain", "application/x-www-form-urlencoded"]) {
+        const forged = await fetch(`${server.url}api/likes`, { method: "POST", headers: { "content-type": type }, body: JSON.stringify({ like: [papers[5]!.id] }) });
+        expect(forged.status, type).toBeGreaterThanOrEqual(400);
+      }
+      expect(await (await fetch(`${server.url}api/likes`)).json()).toEqual({ liked: [], unliked: [brief(papers[4]!), brief(papers[14]!)], missing: [] });
+      // Quick clicks at once: this server's own writes wait for each other, none is refused.
+      const clicks = await Promise.all([20, 21, 22, 23, 24].map((i) => post({ like: [papers[i]!.id] })));
+      expect(clicks.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+      expect((((await (await fetch(`${server.url}api/likes`)).json()) as { liked: { id: string }[] }).liked.map((p) => p.id)).sort()).toEqual([20, 21, 22, 23, 24].map((i) => papers[i]!.id).sort());
+
+      // An indexing run holding the writer lock (embedding, held up here): a clear 409 at once, never a wait.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let embedding!: () => void;
+      const started = new Promise<void>((resolve) => (embedding = resolve));
+      const slow: EmbedderLoader = {
+        describe: embedder.describe,
+        load: async (spec, dtype) => {
+          const inner = await embedder.load(spec, dtype);
+          return { ...inner, model: inner.model, dtype: inner.dtype, embedQuery: (t) => inner.embedQuery(t), embedQueries: (t) => inner.embedQueries(t), dispose: () => inner.dispose(),
+            embedDocuments: async (texts, progress) => { embedding(); await held; return inner.embedDocuments(texts, progress); } };
+        },
+      };
+      const indexing = indexPaperList(papers, ["corpus.jsonl"], { ...options, embedder: slow, computeMap: false });
+      await started;
+      const asked = performance.now();
+      const busy = await post({ like: [papers[6]!.id] });
+      const error = ((await busy.json()) as { error: { code: string; message: string } }).error;
+      expect([busy.status, error.code]).toEqual([409, "INDEX_BUSY"]);
+      expect(performance.now() - asked).toBeLessThan(5000);
+      expect(error.message).not.toContain(factory.name === "folder" ? options.indexDir : "schema=");
+      release();
+      await indexing;
+      expect((await post({ like: [papers[35]!.id] })).status).toBe(200);
+      expect(((await (await fetch(`${server.url}api/likes`)).json()) as { liked: Paper[] }).liked.at(-1)).toEqual(brief(papers[35]!));
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("likes in a folder generation", () => {
+  it("share the live generation's files (hard links), are checksummed, and a rebuild repairs a damaged likes file", async () => {
+    const options = { indexDir: join(tempDir(), "index") };
+    const papers = corpus(20);
+    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    const live = () => join(options.indexDir, readFileSync(join(options.indexDir, "CURRENT"), "utf8").trim());
+    const before = live();
+    const inodes = ["papers.hnsw", "papers.db", "topics-map.json"].map((file) => statSync(join(before, file)).ino);
+    await likePapers([papers[1]!.id], options);
+    const after = live();
+    expect(after).not.toBe(before);
+    expect(["papers.hnsw", "papers.db", "topics-map.json"].map((file) => statSync(join(after, file)).ino)).toEqual(inodes);
+    const manifest = JSON.parse(readFileSync(join(after, "manifest.json"), "utf8"));
+    expect(manifest.files["likes.json"]).toMatchObject({ size: statSync(join(after, "likes.json")).size });
+
+    // A likes file changed behind papers' back: the index is damaged, as for any file; a rebuild keeps the likes that still read.
+    writeFileSync(join(after, "likes.json"), JSON.stringify({ version: 1, liked: [papers[2]!.id], unliked: [] }));
+    await expect(openIndex(withModel(options))).rejects.toMatchObject({ code: "INDEX_DAMAGED", message: expect.stringContaining("likes.json") });
+    await expect(likePapers([papers[3]!.id], options)).rejects.toMatchObject({ code: "INDEX_DAMAGED" });
+    await indexPaperList(papers, ["corpus.jsonl"], { ...withModel(options), rebuild: true });
+    expect(await savedLikes(options)).toEqual({ liked: [papers[2]!.id], unliked: [], missing: [] });
   });
 });

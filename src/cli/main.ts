@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { addDescribeCommands } from "./commands/describe.js";
 import { addFeedCommand } from "./commands/feed.js";
 import { addIndexingCommands } from "./commands/indexing.js";
+import { addLikesCommands } from "./commands/likes.js";
 import { addQueryCommands } from "./commands/query.js";
 import { addServingCommands } from "./commands/serving.js";
 import { fail } from "./run.js";
@@ -21,6 +22,7 @@ const program = new Command("papers")
 
 addIndexingCommands(program);
 addQueryCommands(program);
+addLikesCommands(program);
 addFeedCommand(program);
 addDescribeCommands(program);
 addServingCommands(program);

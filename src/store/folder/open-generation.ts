@@ -49,7 +49,7 @@ function openGeneration(dir: string, check: (manifest: Manifest) => void): Omit<
   // Before loading: hnswlib trusts its file, and a damaged one could crash it or answer wrongly.
   verifyGeneration(dir, manifest);
   const vectors = VectorIndex.load(join(dir, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);
-  const likes = readLikesFile(dir);
+  const likes = readLikesFile(dir, manifest);
   const store = PaperTable.open(join(dir, STORE_FILE), { cjkBigrams: usesCjkBigrams(manifest) });
   return { dir, manifest, vectors, store, likes, sizeBytes: generationSize(dir) };
 }

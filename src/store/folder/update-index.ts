@@ -127,7 +127,7 @@ async function updateLocked(
       ? VectorIndex.load(join(current, HNSW_FILE), model.spec.dimension, DEFAULT_HNSW.efSearch)
       : VectorIndex.create(model.spec.dimension, texts.size);
     // Likes outlast a rebuild: they are the user's, not the papers'.
-    carryLikes(live.dir, dir, !current);
+    carryLikes(live.dir, dir, current ? previous : null);
     const store = openNextStore(current, dir);
     return closingOnFailure(store, () => {
       if (upgrade && previous.formatVersion === UPGRADABLE_FORMAT) store.upgradeFromFormat2();
@@ -179,7 +179,7 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
   const manifest = await commitGeneration(indexDir, async (dir) => {
     let index = VectorIndex.load(join(current, HNSW_FILE), previous.model.dimension, previous.hnsw.efSearch);
     // A removed paper's like stays: the paper may come back.
-    carryLikes(current, dir);
+    carryLikes(current, dir, previous);
     const store = openNextStore(current, dir);
     return closingOnFailure(store, () => {
       // A format 3 store's postings are re-analysed first, so the removed texts' terms are found.

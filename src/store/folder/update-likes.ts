@@ -43,7 +43,7 @@ async function updateLocked(indexDir: string, change: LikesUpdate): Promise<Save
   const vouched = manifest.files[LIKES_FILE];
   const problem = vouched && checksumProblem(current, LIKES_FILE, vouched);
   if (problem) throw new PapersError("INDEX_DAMAGED", `index at ${current} is damaged (${problem}): ${REBUILD_HINT}`);
-  const saved = readLikesFile(current);
+  const saved = readLikesFile(current, manifest);
   const table = PaperTable.open(join(current, STORE_FILE), { cjkBigrams: usesCjkBigrams(manifest) });
   let next: SavedLikes;
   try {
@@ -81,5 +81,5 @@ function verifyLikes(dir: string): void {
   const manifest = readManifest(dir);
   const problem = checksumProblem(dir, LIKES_FILE, manifest.files[LIKES_FILE]!);
   if (problem) throw new PapersError("INDEX_DAMAGED", `the likes just written to ${dir} do not read back (${problem})`);
-  readLikesFile(dir);
+  readLikesFile(dir, manifest);
 }
