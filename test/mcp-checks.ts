@@ -82,7 +82,7 @@ export async function checkToolList(client: Client): Promise<void> {
     expect(tool.annotations?.readOnlyHint).toBe(true);
   }
   const search = tools[0]!.inputSchema as Json;
-  expect(Object.keys(search.properties)).toEqual(["question", "k", "mode", "year", "category", "author"]);
+  expect(Object.keys(search.properties)).toEqual(["question", "k", "mode", "year", "since", "until", "category", "author"]);
   expect(search.required).toEqual(["question"]);
   expect(search.properties.k).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 10 });
   expect(search.properties.mode.enum).toEqual(["dense", "lexical", "hybrid"]);
@@ -136,7 +136,7 @@ export async function checkToolsMatchCli(client: Client, indexDir: string, local
 
   const shown = await call(client, "show", { id: first.id });
   const cliShown = await cliJson(indexDir, ["show", first.id]);
-  for (const field of ["id", "title", "abstract", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year", "sources"]) {
+  for (const field of ["id", "title", "abstract", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year", "date", "sources"]) {
     expect(shown[field], field).toEqual(field === "sources" && !local ? undefined : cliShown[field]);
   }
 
