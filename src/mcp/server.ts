@@ -22,6 +22,7 @@ import { listPapers, showPaper } from "../requests/papers.js";
 import { checkIds, checkK, checkLength, decodeId, toolError } from "./checks.js";
 import { hitSummary, paperDetail, paperSummary, paperText } from "./format.js";
 import { toolSchemas } from "./schemas.js";
+import { TOOL_TEXT } from "./tool-text.js";
 
 export interface McpServerOptions {
   /** Reported to clients in `initialize`; default: package.json's. */
@@ -44,6 +45,9 @@ export interface McpServerOptions {
 
 /** Paper errors as MCP errors where the protocol wants them (reading a resource): -32002 is "resource not found". */
 const RESOURCE_NOT_FOUND = -32002;
+
+/** Every tool only reads the local index. */
+const READ_ONLY = { readOnlyHint: true, openWorldHint: false } as const;
 
 export function createMcpServer(source: PaperIndex | IndexSource, options: McpServerOptions = {}): McpServer {
   const indexSource = isIndexSource(source) ? source : fixedIndex(source);
@@ -82,23 +86,14 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
       }
     };
 
-  server.registerTool(
+  /** Registers a read-only tool whose input and output schemas are schemas[name] and schemas[`${name}Output`]. */
+  const readOnlyTool = (
+    name: "search" | "related" | "recommend" | "show" | "list" | "info",
+    handler: (args: never) => Promise<CallToolResult>,
+  ) => server.registerTool(name, { ...TOOL_TEXT[name], inputSchema: schemas[name], outputSchema: schemas[`${name}Output`], annotations: READ_ONLY }, handler as never);
+
+  readOnlyTool(
     "search",
-    {
-      title: "Search papers",
-      description:
-        "Find the papers that best answer a question or match a topic, best first, each with a score and a " +
-        "snippet of its abstract to quote (or, for a paper indexed from its PDF, the passage of its full text that " +
-        "matched, with its page). relevance (0-1) is comparable across questions; confident: false means no paper " +
-        "answers well. Use this first for any question about the literature " +
-        '("ways to reduce decode latency", "contrastive learning for sentence embeddings"). mode: hybrid (default, ' +
-        "meaning and words fused), dense (meaning only: paraphrases, broad topics), lexical (exact words: names, " +
-        "acronyms, rare terms). Narrow with year (2024, 2020..2023, 2021.., ..2019), since/until (days, 2024-03-18; " +
-        "papers without a date are left out), category (cs.CL) or author (part of a name). Then use `show` for a paper's full abstract, `related` for more like it.",
-      inputSchema: schemas.search,
-      outputSchema: schemas.searchOutput,
-      annotations: { readOnlyHint: true, openWorldHint: false },
-    },
     tool<z.infer<typeof schemas.search>>(
       "search",
       async ({ question, k, mode, year, since, until, category, author }, index) => {
@@ -112,19 +107,8 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
     ),
   );
 
-  server.registerTool(
+  readOnlyTool(
     "related",
-    {
-      title: "Related papers",
-      description:
-        "Find papers close to a given one (pass its `id`, as search, list or show give it) or to a passage of " +
-        "text (pass `text`: a draft abstract, a paragraph, a claim), best first. Use it to widen a literature " +
-        "search from a paper you found, or to find prior work for text you are writing. Give exactly one of id " +
-        "and text. mode: dense by default (a whole abstract or passage matches best by meaning), or hybrid, lexical.",
-      inputSchema: schemas.related,
-      outputSchema: schemas.relatedOutput,
-      annotations: { readOnlyHint: true, openWorldHint: false },
-    },
     tool<z.infer<typeof schemas.related>>(
       "related",
       async ({ id, text, k, mode }, index) => {
@@ -145,20 +129,8 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
     ),
   );
 
-  server.registerTool(
+  readOnlyTool(
     "recommend",
-    {
-      title: "Recommend papers",
-      description:
-        "Find papers like several you already have: pass the ids of papers you like (as search, related or list " +
-        "give them), optionally ids you do not like, and/or a text (a draft abstract or paragraph you are writing). " +
-        "Use it instead of related when you have more than one seed paper, or when the user said which results " +
-        "were good and which were not. Seeds are left out of the answer. method: centroid (likes/text only) or " +
-        "classifier (trained on likes against unlikes); why lists the words that weigh most for and against.",
-      inputSchema: schemas.recommend,
-      outputSchema: schemas.recommendOutput,
-      annotations: { readOnlyHint: true, openWorldHint: false },
-    },
     tool<z.infer<typeof schemas.recommend>>(
       "recommend",
       async ({ like, unlike, text, k }, index) => {
@@ -181,14 +153,9 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
   server.registerTool(
     "export",
     {
-      title: "Export citations",
-      description:
-        "Citations for papers, as one document in a reference format: bibtex (default), ris, csl-json, csv, " +
-        "markdown, json or jsonl. Pass the ids of the papers to cite (up to " + LIMITS.maxExport + ", in the order " +
-        "given), or a question to export its top k search results. Use it when the user wants a bibliography, a " +
-        ".bib entry or a reading list to import into a reference manager; the answer is the document's text.",
+      ...TOOL_TEXT.export,
       inputSchema: schemas.export,
-      annotations: { readOnlyHint: true, openWorldHint: false },
+      annotations: READ_ONLY,
     },
     async (args: z.infer<typeof schemas.export>): Promise<CallToolResult> => {
       try {
@@ -218,36 +185,16 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
     },
   );
 
-  server.registerTool(
+  readOnlyTool(
     "show",
-    {
-      title: "Show a paper",
-      description:
-        "One paper in full: title, authors, year, categories, arXiv and DOI links, and the whole abstract. Use it " +
-        "after search or related, to read or quote a paper before citing it. id: the paper's id, an arXiv id " +
-        "(2301.01234, with or without a version) or an arxiv.org link.",
-      inputSchema: schemas.show,
-      outputSchema: schemas.showOutput,
-      annotations: { readOnlyHint: true, openWorldHint: false },
-    },
     tool<z.infer<typeof schemas.show>>("show", async ({ id }, index) => {
       checkLength("id", id, LIMITS.maxIdLength);
       return paperDetail(await showPaper(index, id), paths);
     }),
   );
 
-  server.registerTool(
+  readOnlyTool(
     "list",
-    {
-      title: "List papers",
-      description:
-        "Page through the papers in the index, in index order (id, title, authors, year, links; no abstracts). " +
-        "Use it to see what the index holds; to find papers on a subject use search instead. total says how " +
-        "many there are; pass nextOffset as offset for the next page (null on the last).",
-      inputSchema: schemas.list,
-      outputSchema: schemas.listOutput,
-      annotations: { readOnlyHint: true, openWorldHint: false },
-    },
     tool<z.infer<typeof schemas.list>>("list", async ({ offset, limit }, index) => {
       if (limit > LIMITS.maxResults) throw new PapersError("BAD_OPTION", `limit must be a whole number from 1 to ${LIMITS.maxResults}, not ${limit}`);
       const page = await listPapers(index, { offset, limit });
@@ -255,17 +202,8 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
     }),
   );
 
-  server.registerTool(
+  readOnlyTool(
     "info",
-    {
-      title: "Index information",
-      description:
-        "What the index is: how many papers (and passages of PDF full text), the embedding model, when it was built, where it is and its size. " +
-        "Use it to tell whether the index can answer at all (count) or to report where answers come from.",
-      inputSchema: schemas.info,
-      outputSchema: schemas.infoOutput,
-      annotations: { readOnlyHint: true, openWorldHint: false },
-    },
     tool<z.infer<typeof schemas.info>>("info", async () => {
       const { model, dtype, dimension, count, passages, builtAt, fingerprint, indexPath, sizeBytes } = indexSource.info();
       return { model, dtype, dimension, count, passages, builtAt, fingerprint, ...(paths ? { indexPath } : {}), sizeBytes };

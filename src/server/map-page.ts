@@ -6,7 +6,7 @@
  * Self-contained like the search page (inline CSS and JS, no external resources, text only
  * through textContent), under its own CSP. Its script is src/web/map-page.ts.
  */
-import { jsonBlock, pageCsp, pageScript } from "./page-csp.js";
+import { htmlPage, jsonBlock, pageCsp, pageScript } from "./page-csp.js";
 import { TOPIC_COLOURS } from "../map/render.js";
 
 const STYLE = String.raw`
@@ -51,17 +51,7 @@ kbd { font: 0.75rem ui-monospace, monospace; border: 1px solid var(--line); bord
 // src/web/map-page.ts, compiled by `npm run build`.
 const SCRIPT = pageScript("map-page");
 
-const HTML = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>map · papers</title>
-<link rel="icon" href="data:,">
-<style>${STYLE}</style>
-</head>
-<body>
-<header>
+const BODY = `<header>
   <a class="brand" href="/">papers</a><span id="info" class="info"></span>
   <form id="search" role="search">
     <label class="visually-hidden" for="q">Search to light papers up on the map</label>
@@ -87,11 +77,7 @@ const HTML = `<!doctype html>
 `;
 
 // The topics' colours as `papers map --out` draws them, for the script to read.
-export const MAP_PAGE_HTML = `${HTML}${jsonBlock("topic-colours", TOPIC_COLOURS)}
-<script>${SCRIPT}</script>
-</body>
-</html>
-`;
+export const MAP_PAGE_HTML = htmlPage({ title: "map · papers", style: STYLE, body: BODY, data: jsonBlock("topic-colours", TOPIC_COLOURS), script: SCRIPT });
 
 /** As every page of papers: its own script and style only (see pageCsp). */
 export const MAP_PAGE_CSP = pageCsp(SCRIPT, STYLE);

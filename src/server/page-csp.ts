@@ -45,6 +45,25 @@ export function jsonBlock(id: string, value: unknown): string {
   return `<script type="application/json" id="${id}">${JSON.stringify(value).replace(/</g, "\\u003c")}</script>`;
 }
 
+/** A whole page: the head every page has with its style, its body, its data blocks, and its script last. */
+export function htmlPage(page: { title: string; style: string; body: string; script: string; data?: string }): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${page.title}</title>
+<link rel="icon" href="data:,">
+<style>${page.style}</style>
+</head>
+<body>
+${page.body}${page.data ?? ""}
+<script>${page.script}</script>
+</body>
+</html>
+`;
+}
+
 /**
  * A page may run only its own script and style, and talk only to its own origin: an abstract
  * that somehow became markup still could not load or send anything.

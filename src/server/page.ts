@@ -6,7 +6,7 @@
  * The state lives in the URL (`/?q=…&mode=…`, `/?related=ID&mode=…`), so a search can be
  * bookmarked and shared, and back and forward work.
  */
-import { pageCsp, pageScript } from "./page-csp.js";
+import { htmlPage, pageCsp, pageScript } from "./page-csp.js";
 
 // Written as String.raw so the browser gets it verbatim: no backticks or "${" inside.
 const STYLE = String.raw`
@@ -82,17 +82,7 @@ kbd { font: 0.8rem ui-monospace, monospace; border: 1px solid var(--line); borde
 // src/web/search-page.ts, compiled by `npm run build`.
 const SCRIPT = pageScript("search-page");
 
-const HTML_HEAD = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>papers</title>
-<link rel="icon" href="data:,">
-<style>${STYLE}</style>
-</head>
-<body>
-<header><div class="wrap">
+const BODY = `<header><div class="wrap">
   <a class="brand" href="/">papers</a><span id="info" class="info"></span> <a class="info" href="/map">map</a>
   <form id="search" action="/" method="get" role="search">
     <label class="visually-hidden" for="q">Question</label>
@@ -118,10 +108,7 @@ const HTML_HEAD = `<!doctype html>
 </main>
 `;
 
-export const PAGE_HTML = `${HTML_HEAD}<script>${SCRIPT}</script>
-</body>
-</html>
-`;
+export const PAGE_HTML = htmlPage({ title: "papers", style: STYLE, body: BODY, script: SCRIPT });
 
 /** As every page of papers: its own script and style only (see pageCsp). */
 export const PAGE_CSP = pageCsp(SCRIPT, STYLE);
