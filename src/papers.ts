@@ -33,6 +33,8 @@ export { indexPapers, indexPaperList } from "./library/indexing/index-papers.js"
 export { indexZotero, type ZoteroSummary } from "./library/indexing/index-zotero.js";
 export { removePapers } from "./library/indexing/remove-papers.js";
 export { copyIndex } from "./library/indexing/copy-index.js";
+export { ARXIV_API_ENDPOINT, ARXIV_OAI_ENDPOINT, DEFAULT_DELAY_MS } from "./arxiv/index.js";
+export { fetchArxiv, fromArxiv, harvestStateName, type FetchArxivOptions, type FetchArxivSummary, type FetchProgress, type FetchedSet } from "./library/indexing/fetch-arxiv.js";
 export { openOrBuildIndex } from "./library/indexing/open-or-build.js";
 export { paperListFingerprint, storeLocation } from "./library/indexing/store-facts.js";
 

@@ -7,6 +7,7 @@
 import { documentText, passageText, type Paper } from "../corpus/paper.js";
 import type { Embedder } from "../embed/embedder.js";
 import { PapersError } from "../errors.js";
+import { STATE_ARTIFACT, parseIndexState } from "./shared/index-state.js";
 import type { GenerationReader, IndexStore, UpdateSummary } from "./store.js";
 
 /** Papers whose vectors are read from the source at once. */
@@ -60,7 +61,8 @@ export async function transferIndex(source: IndexStore, target: IndexStore, opti
       { spec, dtype },
       async () => carried,
       // Large checkpoints: nothing is computed, so there is little to save between them.
-      { rebuild: options.rebuild, wait: options.wait, computeMap: options.computeMap, checkpointEvery: 8192, onProgress: options.onProgress },
+      // The source's named state (harvest positions, likes) goes with its papers, in the same commit.
+      { rebuild: options.rebuild, wait: options.wait, computeMap: options.computeMap, checkpointEvery: 8192, onProgress: options.onProgress, state: parseIndexState(await reader.artifact(STATE_ARTIFACT), reader.location) },
     );
   } finally {
     await reader.close();

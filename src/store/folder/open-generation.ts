@@ -1,10 +1,10 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PapersError } from "../../errors.js";
-import { TOPIC_MAP_FILE, usesCjkBigrams, type Manifest } from "../shared/manifest.js";
+import { usesCjkBigrams, type Manifest } from "../shared/manifest.js";
 import { VectorIndex } from "../shared/vector-index.js";
 import { currentGeneration, liveGeneration } from "./generations.js";
-import { HNSW_FILE, MANIFEST_FILE, STORE_FILE, isCompleteGeneration, readManifest, verifyGeneration } from "./manifest-file.js";
+import { HNSW_FILE, MANIFEST_FILE, OPTIONAL_FILES, STORE_FILE, isCompleteGeneration, readManifest, verifyGeneration } from "./manifest-file.js";
 import { PaperTable } from "./paper-table.js";
 
 /** One committed generation, opened for reading: what a PaperIndex answers from. */
@@ -51,6 +51,6 @@ function openGeneration(dir: string, check: (manifest: Manifest) => void): Omit<
 
 /** Bytes on disk of an index generation's files. */
 export function generationSize(dir: string): number {
-  const files = [HNSW_FILE, STORE_FILE, MANIFEST_FILE, ...(existsSync(join(dir, TOPIC_MAP_FILE)) ? [TOPIC_MAP_FILE] : [])];
+  const files = [HNSW_FILE, STORE_FILE, MANIFEST_FILE, ...OPTIONAL_FILES.filter((name) => existsSync(join(dir, name)))];
   return files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }

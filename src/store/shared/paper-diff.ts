@@ -18,21 +18,27 @@ export interface PaperChange {
 
 /**
  * What an update changes, by comparing each paper with what is stored under its id (content hash
- * for the text, the other fields as JSON); new papers get labels from `nextLabel` on.
+ * for the text, the other fields as JSON); new papers get labels from `nextLabel` on. A stored
+ * paper `keepStored` picks is left as it is, and the given paper's id listed in `kept`.
  */
 export function diffPapers(
   papers: readonly Paper[],
-  stored: ReadonlyMap<string, { label: number; hash: string; json: string; text?: string }>,
+  stored: ReadonlyMap<string, { label: number; hash: string; json: string; text?: string; paper?: Paper }>,
   nextLabel: number,
-): { changed: PaperChange[]; added: number; updated: number; unchanged: number; nextLabel: number } {
+  keepStored?: (stored: Paper, given: Paper) => boolean,
+): { changed: PaperChange[]; added: number; updated: number; unchanged: number; refreshed: number; kept: string[]; nextLabel: number } {
   const changed: PaperChange[] = [];
+  const kept: string[] = [];
   let added = 0;
   let updated = 0;
   let unchanged = 0;
+  let refreshed = 0;
   for (const paper of papers) {
     const hash = contentHash(paper);
     const entry = stored.get(paper.id.toLowerCase());
-    if (!entry) {
+    if (entry && keepStored?.(entry.paper ?? (Object.fromEntries(JSON.parse(entry.json) as [string, unknown][]) as unknown as Paper), paper)) {
+      kept.push(paper.id);
+    } else if (!entry) {
       added++;
       changed.push({ label: nextLabel++, paper, hash, embed: true });
     } else if (entry.hash !== hash) {
@@ -40,10 +46,13 @@ export function diffPapers(
       changed.push({ label: entry.label, paper, hash, embed: true, before: entry.text });
     } else {
       unchanged++;
-      if (entry.json !== paperFieldsJson(paper)) changed.push({ label: entry.label, paper, hash, embed: false, before: entry.text });
+      if (entry.json !== paperFieldsJson(paper)) {
+        refreshed++;
+        changed.push({ label: entry.label, paper, hash, embed: false, before: entry.text });
+      }
     }
   }
-  return { changed, added, updated, unchanged, nextLabel };
+  return { changed, added, updated, unchanged, refreshed, kept, nextLabel };
 }
 
 /**
@@ -65,9 +74,13 @@ export function toEmbed(changed: readonly PaperChange[], nextLabel: number): {
   return { passages, texts };
 }
 
-/** A paper's stored fields as JSON: what tells whether to rewrite it (passages count in its hash instead). */
+/**
+ * A paper's stored fields as JSON: what tells whether to rewrite it (passages count in its hash
+ * instead). Fields in name order, so two readers building a paper in different orders agree.
+ */
 export function paperFieldsJson({ passages: _passages, ...fields }: Paper): string {
-  return JSON.stringify(fields);
+  const byName = fields as Record<string, unknown>;
+  return JSON.stringify(Object.keys(byName).filter((name) => byName[name] !== undefined).sort().map((name) => [name, byName[name]]));
 }
 
 /** A passage's key in the checkpoint: its text, section and pages. */
