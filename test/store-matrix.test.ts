@@ -16,6 +16,8 @@ import { startServer } from "../src/server/serve.js";
 import { HASH_MODEL, hashEmbedderLoader } from "./hash-embedder.js";
 import { runCli, tempDir } from "./helpers.js";
 import { factories } from "./store-factories.js";
+import { openStore } from "../src/store/open-store.js";
+import { STATE_ARTIFACT, parseIndexState } from "../src/store/shared/index-state.js";
 
 const CATEGORIES = ["cs.CL", "cs.LG", "cs.CV", "q-bio.GN"];
 /** SciFact abstracts with made-up metadata: years 2000–2024, a category in four, authors by number. */
@@ -291,6 +293,54 @@ describe.each(factories)("the $name store", (factory) => {
     } finally {
       await bare.close();
     }
+  });
+
+  it("keeps named state with the index: set in the papers' commit, kept by updates, removals, --rebuild and moves", async () => {
+    const { options } = factory.fresh();
+    const papers = corpus(12);
+    const model = { spec: HASH_MODEL, dtype: "q8" as const };
+    const load = () => embedder.load(HASH_MODEL, "q8");
+    const stateOf = async (where: PapersOptions) => {
+      const index = await openIndex(withModel(where));
+      try {
+        return parseIndexState(await index.artifact(STATE_ARTIFACT), index.info().indexPath);
+      } finally {
+        await index.close();
+      }
+    };
+    const store = await openStore(options);
+    try {
+      await store.update(papers, model, load, { state: { harvest: { datestamp: "2026-06-29" } } });
+      expect(await stateOf(options)).toEqual({ harvest: { datestamp: "2026-06-29" } });
+      // State alone changes: still a commit; the same state again: none.
+      const before = await store.liveGeneration();
+      await store.update(papers, model, load, { state: { likes: ["x"] } });
+      const after = await store.liveGeneration();
+      expect(after).not.toBe(before);
+      await store.update(papers, model, load, { state: { likes: ["x"] } });
+      expect(await store.liveGeneration()).toBe(after);
+      expect(await stateOf(options)).toEqual({ harvest: { datestamp: "2026-06-29" }, likes: ["x"] });
+      // A stored paper keepStored picks is left as it is; the other fields' changes are counted as refreshed.
+      const changed = [{ ...papers[0]!, abstract: "Replaced text." }, { ...papers[1]!, year: 1990 }];
+      const kept = await store.update(changed, model, load, { keepStored: (stored) => stored.id === papers[0]!.id });
+      expect(kept).toMatchObject({ kept: [papers[0]!.id], updated: 0, unchanged: 1, refreshed: 1 });
+    } finally {
+      await store.close();
+    }
+    await removePapers([papers[2]!.id], options);
+    expect(await stateOf(options)).toEqual({ harvest: { datestamp: "2026-06-29" }, likes: ["x"] });
+    // A rebuild replaces the papers, never the state (a null value removes a name).
+    const rebuilt = await openStore(options);
+    try {
+      await rebuilt.update(papers.slice(0, 3), model, load, { rebuild: true, state: { likes: null } });
+    } finally {
+      await rebuilt.close();
+    }
+    expect(await stateOf(options)).toEqual({ harvest: { datestamp: "2026-06-29" } });
+    const other = (factories.find((f) => f !== factory) ?? factory).fresh().options;
+    await copyIndex(withModel(options), withModel(other));
+    expect(await stateOf(other)).toEqual({ harvest: { datestamp: "2026-06-29" } });
+    expect((await openIndex(withModel(other)).then(async (index) => [(await index.get(papers[0]!.id)).abstract, await index.close()]))[0]).toBe(papers[0]!.abstract);
   });
 
   it("stores topics and the map with the index, extends them on a small update, recomputes past RECOMPUTE_SHARE", async () => {
