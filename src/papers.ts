@@ -12,7 +12,7 @@ export { MAX_ID_LENGTH, PAPER_FIELDS, paperJson } from "./corpus/paper.js";
 export type { Manifest } from "./store/shared/manifest.js";
 export { DEFAULT_DTYPE, DEFAULT_MODEL } from "./embed/models.js";
 export { SEARCH_MODES, DEFAULT_MODE, RELATED_MODE, parseMode, type SearchMode } from "./ranking/modes.js";
-export { parseYearRange, type PaperFilter } from "./ranking/filter.js";
+export { dayBound, parseYearRange, type PaperFilter } from "./ranking/filter.js";
 export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
 export { parseFieldOptions, formatSkipped, type Skipped } from "./corpus/read-corpus.js";
 export { DEFAULT_ZOTERO_DIR } from "./corpus/zotero.js";

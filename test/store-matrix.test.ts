@@ -32,7 +32,7 @@ function corpus(n: number): Paper[] {
       return {
         id: arxivId ?? `sf${doc._id}`, title: doc.title, abstract: doc.text, arxivId, doi: null, journalRef: null, comments: [],
         authors: [`Author Number${i}`, "Common Coauthor"], categories: [CATEGORIES[i % 4]!, ...(i % 50 === 0 ? ["q-bio.RARE"] : [])],
-        year: 2000 + (i % 25), sources: [{ file: "corpus.jsonl", line: i + 1 }],
+        year: 2000 + (i % 25), date: null as string | null, sources: [{ file: "corpus.jsonl", line: i + 1 }],
       };
     });
 }

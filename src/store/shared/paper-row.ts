@@ -17,6 +17,8 @@ export interface PaperRow {
   categories: string;
   year: number | null;
   sources: string;
+  /** "YYYY-MM-DD"; absent from an index written before papers had dates, read as null. */
+  date?: string | null;
 }
 
 /** The columns of a PaperRow, in the order both stores write them. */
@@ -48,6 +50,7 @@ export function toPaper(row: PaperRow): Paper {
     authors: list<string>("authors"),
     categories: list<string>("categories"),
     year: row.year,
+    date: row.date ?? null,
     sources: list<Paper["sources"][number]>("sources"),
   };
 }
