@@ -76,7 +76,7 @@ describe.each(factories)("fetch arxiv into the $name store", (factory) => {
     const base: FetchArxivOptions = { ...options, embedder, sets: ["cs"], endpoint: server.endpoint, polite: { delayMs: 0, backoffMs: 5 } };
     // A paper of the user's own file that has the id of one of the window's records.
     const mine = window[5]!;
-    await indexPaperList([{ id: mine.id, title: "My own notes", abstract: "Notes I wrote about this paper myself.", arxivId: mine.id, doi: null, journalRef: null, comments: [], authors: [], categories: [], year: 2026, sources: [{ file: "mine.jsonl", line: 1 }] }], ["mine.jsonl"], { ...options, embedder });
+    await indexPaperList([{ id: mine.id, title: "My own notes", abstract: "Notes I wrote about this paper myself.", arxivId: mine.id, doi: null, journalRef: null, comments: [], authors: [], categories: [], year: 2026, date: null, sources: [{ file: "mine.jsonl", line: 1 }] }], ["mine.jsonl"], { ...options, embedder });
 
     const first = await fetchArxiv({ ...base, from: FROM, until: UNTIL });
     expect(first).toMatchObject({ harvested: window.length, added: window.length - 1, updated: 0, unchanged: 0, removed: 0, kept: [mine.id], papers: window.length });

@@ -3,7 +3,7 @@
  * its id (content hash for the text, the other fields as JSON), and the texts to embed.
  */
 import { createHash } from "node:crypto";
-import { contentHash, documentText, passageText, type Paper } from "../../corpus/paper.js";
+import { PAPER_FIELDS, contentHash, documentText, passageText, type Paper } from "../../corpus/paper.js";
 import type { Passage } from "../../corpus/passages.js";
 
 /** A paper to write: new, re-embedded (its text changed), or with only other fields changed. */
@@ -36,7 +36,7 @@ export function diffPapers(
   for (const paper of papers) {
     const hash = contentHash(paper);
     const entry = stored.get(paper.id.toLowerCase());
-    if (entry && keepStored?.(entry.paper ?? (Object.fromEntries(JSON.parse(entry.json) as [string, unknown][]) as unknown as Paper), paper)) {
+    if (entry && keepStored?.(entry.paper ?? storedFields(entry.json), paper)) {
       kept.push(paper.id);
     } else if (!entry) {
       added++;
@@ -53,6 +53,12 @@ export function diffPapers(
     }
   }
   return { changed, added, updated, unchanged, refreshed, kept, nextLabel };
+}
+
+/** A stored paper's fields back from their paperFieldsJson (passages left out). */
+function storedFields(json: string): Paper {
+  const values = JSON.parse(json) as unknown[];
+  return Object.fromEntries(PAPER_FIELDS.map((field, i) => [field, values[i]])) as unknown as Paper;
 }
 
 /**
@@ -75,12 +81,12 @@ export function toEmbed(changed: readonly PaperChange[], nextLabel: number): {
 }
 
 /**
- * A paper's stored fields as JSON: what tells whether to rewrite it (passages count in its hash
- * instead). Fields in name order, so two readers building a paper in different orders agree.
+ * A paper's stored fields as JSON, in PAPER_FIELDS order whatever order its object has: what tells
+ * whether to rewrite it (passages count in its hash instead). A field a store did not keep (the date
+ * of an index written before papers had dates) reads as null, so a paper with no date is unchanged.
  */
-export function paperFieldsJson({ passages: _passages, ...fields }: Paper): string {
-  const byName = fields as Record<string, unknown>;
-  return JSON.stringify(Object.keys(byName).filter((name) => byName[name] !== undefined).sort().map((name) => [name, byName[name]]));
+export function paperFieldsJson(paper: Paper): string {
+  return JSON.stringify(PAPER_FIELDS.map((field) => paper[field] ?? null));
 }
 
 /** A passage's key in the checkpoint: its text, section and pages. */
