@@ -24,7 +24,7 @@ export interface PaperRow {
 /** The columns of a PaperRow, in the order both stores write them. */
 export const PAPER_COLUMNS = [
   "label", "id", "content_hash", "title", "abstract", "arxiv_id", "doi", "journal_ref",
-  "comments", "authors", "categories", "year", "sources",
+  "comments", "authors", "categories", "year", "sources", "date",
 ] as const;
 
 /** A stored row as a paper; a row whose JSON fields do not read back is a damaged index, said so. */
