@@ -153,6 +153,22 @@ describe.each(factories)("fetch arxiv into the $name store", (factory) => {
     expect(ids.sort()).toEqual(day.map((l) => l.id).sort());
   }, 120_000);
 
+  it("looks papers up by id with the API, naming the missing ones; refuses a window before the saved datestamp without --from", async () => {
+    const server = await serve(oneDay, 10);
+    const { options } = factory.fresh();
+    const [a, b] = [oneDay[0]!, oneDay[1]!];
+    const found = await fetchArxiv({ ...options, embedder, ids: [a.id, `${b.id}v1`, "2606.99999"], api: server.api, polite: { delayMs: 0 } });
+    expect(found).toMatchObject({ requests: 1, harvested: 2, added: 2, missing: ["2606.99999"], papers: 2, sets: [] });
+    expect((await papersOf(options)).map((p) => [p.id, p.abstract, p.date])).toEqual([a, b].map((l) => [l.id, served(l.summary), l.date]));
+    await expect(fetchArxiv({ ...options, embedder, ids: ["not an id"], api: server.api })).rejects.toMatchObject({ code: "BAD_OPTION" });
+    await expect(fetchArxiv({ ...options, embedder })).rejects.toMatchObject({ code: "BAD_OPTION" });
+
+    const base: FetchArxivOptions = { ...options, embedder, sets: ["cs"], endpoint: server.endpoint, polite: { delayMs: 0 } };
+    await fetchArxiv({ ...base, from: "2026-06-25" });
+    await expect(fetchArxiv({ ...base, until: "2026-06-20" })).rejects.toThrow(/harvested up to 2026-06-25 already, after --until 2026-06-20: give --from/);
+    expect(await fetchArxiv({ ...base, from: "2026-06-01", until: "2026-06-20" })).toMatchObject({ harvested: 0, commits: 0 });
+  });
+
   it("the CLI killed with -9 mid-harvest, then run again: every record exactly once", async () => {
     expect(oneDay.length).toBeGreaterThan(20);
     const server = await serve(oneDay, 4);

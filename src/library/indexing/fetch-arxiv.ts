@@ -153,6 +153,9 @@ class FetchRun {
     const endpoint = this.options.endpoint ?? ARXIV_OAI_ENDPOINT;
     const name = harvestStateName(endpoint, set);
     const saved = savedDatestamp(this.state[name]);
+    if (this.options.from === undefined && saved !== null && this.options.until !== undefined && saved > this.options.until) {
+      throw new PapersError("BAD_OPTION", `set ${set} is harvested up to ${saved} already, after --until ${this.options.until}: give --from to harvest an earlier window again`);
+    }
     const entry: FetchedSet = { set, endpoint, from: this.options.from ?? saved, until: this.options.until ?? null, datestamp: saved, harvested: 0 };
     this.summary.sets.push(entry);
     const requestsBefore = this.summary.requests;
