@@ -93,18 +93,18 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
         "answers well. Use this first for any question about the literature " +
         '("ways to reduce decode latency", "contrastive learning for sentence embeddings"). mode: hybrid (default, ' +
         "meaning and words fused), dense (meaning only: paraphrases, broad topics), lexical (exact words: names, " +
-        "acronyms, rare terms). Narrow with year (2024, 2020..2023, 2021.., ..2019), category (cs.CL) or author " +
-        "(part of a name). Then use `show` for a paper's full abstract, `related` for more like it.",
+        "acronyms, rare terms). Narrow with year (2024, 2020..2023, 2021.., ..2019), since/until (days, 2024-03-18; " +
+        "papers without a date are left out), category (cs.CL) or author (part of a name). Then use `show` for a paper's full abstract, `related` for more like it.",
       inputSchema: schemas.search,
       outputSchema: schemas.searchOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     tool<z.infer<typeof schemas.search>>(
       "search",
-      async ({ question, k, mode, year, category, author }, index) => {
+      async ({ question, k, mode, year, since, until, category, author }, index) => {
         checkLength("question", question, LIMITS.maxQuestion);
         checkK(k);
-        const found = await searchPapers(index, { question, k, mode, filters: { year, category, author } });
+        const found = await searchPapers(index, { question, k, mode, filters: { year, since, until, category, author } });
         const results = found.hits.map((hit) => ({ ...hitSummary(hit, hit.score, question), relevance: hit.relevance }));
         return { question, mode, confident: found.confident, threshold: found.threshold, results };
       },
