@@ -13,7 +13,7 @@
  *   (a JSONL, BibTeX, a snapshot, Zotero, a PDF) is left as it is, and its id is reported in `kept`.
  *   A deleted record likewise removes only a paper that came from arXiv.
  */
-import { ARXIV_OAI_ENDPOINT, harvest } from "../../arxiv/harvest.js";
+import { ARXIV_OAI_ENDPOINT, checkWindow, harvest } from "../../arxiv/harvest.js";
 import { ARXIV_API_ENDPOINT, lookupArxiv } from "../../arxiv/atom.js";
 import { ArxivError, type PoliteOptions } from "../../arxiv/polite-fetch.js";
 import { arxivPaper, type ArxivRecord } from "../../arxiv/record.js";
@@ -107,6 +107,8 @@ export async function fetchArxiv(options: FetchArxivOptions, onProgress?: (progr
   const ids = options.ids ?? [];
   if ((sets.length > 0) === (ids.length > 0)) throw new PapersError("BAD_OPTION", "give --set (harvest a set, e.g. cs or cs:cs:CL) or --id (look papers up), one of the two");
   if (ids.length > 0 && (options.from !== undefined || options.until !== undefined)) throw new PapersError("BAD_OPTION", "--from and --until select a harvest's window: use them with --set, not --id");
+  // Mistakes in the options are told before the store is opened (a folder made) or a request sent.
+  checkWindow(options);
   const started = performance.now();
   const store = await openStore(options);
   const run = new FetchRun(store, options);
