@@ -12,7 +12,7 @@ export { PAPER_FIELDS, paperJson } from "./corpus/paper.js";
 export type { Manifest } from "./store/shared/manifest.js";
 export { DEFAULT_DTYPE, DEFAULT_MODEL } from "./embed/models.js";
 export { SEARCH_MODES, DEFAULT_MODE, RELATED_MODE, parseMode, type SearchMode } from "./ranking/modes.js";
-export { parseYearRange, type PaperFilter } from "./ranking/filter.js";
+export { dayBound, parseYearRange, type PaperFilter } from "./ranking/filter.js";
 export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
 export { parseFieldOptions, formatSkipped, type Skipped } from "./corpus/read-corpus.js";
 export { DEFAULT_ZOTERO_DIR } from "./corpus/zotero.js";
@@ -44,6 +44,8 @@ export {
   type LikesSummary,
   type SavedLikes,
 } from "./library/indexing/likes.js";
+export { ARXIV_API_ENDPOINT, ARXIV_OAI_ENDPOINT, DEFAULT_DELAY_MS } from "./arxiv/index.js";
+export { fetchArxiv, fromArxiv, harvestStateName, type FetchArxivOptions, type FetchArxivSummary, type FetchProgress, type FetchedSet } from "./library/indexing/fetch-arxiv.js";
 export { openOrBuildIndex } from "./library/indexing/open-or-build.js";
 export { paperListFingerprint, storeLocation } from "./library/indexing/store-facts.js";
 

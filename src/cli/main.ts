@@ -1,6 +1,7 @@
 /** The `papers` command line: global options, and the commands (one file per group, in ./commands/). */
 import { Command, Option } from "commander";
 import { addDescribeCommands } from "./commands/describe.js";
+import { addFetchCommands } from "./commands/fetch.js";
 import { addIndexingCommands } from "./commands/indexing.js";
 import { addLikesCommands } from "./commands/likes.js";
 import { addQueryCommands } from "./commands/query.js";
@@ -20,6 +21,7 @@ const program = new Command("papers")
   .configureOutput({ outputError: (message, write) => write(`papers: ${message.replace(/^error: /, "")}`) });
 
 addIndexingCommands(program);
+addFetchCommands(program);
 addQueryCommands(program);
 addLikesCommands(program);
 addDescribeCommands(program);

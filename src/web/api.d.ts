@@ -16,6 +16,8 @@ interface ApiPaper {
   arxivId: string | null;
   doi: string | null;
   year: number | null;
+  /** "YYYY-MM-DD", or null when only the year is known. */
+  date?: string | null;
 }
 
 /** A question's term, and the paper's words that matched it (src/ranking/explain.ts). */

@@ -203,7 +203,9 @@ function startSearchPage(): void {
     if (arxiv) meta.append(externalLink(arxiv, "arXiv:" + hit.arxivId, "id"));
     else meta.append(el("span", "id", "id " + hit.id));
     if (hit.doi) meta.append(externalLink("https://doi.org/" + hit.doi, "doi"));
-    if (hit.year) meta.append(el("span", "year", String(hit.year)));
+    // The day when it is known, else the year.
+    if (hit.date) meta.append(el("span", "year", hit.date));
+    else if (hit.year) meta.append(el("span", "year", String(hit.year)));
     // A question's hits carry a calibrated relevance, comparable across questions; related ones their score.
     const score = typeof hit.relevance === "number" ? hit.relevance : hit.score;
     const scoreSpan = el("span", "score", "score " + score.toFixed(3));
