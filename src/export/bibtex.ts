@@ -110,6 +110,8 @@ export function formatBibtex(papers: readonly Paper[]): string {
       if (paper.title) fields.push(["title", bibtexValue(paper.title)]);
       if (paper.authors.length > 0) fields.push(["author", paper.authors.map(bibtexName).join(" and ")]);
       if (paper.year !== null) fields.push(["year", String(paper.year)]);
+      // BibLaTeX's date (BibTeX passes it over); papers reads it back.
+      if (paper.date) fields.push(["date", paper.date]);
       if (paper.journalRef) fields.push(["journal", bibtexValue(paper.journalRef)]);
       if (paper.doi) fields.push(["doi", bibtexValue(paper.doi)]);
       if (paper.arxivId) {

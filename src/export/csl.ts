@@ -34,7 +34,9 @@ export function paperToCsl(paper: Paper): CslItem {
   const item: CslItem = { id: paper.id, type: paper.journalRef ? "article-journal" : "article", abstract: paper.abstract };
   if (paper.title) item.title = paper.title;
   if (paper.authors.length > 0) item.author = paper.authors.map((name) => splitName(name));
-  if (paper.year !== null) item.issued = { "date-parts": [[paper.year]] };
+  // The day when the paper has one in its year, else the year.
+  if (paper.date && Number(paper.date.slice(0, 4)) === paper.year) item.issued = { "date-parts": [paper.date.split("-").map(Number)] };
+  else if (paper.year !== null) item.issued = { "date-parts": [[paper.year]] };
   if (paper.doi) item.DOI = paper.doi;
   const url = paperUrl(paper);
   if (url) item.URL = url;

@@ -24,6 +24,7 @@ function paperToRis(paper: Paper): string {
   if (paper.title) lines.push(["TI", paper.title]);
   for (const author of paper.authors) lines.push(["AU", risName(author)]);
   if (paper.year !== null) lines.push(["PY", String(paper.year)]);
+  if (paper.date) lines.push(["DA", `${paper.date.replace(/-/g, "/")}/`]);
   if (paper.journalRef) lines.push(["JO", paper.journalRef]);
   if (paper.doi) lines.push(["DO", paper.doi]);
   const url = paperUrl(paper);

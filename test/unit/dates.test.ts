@@ -10,6 +10,9 @@ import { describe, expect, it } from "vitest";
 import { arxivPaper } from "../../src/arxiv/record.js";
 import { cleanDay, monthOf, parseDay, zoteroDay } from "../../src/corpus/dates.js";
 import { cleanPaper, newPaper } from "../../src/corpus/paper.js";
+import { formatBibtex } from "../../src/export/bibtex.js";
+import { paperToCsl } from "../../src/export/csl.js";
+import { formatRis } from "../../src/export/ris.js";
 import { readCorpus } from "../../src/corpus/read-corpus.js";
 import { checkFilter, dayBound, dayRange } from "../../src/ranking/filter.js";
 import { tempDir } from "../helpers.js";
@@ -133,6 +136,19 @@ describe("the readers' dates", () => {
     expect(arxivPaper({ ...record, created: null } as unknown as Parameters<typeof arxivPaper>[0], { file: "oai", line: 1 })).toMatchObject({ year: null, date: null });
   });
 
+});
+
+describe("exports", () => {
+  it("carry the day: BibTeX's date (read back), RIS's DA, CSL's date-parts", async () => {
+    const paper = newPaper({ id: "2404.09336", abstract: ABSTRACT, sources: [], title: "A Title", arxivId: "2404.09336", year: 2024, date: "2024-04-14" });
+    const bib = formatBibtex([paper]);
+    expect(bib).toMatch(/^ {2}date = \{?2024-04-14\}?,?$/m);
+    expect(await datesOf("back.bib", bib)).toEqual({ "2404.09336": [2024, "2024-04-14"] });
+    expect(formatRis([paper])).toMatch(/^DA {2}- 2024\/04\/14\/$/m);
+    expect(paperToCsl(paper).issued).toEqual({ "date-parts": [[2024, 4, 14]] });
+    expect(paperToCsl({ ...paper, date: null }).issued).toEqual({ "date-parts": [[2024]] });
+    expect(formatRis([{ ...paper, date: null }])).not.toMatch(/^DA/m);
+  });
 });
 
 describe("since and until", () => {
