@@ -5,7 +5,7 @@
 export { openIndex } from "./library/open-index.js";
 export { PaperIndex } from "./library/paper-index.js";
 export type { PapersOptions, IndexInfo, IndexOptions, IndexSummary, ProgressListener } from "./library/types.js";
-export type { SearchHit, HitPassage, PassageHit, RankedId, RecommendRequest, Recommendations, Confidence } from "./query/types.js";
+export type { SearchHit, HitPassage, PassageHit, RankedId, RecommendRequest, Recommendations, Confidence, Likes } from "./query/types.js";
 export { LIMITS } from "./limits.js";
 export type { Paper, Source } from "./corpus/paper.js";
 export { MAX_ID_LENGTH, PAPER_FIELDS, paperJson } from "./corpus/paper.js";
@@ -33,6 +33,17 @@ export { indexPapers, indexPaperList } from "./library/indexing/index-papers.js"
 export { indexZotero, type ZoteroSummary } from "./library/indexing/index-zotero.js";
 export { removePapers } from "./library/indexing/remove-papers.js";
 export { copyIndex } from "./library/indexing/copy-index.js";
+export {
+  likePapers,
+  unlikePapers,
+  clearLikes,
+  changeLikes,
+  likesFromZotero,
+  type LikeChange,
+  type LikesOptions,
+  type LikesSummary,
+  type SavedLikes,
+} from "./library/indexing/likes.js";
 export { openOrBuildIndex } from "./library/indexing/open-or-build.js";
 export { paperListFingerprint, storeLocation } from "./library/indexing/store-facts.js";
 

@@ -100,6 +100,20 @@ export function formatList(papers: Paper[]): string {
     .join("\n");
 }
 
+/** The saved likes (`papers likes`): liked and unliked papers as `list` shows them, then the missing. */
+export function formatLikes(likes: { liked: Paper[]; unliked: Paper[]; missing: readonly { id: string; liked: boolean }[] }, location: string): string {
+  const { liked, unliked, missing } = likes;
+  if (liked.length + unliked.length + missing.length === 0) return `No likes saved in ${location}: \`papers like ID...\` saves some.`;
+  const parts: string[] = [];
+  if (liked.length > 0) parts.push(`Liked (${liked.length}):\n${formatList(liked)}`);
+  if (unliked.length > 0) parts.push(`Unliked (${unliked.length}):\n${formatList(unliked)}`);
+  if (missing.length > 0) {
+    const lines = missing.map((m) => `${plainText(m.id)}  (${m.liked ? "liked" : "unliked"})`);
+    parts.push(`Not in the index (${missing.length}), kept in case they come back (\`papers like --clear ID\` forgets one):\n${lines.join("\n")}`);
+  }
+  return parts.join("\n\n");
+}
+
 /** Topics as text: "12. label (size papers)", then its representative papers, indented. */
 export function formatTopics(topics: readonly TopicSummary[]): string {
   if (topics.length === 0) return "No topics: the index holds no papers.";

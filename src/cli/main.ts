@@ -2,6 +2,7 @@
 import { Command, Option } from "commander";
 import { addDescribeCommands } from "./commands/describe.js";
 import { addIndexingCommands } from "./commands/indexing.js";
+import { addLikesCommands } from "./commands/likes.js";
 import { addQueryCommands } from "./commands/query.js";
 import { addServingCommands } from "./commands/serving.js";
 import { fail } from "./run.js";
@@ -20,6 +21,7 @@ const program = new Command("papers")
 
 addIndexingCommands(program);
 addQueryCommands(program);
+addLikesCommands(program);
 addDescribeCommands(program);
 addServingCommands(program);
 

@@ -36,6 +36,7 @@ export interface OutputFlags {
   text?: string;
   to?: string;
   from?: string;
+  clear?: boolean;
 }
 
 /**

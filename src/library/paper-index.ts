@@ -12,6 +12,7 @@ import type { TopicMap } from "../map/topic-map.js";
 import type { PaperMap, TopicSummary } from "../map/views.js";
 import { confidence, matchFeatures } from "../query/confidence.js";
 import { explain, SentenceCache } from "../query/explain.js";
+import { likes } from "../query/likes.js";
 import { listPage, lookup } from "../query/lookup.js";
 import { Once } from "../query/once.js";
 import { recommend } from "../query/recommend.js";
@@ -19,10 +20,10 @@ import { related, relatedRankings, relatedToText } from "../query/related.js";
 import { search, searchRankings } from "../query/search.js";
 import { searchPassages } from "../query/search-passages.js";
 import { TopicMaps } from "../query/topics.js";
-import type { Confidence, PassageHit, RankedId, Recommendations, RecommendRequest, SearchHit } from "../query/types.js";
+import type { Confidence, Likes, PassageHit, RankedId, Recommendations, RecommendRequest, SearchHit } from "../query/types.js";
 import type { MatchFeatures } from "../ranking/calibration.js";
 import type { Explanation } from "../ranking/explain.js";
-import type { PaperFilter } from "../ranking/filter.js";
+import { checkFilter, type PaperFilter } from "../ranking/filter.js";
 import { DEFAULT_MODE, RELATED_MODE, type SearchMode } from "../ranking/modes.js";
 import type { GenerationReader, IndexStore } from "../store/store.js";
 import { loadIndexModel } from "./embedder.js";
@@ -98,8 +99,18 @@ export class PaperIndex {
     return (await lookup(this.reader, id)).paper;
   }
 
-  list(): Promise<Paper[]> {
-    return this.reader.all();
+  /** Every paper, in index order; with a filter (a Zotero tag, a category, …), the papers it lets through. */
+  list(filter?: PaperFilter): Promise<Paper[]> {
+    checkFilter(filter);
+    return this.reader.all(filter);
+  }
+
+  /**
+   * The likes and unlikes saved with the index (`likePapers`, `papers like`), as they were when it
+   * was opened: the papers it holds, and apart, saved ones whose paper has left it.
+   */
+  likes(): Promise<Likes> {
+    return likes(this.reader);
   }
 
   /** One page of `list()`, and how many papers there are in all: for clients that page. */

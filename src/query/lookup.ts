@@ -6,13 +6,23 @@ import { checkCount } from "./check.js";
 
 /** A paper and its label by id, arXiv id, `arXiv:` id or arxiv.org link; versions (`v2`) are ignored. */
 export async function lookup(reader: GenerationReader, id: string): Promise<{ label: number; paper: Paper }> {
+  const found = await findBy((candidate) => reader.byId(candidate), id);
+  if (!found) throw unknownId(id);
+  return found;
+}
+
+/**
+ * What `find` gives for the first of the ids a paper may be named by that it knows: the id as
+ * given, then without an arxiv.org link's or `arXiv:` prefix, then without a version (`v2`).
+ */
+export async function findBy<T>(find: (id: string) => Promise<T | undefined>, id: string): Promise<T | undefined> {
   const wanted = id.trim();
   const bare = wanted.replace(/^https?:\/\/arxiv\.org\/(abs|pdf)\//i, "").replace(/^arxiv:/i, "");
-  const found = (await reader.byId(wanted)) ?? (await reader.byId(bare)) ?? (await reader.byId(bare.replace(/v\d+$/, "")));
-  if (!found) {
-    throw new PapersError("UNKNOWN_ID", `no paper with id "${wanted}" in the index: \`papers list\` shows the ids`);
-  }
-  return found;
+  return (await find(wanted)) ?? (await find(bare)) ?? (await find(bare.replace(/v\d+$/, "")));
+}
+
+export function unknownId(id: string): PapersError {
+  return new PapersError("UNKNOWN_ID", `no paper with id "${id.trim()}" in the index: \`papers list\` shows the ids`);
 }
 
 /** One page of the papers in index order, and how many there are in all. */

@@ -68,3 +68,14 @@ export interface Confidence {
   confident: boolean;
   threshold: number;
 }
+
+/**
+ * The likes and unlikes saved with an index (`papers like`, `papers unlike`), in the order they
+ * were saved: the papers of this generation by their ids (what recommend and feed take as seeds),
+ * and apart, the saved ones whose paper is not in it (removed; kept, as it may come back).
+ */
+export interface Likes {
+  liked: string[];
+  unliked: string[];
+  missing: { id: string; liked: boolean }[];
+}

@@ -45,3 +45,9 @@ export function hideIndexLocation(message: string, indexPath: string): string {
   const places = [indexPath, ...(isAbsolute(indexPath) ? [dirname(indexPath)] : [])].filter((place) => place.length > 1);
   return places.reduce((text, place) => text.split(place).join("<index>"), message);
 }
+
+/** Saved likes as `papers likes --json` and GET /api/likes give them: ids and titles, and the missing apart. */
+export function likesAnswerJson(likes: { liked: readonly Paper[]; unliked: readonly Paper[]; missing: readonly { id: string; liked: boolean }[] }): Record<string, unknown> {
+  const brief = (papers: readonly Paper[]) => papers.map((paper) => ({ id: paper.id, title: paper.title }));
+  return { liked: brief(likes.liked), unliked: brief(likes.unliked), missing: likes.missing };
+}

@@ -33,6 +33,13 @@ export interface IndexSource {
    * folder while it is still served, and PaperIndex.info() is not read again.
    */
   info(): ServedInfo;
+  /**
+   * The options naming the index, for the one write a front end makes (likes, through the
+   * library); absent when the caller opened a fixed index and writes go elsewhere.
+   */
+  readonly options?: PapersOptions;
+  /** Looks for a new generation now and serves it before resolving (after a write through `options`). */
+  refresh?(): Promise<void>;
 }
 
 /** The question a new generation's model answers before it serves, so that its first request is fast. */
@@ -47,10 +54,10 @@ export async function warmUp(index: PaperIndex): Promise<void> {
  * An index that never changes (the caller opened it and closes it). Keyed by its generation, not
  * its location: under PostgreSQL every generation has the same location.
  */
-export function fixedIndex(index: PaperIndex): IndexSource {
+export function fixedIndex(index: PaperIndex, options?: PapersOptions): IndexSource {
   const generation = index.generation;
   const info: ServedInfo = { ...index.info(), generation, newerGeneration: null, reloadError: null };
-  return { use: async (work) => work(index, generation), info: () => ({ ...info }) };
+  return { use: async (work) => work(index, generation), info: () => ({ ...info }), options };
 }
 
 export function isIndexSource(value: unknown): value is IndexSource {
@@ -91,7 +98,7 @@ export class LiveIndex implements IndexSource {
 
   constructor(
     index: PaperIndex,
-    private readonly options: PapersOptions,
+    readonly options: PapersOptions,
     private readonly settings: LiveIndexOptions = {},
   ) {
     this.served = serve(index);
@@ -138,6 +145,16 @@ export class LiveIndex implements IndexSource {
     if (this.reloading) return this.reloading;
     this.reloading = this.checkNow().finally(() => (this.reloading = null));
     return this.reloading;
+  }
+
+  /**
+   * After a write: waits for a check already under way (it may have read CURRENT before the
+   * write), then checks again, so the generation just committed is served when this resolves
+   * (unless it fails to open: then the old one still answers, and info() says why).
+   */
+  async refresh(): Promise<void> {
+    await this.reloading;
+    await this.check();
   }
 
   /** Stops checking and closes every index it holds, once the requests using them are done. */

@@ -20,7 +20,8 @@ import {
 } from "../papers.js";
 import { LIMITS } from "../limits.js";
 import { mountMcp } from "../mcp/index.js";
-import { hideIndexLocation, hitAnswers, paperAnswer, type AnswerOptions } from "../requests/answers.js";
+import { hideIndexLocation, hitAnswers, likesAnswerJson, paperAnswer, type AnswerOptions } from "../requests/answers.js";
+import { likedPapers, saveLikes } from "../requests/likes.js";
 import { fixedIndex, isIndexSource, type IndexSource } from "../requests/live-index.js";
 import { showPaper } from "../requests/papers.js";
 import { recommendAnswerJson, recommendPapers } from "../requests/recommend.js";
@@ -90,6 +91,12 @@ interface RecommendBody {
   unlike?: string[];
   text?: string;
   k: number;
+}
+
+interface LikesBody {
+  like?: string[];
+  unlike?: string[];
+  clear?: string[];
 }
 
 interface RelatedTextBody {
@@ -404,6 +411,25 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
         },
         format,
       );
+    },
+  );
+
+  // The saved likes, as the generation served has them.
+  app.get("/api/likes", { schema: { querystring: noQuery } }, async () => source.use(async (index) => likesAnswerJson(await likedPapers(index))));
+
+  // The server's one write: likes, under the writer lock, never waiting for it (INDEX_BUSY, 409, while an indexing run holds it).
+  app.post<{ Body: LikesBody }>(
+    "/api/likes",
+    {
+      schema: {
+        querystring: noQuery,
+        body: { type: "object", properties: { like: idList, unlike: idList, clear: idList }, additionalProperties: false },
+      },
+    },
+    async (request) => {
+      const { like, unlike, clear } = request.body ?? {};
+      const hide = (message: string) => (paths.paths ? message : hideIndexLocation(message, source.info().indexPath));
+      return likesAnswerJson(await saveLikes(source, { like, unlike, clear }, hide));
     },
   );
 

@@ -8,6 +8,7 @@ import type { Paper } from "../corpus/paper.js";
 import type { Passage } from "../corpus/passages.js";
 import type { Embedder } from "../embed/embedder.js";
 import type { Dtype, ModelSpec } from "../embed/models.js";
+import type { SavedLikes } from "./shared/likes.js";
 import type { Manifest } from "./shared/manifest.js";
 import type { MapSource } from "./shared/topic-map-build.js";
 import type { TermScore } from "../ranking/bm25.js";
@@ -40,8 +41,8 @@ export interface GenerationReader {
   byLabels(labels: readonly number[]): Promise<(Paper | undefined)[]>;
   /** A paper and its label by id, case-insensitive. */
   byId(id: string): Promise<{ label: number; paper: Paper } | undefined>;
-  /** Every paper, in index (label) order. */
-  all(): Promise<Paper[]>;
+  /** Every paper, in index (label) order; with a filter, the papers it lets through. */
+  all(filter?: PaperFilter): Promise<Paper[]>;
   page(offset: number, limit: number): Promise<Paper[]>;
   count(): Promise<number>;
 
@@ -78,6 +79,11 @@ export interface GenerationReader {
    * the topic map in memory when the generation has none stored.
    */
   mapSource(onStep?: (step: string, ms: number) => void): Promise<MapSource>;
+  /**
+   * The likes and unlikes saved with this generation, as saved (ids of papers that may since have
+   * left the index): read when it was opened, so they never change while it is open.
+   */
+  likes(): Promise<SavedLikes>;
 
   close(): Promise<void>;
 }
@@ -133,6 +139,9 @@ export interface RemoveSummary {
   recovered: string | null;
 }
 
+/** What a likes update makes of the saved likes; `find` gives a paper's id as the index holds it, or undefined. */
+export type LikesUpdate = (saved: SavedLikes, find: (id: string) => Promise<string | undefined>) => Promise<SavedLikes>;
+
 export interface IndexStore {
   /** Where the index is, for messages (no password). */
   readonly location: string;
@@ -159,6 +168,13 @@ export interface IndexStore {
   ): Promise<UpdateSummary>;
   /** Removes papers by id under the writer lock; an unknown id removes nothing. */
   remove(ids: readonly string[], options: { wait?: boolean }): Promise<RemoveSummary>;
+  /**
+   * Under the writer lock: gives `change` the saved likes and a finder of paper ids in the live
+   * generation (exact id, case-insensitive), and commits the likes it returns as one new
+   * generation (papers, vectors and map shared with the one before, not rewritten); nothing when
+   * they are unchanged. Answers the likes now saved.
+   */
+  updateLikes(change: LikesUpdate, options: { wait?: boolean }): Promise<SavedLikes>;
   /** Lets go of connections; open readers stay usable until closed. */
   close(): Promise<void>;
 }

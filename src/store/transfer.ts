@@ -7,6 +7,7 @@
 import { documentText, passageText, type Paper } from "../corpus/paper.js";
 import type { Embedder } from "../embed/embedder.js";
 import { PapersError } from "../errors.js";
+import { applyLikeChange } from "./shared/likes.js";
 import type { GenerationReader, IndexStore, UpdateSummary } from "./store.js";
 
 /** Papers whose vectors are read from the source at once. */
@@ -55,13 +56,20 @@ export async function transferIndex(source: IndexStore, target: IndexStore, opti
       },
       async dispose() {},
     };
-    return await target.update(
+    const summary = await target.update(
       entries.map((e) => e.paper),
       { spec, dtype },
       async () => carried,
       // Large checkpoints: nothing is computed, so there is little to save between them.
       { rebuild: options.rebuild, wait: options.wait, computeMap: options.computeMap, checkpointEvery: 8192, onProgress: options.onProgress },
     );
+    // The likes come along, over the target's own (which a rebuild keeps too): a second commit,
+    // none when the target has them already. Killed between the two, a copy run again brings them.
+    const likes = await reader.likes();
+    if (likes.liked.length + likes.unliked.length > 0) {
+      await target.updateLikes(async (saved) => applyLikeChange(saved, { like: likes.liked, unlike: likes.unliked }), { wait: options.wait });
+    }
+    return summary;
   } finally {
     await reader.close();
   }

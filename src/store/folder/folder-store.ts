@@ -12,7 +12,8 @@ import type { Manifest } from "../shared/manifest.js";
 import { pickRandomLabels, randomCandidates } from "../shared/random-labels.js";
 import type { MapSource } from "../shared/topic-map-build.js";
 import type { VectorIndex } from "../shared/vector-index.js";
-import type { GenerationReader, IndexStore, RemoveSummary, SearchScope, StoreModel, UpdateOptions, UpdateSummary } from "../store.js";
+import type { SavedLikes } from "../shared/likes.js";
+import type { GenerationReader, IndexStore, LikesUpdate, RemoveSummary, SearchScope, StoreModel, UpdateOptions, UpdateSummary } from "../store.js";
 import { completeGenerations, currentGeneration } from "./generations.js";
 import { graphMapSource } from "./graph-map-source.js";
 import { isCompleteGeneration, readManifest } from "./manifest-file.js";
@@ -20,6 +21,7 @@ import { openCurrentGeneration } from "./open-generation.js";
 import { isNonFolder, notAFolder } from "./ownership.js";
 import type { PaperTable } from "./paper-table.js";
 import { removeFromIndex, updateIndex } from "./update-index.js";
+import { updateFolderLikes } from "./update-likes.js";
 import type { TermScore } from "../../ranking/bm25.js";
 import { hasConditions, type PaperFilter } from "../../ranking/filter.js";
 import type { Scored } from "../../ranking/fusion.js";
@@ -49,7 +51,7 @@ export class FolderStore implements IndexStore {
   async open(check?: (manifest: Manifest) => void): Promise<GenerationReader> {
     if (isNonFolder(this.indexDir)) throw notAFolder(this.indexDir);
     const generation = openCurrentGeneration(this.indexDir, check);
-    return new FolderGeneration(generation.dir, generation.manifest, generation.vectors, generation.store, generation.recovered, generation.sizeBytes);
+    return new FolderGeneration(generation.dir, generation.manifest, generation.vectors, generation.store, generation.recovered, generation.sizeBytes, generation.likes);
   }
 
   update(papers: readonly Paper[], model: StoreModel, loadEmbedder: () => Promise<Embedder>, options: UpdateOptions): Promise<UpdateSummary> {
@@ -58,6 +60,10 @@ export class FolderStore implements IndexStore {
 
   remove(ids: readonly string[], options: { wait?: boolean }): Promise<RemoveSummary> {
     return removeFromIndex(this.indexDir, ids, options);
+  }
+
+  updateLikes(change: LikesUpdate, options: { wait?: boolean }): Promise<SavedLikes> {
+    return updateFolderLikes(this.indexDir, change, options);
   }
 
   async close(): Promise<void> {}
@@ -76,6 +82,7 @@ class FolderGeneration implements GenerationReader {
     private readonly store: PaperTable,
     readonly recovered: string | null,
     private readonly bytes: number,
+    private readonly saved: SavedLikes,
   ) {
     this.generation = basename(dir);
   }
@@ -100,8 +107,11 @@ class FolderGeneration implements GenerationReader {
     return this.store.byId(id);
   }
 
-  async all(): Promise<Paper[]> {
-    return this.store.all();
+  async all(filter?: PaperFilter): Promise<Paper[]> {
+    if (!hasConditions(filter)) return this.store.all();
+    // matchingLabels lets a paper's passages through with it: only papers are wanted here.
+    const labels = this.store.matchingLabels(filter).sort((a, b) => a - b);
+    return labels.flatMap((label) => this.store.byLabel(label) ?? []);
   }
 
   async page(offset: number, limit: number): Promise<Paper[]> {
@@ -193,6 +203,10 @@ class FolderGeneration implements GenerationReader {
 
   async mapSource(onStep?: (step: string, ms: number) => void): Promise<MapSource> {
     return graphMapSource(this.graph, this.store, this.manifest.hnsw.efSearch, onStep);
+  }
+
+  async likes(): Promise<SavedLikes> {
+    return this.saved;
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,12 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { PapersError } from "../../errors.js";
-import { TOPIC_MAP_FILE, usesCjkBigrams, type Manifest } from "../shared/manifest.js";
+import { usesCjkBigrams, type Manifest } from "../shared/manifest.js";
+import type { SavedLikes } from "../shared/likes.js";
 import { VectorIndex } from "../shared/vector-index.js";
 import { currentGeneration, liveGeneration } from "./generations.js";
-import { HNSW_FILE, MANIFEST_FILE, STORE_FILE, isCompleteGeneration, readManifest, verifyGeneration } from "./manifest-file.js";
+import { readLikesFile } from "./likes-file.js";
+import { HNSW_FILE, MANIFEST_FILE, OPTIONAL_FILES, STORE_FILE, isCompleteGeneration, readManifest, verifyGeneration } from "./manifest-file.js";
 import { PaperTable } from "./paper-table.js";
 
 /** One committed generation, opened for reading: what a PaperIndex answers from. */
@@ -13,6 +15,8 @@ export interface OpenGeneration {
   manifest: Manifest;
   vectors: VectorIndex;
   store: PaperTable;
+  /** The likes saved with it, read while opening (a commit may delete its files once it is open). */
+  likes: SavedLikes;
   /**
    * Bytes on disk, taken while opening: a commit may delete this generation's files by name once
    * it is open (the open handles keep working), so a later stat would fail.
@@ -45,12 +49,13 @@ function openGeneration(dir: string, check: (manifest: Manifest) => void): Omit<
   // Before loading: hnswlib trusts its file, and a damaged one could crash it or answer wrongly.
   verifyGeneration(dir, manifest);
   const vectors = VectorIndex.load(join(dir, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);
+  const likes = readLikesFile(dir, manifest);
   const store = PaperTable.open(join(dir, STORE_FILE), { cjkBigrams: usesCjkBigrams(manifest) });
-  return { dir, manifest, vectors, store, sizeBytes: generationSize(dir) };
+  return { dir, manifest, vectors, store, likes, sizeBytes: generationSize(dir) };
 }
 
 /** Bytes on disk of an index generation's files. */
 export function generationSize(dir: string): number {
-  const files = [HNSW_FILE, STORE_FILE, MANIFEST_FILE, ...(existsSync(join(dir, TOPIC_MAP_FILE)) ? [TOPIC_MAP_FILE] : [])];
+  const files = [HNSW_FILE, STORE_FILE, MANIFEST_FILE, ...OPTIONAL_FILES.filter((name) => existsSync(join(dir, name)))];
   return files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }

@@ -21,7 +21,8 @@ import { diskError, isDiskFull } from "./disk-errors.js";
 import { commitGeneration, liveGeneration, removeStale, setCurrent } from "./generations.js";
 import { graphMapSource } from "./graph-map-source.js";
 import { withWriterLock } from "./lock.js";
-import { DATA_FILES, HNSW_FILE, MANIFEST_FILE, STORE_FILE, isCompleteGeneration, readManifest, verifyGeneration } from "./manifest-file.js";
+import { carryLikes } from "./likes-file.js";
+import { DATA_FILES, HNSW_FILE, MANIFEST_FILE, OPTIONAL_FILES, STORE_FILE, isCompleteGeneration, readManifest, verifyGeneration } from "./manifest-file.js";
 import { PaperTable } from "./paper-table.js";
 import { readTopicMap, writeTopicMap } from "./topic-map-file.js";
 
@@ -55,7 +56,7 @@ export async function updateIndex(
  * generation, points it back at the newest complete one (said in the summary). Never removes a
  * generation: replaced ones go only once a new one is committed and verified.
  */
-function recoverLive(indexDir: string): { dir: string | null; recovered: string | null } {
+export function recoverLive(indexDir: string): { dir: string | null; recovered: string | null } {
   removeStale(indexDir);
   const live = liveGeneration(indexDir, isCompleteGeneration);
   if (live?.recovered) setCurrent(indexDir, basename(live.dir));
@@ -125,6 +126,8 @@ async function updateLocked(
     let index = current
       ? VectorIndex.load(join(current, HNSW_FILE), model.spec.dimension, DEFAULT_HNSW.efSearch)
       : VectorIndex.create(model.spec.dimension, texts.size);
+    // Likes outlast a rebuild: they are the user's, not the papers'.
+    carryLikes(live.dir, dir, current ? previous : null);
     const store = openNextStore(current, dir);
     return closingOnFailure(store, () => {
       if (upgrade && previous.formatVersion === UPGRADABLE_FORMAT) store.upgradeFromFormat2();
@@ -175,6 +178,8 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
   });
   const manifest = await commitGeneration(indexDir, async (dir) => {
     let index = VectorIndex.load(join(current, HNSW_FILE), previous.model.dimension, previous.hnsw.efSearch);
+    // A removed paper's like stays: the paper may come back.
+    carryLikes(current, dir, previous);
     const store = openNextStore(current, dir);
     return closingOnFailure(store, () => {
       // A format 3 store's postings are re-analysed first, so the removed texts' terms are found.
@@ -267,7 +272,7 @@ function finishGeneration(
     fingerprint: corpusFingerprint([...entries].map(([id, e]) => [id, e.hash] as const)),
     hnsw: DEFAULT_HNSW,
     deletedVectors,
-    files: checksumFiles(dir, existsSync(join(dir, TOPIC_MAP_FILE)) ? [...DATA_FILES, TOPIC_MAP_FILE] : DATA_FILES),
+    files: checksumFiles(dir, [...DATA_FILES, ...OPTIONAL_FILES.filter((name) => existsSync(join(dir, name)))]),
   };
   writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
   return manifest;

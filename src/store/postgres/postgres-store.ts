@@ -24,8 +24,10 @@ import { PapersError } from "../../errors.js";
 import { DEFAULT_HNSW } from "../shared/hnsw.js";
 import { FORMAT_VERSION, TOPIC_MAP_FILE, corpusFingerprint, type Manifest } from "../shared/manifest.js";
 import { diffPapers, removalTest, toEmbed } from "../shared/paper-diff.js";
-import type { GenerationReader, IndexStore, RemoveSummary, StoreModel, UpdateOptions, UpdateSummary } from "../store.js";
+import { sameLikes, type SavedLikes } from "../shared/likes.js";
+import type { GenerationReader, IndexStore, LikesUpdate, RemoveSummary, StoreModel, UpdateOptions, UpdateSummary } from "../store.js";
 import { generationName, modelKeyOf, nextPassageLabel, passageCount, readFacts, writeFacts } from "./facts.js";
+import { readLikes, writeLikes } from "./likes.js";
 import { withWriterLock } from "./lock.js";
 import { Database } from "./pool.js";
 import { PostgresGeneration } from "./reader.js";
@@ -61,10 +63,14 @@ export class PostgresStore implements IndexStore {
   }
 
   async open(check: (manifest: Manifest) => void = () => {}): Promise<GenerationReader> {
-    const facts = await readFacts(this.db);
-    if (!facts) throw new PapersError("NO_INDEX", `no index at ${this.location}: run \`papers --store URL index [paths...]\` first`);
+    // The facts and the likes of one generation: read in one snapshot.
+    const { facts, likes } = await this.db.snapshot(async (client) => {
+      const facts = await readFacts(this.db, client);
+      return { facts, likes: facts ? await readLikes(client, this.s) : null };
+    });
+    if (!facts || !likes) throw new PapersError("NO_INDEX", `no index at ${this.location}: run \`papers --store URL index [paths...]\` first`);
     check(facts.manifest);
-    return new PostgresGeneration(this.db, facts, await passageCount(this.db));
+    return new PostgresGeneration(this.db, facts, await passageCount(this.db), likes);
   }
 
   async update(papers: readonly Paper[], model: StoreModel, loadEmbedder: () => Promise<Embedder>, options: UpdateOptions): Promise<UpdateSummary> {
@@ -159,6 +165,27 @@ export class PostgresStore implements IndexStore {
         return next;
       });
       return { manifest, removed: gone.length, recovered: null };
+    });
+  }
+
+  async updateLikes(change: LikesUpdate, options: { wait?: boolean }): Promise<SavedLikes> {
+    const none = () => new PapersError("NO_INDEX", `no index at ${this.location}: run \`papers --store URL index [paths...]\` first`);
+    if (!(await readFacts(this.db))) throw none();
+    return withWriterLock(this.db, options.wait, async () => {
+      const facts = await readFacts(this.db);
+      if (!facts) throw none();
+      const saved = await this.db.withClient((client) => readLikes(client, this.s));
+      const next = await change(saved, async (id) => {
+        const { rows } = await this.db.query<{ id: string }>(`SELECT id FROM ${this.s}.papers WHERE lower(id) = lower($1)`, [id]);
+        return rows[0]?.id;
+      });
+      if (sameLikes(saved, next)) return saved;
+      await this.db.transaction(async (client) => {
+        await writeLikes(client, this.s, next);
+        // A new generation, with the same papers: readers and servers tell new likes by it.
+        await writeFacts(client, this.s, facts.manifest, facts.modelKey);
+      });
+      return next;
     });
   }
 

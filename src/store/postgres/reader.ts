@@ -13,6 +13,7 @@ import type { Scored } from "../../ranking/fusion.js";
 import type { RecommendSource } from "../../ranking/recommend.js";
 import { EXACT_SCAN_LIMIT } from "../shared/hnsw.js";
 import type { Manifest } from "../shared/manifest.js";
+import type { SavedLikes } from "../shared/likes.js";
 import { toPaper, type PaperRow } from "../shared/paper-row.js";
 import { decodePostings } from "../shared/postings.js";
 import { pickRandomLabels, randomCandidates } from "../shared/random-labels.js";
@@ -49,6 +50,7 @@ export class PostgresGeneration implements GenerationReader {
     private readonly db: Database,
     facts: Facts,
     passages = 0,
+    private readonly saved: SavedLikes = { liked: [], unliked: [] },
   ) {
     this.generation = generationName(facts.generation);
     this.manifest = facts.manifest;
@@ -105,8 +107,9 @@ export class PostgresGeneration implements GenerationReader {
     });
   }
 
-  all(): Promise<Paper[]> {
-    return this.read(async (client) => (await client.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM ${this.s}.papers ORDER BY label`)).rows.map(toPaper));
+  all(filter?: PaperFilter): Promise<Paper[]> {
+    const where = conditions(filter, undefined, 1);
+    return this.read(async (client) => (await client.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM ${this.s}.papers ${where.sql} ORDER BY label`, where.values)).rows.map(toPaper));
   }
 
   page(offset: number, limit: number): Promise<Paper[]> {
@@ -372,6 +375,10 @@ export class PostgresGeneration implements GenerationReader {
 
   mapSource(onStep?: (step: string, ms: number) => void): Promise<MapSource> {
     return this.read(async (client) => memoryMapSource(await readMapPapers(client, this.s, this.location, onStep), onStep));
+  }
+
+  async likes(): Promise<SavedLikes> {
+    return this.saved;
   }
 
   async close(): Promise<void> {}

@@ -11,7 +11,7 @@ import type { Database } from "./pool.js";
 /** The table that marks a schema as a papers library (its one row says since when). */
 export const LIBRARY_MARK = "papers_library";
 /** Every table papers makes in a library's schema. */
-const LIBRARY_TABLES = new Set([LIBRARY_MARK, "facts", "papers", "postings", "lengths", "artifacts", "checkpoint", "passages"]);
+const LIBRARY_TABLES = new Set([LIBRARY_MARK, "facts", "papers", "postings", "lengths", "artifacts", "checkpoint", "passages", "likes"]);
 
 /** Before a write: pgvector and pg_trgm, and the library's schema made or checked, marked, with its checkpoint table. */
 export async function ensureSchema(db: Database): Promise<void> {
