@@ -57,6 +57,8 @@ export const ERROR_STATUS = {
   ZOTERO_BUSY: 409,
   /** zotero.sqlite is damaged (a corrupt page): Zotero's own integrity check, or a backup, repairs it. */
   ZOTERO_DAMAGED: 400,
+  /** A feed was asked with no liked paper, given or saved: `papers like ID` first. */
+  NO_LIKES: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

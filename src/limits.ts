@@ -22,6 +22,8 @@ export const LIMITS = {
   maxIdLength: 200,
   /** Likes, and unlikes, in one recommend request. */
   maxSeeds: 100,
+  /** Listing days a feed's `days` may reach back. */
+  maxFeedDays: 366,
   /** Papers one export names by id. */
   maxExport: 100,
 } as const;

@@ -47,7 +47,7 @@ describe("PaperTable.matchingLabels", () => {
       fc.property(fc.array(gen, { minLength: 1, maxLength: 30 }), fc.array(filter, { minLength: 1, maxLength: 5 }), (metas, filters) => {
         const store = PaperTable.create(":memory:");
         const papers = metas.map((m, i): Paper => ({
-          id: `p${i}`, title: null, abstract: `Abstract ${i}.`, arxivId: null, doi: null, journalRef: null, comments: [], sources: [], ...m,
+          id: `p${i}`, title: null, abstract: `Abstract ${i}.`, arxivId: null, doi: null, journalRef: null, comments: [], sources: [], date: null, ...m,
         }));
         store.upsert(papers.map((paper, label) => ({ label, paper })));
         const expectFilters = (live: Paper[]) => {
@@ -77,7 +77,7 @@ describe("filtered search", () => {
       return {
         id: doc._id, title: doc.title, abstract: doc.text, arxivId: null, doi: null, journalRef: null, comments: [],
         authors: [`Author Number${i}`, "Common Coauthor"], categories: i % 20 === 0 ? ["q-bio.RARE", "cs.CL"] : ["cs.CL"],
-        year: 2000 + (i % 25), sources: [{ file: "corpus.jsonl", line: i + 1 }],
+        year: 2000 + (i % 25), date: null, sources: [{ file: "corpus.jsonl", line: i + 1 }],
       };
     });
   const rare = papers.filter((p) => p.categories.includes("q-bio.RARE")).map((p) => p.id);

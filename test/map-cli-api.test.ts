@@ -14,7 +14,7 @@ import { runCli, tempDir } from "./helpers.js";
 const WORDS = ["ocean tide coral reef salinity plankton", "violin sonata orchestra chord melody tempo", "wheat harvest soil irrigation crop yield"].map((w) => w.split(" "));
 const PAPERS: Paper[] = Array.from({ length: 36 }, (_, i) => ({
   id: `doc-${i}`, title: `Title <${i}> & more`, abstract: `On ${WORDS[i % 3]!.map((w, j) => (j + i) % 4 === 0 ? w : `${w} ${w}`).join(" ")} today.`,
-  arxivId: null, doi: null, journalRef: null, comments: [], authors: [], categories: [], year: null, sources: [{ file: "t", line: i + 1 }],
+  arxivId: null, doi: null, journalRef: null, comments: [], authors: [], categories: [], year: null, date: null, sources: [{ file: "t", line: i + 1 }],
 }));
 
 describe("topics and map from the CLI and the HTTP API", () => {

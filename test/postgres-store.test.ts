@@ -82,7 +82,7 @@ describe.skipIf(!PG)("a PostgreSQL library", () => {
   const options = { indexDir: tempDir(), store, embedder: hashEmbedderLoader() };
   const papers: Paper[] = Array.from({ length: 30 }, (_, i) => ({
     id: `p${i}`, title: `Paper ${i} on cells`, abstract: `Cells and proteins, study number ${i}.`, arxivId: null, doi: null, journalRef: null,
-    comments: [], authors: [`Author ${i}`], categories: [i % 2 ? "cs.CL" : "cs.LG"], year: 2000 + i, sources: [{ file: "made-up", line: i + 1 }],
+    comments: [], authors: [`Author ${i}`], categories: [i % 2 ? "cs.CL" : "cs.LG"], year: 2000 + i, date: null, sources: [{ file: "made-up", line: i + 1 }],
   }));
   afterAll(async () => {
     const client = new pg.Client({ connectionString: PG });
@@ -157,7 +157,7 @@ describe.skipIf(!PG)("a PostgreSQL library with full-text passages", () => {
   const options = { indexDir: tempDir(), store, embedder: hashEmbedderLoader(), computeMap: false };
   const papers: Paper[] = Array.from({ length: 12 }, (_, i) => ({
     id: `p${i}`, title: `Paper ${i} on cells`, abstract: `Cells and proteins, study number ${i}.`, arxivId: null, doi: null, journalRef: null,
-    comments: [], authors: [`Author ${i}`], categories: ["cs.CL"], year: 2000 + i, sources: [{ file: "made-up", line: i + 1 }],
+    comments: [], authors: [`Author ${i}`], categories: ["cs.CL"], year: 2000 + i, date: null, sources: [{ file: "made-up", line: i + 1 }],
   }));
   const withText = (paper: Paper, words: string[]): Paper => ({
     ...paper,
@@ -239,7 +239,7 @@ describe.skipIf(!PG)("what papers did not write: a schema it did not make, a dam
   };
   const papers: Paper[] = Array.from({ length: 5 }, (_, i) => ({
     id: `f${i}`, title: null, abstract: `Soil bacteria and nitrogen, sample ${i}.`, arxivId: null, doi: null, journalRef: null,
-    comments: [], authors: [], categories: [], year: null, sources: [{ file: "made-up", line: i + 1 }],
+    comments: [], authors: [], categories: [], year: null, date: null, sources: [{ file: "made-up", line: i + 1 }],
   }));
   const sql = async (text: string) => {
     const client = new pg.Client({ connectionString: PG });

@@ -37,7 +37,7 @@ function corpus(n: number): Paper[] {
       const zotero = [...(i % 5 === 1 ? ["tag:To-Read"] : []), ...(i % 6 === 2 ? ["collection:Thesis"] : [])];
       return {
         id: arxivId ?? `sf${doc._id}`, title: doc.title, abstract: doc.text, arxivId, doi: null, journalRef: null, comments: [],
-        authors: [`Author Number${i}`], categories: ["cs.CL", ...zotero], year: 2000 + (i % 25), sources: [{ file: "corpus.jsonl", line: i + 1 }],
+        authors: [`Author Number${i}`], categories: ["cs.CL", ...zotero], year: 2000 + (i % 25), date: null, sources: [{ file: "corpus.jsonl", line: i + 1 }],
       };
     });
 }

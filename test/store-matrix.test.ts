@@ -7,18 +7,29 @@
  * These tests run in this process with the deterministic hash embedder (plumbing, not ranking); the
  * process tests (two writers, a server during a write, kill -9) are in store-matrix-processes.test.ts.
  */
-import { readFileSync } from "node:fs";
+import Database from "better-sqlite3";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { copyIndex, indexPaperList, openIndex, removePapers, type Paper, type PapersOptions } from "../src/papers.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { XMLValidator } from "fast-xml-parser";
+import { copyIndex, indexPaperList, likePapers, openIndex, removePapers, type Paper, type PapersOptions } from "../src/papers.js";
 import { passageText } from "../src/corpus/paper.js";
+import { createMcpServer } from "../src/mcp/server.js";
+import { checksumFiles } from "../src/store/folder/checksums.js";
+import { DATA_FILES } from "../src/store/folder/manifest-file.js";
 import { startServer } from "../src/server/serve.js";
 import { HASH_MODEL, hashEmbedderLoader } from "./hash-embedder.js";
 import { runCli, tempDir } from "./helpers.js";
-import { factories } from "./store-factories.js";
+import { PG, factories } from "./store-factories.js";
 
 const CATEGORIES = ["cs.CL", "cs.LG", "cs.CV", "q-bio.GN"];
-/** SciFact abstracts with made-up metadata: years 2000–2024, a category in four, authors by number. */
+/**
+ * SciFact abstracts with made-up metadata: years 2000–2024, a day in that year for nine in ten
+ * (the tenth has a year only), a category in four, authors by number.
+ */
 function corpus(n: number): Paper[] {
   return readFileSync(new URL("../../shared/data/scifact/corpus.jsonl", import.meta.url), "utf8")
     .split("\n")
@@ -30,7 +41,7 @@ function corpus(n: number): Paper[] {
       return {
         id: arxivId ?? `sf${doc._id}`, title: doc.title, abstract: doc.text, arxivId, doi: null, journalRef: null, comments: [],
         authors: [`Author Number${i}`, "Common Coauthor"], categories: [CATEGORIES[i % 4]!, ...(i % 50 === 0 ? ["q-bio.RARE"] : [])],
-        year: 2000 + (i % 25), sources: [{ file: "corpus.jsonl", line: i + 1 }],
+        year: 2000 + (i % 25), date: dayOf(i), sources: [{ file: "corpus.jsonl", line: i + 1 }],
       };
     });
 }
@@ -60,6 +71,35 @@ async function exactDense(papers: Paper[], question: string, keep: (p: Paper) =>
   const vectors = await model.embedDocuments(papers.map((p) => `${p.title}\n${p.abstract}`));
   const scored = papers.map((p, i) => ({ id: p.id, score: vectors[i]!.reduce((s, x, j) => s + x * q[j]!, 0), keep: keep(p) }));
   return scored.filter((s) => s.keep).sort((a, b) => b.score - a.score).slice(0, k).map((s) => s.id);
+}
+
+/** Paper i's made-up day in its year, or null for every tenth paper. */
+function dayOf(i: number): string | null {
+  return i % 10 === 9 ? null : `${2000 + (i % 25)}-${String(1 + (i % 12)).padStart(2, "0")}-${String(1 + (i % 28)).padStart(2, "0")}`;
+}
+
+/**
+ * Turns a library back into what papers wrote before papers had dates: no date column (a folder's
+ * live generation rewritten, its checksums with it; a schema's papers table altered).
+ */
+async function forgetDates(store: string, options: PapersOptions): Promise<void> {
+  if (store === "folder") {
+    const generation = join(options.indexDir!, readFileSync(join(options.indexDir!, "CURRENT"), "utf8").trim());
+    const db = new Database(join(generation, "papers.db"));
+    db.exec("DROP INDEX papers_dates; ALTER TABLE papers DROP COLUMN date");
+    db.close();
+    const manifestPath = join(generation, "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, files: checksumFiles(generation, DATA_FILES) }));
+    return;
+  }
+  const client = new pg.Client({ connectionString: PG });
+  await client.connect();
+  try {
+    await client.query(`ALTER TABLE ${/schema=([a-z0-9_]+)/.exec(options.store!)![1]}.papers DROP COLUMN date`);
+  } finally {
+    await client.end();
+  }
 }
 
 /** The shared library: 3,000 papers, enough for filters that match more papers than EXACT_SCAN_LIMIT. */
@@ -121,6 +161,11 @@ describe.each(factories)("the $name store", (factory) => {
         ["rare category", { category: "q-bio.RARE" }, (p) => p.categories.includes("q-bio.RARE")],
         ["author part", { author: "number12" }, (p) => p.authors[0]!.toLowerCase().includes("number12")],
         ["year and category", { years: [2010, null], category: "cs.CV" }, (p) => p.year! >= 2010 && p.categories.includes("cs.CV")],
+        // Days: a paper without one is left out; a month or a year stands for its first or last day.
+        ["since a day", { since: "2010-06-15" }, (p) => p.date !== null && p.date >= "2010-06-15"],
+        ["until a year", { until: "2003" }, (p) => p.date !== null && p.date <= "2003-12-31"],
+        ["since and until months", { since: "2005-03", until: "2006-02" }, (p) => p.date !== null && p.date >= "2005-03-01" && p.date <= "2006-02-28"],
+        ["days and category", { since: "2001-01-01", until: "2020-12-31", category: "cs.LG" }, (p) => p.date !== null && p.date >= "2001-01-01" && p.date <= "2020-12-31" && p.categories.includes("cs.LG")],
       ];
       for (const [what, filter, keep] of cases) {
         const matching = papers.filter(keep);
@@ -135,10 +180,45 @@ describe.each(factories)("the $name store", (factory) => {
         expect(dense.filter((id) => exact.includes(id)).length, what).toBeGreaterThanOrEqual(9);
       }
       expect(await index.search(question, 5, "dense", { author: "nobody at all" })).toEqual([]);
+      expect(await index.search(question, 5, "hybrid", { since: "2030-01-01" })).toEqual([]);
+      // Both bounds inclusive: one day given as both.
+      const newYear = papers.filter((p) => p.date === "2000-01-01").map((p) => p.id).sort();
+      expect(newYear.length).toBeGreaterThan(1);
+      expect((await index.search(question, 5, "dense", { since: "2000-01-01", until: "2000-01-01" })).map((h) => h.id).sort()).toEqual(newYear);
+      for (const filter of [{ since: "2024-02-30" }, { until: "yesterday" }, { since: "2024-13" }, { since: "2024-05", until: "2024-04-30" }]) {
+        await expect(index.search(question, 5, "dense", filter), JSON.stringify(filter)).rejects.toMatchObject({ code: "BAD_OPTION" });
+      }
       expect(await index.search(question, 1000, "dense")).toHaveLength(1000);
     } finally {
       await index.close();
     }
+  });
+
+  it("reads a library written before papers had dates, and dates it on the next run without embedding", async () => {
+    const { options } = factory.fresh();
+    const papers = corpus(30);
+    await indexPaperList(papers, ["corpus.jsonl"], withModel(options));
+    await forgetDates(factory.name, options);
+    const question = papers[3]!.title!;
+    const old = await openIndex(withModel(options));
+    try {
+      expect((await old.get(papers[3]!.id)).date).toBeNull();
+      expect((await old.search(question, 30, "hybrid")).map((h) => h.id)).toHaveLength(30);
+      expect((await old.search(question, 5, "hybrid", { years: [2003, 2003] }))[0]!.id).toBe(papers[3]!.id);
+      for (const mode of ["dense", "lexical", "hybrid"] as const) expect(await old.search(question, 5, mode, { since: "2000" }), mode).toEqual([]);
+    } finally {
+      await old.close();
+    }
+    expect(await indexPaperList(papers, ["corpus.jsonl"], withModel(options))).toMatchObject({ added: 0, updated: 0, unchanged: 30, embedded: 0 });
+    const dated = await openIndex(withModel(options));
+    try {
+      expect((await dated.get(papers[3]!.id)).date).toBe(papers[3]!.date);
+      const since2010 = papers.filter((p) => p.date !== null && p.date >= "2010-01-01").map((p) => p.id).sort();
+      for (const mode of ["dense", "hybrid"] as const) expect((await dated.search(question, 30, mode, { since: "2010" })).map((h) => h.id).sort(), mode).toEqual(since2010);
+    } finally {
+      await dated.close();
+    }
+    expect(await indexPaperList(papers, ["corpus.jsonl"], withModel(options))).toMatchObject({ added: 0, updated: 0, unchanged: 30, embedded: 0 });
   });
 
   it("answers related and serves over HTTP", async () => {
@@ -163,6 +243,73 @@ describe.each(factories)("the $name store", (factory) => {
     } finally {
       await server.close();
     }
+  });
+
+  it("makes a feed of the window's papers for the likes, given or saved, through the library, HTTP, MCP and the CLI", async () => {
+    const library = factory.fresh();
+    // 60 papers from May, then 30 over the three days 2026-06-29..07-01 (one without a date).
+    const days = ["2026-06-29", "2026-06-30", "2026-07-01"];
+    const papers = corpus(90).map((p, i) => ({ ...p, date: i === 89 ? null : i < 60 ? `2026-05-${String(1 + (i % 28)).padStart(2, "0")}` : days[i % 3]! }));
+    await indexPaperList(papers, ["corpus.jsonl"], { ...withModel(library.options), computeMap: false });
+    const dateOf = new Map(papers.map((p) => [p.id, p.date]));
+    const like = papers.slice(0, 60).filter((p) => /cancer|tumou?r/i.test(p.abstract)).slice(0, 3).map((p) => p.id);
+    const likedInWindow = papers[61]!.id;
+    const index = await openIndex(withModel(library.options));
+    try {
+      await expect(index.feed({ days: 3 })).rejects.toMatchObject({ code: "NO_LIKES" });
+      const feed = await index.feed({ days: 3, like: [...like, likedInWindow], k: 40 });
+      expect([feed.since, feed.until, feed.saved]).toEqual(["2026-06-29", "2026-07-01", false]);
+      // Every dated paper of the window but the liked one, and nothing else.
+      expect(feed.items.map((item) => item.id).sort()).toEqual(papers.slice(60, 89).map((p) => p.id).filter((id) => id !== likedInWindow).sort());
+      expect(feed.items.every((item, i) => i === 0 || item.score <= feed.items[i - 1]!.score)).toBe(true);
+      expect(feed.items.every((item) => [...like, likedInWindow].includes(item.nearest.id))).toBe(true);
+      const since = await index.feed({ since: "2026-06-30", like, unlike: [papers.find((p, i) => i < 60 && !like.includes(p.id))!.id], k: 40 });
+      expect(since.method).toBe("classifier");
+      expect(since.items.length).toBe(papers.slice(60, 89).filter((p) => p.date! >= "2026-06-30").length);
+      expect(since.items.every((item) => dateOf.get(item.id)! >= "2026-06-30")).toBe(true);
+      await expect(index.feed({ since: "2026-07-01", until: "2026-06-01", like })).rejects.toMatchObject({ code: "BAD_OPTION" });
+    } finally {
+      await index.close();
+    }
+
+    // Saved likes are the feed's when none are given: in the library, over HTTP, MCP and the CLI.
+    await likePapers(like, library.options);
+    const saved = await openIndex(withModel(library.options));
+    try {
+      const feed = await saved.feed({ days: 1, k: 5 });
+      expect([feed.saved, feed.like, feed.since, feed.until]).toEqual([true, like, "2026-07-01", "2026-07-01"]);
+      expect(feed.items.every((item) => dateOf.get(item.id) === "2026-07-01")).toBe(true);
+      const mcp = createMcpServer(saved);
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      const client = new Client({ name: "test", version: "1" });
+      await Promise.all([mcp.connect(serverSide), client.connect(clientSide)]);
+      const answer = (await client.callTool({ name: "feed", arguments: { days: 3, k: 4 } })) as unknown as { structuredContent: { results: { id: string; date: string }[]; saved: boolean } };
+      expect(answer.structuredContent.saved).toBe(true);
+      expect(answer.structuredContent.results).toHaveLength(4);
+      expect(answer.structuredContent.results.every((r) => r.date >= "2026-06-29")).toBe(true);
+      await client.close();
+    } finally {
+      await saved.close();
+    }
+    const server = await startServer(withModel(library.options), { port: 0, host: "127.0.0.1" }, { log: () => {}, warn: () => {} });
+    try {
+      const json = (await (await fetch(`${server.url}api/feed?days=3&k=6`)).json()) as { results: { id: string; nearest: { id: string } }[]; like: string[] };
+      expect(json.like).toEqual(like);
+      expect(json.results).toHaveLength(6);
+      expect(json.results.every((r) => dateOf.get(r.id)! >= "2026-06-29" && like.includes(r.nearest.id))).toBe(true);
+      const atom = await fetch(`${server.url}api/feed?since=2026-06-30&format=atom`);
+      expect(atom.headers.get("content-type")).toContain("application/atom+xml");
+      expect(XMLValidator.validate(await atom.text())).toBe(true);
+      const html = await fetch(`${server.url}api/feed?days=2&format=html`);
+      expect(html.headers.get("content-security-policy")).toContain("default-src 'none'");
+      expect((await fetch(`${server.url}api/feed?days=0`)).status).toBe(400);
+      expect(((await (await fetch(`${server.url}api/feed?since=yesterday`)).json()) as { error: { code: string } }).error.code).toBe("BAD_OPTION");
+    } finally {
+      await server.close();
+    }
+    const cli = runCli([...library.args, "feed", "--days", "3", "-k", "3", "--format", "json"]);
+    expect(cli.status, cli.stderr).toBe(0);
+    expect((JSON.parse(cli.stdout) as { results: unknown[]; saved: boolean }).saved).toBe(true);
   });
 
   it("recommends papers like the liked ones and unlike the unliked ones, leaving the seeds out", async () => {
@@ -383,6 +530,9 @@ describe.each(factories)("the $name store", (factory) => {
         const hits = await index.searchPassages(passageOf(2, 0).text, 10, mode, { years: [2002, 2003] });
         expect(new Set(hits.map((h) => h.id)), mode).toEqual(new Set([papers[2]!.id, papers[3]!.id]));
         if (mode !== "lexical") expect(hits, mode).toHaveLength(6);
+        // Paper 2 is of 2002-03-03, paper 3 of 2003-04-04: days bound passages as they bound papers.
+        const days = await index.searchPassages(passageOf(2, 0).text, 10, mode, { since: "2002-03-04", until: "2003-04-04" });
+        expect(new Set(days.map((h) => h.id)), mode).toEqual(new Set([papers[3]!.id]));
       }
       // Papers searches take a passage as their evidence, and say where it is.
       const [hit] = await index.search(passageOf(7, 2).text, 5, "hybrid");

@@ -88,10 +88,11 @@ export function categoryList(value: string | null | undefined, primary?: string 
 /**
  * The Paper for a record, with what Paper holds today: id and arxivId (no version), title and
  * abstract (whitespace collapsed, LaTeX as written), authors, categories (primary first),
- * comments, journal-ref, DOI, and the year of the first version. The dates, the licence and the
- * sets stay in the ArxivRecord until Paper has fields for them (issue 23 part 2).
+ * comments, journal-ref, DOI, and the day (and year) of the first version. The update date, the
+ * licence and the sets stay in the ArxivRecord.
  */
 export function arxivPaper(record: ArxivRecord, source: Source): Paper {
+  const date = dayOf(record.created);
   const year = record.created ? Number(record.created.slice(0, 4)) : null;
   return newPaper({
     id: record.id,
@@ -105,5 +106,6 @@ export function arxivPaper(record: ArxivRecord, source: Source): Paper {
     authors: record.authors.map((a) => a.name).filter((n) => n !== ""),
     categories: [...record.categories],
     year,
+    date,
   });
 }

@@ -1,6 +1,7 @@
 /** The `papers` command line: global options, and the commands (one file per group, in ./commands/). */
 import { Command, Option } from "commander";
 import { addDescribeCommands } from "./commands/describe.js";
+import { addFeedCommand } from "./commands/feed.js";
 import { addIndexingCommands } from "./commands/indexing.js";
 import { addLikesCommands } from "./commands/likes.js";
 import { addQueryCommands } from "./commands/query.js";
@@ -22,6 +23,7 @@ const program = new Command("papers")
 addIndexingCommands(program);
 addQueryCommands(program);
 addLikesCommands(program);
+addFeedCommand(program);
 addDescribeCommands(program);
 addServingCommands(program);
 

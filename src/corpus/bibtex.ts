@@ -10,6 +10,7 @@
  */
 import { skippedFile, skippedRecord, recordEvent, tooLong, type ReadEvent } from "./events.js";
 import { flipName, normaliseArxivId, splitOutsideBraces, normaliseDoi, yearOf, type FieldMap, type FieldName } from "./fields.js";
+import { dayFrom, monthOf, parseDay } from "./dates.js";
 import { latexToText } from "./latex.js";
 import type { PaperRecord } from "./paper.js";
 
@@ -83,8 +84,24 @@ function entryRecord(entry: Entry, file: string, fields: FieldMap): PaperRecord 
     authors: splitBibAuthors(get("authors", "author") ?? ""),
     categories: text(get("categories", "primaryclass"))?.split(/[\s,;]+/) ?? [],
     year: yearOf(get("year", "year", "date") ?? null),
+    date: bibDate(entry, get),
     source: { file, line: entry.line },
   };
+}
+
+/**
+ * The day of an entry: its `date` (or `published`) when that is a whole day, else its `year`,
+ * `month` (`jan`, `January`, `1`) and `day` together.
+ */
+function bibDate(entry: Entry, get: (name: FieldName, ...defaults: string[]) => string | undefined): string | null {
+  const given = get("date", "date", "published");
+  const day = given === undefined ? null : parseDay(latexToText(given));
+  if (day !== null) return day;
+  const plain = (value: string | undefined) => (value === undefined ? undefined : latexToText(value).trim());
+  const [year, month, dayOfMonth] = [plain(get("year", "year")), plain(entry.fields.get("month")), plain(entry.fields.get("day"))];
+  const m = month === undefined ? null : monthOf(month);
+  if (!year || !/^\d{4}$/.test(year) || m === null || !dayOfMonth || !/^\d{1,2}$/.test(dayOfMonth)) return null;
+  return dayFrom(Number(year), m, Number(dayOfMonth));
 }
 
 function text(value: string | undefined): string | null {

@@ -4,11 +4,12 @@
  * `update_date`, space-separated `categories`) is read through the same table.
  */
 import { PapersError } from "../errors.js";
+import { parseDay } from "./dates.js";
 import { resolveAccents } from "./latex.js";
 import { collapseWhitespace, type PaperRecord, type Source } from "./paper.js";
 
 /** The record fields a source field can be mapped to, with `--field NAME=SOURCE_FIELD`. */
-export const FIELD_NAMES = ["id", "arxivId", "title", "abstract", "authors", "categories", "year", "doi", "journalRef", "comments"] as const;
+export const FIELD_NAMES = ["id", "arxivId", "title", "abstract", "authors", "categories", "year", "date", "doi", "journalRef", "comments"] as const;
 export type FieldName = (typeof FIELD_NAMES)[number];
 
 /** Canonical name → the source field to read it from, overriding the automatic choice. */
@@ -23,6 +24,8 @@ export const FIELD_CANDIDATES: Record<FieldName, readonly string[]> = {
   authors: ["authors_parsed", "authors", "author"],
   categories: ["categories", "category", "primary_category"],
   year: ["year", "date", "versions", "published", "publication_date", "update_date"],
+  // A day: arXiv's first version (the snapshot's versions[0]), never its last update.
+  date: ["date", "published", "publication_date", "versions"],
   doi: ["doi"],
   journalRef: ["journal-ref", "journal_ref", "journalRef", "journal", "venue"],
   comments: ["comments", "comment"],
@@ -34,7 +37,7 @@ const NAME_ALIASES: Record<string, FieldName> = {
   arxiv_id: "arxivId",
   "arxiv-id": "arxivId",
   arxivid: "arxivId",
-  date: "year",
+  published: "date",
   "journal-ref": "journalRef",
   journal_ref: "journalRef",
   journalref: "journalRef",
@@ -142,7 +145,8 @@ export function recordFromRow(row: Row, fields: FieldMap, source: Source): Paper
     comments: textList(look.get("comments")?.value),
     authors: authorList(look.get("authors")?.value),
     categories: categoryList(look.get("categories")?.value),
-    year: yearOf(look.get("year")?.value),
+    year: yearOf(look.get("year")?.value) ?? yearOf(look.get("date")?.value),
+    date: dateOf(look.get("date")?.value),
     source,
   };
 }
@@ -201,6 +205,16 @@ export function yearOf(value: unknown): number | null {
     return scalarYear(first);
   }
   return null;
+}
+
+/** A day from a date string ("2025-03-18", "Mon, 2 Apr 2007 19:18:42 GMT") or arXiv `versions` (the first); null for a year or month alone. */
+export function dateOf(value: unknown): string | null {
+  if (Array.isArray(value)) {
+    // One level only, as for yearOf.
+    const first = value[0] as unknown;
+    return parseDay(first && typeof first === "object" && "created" in first ? (first as { created: unknown }).created : first);
+  }
+  return parseDay(value);
 }
 
 /** Categories from an array, or a string separated by spaces (arXiv), commas or semicolons. */

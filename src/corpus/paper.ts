@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { cleanDay, yearOfDay } from "./dates.js";
 import type { Passage } from "./passages.js";
 
 /** Where a record was read from: the file as given and its 1-based line. */
@@ -18,6 +19,11 @@ interface PaperFields {
   authors: string[];
   categories: string[];
   year: number | null;
+  /**
+   * The day the paper came out, "YYYY-MM-DD" (arXiv: its first version); null when no source gives
+   * a whole day (a year or a month alone stays in `year`).
+   */
+  date: string | null;
   /** The full text in passages, for formats that have it (PDF); not part of paperJson. */
   passages?: Passage[];
 }
@@ -86,10 +92,12 @@ function cleanList(items: readonly string[], max: number, each: number): string[
 
 /**
  * A paper's (or record's) text fields without NUL and within FIELD_LIMITS, for
- * every store alike: the folder store took a NUL that failed a whole PostgreSQL run.
+ * every store alike: the folder store took a NUL that failed a whole PostgreSQL run. Its date is a
+ * real "YYYY-MM-DD" day or null, and gives the year when the paper has none.
  */
 export function cleanPaper<T extends PaperFields>(paper: T): T {
   const nullable = (text: string | null, max: number) => (text === null ? null : cleanText(text, max));
+  const date = cleanDay(paper.date);
   return {
     ...paper,
     title: nullable(paper.title, FIELD_LIMITS.title),
@@ -100,6 +108,8 @@ export function cleanPaper<T extends PaperFields>(paper: T): T {
     comments: cleanList(paper.comments, FIELD_LIMITS.comments, FIELD_LIMITS.comment),
     authors: cleanList(paper.authors, FIELD_LIMITS.authors, FIELD_LIMITS.author),
     categories: cleanList(paper.categories, FIELD_LIMITS.categories, FIELD_LIMITS.category),
+    year: paper.year ?? (date === null ? null : yearOfDay(date)),
+    date,
     ...(paper.passages
       ? { passages: paper.passages.map((p) => ({ ...p, text: cleanText(p.text, FIELD_LIMITS.passage), section: p.section === null ? null : cleanText(p.section, FIELD_LIMITS.section) })) }
       : {}),
@@ -113,11 +123,11 @@ export interface Paper extends PaperFields {
 }
 
 /** A paper's fields in the order every front end shows them (JSON, API, MCP, exports). */
-export const PAPER_FIELDS = ["id", "title", "abstract", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year", "sources"] as const;
+export const PAPER_FIELDS = ["id", "title", "abstract", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year", "date", "sources"] as const;
 
 /** A paper with no metadata beyond its id, abstract and source: readers fill in what they know. */
 export function newPaper(fields: Pick<Paper, "id" | "abstract" | "sources"> & Partial<Paper>): Paper {
-  return { title: null, arxivId: null, doi: null, journalRef: null, comments: [], authors: [], categories: [], year: null, ...fields };
+  return { title: null, arxivId: null, doi: null, journalRef: null, comments: [], authors: [], categories: [], year: null, date: null, ...fields };
 }
 
 /**
@@ -309,6 +319,7 @@ export class PaperMerger {
       authors: [...record.authors],
       categories: [...record.categories],
       year: record.year,
+      date: record.date,
       sources: [record.source],
       ...(record.passages && record.passages.length > 0 ? { passages: record.passages } : {}),
     };
@@ -373,6 +384,7 @@ export class PaperMerger {
     paper.doi ??= record.doi;
     paper.journalRef ??= record.journalRef;
     paper.year ??= record.year;
+    paper.date ??= record.date;
     if (paper.authors.length === 0) paper.authors = [...record.authors];
     if (!paper.passages && record.passages && record.passages.length > 0) paper.passages = record.passages;
     for (const c of record.categories) if (!paper.categories.includes(c)) paper.categories.push(c);
@@ -406,6 +418,7 @@ export class PaperMerger {
     paper.doi = record.doi ?? paper.doi;
     paper.journalRef = record.journalRef ?? paper.journalRef;
     paper.year = record.year ?? paper.year;
+    paper.date = record.date ?? paper.date;
     if (record.authors.length > 0) paper.authors = [...record.authors];
     if (record.categories.length > 0) paper.categories = [...record.categories];
     if (record.comments.length > 0) paper.comments = [...record.comments];

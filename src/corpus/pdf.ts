@@ -69,6 +69,7 @@ export async function pdfRecord(data: Buffer, file: string, limits: InputLimits 
     authors: paper.authors,
     categories: [],
     year: paper.year,
+    date: null,
     source: { file, line: 1 },
     passages,
   };

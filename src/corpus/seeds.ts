@@ -85,6 +85,7 @@ function record(
     authors: [],
     categories: [],
     year: null,
+    date: null,
     source: { file, line },
   };
 }

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { PapersError } from "../errors.js";
 import { tooLong } from "./events.js";
 import { inputLimits, type InputLimits } from "./input-limits.js";
+import { zoteroDay } from "./dates.js";
 import { cleanPaper, displayText, newPaper, type Paper, type Skipped } from "./paper.js";
 import { pdfRecord } from "./pdf.js";
 import { attachmentFile, profileBaseDirectory, readAttachment, type BaseDirectory } from "./zotero-files.js";
@@ -206,6 +207,7 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
       library.skipped.push({ file, line: item.itemID, reason: `item ${item.key}: ${overLimit}`, kind: "record" });
       continue;
     }
+    // Stored as "YYYY-MM-DD original text", 00 for a month or day not given ("2007-00-00 2007").
     const date = fields.get("date") ?? "";
     const year = /\b(\d{4})\b/.exec(date);
     library.papers.push(
@@ -217,6 +219,7 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
         doi: fields.get("DOI") ?? null,
         journalRef: fields.get("publicationTitle") ?? fields.get("proceedingsTitle") ?? fields.get("bookTitle") ?? null,
         year: year ? Number(year[1]) : null,
+        date: zoteroDay(date),
         authors: (creators.all(item.itemID) as { firstName: string | null; lastName: string | null; fieldMode: number | null }[]).map((c) =>
           c.fieldMode === 1 ? (c.lastName ?? "") : [c.firstName, c.lastName].filter(Boolean).join(" "),
         ),

@@ -9,12 +9,12 @@ import { collapseWhitespace } from "../corpus/paper.js";
 import { paperUrl, type ExportItem } from "./exportable.js";
 
 /** One line, with the characters that would turn text into Markdown markup backslash-escaped. */
-function escapeMarkdown(text: string): string {
+export function escapeMarkdown(text: string): string {
   return collapseWhitespace(text).replace(/([\\`*_[\]<>#|~])/g, "\\$1");
 }
 
 /** A code span around any text: fenced by one backtick more than its longest run, padded where it touches one. */
-function codeSpan(text: string): string {
+export function codeSpan(text: string): string {
   const line = collapseWhitespace(text);
   const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longest + 1);

@@ -15,12 +15,13 @@ import { explain, SentenceCache } from "../query/explain.js";
 import { likes } from "../query/likes.js";
 import { listPage, lookup } from "../query/lookup.js";
 import { Once } from "../query/once.js";
+import { feed } from "../query/feed.js";
 import { recommend } from "../query/recommend.js";
 import { related, relatedRankings, relatedToText } from "../query/related.js";
 import { search, searchRankings } from "../query/search.js";
 import { searchPassages } from "../query/search-passages.js";
 import { TopicMaps } from "../query/topics.js";
-import type { Confidence, Likes, PassageHit, RankedId, Recommendations, RecommendRequest, SearchHit } from "../query/types.js";
+import type { Confidence, Feed, FeedRequest, Likes, PassageHit, RankedId, Recommendations, RecommendRequest, SearchHit } from "../query/types.js";
 import type { MatchFeatures } from "../ranking/calibration.js";
 import type { Explanation } from "../ranking/explain.js";
 import { checkFilter, type PaperFilter } from "../ranking/filter.js";
@@ -160,6 +161,15 @@ export class PaperIndex {
    */
   recommend(request: RecommendRequest): Promise<Recommendations> {
     return recommend(this.reader, this.embedQuery, request);
+  }
+
+  /**
+   * New papers for the likes: those dated inside the window (since/until, or the `days` newest
+   * dates in the index), ranked by recommend over the window alone, liked papers left out; each
+   * with the liked paper it is closest to and the words for it. No likes given: the saved ones.
+   */
+  feed(request: FeedRequest): Promise<Feed> {
+    return feed(this.reader, () => this.likes(), request);
   }
 
   /**

@@ -74,6 +74,31 @@ export function toolSchemas() {
       }),
       results: z.array(hit),
     }),
+    feed: z.strictObject({
+      since: z.string().optional().describe("papers dated on or after this day, YYYY-MM-DD"),
+      until: z.string().optional().describe("papers dated on or before this day, YYYY-MM-DD"),
+      days: z.number().int().meta({ minimum: 1, maximum: LIMITS.maxFeedDays }).optional().describe("instead of since: the n newest listing days in the index, ending at its newest paper's date"),
+      like: ids("papers the user likes, instead of the saved likes", LIMITS.maxSeeds).optional(),
+      unlike: ids("papers the user does not want more of", LIMITS.maxSeeds).optional(),
+      k: k.default(LIMITS.recommendDefault),
+    }),
+    feedOutput: z.object({
+      since: z.string().nullable(),
+      until: z.string().nullable(),
+      like: z.array(z.string()).describe("the liked papers used"),
+      unlike: z.array(z.string()),
+      saved: z.boolean().describe("whether those were the saved likes"),
+      method: z.enum(["centroid", "classifier"]),
+      candidates: z.number().int(),
+      why: z.object({ words: weighted, against: weighted, embeddingShare: z.number().optional() }),
+      results: z.array(
+        hit.extend({
+          date: z.string().nullable().describe("the paper's date, YYYY-MM-DD"),
+          nearest: z.object({ id: z.string(), title: z.string().nullable(), cosine: z.number() }).describe("the liked paper it is closest to"),
+          words: weighted.describe("the recommendation's words this paper has"),
+        }),
+      ),
+    }),
     export: z.strictObject({
       ids: ids("the papers to export, in this order", LIMITS.maxExport).optional(),
       question: z.string().meta({ minLength: 1, maxLength: LIMITS.maxQuestion }).optional().describe("export this question's search results instead of ids"),

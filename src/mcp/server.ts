@@ -1,5 +1,5 @@
 /**
- * The MCP front end: tools (search, related, recommend, show, list, info, export) and a paper resource over the
+ * The MCP front end: tools (search, related, recommend, feed, show, list, info, export) and a paper resource over the
  * request layer, independent of the transport (`papers mcp` runs it over stdio, `papers serve`
  * over streamable HTTP at /mcp). Every tool answers with structured content checked against its
  * output schema, and the same JSON as text for clients that read only text. A papers error comes
@@ -18,6 +18,7 @@ import { fixedIndex, isIndexSource, type IndexSource } from "../requests/live-in
 import { searchPapers } from "../requests/search.js";
 import { relatedPapers } from "../requests/related.js";
 import { recommendPapers } from "../requests/recommend.js";
+import { feedPapers } from "../requests/feed.js";
 import { listPapers, showPaper } from "../requests/papers.js";
 import { checkIds, checkK, checkLength, decodeId, toolError } from "./checks.js";
 import { hitSummary, paperDetail, paperSummary, paperText } from "./format.js";
@@ -64,7 +65,7 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
       instructions:
         "Search a local index of research-paper abstracts, offline. Use `search` to find papers on a question, " +
         "`related` for papers close to one you have (by id) or to a passage of text, `recommend` for papers like " +
-        "several you like (and unlike ones you do not), `show` for one paper's full abstract and metadata, `list` " +
+        "several you like (and unlike ones you do not), `feed` for the newest papers ranked for the user's likes, `show` for one paper's full abstract and metadata, `list` " +
         "to page through what the index holds, `info` for its size and model, `export` for citations (BibTeX, RIS, " +
         "CSL JSON, …). Quote snippets, passages (with their page) and abstracts as evidence, and cite with the " +
         "arXiv or DOI links given.",
@@ -148,6 +149,32 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
       },
       true,
     ),
+  );
+
+  server.registerTool(
+    "feed",
+    {
+      title: "New papers for the user",
+      description:
+        "The newest papers in the index ranked for what the user likes: those dated inside a window (days: the n " +
+        "newest listing days in the index; or since/until, YYYY-MM-DD), ranked like recommend, liked papers left " +
+        "out. Likes are the user's saved ones (`papers like`) unless like is given. Each result says which liked " +
+        "paper it is closest to (cosine) and the words it shares with the likes. Use it for \"what is new for me\".",
+      inputSchema: schemas.feed,
+      outputSchema: schemas.feedOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool<z.infer<typeof schemas.feed>>("feed", async ({ since, until, days, like, unlike, k }, index) => {
+      checkK(k);
+      checkIds("like", like ?? [], LIMITS.maxSeeds);
+      checkIds("unlike", unlike ?? [], LIMITS.maxSeeds);
+      const feed = await feedPapers(index, { since, until, days, like, unlike, k });
+      const { items, ...rest } = feed;
+      return {
+        ...rest,
+        results: items.map((item) => ({ ...hitSummary(item, item.score), date: item.date, nearest: item.nearest, words: item.words })),
+      };
+    }),
   );
 
   server.registerTool(

@@ -1,5 +1,5 @@
 /** Passages of full text that answer a question, each with its paper's id and title. */
-import { hasConditions, type PaperFilter } from "../ranking/filter.js";
+import { checkFilter, hasConditions, type PaperFilter } from "../ranking/filter.js";
 import type { SearchMode } from "../ranking/modes.js";
 import type { GenerationReader } from "../store/store.js";
 import { checkK, checkQuestion } from "./check.js";
@@ -10,6 +10,7 @@ import type { PassageHit } from "./types.js";
 export async function searchPassages(reader: GenerationReader, embedQuery: EmbedQuery, question: string, k: number, mode: SearchMode, filter?: PaperFilter): Promise<PassageHit[]> {
   const text = checkQuestion(question);
   checkK(k);
+  checkFilter(filter);
   const owners = await reader.passageOwners();
   if (owners.size === 0) return [];
   const scope = { filter: hasConditions(filter) ? filter : undefined, kind: "passages" as const };

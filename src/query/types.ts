@@ -79,3 +79,47 @@ export interface Likes {
   unliked: string[];
   missing: { id: string; liked: boolean }[];
 }
+
+/**
+ * What `feed` is asked: the window of dates (inclusive ISO days, or the `days` newest listing days
+ * in the index), and the likes and unlikes (none given: the saved ones).
+ */
+export interface FeedRequest {
+  since?: string;
+  until?: string;
+  /** The N newest dates that have papers in the index (days without papers do not count), ending at the newest. */
+  days?: number;
+  like?: string[];
+  unlike?: string[];
+  k?: number;
+}
+
+/** The liked paper a feed item is closest to. */
+export interface NearestLike {
+  id: string;
+  title: string | null;
+  /** Cosine between the two papers' embeddings. */
+  cosine: number;
+}
+
+/** One paper of a feed and why it is there. */
+export interface FeedItem extends SearchHit {
+  nearest: NearestLike;
+  /** The recommendation's weighted words that this paper has, heaviest first. */
+  words: WeightedWord[];
+}
+
+/** New papers for the likes: those dated inside the window, ranked by recommend. */
+export interface Feed {
+  /** The window, inclusive ISO days; null on a side left open. */
+  since: string | null;
+  until: string | null;
+  /** The likes and unlikes used (ids as in the index), and whether they were the saved ones. */
+  like: string[];
+  unlike: string[];
+  saved: boolean;
+  method: "centroid" | "classifier";
+  why: Recommendations["why"];
+  candidates: number;
+  items: FeedItem[];
+}

@@ -12,6 +12,7 @@
  *   the top 20 of scoring every paper this pool keeps, and the time), seeds left out.
  */
 import { documentTerms, queryTerms, wordStems } from "./analyzer.js";
+import { hasConditions, type PaperFilter } from "./filter.js";
 import { normalizedScoreFusion, type Scored } from "./fusion.js";
 import { linearScore, sigmoid, trainLogistic, type Example, type LinearModel } from "./linear-model.js";
 import { idfWeights, tfidfVector } from "./tfidf.js";
@@ -23,14 +24,19 @@ export interface Seed {
   text: string;
 }
 
+/**
+ * The index as recommend reads it. A `within` filter restricts a search (and allLabels) to the
+ * papers it allows, as a search's filter does (a feed's window of dates): a store answers it
+ * exactly, still returning `depth` papers when that many are allowed.
+ */
 export interface RecommendSource {
   vector(label: number): Float32Array;
   text(label: number): string | undefined;
-  denseSearch(vector: Float32Array, depth: number, exclude: ReadonlySet<number>): Scored[];
-  lexicalSearch(text: string, depth: number): Scored[];
+  denseSearch(vector: Float32Array, depth: number, exclude: ReadonlySet<number>, within?: PaperFilter): Scored[];
+  lexicalSearch(text: string, depth: number, within?: PaperFilter): Scored[];
   documentFrequencies(terms: Iterable<string>): { documents: number; frequencies: Map<string, number> };
-  /** Every paper's label: for scoring all of them (RecommendOptions.exhaustive). */
-  allLabels(): number[];
+  /** Every paper's label (the ones `within` allows): for scoring all of them (RecommendOptions.exhaustive). */
+  allLabels(within?: PaperFilter): number[];
   /** n labels of papers in the index, drawn by a seeded generator (the same seed, the same draw). */
   randomLabels(n: number, seed: number): number[];
 }
@@ -46,6 +52,20 @@ export interface RecommendResult {
   /** The words that weigh most for ("words") and against ("against") a recommendation. */
   why: { words: WeightedWord[]; against: WeightedWord[]; embeddingShare?: number };
   candidates: number;
+  /** Every word of the vocabulary with the weight recommend gave it, by stem: what wordsFor reads. */
+  weights: ReadonlyMap<string, WeightedWord>;
+}
+
+/** Where recommend looks: every paper, or the papers a filter allows; scoring all of them or the candidates retrieval brings. */
+export interface RecommendScope {
+  /** Only papers this filter allows are recommended (a feed's window). */
+  within?: PaperFilter;
+  /**
+   * Score every paper in scope instead of the candidates retrieval brings (with unlikes: the
+   * classifier). Unset: only when a `within` scope holds at most RECOMMEND_SETTINGS.exhaustiveUpTo
+   * papers (a feed's few days), where it costs little and misses nothing.
+   */
+  exhaustive?: boolean;
 }
 
 export const RECOMMEND_SETTINGS = {
@@ -76,6 +96,12 @@ export const RECOMMEND_SETTINGS = {
    * likes' centroid alone scored 0.958 there (README, bench/recommend.mjs).
    */
   l2: 0.01,
+  /**
+   * A `within` scope this small is scored whole with a classifier (see RecommendScope.exhaustive):
+   * a feed over the 996 papers of three arXiv listing days took 0.45 s so (bench/feed-quality.mjs,
+   * docs/feed.md), growing with the window; past this, the candidates retrieval brings.
+   */
+  exhaustiveUpTo: 5_000,
 } as const;
 
 const WHY_WORDS = 10;
@@ -86,17 +112,18 @@ export function recommend(
   unlikes: readonly Seed[],
   k: number,
   weights: readonly [number, number],
-  exhaustive = false,
+  scope: RecommendScope = {},
 ): RecommendResult {
+  const within = hasConditions(scope.within) ? scope.within : undefined;
   const exclude = new Set([...likes, ...unlikes].flatMap((s) => (s.label === undefined ? [] : [s.label])));
   const mean = meanVector(likes.map((s) => s.vector));
   const likedText = likes.map((s) => s.text).join(" ");
   const notSeed = (list: Scored[]) => list.filter((s) => !exclude.has(s.label));
-  const lexicalDepth = (depth: number) => notSeed(source.lexicalSearch(likedText, depth + exclude.size)).slice(0, depth);
+  const lexicalDepth = (depth: number) => notSeed(source.lexicalSearch(likedText, depth + exclude.size, within)).slice(0, depth);
 
   if (unlikes.length === 0) {
     const depth = Math.max(k, 100);
-    const ranked = normalizedScoreFusion([source.denseSearch(mean, depth, exclude), lexicalDepth(depth)], weights).slice(0, k);
+    const ranked = normalizedScoreFusion([source.denseSearch(mean, depth, exclude, within), lexicalDepth(depth)], weights).slice(0, k);
     const { vocabulary, idfs, surface } = buildVocabulary(source, likes);
     const sum = new Float64Array(vocabulary.length);
     for (const seed of likes) {
@@ -104,18 +131,20 @@ export function recommend(
       v.indices.forEach((i, n) => (sum[i]! += v.values[n]!));
     }
     const words = topWords(vocabulary, sum, surface, 1);
-    return { ranked, method: "centroid", why: { words, against: [] }, candidates: depth * 2 };
+    return { ranked, method: "centroid", why: { words, against: [] }, candidates: depth * 2, weights: wordWeights(vocabulary, sum, surface) };
   }
 
-  // Candidates: around the likes' mean, around each like, and by the likes' words.
-  const pool = new Set<number>(exhaustive ? source.allLabels().filter((label) => !exclude.has(label)) : []);
-  if (!exhaustive) for (const s of source.denseSearch(mean, RECOMMEND_SETTINGS.poolAroundMean, exclude)) pool.add(s.label);
+  // Candidates: every paper in scope, or those around the likes' mean, around each like, and by the likes' words.
+  const inScope = within && scope.exhaustive === undefined ? source.allLabels(within) : undefined;
+  const exhaustive = scope.exhaustive ?? (inScope !== undefined && inScope.length <= RECOMMEND_SETTINGS.exhaustiveUpTo);
+  const pool = new Set<number>(exhaustive ? (inScope ?? source.allLabels(within)).filter((label) => !exclude.has(label)) : []);
   if (!exhaustive) {
-    for (const like of likes) for (const s of source.denseSearch(like.vector, RECOMMEND_SETTINGS.poolAroundEach, exclude)) pool.add(s.label);
+    for (const s of source.denseSearch(mean, RECOMMEND_SETTINGS.poolAroundMean, exclude, within)) pool.add(s.label);
+    for (const like of likes) for (const s of source.denseSearch(like.vector, RECOMMEND_SETTINGS.poolAroundEach, exclude, within)) pool.add(s.label);
     for (const s of lexicalDepth(RECOMMEND_SETTINGS.poolLexical)) pool.add(s.label);
   }
 
-  const { model, features } = fitClassifier(source, likes, unlikes, exclude);
+  const { model, features, vocabulary } = fitClassifier(source, likes, unlikes, exclude);
   const scored: Scored[] = [];
   const closeness: Scored[] = [];
   for (const label of pool) {
@@ -129,7 +158,21 @@ export function recommend(
   }
   const w = RECOMMEND_SETTINGS.centroidWeight;
   const ranked = (w > 0 ? normalizedScoreFusion([scored, closeness], [1 - w, w]) : scored.sort((a, b) => b.score - a.score || a.label - b.label)).slice(0, k);
-  return { ranked, method: "classifier", why: model.why, candidates: pool.size };
+  return { ranked, method: "classifier", why: model.why, candidates: pool.size, weights: wordWeights(vocabulary.terms, model.model.sparse, vocabulary.surface) };
+}
+
+/** The words of a text that weigh most for it in a recommendation (RecommendResult.weights), heaviest first. */
+export function wordsFor(text: string, weights: ReadonlyMap<string, WeightedWord>, n = 5): WeightedWord[] {
+  const found = new Map<string, WeightedWord>();
+  for (const term of documentTerms(text)) {
+    const weighed = weights.get(term);
+    if (weighed && weighed.weight > 0) found.set(term, weighed);
+  }
+  return [...found.values()].sort((a, b) => b.weight - a.weight || (a.word < b.word ? -1 : 1)).slice(0, n);
+}
+
+function wordWeights(vocabulary: readonly string[], weights: ArrayLike<number>, surface: ReadonlyMap<string, string>): Map<string, WeightedWord> {
+  return new Map(vocabulary.map((term, i) => [term, { word: surface.get(term) ?? term, weight: Math.round(weights[i]! * 1e4) / 1e4 }]));
 }
 
 /** Trains the request's classifier; `features` turns a paper's text into its tf-idf part. */
@@ -158,7 +201,7 @@ export function fitClassifier(source: RecommendSource, likes: readonly Seed[], u
     against: topWords(vocabulary, model.sparse, surface, -1),
     embeddingShare: denseNorm + sparseNorm > 0 ? denseNorm / (denseNorm + sparseNorm) : 0,
   };
-  return { model: { model, why }, features };
+  return { model: { model, why }, features, vocabulary: { terms: vocabulary, surface } };
 }
 
 /** The seeds' content terms, the highest-weighted first, capped; with idf and a word to show for each. */

@@ -8,6 +8,9 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import {
   DEFAULT_MODE,
   EXPORT_CONTENT_TYPES,
+  FEED_CONTENT_TYPES,
+  FEED_FORMATS,
+  FEED_PAGE_CSP,
   RELATED_MODE,
   EXPORT_FORMATS,
   SEARCH_MODES,
@@ -15,6 +18,7 @@ import {
   isPapersError,
   type ErrorCode,
   type ExportFormat,
+  type FeedFormat,
   type PaperIndex,
   type SearchMode,
 } from "../papers.js";
@@ -23,6 +27,7 @@ import { mountMcp } from "../mcp/index.js";
 import { hideIndexLocation, hitAnswers, likesAnswerJson, paperAnswer, type AnswerOptions } from "../requests/answers.js";
 import { likedPapers, saveLikes } from "../requests/likes.js";
 import { fixedIndex, isIndexSource, type IndexSource } from "../requests/live-index.js";
+import { feedDocument, feedPapers } from "../requests/feed.js";
 import { showPaper } from "../requests/papers.js";
 import { recommendAnswerJson, recommendPapers } from "../requests/recommend.js";
 import { relatedPapers } from "../requests/related.js";
@@ -97,6 +102,14 @@ interface LikesBody {
   like?: string[];
   unlike?: string[];
   clear?: string[];
+}
+
+interface FeedQuery {
+  since?: string;
+  until?: string;
+  days?: number;
+  k: number;
+  format: FeedFormat;
 }
 
 interface RelatedTextBody {
@@ -358,6 +371,36 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
 
   const idList = { type: "array", maxItems: LIMITS.maxSeeds, items: { type: "string", minLength: 1, maxLength: LIMITS.maxIdLength } } as const;
   const textSchema = { type: "string", minLength: 1, maxLength: LIMITS.maxText } as const;
+
+  // New papers for the saved likes. Not cached: likes change without a new generation.
+  app.get<{ Querystring: FeedQuery }>(
+    "/api/feed",
+    {
+      schema: {
+        querystring: {
+          type: "object",
+          properties: {
+            since: { type: "string", maxLength: 10 },
+            until: { type: "string", maxLength: 10 },
+            days: { type: "integer", minimum: 1, maximum: LIMITS.maxFeedDays },
+            k: { ...kSchema, default: LIMITS.recommendDefault },
+            format: { type: "string", enum: [...FEED_FORMATS], default: "json" },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { since, until, days, k, format } = request.query;
+      const body = await source.use((index, generation) =>
+        gate.run(JSON.stringify([generation, "feed", since, until, days, k, format]), async () =>
+          feedDocument(await feedPapers(index, { since, until, days, k }), format, paths),
+        ),
+      );
+      if (format === "html") reply.header("content-security-policy", FEED_PAGE_CSP).header("referrer-policy", "no-referrer");
+      return reply.type(FEED_CONTENT_TYPES[format]).send(body);
+    },
+  );
 
   app.post<{ Body: RecommendBody; Querystring: { format?: ExportFormat } }>(
     "/api/recommend",

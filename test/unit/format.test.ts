@@ -14,6 +14,7 @@ const paper: Paper = {
   authors: [],
   categories: [],
   year: null,
+  date: null,
   sources: [{ file: "seeds/x.txt", line: 1 }],
 };
 
@@ -33,7 +34,7 @@ describe("CLI output", () => {
 
   it("puts the documented fields in JSON, score only for hits", () => {
     expect(Object.keys(paperJson(paper, 0.5))).toEqual([
-      "id", "title", "abstract", "score", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year", "sources",
+      "id", "title", "abstract", "score", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year", "date", "sources",
     ]);
     expect(paperJson(paper)).not.toHaveProperty("score");
   });

@@ -102,6 +102,7 @@ describe("JSON Lines: the arxiv-cs listings form", () => {
         authors: raw.authors,
         categories: raw.categories,
         year: Number(String(raw.date).slice(0, 4)),
+        date: String(raw.date).slice(0, 10),
         source: { file, line: i + 1 },
       });
     });
@@ -288,7 +289,8 @@ describe("--field overrides", () => {
   const csv = join(FIXTURES, "custom-fields", "export.csv");
 
   it("parses NAME=FIELD options and rejects unknown names", () => {
-    expect(parseFieldOptions(["abstract=summary", "journal-ref=venue", "date=pub"])).toEqual({ abstract: "summary", journalRef: "venue", year: "pub" });
+    expect(parseFieldOptions(["abstract=summary", "journal-ref=venue", "date=pub", "published=day"])).toEqual({ abstract: "summary", journalRef: "venue", date: "day" });
+    expect(parseFieldOptions(["year=y", "date=pub"])).toEqual({ year: "y", date: "pub" });
     expect(() => parseFieldOptions(["abstrct=summary"])).toThrow(/unknown field "abstrct"/);
     expect(() => parseFieldOptions(["abstract"])).toThrow(/NAME=SOURCE_FIELD/);
   });

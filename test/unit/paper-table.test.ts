@@ -6,7 +6,7 @@ import { isPapersError, openOrBuildIndex } from "../../src/papers.js";
 import { tempDir } from "../helpers.js";
 
 const paper = (id: string, title: string | null, abstract: string): Paper => ({
-  id, title, abstract, arxivId: null, doi: null, journalRef: null, comments: ["c"], authors: [], categories: [], year: null, sources: [{ file: "f.txt", line: 1 }],
+  id, title, abstract, arxivId: null, doi: null, journalRef: null, comments: ["c"], authors: [], categories: [], year: null, date: null, sources: [{ file: "f.txt", line: 1 }],
 });
 
 describe("PaperTable", () => {

@@ -163,8 +163,8 @@ describe("daily-papers page (003)", () => {
     expect(detectSeedFormat(page)).toBe("daily-papers");
     const parsed = parseDailyPapersPage(page, "page.txt");
     expect(parsed).toEqual([
-      { title: "Short Title: A Study", abstract: `${abstract1}\n${more}`, arxivId: null, doi: null, journalRef: null, comments: [], sourceId: null, authors: [], categories: [], year: null, source: { file: "page.txt", line: 10 } },
-      { title: "Second Paper About Things", abstract: abstract2, arxivId: null, doi: null, journalRef: null, comments: [], sourceId: null, authors: [], categories: [], year: null, source: { file: "page.txt", line: 16 } },
+      { title: "Short Title: A Study", abstract: `${abstract1}\n${more}`, arxivId: null, doi: null, journalRef: null, comments: [], sourceId: null, authors: [], categories: [], year: null, date: null, source: { file: "page.txt", line: 10 } },
+      { title: "Second Paper About Things", abstract: abstract2, arxivId: null, doi: null, journalRef: null, comments: [], sourceId: null, authors: [], categories: [], year: null, date: null, source: { file: "page.txt", line: 16 } },
     ]);
   });
 });

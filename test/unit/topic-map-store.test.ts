@@ -29,7 +29,7 @@ function papers(count: number, from = 0): Paper[] {
     const text = Array.from({ length: 25 }, () => words[Math.floor(random() * words.length)]).join(" ");
     return {
       id: `p${i}`, title: `Paper ${i}`, abstract: `We study ${text}.`, arxivId: null, doi: null, journalRef: null,
-      comments: [], authors: [], categories: [], year: null, sources: [{ file: "test", line: i + 1 }],
+      comments: [], authors: [], categories: [], year: null, date: null, sources: [{ file: "test", line: i + 1 }],
     };
   });
 }

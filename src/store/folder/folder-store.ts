@@ -185,9 +185,12 @@ class FolderGeneration implements GenerationReader {
         const paper = this.store.byLabel(label);
         return paper && documentText(paper);
       },
-      denseSearch: (vector, depth, exclude) => this.graph.search(vector, depth, (label) => !exclude.has(label) && !owners.has(label)),
-      lexicalSearch: (text, depth) => this.store.lexicalSearch(text, depth, papersOnly),
-      allLabels: () => [...this.store.entries().values()].map((entry) => entry.label),
+      denseSearch: (vector, depth, exclude, within) =>
+        hasConditions(within)
+          ? this.filteredDenseSearch(vector, depth, this.allowed({ filter: within, kind: "papers", exclude })!)
+          : this.graph.search(vector, depth, (label) => !exclude.has(label) && !owners.has(label)),
+      lexicalSearch: (text, depth, within) => this.store.lexicalSearch(text, depth, hasConditions(within) ? this.allowed({ filter: within, kind: "papers" }) : papersOnly),
+      allLabels: (within) => (hasConditions(within) ? [...this.allowed({ filter: within, kind: "papers" })!] : [...this.store.entries().values()].map((entry) => entry.label)),
       documentFrequencies: (terms) => this.store.documentFrequencies(terms),
       randomLabels: (n, seed) =>
         pickRandomLabels(randomCandidates(n, seed, this.store.nextLabel()), (label) => !!this.store.byLabel(label), Math.min(n, this.manifest.count)),

@@ -8,7 +8,7 @@ import type { AnalyzerOptions } from "../../ranking/analyzer.js";
 import { PAPER_COLUMNS, toPaper, type PaperRow } from "../shared/paper-row.js";
 import type { TextChange } from "../shared/postings.js";
 import { LexicalIndex } from "./lexical-index.js";
-import { PaperFacets } from "./paper-facets.js";
+import { PaperFacets, hasDateColumn } from "./paper-facets.js";
 
 /** What an index holds for one paper id, enough to tell whether it must be embedded again. */
 export interface StoredEntry {
@@ -53,7 +53,8 @@ export class PaperTable {
       authors TEXT NOT NULL,
       categories TEXT NOT NULL,
       year INTEGER,
-      sources TEXT NOT NULL
+      sources TEXT NOT NULL,
+      date TEXT
     )`);
     createSearchStructures(db);
     return new PaperTable(db);
@@ -66,7 +67,9 @@ export class PaperTable {
 
   /** Opens a copy of a store for changes (the copy becomes the next index generation). */
   static openWritable(path: string): PaperTable {
-    return new PaperTable(new Database(path, { fileMustExist: true }));
+    const db = new Database(path, { fileMustExist: true });
+    ensureDateColumn(db);
+    return new PaperTable(db);
   }
 
   /**
@@ -161,7 +164,7 @@ export class PaperTable {
         write.run(
           label, p.id, contentHash(p), p.title, p.abstract, p.arxivId, p.doi, p.journalRef,
           JSON.stringify(p.comments), JSON.stringify(p.authors), JSON.stringify(p.categories), p.year,
-          JSON.stringify(p.sources),
+          JSON.stringify(p.sources), p.date ?? null,
         );
       }
     })();
@@ -315,8 +318,19 @@ function hasPassagesTable(db: Database.Database): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'passages'").get() !== undefined;
 }
 
-/** The BM25 tables, and an index holding what filters read, so loading facets skips the abstracts. */
+/** The BM25 tables, and indexes holding what filters read, so loading facets skips the abstracts. */
 function createSearchStructures(db: Database.Database): void {
   LexicalIndex.createTables(db);
   db.exec("CREATE INDEX papers_facets ON papers (year, categories, authors)");
+  db.exec("CREATE INDEX IF NOT EXISTS papers_dates ON papers (date)");
+}
+
+/**
+ * A store written before papers had dates gets the column (null for every paper it holds, until
+ * the next run reads their dates) and its index, in the generation being written; the generations
+ * before stay as they were, and read every date as null.
+ */
+function ensureDateColumn(db: Database.Database): void {
+  if (hasDateColumn(db)) return;
+  db.exec("ALTER TABLE papers ADD COLUMN date TEXT; CREATE INDEX IF NOT EXISTS papers_dates ON papers (date)");
 }

@@ -8,6 +8,7 @@
  * document frequencies.
  */
 import { createHash } from "node:crypto";
+import type { PaperFilter } from "../../ranking/filter.js";
 import type { Scored } from "../../ranking/fusion.js";
 import type { RecommendSource } from "../../ranking/recommend.js";
 
@@ -16,10 +17,10 @@ export interface AsyncRecommendSource {
   dimension: number;
   vectors(labels: readonly number[]): Promise<Float32Array[]>;
   texts(labels: readonly number[]): Promise<(string | undefined)[]>;
-  denseSearch(vector: Float32Array, depth: number, exclude: ReadonlySet<number>): Promise<Scored[]>;
-  lexicalSearch(text: string, depth: number): Promise<Scored[]>;
+  denseSearch(vector: Float32Array, depth: number, exclude: ReadonlySet<number>, within?: PaperFilter): Promise<Scored[]>;
+  lexicalSearch(text: string, depth: number, within?: PaperFilter): Promise<Scored[]>;
   documentFrequencies(terms: readonly string[]): Promise<{ documents: number; frequencies: Map<string, number> }>;
-  allLabels(): Promise<number[]>;
+  allLabels(within?: PaperFilter): Promise<number[]>;
   randomLabels(n: number, seed: number): Promise<number[]>;
 }
 
@@ -32,7 +33,7 @@ export async function withPrefetchedSource<T>(remote: AsyncRecommendSource, comp
   const lexical = new Map<string, Scored[]>();
   const frequencies = new Map<string, number>();
   let documents = 0;
-  let all: number[] | undefined;
+  const all = new Map<string, number[]>();
   const random = new Map<string, number[]>();
   const zero = new Float32Array(remote.dimension);
 
@@ -40,20 +41,23 @@ export async function withPrefetchedSource<T>(remote: AsyncRecommendSource, comp
     const want = {
       vectors: new Set<number>(),
       texts: new Set<number>(),
-      dense: new Map<string, [Float32Array, number, ReadonlySet<number>]>(),
-      lexical: new Map<string, [string, number]>(),
+      dense: new Map<string, [Float32Array, number, ReadonlySet<number>, PaperFilter | undefined]>(),
+      lexical: new Map<string, [string, number, PaperFilter | undefined]>(),
       terms: new Set<string>(),
-      all: false,
+      all: new Map<string, PaperFilter | undefined>(),
       random: new Map<string, [number, number]>(),
     };
     const source: RecommendSource = {
       vector: (label) => vectors.get(label) ?? (want.vectors.add(label), zero),
       text: (label) => (texts.has(label) ? texts.get(label) : (want.texts.add(label), undefined)),
-      denseSearch: (vector, depth, exclude) => {
-        const key = `${digest(vector)} ${depth} ${[...exclude].sort((a, b) => a - b).join(",")}`;
-        return dense.get(key) ?? (want.dense.set(key, [vector, depth, exclude]), []);
+      denseSearch: (vector, depth, exclude, within) => {
+        const key = `${digest(vector)} ${depth} ${[...exclude].sort((a, b) => a - b).join(",")} ${scopeKey(within)}`;
+        return dense.get(key) ?? (want.dense.set(key, [vector, depth, exclude, within]), []);
       },
-      lexicalSearch: (text, depth) => lexical.get(`${depth} ${text}`) ?? (want.lexical.set(`${depth} ${text}`, [text, depth]), []),
+      lexicalSearch: (text, depth, within) => {
+        const key = `${depth} ${scopeKey(within)} ${text}`;
+        return lexical.get(key) ?? (want.lexical.set(key, [text, depth, within]), []);
+      },
       documentFrequencies: (terms) => {
         const asked = new Map<string, number>();
         for (const term of terms) {
@@ -62,11 +66,11 @@ export async function withPrefetchedSource<T>(remote: AsyncRecommendSource, comp
         }
         return { documents, frequencies: asked };
       },
-      allLabels: () => all ?? ((want.all = true), []),
+      allLabels: (within) => all.get(scopeKey(within)) ?? (want.all.set(scopeKey(within), within), []),
       randomLabels: (n, seed) => random.get(`${n} ${seed}`) ?? (want.random.set(`${n} ${seed}`, [n, seed]), []),
     };
     const result = compute(source);
-    const missing = want.vectors.size + want.texts.size + want.dense.size + want.lexical.size + want.terms.size + want.random.size + (want.all ? 1 : 0);
+    const missing = want.vectors.size + want.texts.size + want.dense.size + want.lexical.size + want.terms.size + want.random.size + want.all.size;
     if (missing === 0 || run >= MAX_RUNS) return result;
     await Promise.all([
       (async () => {
@@ -77,20 +81,23 @@ export async function withPrefetchedSource<T>(remote: AsyncRecommendSource, comp
         const labels = [...want.texts];
         (await remote.texts(labels)).forEach((t, i) => texts.set(labels[i]!, t));
       })(),
-      ...[...want.dense].map(async ([key, [vector, depth, exclude]]) => dense.set(key, await remote.denseSearch(vector, depth, exclude))),
-      ...[...want.lexical].map(async ([key, [text, depth]]) => lexical.set(key, await remote.lexicalSearch(text, depth))),
+      ...[...want.dense].map(async ([key, [vector, depth, exclude, within]]) => dense.set(key, await remote.denseSearch(vector, depth, exclude, within))),
+      ...[...want.lexical].map(async ([key, [text, depth, within]]) => lexical.set(key, await remote.lexicalSearch(text, depth, within))),
       (async () => {
         if (want.terms.size === 0) return;
         const found = await remote.documentFrequencies([...want.terms]);
         documents = found.documents;
         for (const [term, n] of found.frequencies) frequencies.set(term, n);
       })(),
-      (async () => {
-        if (want.all) all = await remote.allLabels();
-      })(),
+      ...[...want.all].map(async ([key, within]) => all.set(key, await remote.allLabels(within))),
       ...[...want.random].map(async ([key, [n, seed]]) => random.set(key, await remote.randomLabels(n, seed))),
     ]);
   }
+}
+
+/** A filter as a key: the same conditions, the same key. */
+function scopeKey(within: PaperFilter | undefined): string {
+  return within ? JSON.stringify(Object.entries(within).sort(([a], [b]) => (a < b ? -1 : 1))) : "";
 }
 
 function digest(vector: Float32Array): string {

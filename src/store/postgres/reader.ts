@@ -8,7 +8,7 @@ import type { Passage } from "../../corpus/passages.js";
 import { PapersError } from "../../errors.js";
 import { queryTerms } from "../../ranking/analyzer.js";
 import { bm25TermScores, bm25TopK, lengthNorms, type Postings, type TermScore } from "../../ranking/bm25.js";
-import { hasConditions, type PaperFilter } from "../../ranking/filter.js";
+import { dayRange, hasConditions, type PaperFilter } from "../../ranking/filter.js";
 import type { Scored } from "../../ranking/fusion.js";
 import type { RecommendSource } from "../../ranking/recommend.js";
 import { EXACT_SCAN_LIMIT } from "../shared/hnsw.js";
@@ -22,7 +22,8 @@ import type { GenerationReader, SearchScope } from "../store.js";
 import { generationName, type Facts } from "./facts.js";
 import type { Database } from "./pool.js";
 import { withPrefetchedSource } from "./prefetched-source.js";
-import { PAPER_SELECT, conditions, passageConditions, sortHits, toPassage, type PassageRow } from "./sql.js";
+import { hasDateColumn } from "./schema.js";
+import { conditions, paperSelect, passageConditions, sortHits, toPassage, type PassageRow } from "./sql.js";
 import { parseVector, vectorLiteral } from "./vectors.js";
 import { readMapPapers } from "./writer.js";
 
@@ -43,6 +44,8 @@ export class PostgresGeneration implements GenerationReader {
   private stats: { generation: number; norms: Float32Array; documents: number } | undefined;
   /** Passage owners, loaded once per generation seen (see ownersIn). */
   private owners: { generation: number; map: Map<number, number> } | undefined;
+  /** Whether the papers table has its date column, per generation seen (see datedIn). */
+  private dated: { generation: number; has: boolean } | undefined;
   /** Recent lexical scopes over papers and passages (see lexicalAllowed). */
   private readonly scopedSets = new Map<string, Set<number>>();
 
@@ -93,28 +96,30 @@ export class PostgresGeneration implements GenerationReader {
 
   byLabels(labels: readonly number[]): Promise<(Paper | undefined)[]> {
     if (labels.length === 0) return Promise.resolve([]);
-    return this.read(async (client) => {
-      const { rows } = await client.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM ${this.s}.papers WHERE label = ANY($1)`, [labels]);
+    return this.read(async (client, generation) => {
+      const { rows } = await client.query<PaperRow>(`SELECT ${await this.columnsIn(client, generation)} FROM ${this.s}.papers WHERE label = ANY($1)`, [labels]);
       const byLabel = new Map(rows.map((row) => [row.label, toPaper(row)]));
       return labels.map((label) => byLabel.get(label));
     });
   }
 
   byId(id: string): Promise<{ label: number; paper: Paper } | undefined> {
-    return this.read(async (client) => {
-      const { rows } = await client.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM ${this.s}.papers WHERE lower(id) = lower($1)`, [id]);
+    return this.read(async (client, generation) => {
+      const { rows } = await client.query<PaperRow>(`SELECT ${await this.columnsIn(client, generation)} FROM ${this.s}.papers WHERE lower(id) = lower($1)`, [id]);
       return rows[0] && { label: rows[0].label, paper: toPaper(rows[0]) };
     });
   }
 
   all(filter?: PaperFilter): Promise<Paper[]> {
     const where = conditions(filter, undefined, 1);
-    return this.read(async (client) => (await client.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM ${this.s}.papers ${where.sql} ORDER BY label`, where.values)).rows.map(toPaper));
+    return this.read(async (client, generation) =>
+      (await client.query<PaperRow>(`SELECT ${await this.columnsIn(client, generation)} FROM ${this.s}.papers ${where.sql} ORDER BY label`, where.values)).rows.map(toPaper),
+    );
   }
 
   page(offset: number, limit: number): Promise<Paper[]> {
-    return this.read(async (client) =>
-      (await client.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM ${this.s}.papers ORDER BY label LIMIT $1 OFFSET $2`, [limit, offset])).rows.map(toPaper),
+    return this.read(async (client, generation) =>
+      (await client.query<PaperRow>(`SELECT ${await this.columnsIn(client, generation)} FROM ${this.s}.papers ORDER BY label LIMIT $1 OFFSET $2`, [limit, offset])).rows.map(toPaper),
     );
   }
 
@@ -149,8 +154,8 @@ export class PostgresGeneration implements GenerationReader {
   }
 
   labelled(): Promise<{ label: number; paper: Paper }[]> {
-    return this.read(async (client) =>
-      (await client.query<PaperRow>(`SELECT ${PAPER_SELECT} FROM ${this.s}.papers ORDER BY label`)).rows.map((row) => ({ label: row.label, paper: toPaper(row) })),
+    return this.read(async (client, generation) =>
+      (await client.query<PaperRow>(`SELECT ${await this.columnsIn(client, generation)} FROM ${this.s}.papers ORDER BY label`)).rows.map((row) => ({ label: row.label, paper: toPaper(row) })),
     );
   }
 
@@ -166,23 +171,24 @@ export class PostgresGeneration implements GenerationReader {
       // Papers and passages are searched apart (two tables, two graphs), each exactly k deep: the
       // best k of both lists are the best k of all.
       const owners = scope.kind === "papers" ? undefined : await this.ownersIn(client, generation);
-      const passages = owners && owners.size > 0 ? await this.densePassagesIn(client, vector, k, scope, owners) : [];
+      const dated = await this.datedIn(client, generation);
+      const passages = owners && owners.size > 0 ? await this.densePassagesIn(client, vector, k, scope, owners, dated) : [];
       if (scope.kind === "passages") return passages;
-      const papers = await this.densePapersIn(client, vector, k, scope);
+      const papers = await this.densePapersIn(client, vector, k, scope, dated);
       return passages.length === 0 ? papers : sortHits([...papers, ...passages]).slice(0, k);
       // Sent with BEGIN, in the same round trip; SET LOCAL lasts until the snapshot ends.
     }, `SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(this.manifest.hnsw.efSearch, k))}; SET LOCAL hnsw.iterative_scan = relaxed_order; `);
   }
 
   /** Dense search over papers only, in the caller's snapshot (see denseSearch). */
-  private async densePapersIn(client: pg.PoolClient, vector: Float32Array, k: number, scope: SearchScope): Promise<Scored[]> {
-    const where = conditions(scope.filter, scope.exclude, 2);
+  private async densePapersIn(client: pg.PoolClient, vector: Float32Array, k: number, scope: SearchScope, dated: boolean): Promise<Scored[]> {
+    const where = conditions(scope.filter, scope.exclude, 2, dated);
     const params = [vectorLiteral(vector), ...where.values];
     const exact = () => this.nearestIn(client, "papers", where.sql, params, k, true);
     let matching: number | undefined;
     if (where.sql) {
       // Numbered from $1 here; the searches number them from $2, after the vector.
-      matching = await this.countUpTo(client, "papers", conditions(scope.filter, scope.exclude, 1));
+      matching = await this.countUpTo(client, "papers", conditions(scope.filter, scope.exclude, 1, dated));
       if (matching <= EXACT_SCAN_LIMIT) return exact();
     }
     const hits = await this.nearestIn(client, "papers", where.sql, params, k, false);
@@ -195,15 +201,15 @@ export class PostgresGeneration implements GenerationReader {
    * passes the filter. Few passages in scope are compared exactly, more searched in their own HNSW
    * graph with the iterative scan, falling back to the exact scan if that comes back short.
    */
-  private async densePassagesIn(client: pg.PoolClient, vector: Float32Array, k: number, scope: SearchScope, owners: ReadonlyMap<number, number>): Promise<Scored[]> {
-    const where = passageConditions(this.s, scope.filter, scope.exclude, 2);
+  private async densePassagesIn(client: pg.PoolClient, vector: Float32Array, k: number, scope: SearchScope, owners: ReadonlyMap<number, number>, dated: boolean): Promise<Scored[]> {
+    const where = passageConditions(this.s, scope.filter, scope.exclude, 2, dated);
     const params = [vectorLiteral(vector), ...where.values];
     const exact = () => this.nearestIn(client, "passages", where.sql, params, k, true);
     let excluded = 0;
     for (const label of scope.exclude ?? []) if (owners.has(label)) excluded++;
     let available = Math.min(k, owners.size - excluded);
     if (hasConditions(scope.filter)) {
-      if ((await this.countUpTo(client, "passages", passageConditions(this.s, scope.filter, scope.exclude, 1))) <= EXACT_SCAN_LIMIT) return exact();
+      if ((await this.countUpTo(client, "passages", passageConditions(this.s, scope.filter, scope.exclude, 1, dated))) <= EXACT_SCAN_LIMIT) return exact();
       available = k;
     } else if (owners.size - excluded <= EXACT_SCAN_LIMIT) {
       return exact();
@@ -307,6 +313,20 @@ export class PostgresGeneration implements GenerationReader {
   }
 
   /**
+   * Whether this generation's papers table has its date column, checked once per generation seen:
+   * a library written before papers had dates, and not written since, has not (its dates read as null).
+   */
+  private async datedIn(client: pg.PoolClient, generation: number): Promise<boolean> {
+    if (this.dated?.generation !== generation) this.dated = { generation, has: await hasDateColumn(client, this.s) };
+    return this.dated.has;
+  }
+
+  /** The select list of a PaperRow in this generation (see paperSelect). */
+  private async columnsIn(client: pg.PoolClient, generation: number): Promise<string> {
+    return paperSelect(await this.datedIn(client, generation));
+  }
+
+  /**
    * The labels BM25 may return for a scope, or undefined for all: a filter's papers with their
    * passages, narrowed to papers or to passages. Kept for the last few scopes, as filters are.
    */
@@ -345,10 +365,15 @@ export class PostgresGeneration implements GenerationReader {
         dimension: this.manifest.model.dimension,
         vectors: (labels) => this.vectors(labels),
         texts: async (labels) => (await this.byLabels(labels)).map((paper) => paper && documentText(paper)),
-        denseSearch: (vector, depth, exclude) => this.denseSearch(vector, depth, { exclude, kind: "papers" }),
-        lexicalSearch: (text, depth) => this.lexicalSearch(text, depth, { kind: "papers" }),
+        denseSearch: (vector, depth, exclude, within) => this.denseSearch(vector, depth, { exclude, kind: "papers", filter: within }),
+        lexicalSearch: (text, depth, within) => this.lexicalSearch(text, depth, { kind: "papers", filter: within }),
         documentFrequencies: (terms) => this.documentFrequencies(terms),
-        allLabels: () => this.read(async (client) => (await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers ORDER BY label`)).rows.map((r) => r.label)),
+        allLabels: (within) =>
+          this.read(async (client, generation) =>
+            hasConditions(within)
+              ? [...(await this.allowed(client, generation, within))].sort((a, b) => a - b)
+              : (await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers ORDER BY label`)).rows.map((r) => r.label),
+          ),
         // The folder store's draw (shared/random-labels.ts): the same seed draws the same papers in both.
         randomLabels: (n, seed) =>
           this.read(async (client, generation) => {
@@ -395,7 +420,7 @@ export class PostgresGeneration implements GenerationReader {
    * are kept for the generation they were read in.
    */
   private async allowed(client: pg.PoolClient, generation: number, filter: PaperFilter): Promise<Set<number>> {
-    const key = JSON.stringify([generation, filter.years ?? null, filter.category?.toLowerCase() ?? null, filter.author?.toLowerCase() ?? null, filter.tag?.toLowerCase() ?? null, filter.collection?.toLowerCase() ?? null]);
+    const key = JSON.stringify([generation, filter.years ?? null, dayRange(filter) ?? null, filter.category?.toLowerCase() ?? null, filter.author?.toLowerCase() ?? null, filter.tag?.toLowerCase() ?? null, filter.collection?.toLowerCase() ?? null]);
     const cached = this.allowedSets.get(key);
     if (cached) {
       // Most recently used last: a Map keeps insertion order.
@@ -403,7 +428,7 @@ export class PostgresGeneration implements GenerationReader {
       this.allowedSets.set(key, cached);
       return cached;
     }
-    const where = conditions(filter, undefined, 1);
+    const where = conditions(filter, undefined, 1, await this.datedIn(client, generation));
     const labels = new Set((await client.query<{ label: number }>(`SELECT label FROM ${this.s}.papers ${where.sql}`, where.values)).rows.map((r) => r.label));
     this.allowedSets.set(key, labels);
     while (this.allowedSets.size > ALLOWED_SETS) this.allowedSets.delete(this.allowedSets.keys().next().value!);

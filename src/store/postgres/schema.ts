@@ -24,6 +24,28 @@ export async function ensureSchema(db: Database): Promise<void> {
   }
   await claimSchema(db);
   await db.query(`CREATE TABLE IF NOT EXISTS ${db.schema}.checkpoint (hash text PRIMARY KEY, model text NOT NULL, vector bytea NOT NULL)`);
+  await addDateColumn(db);
+}
+
+/**
+ * A library written before papers had dates gets its date column (null for every paper, until the
+ * next run reads their dates: a change of metadata, nothing embedded again) and its index. Readers
+ * meanwhile read every date as null (see hasDateColumn).
+ */
+async function addDateColumn(db: Database): Promise<void> {
+  const table = await db.query<{ t: string | null }>("SELECT to_regclass($1) AS t", [`${db.schema}.papers`]);
+  if (!table.rows[0]?.t || (await hasDateColumn(db, db.schema))) return;
+  await db.query(`ALTER TABLE ${db.schema}.papers ADD COLUMN IF NOT EXISTS date text`);
+  await db.query(`CREATE INDEX IF NOT EXISTS papers_date ON ${db.schema}.papers (date)`);
+}
+
+/** Whether the library's papers table has its date column (one written before papers had dates has not). */
+export async function hasDateColumn(client: { query(text: string, values: unknown[]): Promise<{ rows: unknown[] }> }, schema: string): Promise<boolean> {
+  const { rows } = await client.query(
+    "SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'papers' AND column_name = 'date'",
+    [schema],
+  );
+  return rows.length > 0;
 }
 
 /**
@@ -87,12 +109,14 @@ export async function createTables(client: pg.PoolClient, s: string, dimension: 
     categories text NOT NULL,
     year integer,
     sources text NOT NULL,
+    date text,
     category_keys text[] NOT NULL,
     author_text text NOT NULL,
     embedding vector(${dimension})
   )`);
   await client.query(`CREATE UNIQUE INDEX papers_id ON ${s}.papers (lower(id))`);
   await client.query(`CREATE INDEX papers_year ON ${s}.papers (year)`);
+  await client.query(`CREATE INDEX papers_date ON ${s}.papers (date)`);
   await client.query(`CREATE INDEX papers_categories ON ${s}.papers USING gin (category_keys)`);
   await client.query(`CREATE INDEX papers_authors ON ${s}.papers USING gin (author_text gin_trgm_ops)`);
   await client.query(`CREATE TABLE ${s}.postings (term text PRIMARY KEY, postings bytea NOT NULL)`);

@@ -1,14 +1,25 @@
 /** SQL built from a search's scope, and rows read back as papers' parts. */
 import type { Passage } from "../../corpus/passages.js";
-import { hasConditions, type PaperFilter } from "../../ranking/filter.js";
+import { dayRange, hasConditions, type PaperFilter } from "../../ranking/filter.js";
 import type { Scored } from "../../ranking/fusion.js";
 import { PAPER_COLUMNS } from "../shared/paper-row.js";
 
 /** The papers table's columns a PaperRow holds, as a select list. */
 export const PAPER_SELECT = PAPER_COLUMNS.join(", ");
 
-/** A filter (and labels left out) as SQL conditions over papers, parameters numbered from `first`. */
-export function conditions(filter: PaperFilter | undefined, exclude: ReadonlySet<number> | undefined, first: number): { sql: string; values: unknown[] } {
+/**
+ * The select list for a library's papers table: without its date column (a library written before
+ * papers had dates, not written since), every date reads as null.
+ */
+export function paperSelect(dated: boolean): string {
+  return dated ? PAPER_SELECT : PAPER_COLUMNS.map((column) => (column === "date" ? "NULL::text AS date" : column)).join(", ");
+}
+
+/**
+ * A filter (and labels left out) as SQL conditions over papers, parameters numbered from `first`;
+ * `dated` false for a papers table without its date column, where no paper passes since or until.
+ */
+export function conditions(filter: PaperFilter | undefined, exclude: ReadonlySet<number> | undefined, first: number, dated = true): { sql: string; values: unknown[] } {
   const parts: string[] = [];
   const values: unknown[] = [];
   const param = (value: unknown) => {
@@ -21,6 +32,14 @@ export function conditions(filter: PaperFilter | undefined, exclude: ReadonlySet
       parts.push("year IS NOT NULL");
       if (from !== null) parts.push(`year >= ${param(from)}`);
       if (to !== null) parts.push(`year <= ${param(to)}`);
+    }
+    const days = dayRange(filter);
+    if (days && !dated) parts.push("false");
+    else if (days) {
+      // ISO days compare as text; the papers_date index serves both bounds.
+      parts.push("date IS NOT NULL");
+      if (days[0] !== null) parts.push(`date >= ${param(days[0])}`);
+      if (days[1] !== null) parts.push(`date <= ${param(days[1])}`);
     }
     // Zotero tags and collections are stored as categories "tag:…" and "collection:…" (corpus/zotero.ts).
     const categories = [filter.category, filter.tag && `tag:${filter.tag}`, filter.collection && `collection:${filter.collection}`]
@@ -46,8 +65,8 @@ export interface PassageRow {
  * A filter (and labels left out) as SQL conditions over passages: a passage passes when its paper
  * passes the filter. Parameters numbered from `first`.
  */
-export function passageConditions(s: string, filter: PaperFilter | undefined, exclude: ReadonlySet<number> | undefined, first: number): { sql: string; values: unknown[] } {
-  const papers = conditions(filter, undefined, first);
+export function passageConditions(s: string, filter: PaperFilter | undefined, exclude: ReadonlySet<number> | undefined, first: number, dated = true): { sql: string; values: unknown[] } {
+  const papers = conditions(filter, undefined, first, dated);
   const parts: string[] = [];
   const values = [...papers.values];
   if (papers.sql) parts.push(`paper_label IN (SELECT label FROM ${s}.papers ${papers.sql})`);

@@ -77,7 +77,7 @@ export async function upsertPapers(
   const columns = {
     label: [] as number[], id: [] as string[], hash: [] as string[], title: [] as (string | null)[], abstract: [] as string[],
     arxiv: [] as (string | null)[], doi: [] as (string | null)[], journal: [] as (string | null)[], comments: [] as string[],
-    authors: [] as string[], categories: [] as string[], year: [] as (number | null)[], sources: [] as string[],
+    authors: [] as string[], categories: [] as string[], year: [] as (number | null)[], sources: [] as string[], date: [] as (string | null)[],
     keys: [] as string[], authorText: [] as string[], embedding: [] as (string | null)[],
   };
   for (const { label, paper: p, hash, embed } of batch) {
@@ -94,25 +94,26 @@ export async function upsertPapers(
     columns.categories.push(JSON.stringify(p.categories));
     columns.year.push(p.year);
     columns.sources.push(JSON.stringify(p.sources));
+    columns.date.push(p.date ?? null);
     // A text[] literal per row: unnest cannot take an array of arrays of different lengths.
     columns.keys.push(JSON.stringify([...new Set(p.categories.map((c) => c.toLowerCase()))]));
     columns.authorText.push(p.authors.map((a) => a.toLowerCase()).join("\n"));
     columns.embedding.push(embed ? vectorLiteral(vectors.get(hash)!) : null);
   }
   await client.query(
-    `INSERT INTO ${s}.papers (label, id, content_hash, title, abstract, arxiv_id, doi, journal_ref, comments, authors, categories, year, sources, category_keys, author_text, embedding)
+    `INSERT INTO ${s}.papers (label, id, content_hash, title, abstract, arxiv_id, doi, journal_ref, comments, authors, categories, year, sources, category_keys, author_text, embedding, date)
      SELECT label, id, hash, title, abstract, arxiv, doi, journal, comments, authors, categories, year, sources,
-            ARRAY(SELECT json_array_elements_text(keys::json)), author_text, embedding::vector
+            ARRAY(SELECT json_array_elements_text(keys::json)), author_text, embedding::vector, date
      FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-                 $11::text[], $12::integer[], $13::text[], $14::text[], $15::text[], $16::text[])
-          AS t(label, id, hash, title, abstract, arxiv, doi, journal, comments, authors, categories, year, sources, keys, author_text, embedding)
+                 $11::text[], $12::integer[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+          AS t(label, id, hash, title, abstract, arxiv, doi, journal, comments, authors, categories, year, sources, keys, author_text, embedding, date)
      ON CONFLICT (label) DO UPDATE SET id = excluded.id, content_hash = excluded.content_hash, title = excluded.title, abstract = excluded.abstract,
        arxiv_id = excluded.arxiv_id, doi = excluded.doi, journal_ref = excluded.journal_ref, comments = excluded.comments, authors = excluded.authors,
        categories = excluded.categories, year = excluded.year, sources = excluded.sources, category_keys = excluded.category_keys,
-       author_text = excluded.author_text, embedding = coalesce(excluded.embedding, ${s}.papers.embedding)`,
+       author_text = excluded.author_text, date = excluded.date, embedding = coalesce(excluded.embedding, ${s}.papers.embedding)`,
     [
       columns.label, columns.id, columns.hash, columns.title, columns.abstract, columns.arxiv, columns.doi, columns.journal, columns.comments,
-      columns.authors, columns.categories, columns.year, columns.sources, columns.keys, columns.authorText, columns.embedding,
+      columns.authors, columns.categories, columns.year, columns.sources, columns.keys, columns.authorText, columns.embedding, columns.date,
     ],
   );
 }

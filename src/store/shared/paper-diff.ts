@@ -3,7 +3,7 @@
  * its id (content hash for the text, the other fields as JSON), and the texts to embed.
  */
 import { createHash } from "node:crypto";
-import { contentHash, documentText, passageText, type Paper } from "../../corpus/paper.js";
+import { PAPER_FIELDS, contentHash, documentText, passageText, type Paper } from "../../corpus/paper.js";
 import type { Passage } from "../../corpus/passages.js";
 
 /** A paper to write: new, re-embedded (its text changed), or with only other fields changed. */
@@ -65,9 +65,13 @@ export function toEmbed(changed: readonly PaperChange[], nextLabel: number): {
   return { passages, texts };
 }
 
-/** A paper's stored fields as JSON: what tells whether to rewrite it (passages count in its hash instead). */
-export function paperFieldsJson({ passages: _passages, ...fields }: Paper): string {
-  return JSON.stringify(fields);
+/**
+ * A paper's stored fields as JSON, in PAPER_FIELDS order whatever order its object has: what tells
+ * whether to rewrite it (passages count in its hash instead). A field a store did not keep (the date
+ * of an index written before papers had dates) reads as null, so a paper with no date is unchanged.
+ */
+export function paperFieldsJson(paper: Paper): string {
+  return JSON.stringify(PAPER_FIELDS.map((field) => paper[field] ?? null));
 }
 
 /** A passage's key in the checkpoint: its text, section and pages. */

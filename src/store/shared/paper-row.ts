@@ -17,12 +17,14 @@ export interface PaperRow {
   categories: string;
   year: number | null;
   sources: string;
+  /** "YYYY-MM-DD"; absent from an index written before papers had dates, read as null. */
+  date?: string | null;
 }
 
 /** The columns of a PaperRow, in the order both stores write them. */
 export const PAPER_COLUMNS = [
   "label", "id", "content_hash", "title", "abstract", "arxiv_id", "doi", "journal_ref",
-  "comments", "authors", "categories", "year", "sources",
+  "comments", "authors", "categories", "year", "sources", "date",
 ] as const;
 
 /** A stored row as a paper; a row whose JSON fields do not read back is a damaged index, said so. */
@@ -48,6 +50,7 @@ export function toPaper(row: PaperRow): Paper {
     authors: list<string>("authors"),
     categories: list<string>("categories"),
     year: row.year,
+    date: row.date ?? null,
     sources: list<Paper["sources"][number]>("sources"),
   };
 }
