@@ -73,8 +73,8 @@ button.pick[aria-pressed="true"] { background: var(--mark); color: var(--mark-fg
 .why { color: var(--muted); font-size: 0.9em; }
 .saved-like { display: inline-flex; gap: 0.3em; align-items: baseline; }
 .saved-like button { font: inherit; font-size: 0.85em; background: none; border: 1px solid var(--line); border-radius: 4px; padding: 0 0.45em; cursor: pointer; color: inherit; font-weight: 400; }
-.saved-like button.like[aria-pressed="true"] { background: var(--accent); border-color: var(--accent); color: var(--bg); font-weight: 600; }
-.saved-like button.unlike[aria-pressed="true"] { background: var(--muted); border-color: var(--muted); color: var(--bg); }
+.saved-like button.save-like[aria-pressed="true"] { background: var(--accent); border-color: var(--accent); color: var(--bg); font-weight: 600; }
+.saved-like button.save-unlike[aria-pressed="true"] { background: var(--muted); border-color: var(--muted); color: var(--bg); }
 .saved-like[aria-busy="true"] button { opacity: 0.6; cursor: progress; }
 .like-error { color: var(--error-fg); }
 .like-error:empty { display: none; }

@@ -11,8 +11,8 @@ type LikeState = "liked" | "unliked" | "neither";
 
 /** What each button asks for: pressing it sets `state`, pressing it again when it is in that state goes back to neither. */
 const LIKE_BUTTONS = [
-  { state: "liked", className: "like", icon: "\u2665", text: "like", tip: "Save a like for this paper: New for you ranks the newest papers for your likes" },
-  { state: "unliked", className: "unlike", icon: "\u2715", text: "not for me", tip: "Save that you want no more like this paper: New for you ranks against it" },
+  { state: "liked", className: "save-like", icon: "\u2665", text: "like", tip: "Save a like for this paper: New for you ranks the newest papers for your likes" },
+  { state: "unliked", className: "save-unlike", icon: "\u2715", text: "not for me", tip: "Save that you want no more like this paper: New for you ranks against it" },
 ] as const;
 
 /** The body of POST /api/likes that puts a paper in a state. */
