@@ -9,7 +9,7 @@
 // and report precision@20: the share of the 20 whose categories include the liked one (a missing
 // result counts as a miss). Each category is drawn --trials times (other likes each time).
 //
-//   npm run build && node bench/feed-quality.mjs [--earlier 4000] [--trials 3] [--index /tmp/feed-bench/index]
+//   npm run build && node bench/feed-quality.mjs [--earlier 4000] [--trials 3] [--index /tmp/feed-bench/index] [--pool]
 //
 // The index is built once (real model, ~40 papers/s on 2 cores) and reused while its paper list
 // is the same; --rebuild starts again.
@@ -18,6 +18,7 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { gunzipSync } from "node:zlib";
 import { indexPapers, openIndex } from "../dist/papers.js";
+import { RECOMMEND_SETTINGS } from "../dist/ranking/recommend.js";
 import { resolveOptions } from "../dist/settings.js";
 
 const { values } = parseArgs({
@@ -31,8 +32,13 @@ const { values } = parseArgs({
     categories: { type: "string", default: "cs.CV,cs.CL,cs.AI,cs.LG,cs.IT" },
     "likes-before-days": { type: "string", default: "60" },
     rebuild: { type: "boolean", default: false },
+    // With unlikes, score only the candidates retrieval brings (within the window) instead of every
+    // paper of it: what RECOMMEND_SETTINGS.exhaustiveUpTo chooses between.
+    pool: { type: "boolean", default: false },
   },
 });
+
+if (values.pool) RECOMMEND_SETTINGS.exhaustiveUpTo = 0;
 
 let state = 20260701;
 const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;

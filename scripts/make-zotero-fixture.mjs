@@ -96,7 +96,8 @@ export function makeZoteroLibrary(dir) {
 
   const flow = item("conferencePaper", ITEMS.flow.key);
   set(flow, "title", ITEMS.flow.title);
-  set(flow, "date", "2024");
+  // Zotero keeps a date as "YYYY-MM-DD what was typed" (00 for a part not given).
+  set(flow, "date", "2024-06-12 June 12, 2024");
   set(flow, "proceedingsTitle", "Proceedings of the Workshop on Network Measurement");
   creator(flow, "Priya", "Raghunathan", 0);
   creator(flow, "Felix", "Oberholzer", 1);

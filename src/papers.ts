@@ -8,7 +8,7 @@ export type { PapersOptions, IndexInfo, IndexOptions, IndexSummary, ProgressList
 export type { SearchHit, HitPassage, PassageHit, RankedId, RecommendRequest, Recommendations, Confidence, Likes, Feed, FeedItem, FeedRequest, NearestLike } from "./query/types.js";
 export { LIMITS } from "./limits.js";
 export type { Paper, Source } from "./corpus/paper.js";
-export { MAX_ID_LENGTH, PAPER_FIELDS, paperJson } from "./corpus/paper.js";
+export { PAPER_FIELDS, paperJson } from "./corpus/paper.js";
 export type { Manifest } from "./store/shared/manifest.js";
 export { DEFAULT_DTYPE, DEFAULT_MODEL } from "./embed/models.js";
 export { SEARCH_MODES, DEFAULT_MODE, RELATED_MODE, parseMode, type SearchMode } from "./ranking/modes.js";

@@ -112,6 +112,18 @@ describe("papers CLI on the seeds", () => {
       expectCleanError(runCli(["--index", index, "search", "decoding", option!, ""]), new RegExp(`^papers: ${name} is empty: name one .*or leave the filter out$`));
       expectCleanError(runCli(["--index", index, "search", "decoding", option!, "  "]), new RegExp(`${name} is empty`));
     }
+    expectCleanError(runCli(["--index", index, "search", "decoding", "--since", "2024-02-30"]), /^papers: since must be a day such as 2024-03-18 \(or a month, 2024-03, or a year, 2024\), not "2024-02-30"$/);
+    expectCleanError(runCli(["--index", index, "search", "decoding", "--until", "soon"]), /until must be a day/);
+    expectCleanError(runCli(["--index", index, "search", "decoding", "--since", "2025", "--until", "2024-12"]), /since 2025 comes after until 2024-12/);
+    expectCleanError(runCli(["--index", index, "search", "decoding", "--passages", "--since", "2024-02-30"]), /since must be a day/);
+  });
+
+  it("searches by day: --since and --until leave out papers without a date (the seeds have none)", () => {
+    const result = runCli(["--index", index, "search", "decoding", "--since", "2000-01-01", "--until", "2100"]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe("No papers found.");
+    expect(JSON.parse(runCli(["--index", index, "search", "decoding", "--since", "2000", "--json"]).stdout)).toEqual([]);
+    expect((JSON.parse(runCli(["--index", index, "search", "decoding", "--json"]).stdout) as Hit[]).every((h) => h.date === null)).toBe(true);
   });
 
   it("copies the index to another folder and back with copy --to / --from, and keeps export / import as hidden names", () => {

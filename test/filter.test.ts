@@ -22,8 +22,13 @@ describe("parseYearRange", () => {
 });
 
 describe("PaperTable.matchingLabels", () => {
+  /** The bounds the filters take, and the days they stand for (a month or a year: its first or last day). */
+  const SINCE: Record<string, string> = { "2020-01-15": "2020-01-15", "2020-02": "2020-02-01", "2020": "2020-01-01", "2020-02-29": "2020-02-29" };
+  const UNTIL: Record<string, string> = { "2020-01-15": "2020-01-15", "2020-02": "2020-02-29", "2020": "2020-12-31", "2020-01-31": "2020-01-31" };
   /** The filter's meaning, written out plainly: every given condition must hold. */
   const lets = (filter: PaperFilter, p: Paper) =>
+    (filter.since === undefined || (p.date !== null && p.date >= SINCE[filter.since]!)) &&
+    (filter.until === undefined || (p.date !== null && p.date <= UNTIL[filter.until]!)) &&
     (!filter.years || (p.year !== null && (filter.years[0] === null || p.year >= filter.years[0]) && (filter.years[1] === null || p.year <= filter.years[1]))) &&
     (!filter.category || p.categories.some((c) => c.toLowerCase() === filter.category!.toLowerCase())) &&
     (!filter.author || p.authors.some((a) => a.toLowerCase().includes(filter.author!.toLowerCase())));
@@ -32,6 +37,8 @@ describe("PaperTable.matchingLabels", () => {
     const category = fc.constantFrom("cs.CL", "CS.cl", "cs.LG", "q-bio.NC", "Ärger.X", "");
     const gen = fc.record({
       year: fc.option(fc.integer({ min: 1990, max: 2030 })),
+      // Days around the bounds: 2020-01-01 to 2020-03-10.
+      date: fc.option(fc.integer({ min: 0, max: 69 }).map((n) => new Date(Date.UTC(2020, 0, 1 + n)).toISOString().slice(0, 10))),
       categories: fc.uniqueArray(category.filter((c) => c !== ""), { maxLength: 3 }),
       authors: fc.array(fc.constantFrom("Ada Lovelace", "Alan Turing", "Émile Borel", "Wang Wei", "Li Wang"), { maxLength: 3 }),
     });
@@ -40,6 +47,8 @@ describe("PaperTable.matchingLabels", () => {
         years: fc.tuple(fc.option(fc.integer({ min: 1990, max: 2030 })), fc.option(fc.integer({ min: 1990, max: 2030 }))),
         category,
         author: fc.constantFrom("wang", "TURING", "émile", "borel", "nobody", ""),
+        since: fc.constantFrom(...Object.keys(SINCE)),
+        until: fc.constantFrom(...Object.keys(UNTIL)),
       },
       { requiredKeys: [] },
     );
@@ -47,11 +56,15 @@ describe("PaperTable.matchingLabels", () => {
       fc.property(fc.array(gen, { minLength: 1, maxLength: 30 }), fc.array(filter, { minLength: 1, maxLength: 5 }), (metas, filters) => {
         const store = PaperTable.create(":memory:");
         const papers = metas.map((m, i): Paper => ({
-          id: `p${i}`, title: null, abstract: `Abstract ${i}.`, arxivId: null, doi: null, journalRef: null, comments: [], sources: [], date: null, ...m,
+          id: `p${i}`, title: null, abstract: `Abstract ${i}.`, arxivId: null, doi: null, journalRef: null, comments: [], sources: [], ...m,
         }));
         store.upsert(papers.map((paper, label) => ({ label, paper })));
         const expectFilters = (live: Paper[]) => {
           for (const f of filters) {
+            if (f.since !== undefined && f.until !== undefined && SINCE[f.since]! > UNTIL[f.until]!) {
+              expect(() => store.matchingLabels(f), JSON.stringify(f)).toThrow(expect.objectContaining({ code: "BAD_OPTION" }));
+              continue;
+            }
             const expected = papers.flatMap((p, label) => (live.includes(p) && lets(f, p) ? [label] : []));
             expect(store.matchingLabels(f).sort((a, b) => a - b), JSON.stringify(f)).toEqual(expected);
           }

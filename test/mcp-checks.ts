@@ -61,6 +61,7 @@ function expectSameHits(tool: Json[], cli: Json[]): void {
     expect(hit.title).toBe(paper.title);
     expect(hit.authors).toEqual(paper.authors);
     expect(hit.year).toBe(paper.year);
+    expect(hit.date).toBe(paper.date);
     expect(hit.arxivUrl).toBe(paper.arxivId ? `https://arxiv.org/abs/${paper.arxivId}` : null);
     expect(hit.doiUrl).toBe(paper.doi ? `https://doi.org/${paper.doi}` : null);
     expect(hit.uri).toBe(`papers://paper/${encodeURIComponent(paper.id)}`);
@@ -81,7 +82,7 @@ export async function checkToolList(client: Client): Promise<void> {
     expect(tool.annotations?.readOnlyHint).toBe(true);
   }
   const search = tools[0]!.inputSchema as Json;
-  expect(Object.keys(search.properties)).toEqual(["question", "k", "mode", "year", "category", "author"]);
+  expect(Object.keys(search.properties)).toEqual(["question", "k", "mode", "year", "since", "until", "category", "author"]);
   expect(search.required).toEqual(["question"]);
   expect(search.properties.k).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 10 });
   expect(search.properties.mode.enum).toEqual(["dense", "lexical", "hybrid"]);
@@ -111,6 +112,13 @@ export async function checkToolsMatchCli(client: Client, indexDir: string, local
   expect(filtered.results.length).toBeGreaterThan(0);
   expect(filtered.results.every((h: Json) => h.categories.includes("cs.CL") && h.year === 2025)).toBe(true);
   expectSameHits(filtered.results, cliFiltered);
+  // Days (the arxiv-cs sample is of 2025-03-24; the seeds have none, and are left out).
+  const dated = await call(client, "search", { question: "language model robustness", k: 20, since: "2025-03-24", until: "2025-03" });
+  const cliDated = await cliJson(indexDir, ["search", "language model robustness", "-k", "20", "--since", "2025-03-24", "--until", "2025-03"]);
+  expect(dated.results.length).toBeGreaterThan(0);
+  expect(dated.results.every((h: Json) => h.date === "2025-03-24")).toBe(true);
+  expectSameHits(dated.results, cliDated);
+  expect((await call(client, "search", { question: "language model robustness", since: "2025-03-25" })).results).toEqual([]);
 
   const first = (await call(client, "search", { question: QUESTION, k: 1 })).results[0];
   const related = await call(client, "related", { id: first.id, k: 4 });
@@ -128,7 +136,7 @@ export async function checkToolsMatchCli(client: Client, indexDir: string, local
 
   const shown = await call(client, "show", { id: first.id });
   const cliShown = await cliJson(indexDir, ["show", first.id]);
-  for (const field of ["id", "title", "abstract", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year", "sources"]) {
+  for (const field of ["id", "title", "abstract", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year", "date", "sources"]) {
     expect(shown[field], field).toEqual(field === "sources" && !local ? undefined : cliShown[field]);
   }
 
@@ -161,6 +169,8 @@ export async function checkBadArguments(client: Client): Promise<void> {
   expect((await callError(client, "search", { question: "   " })).code).toBe("EMPTY_QUERY");
   expect((await callError(client, "search", { question: "x".repeat(1001) })).code).toBe("BAD_OPTION");
   expect((await callError(client, "search", { question: QUESTION, year: "last year" })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "search", { question: QUESTION, since: "2025-02-30" })).code).toBe("BAD_OPTION");
+  expect((await callError(client, "search", { question: QUESTION, since: "2025-04", until: "2025-03" })).code).toBe("BAD_OPTION");
   expect((await callError(client, "related", {})).code).toBe("BAD_OPTION");
   expect((await callError(client, "related", { id: "x", text: "y" })).code).toBe("BAD_OPTION");
   expect((await callError(client, "related", { text: "" })).code).toBe("EMPTY_QUERY");

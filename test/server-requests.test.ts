@@ -69,8 +69,25 @@ describe("/api/search filters", () => {
     expect((await getJson(base, `/api/search?q=${q}&k=20&year=2025..`)).body.results.map((hit: any) => hit.id)).toEqual(years);
   });
 
+  it("narrows by since and until, leaving out papers without a date, and gives each hit its date", async () => {
+    const q = encodeURIComponent("language model robustness");
+    const all = (await getJson(base, `/api/search?q=${q}&k=40`)).body.results;
+    // The seeds have no date; the arxiv-cs sample's four papers are of 2025-03-24.
+    expect(all.some((hit: any) => hit.date === null)).toBe(true);
+    const sample = ["2503.16550", "2503.16553", "2503.16554", "2503.16556"];
+    const inMarch = await getJson(base, `/api/search?q=${q}&k=40&since=2025-03&until=2025-03-24`);
+    expect(inMarch.status).toBe(200);
+    expect(inMarch.body.results.map((hit: any) => hit.id).sort()).toEqual(sample);
+    expect(inMarch.body.results.every((hit: any) => hit.date === "2025-03-24" && hit.year === 2025)).toBe(true);
+    const library = await index.search("language model robustness", 40, "hybrid", { since: "2025-03", until: "2025-03-24" });
+    expect(inMarch.body.results.map((hit: any) => hit.id)).toEqual(library.map((hit) => hit.id));
+    expect((await getJson(base, `/api/search?q=${q}&k=40&since=2025-03-25`)).body.results).toEqual([]);
+    expect((await getJson(base, `/api/search?q=${q}&k=40&until=2025-03-23`)).body.results).toEqual([]);
+    expect((await getJson(base, `/api/search?q=${q}&k=40&until=2025`)).body.results.map((hit: any) => hit.id).sort()).toEqual(sample);
+  });
+
   it("refuses an empty or malformed filter with BAD_OPTION", async () => {
-    for (const filter of ["category=", "author=%20", "year=20x5"]) {
+    for (const filter of ["category=", "author=%20", "year=20x5", "since=2025-02-30", "until=soon", "since=2025-04&until=2025-03", "since="]) {
       const answer = await getJson(base, `/api/search?q=robustness&${filter}`);
       expect(answer.status, filter).toBe(400);
       expect(answer.body.error.code, filter).toBe("BAD_OPTION");

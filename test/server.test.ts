@@ -16,7 +16,7 @@ import type { Paper } from "../src/papers.js";
 type Hit = Paper & { score: number };
 
 /** `--json`'s keys, less `sources`: a network answer does not name the server's files (test/server-requests.test.ts). */
-const HIT_KEYS = ["id", "title", "abstract", "score", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year"];
+const HIT_KEYS = ["id", "title", "abstract", "score", "arxivId", "doi", "journalRef", "comments", "authors", "categories", "year", "date"];
 
 describe("papers HTTP API", () => {
   const indexDir = join(tempDir("papers-server-"), "index");

@@ -61,6 +61,8 @@ describe("papers index --zotero", () => {
       title: ITEMS.glacier.title,
       doi: "10.5555/glacier.2021.0042",
       year: 2021,
+      // Zotero has "2021-03-00 March 2021": a month, no day.
+      date: null,
       authors: ["Ingrid Halvorsen", "Tomas Eriksen"],
       journalRef: "Journal of Field Glaciology",
     });
@@ -70,6 +72,8 @@ describe("papers index --zotero", () => {
     const flow = json(["--index", index, "show", `zotero:${ITEMS.flow.key}`, "--json"]).out;
     expect(flow.abstract).toMatch(/^Classifying traffic flows by application/);
     expect(flow.categories).toContain("conferencePaper");
+    // Zotero has "2024-06-12 June 12, 2024".
+    expect(flow).toMatchObject({ year: 2024, date: "2024-06-12" });
   });
 
   it("finds a PDF attachment's passage with its page, and filters by tag and by collection with subcollections", () => {

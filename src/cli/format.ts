@@ -77,6 +77,7 @@ export function formatPaper(raw: Paper): string {
   if (paper.authors.length > 0) lines.push(`authors: ${paper.authors.join(", ")}`);
   if (paper.categories.length > 0) lines.push(`categories: ${paper.categories.join(" ")}`);
   if (paper.year !== null) lines.push(`year: ${paper.year}`);
+  if (paper.date) lines.push(`date: ${paper.date}`);
   for (const comment of paper.comments) lines.push(`comment: ${comment}`);
   for (const source of paper.sources) lines.push(`source: ${source.file}:${source.line}`);
   // concat, not push(...): an abstract of up to a million characters wraps into that many lines / 100.

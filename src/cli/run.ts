@@ -22,6 +22,8 @@ export interface OutputFlags {
   wait?: boolean;
   field?: string[];
   year?: string;
+  since?: string;
+  until?: string;
   category?: string;
   author?: string;
   passages?: boolean;

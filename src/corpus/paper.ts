@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { cleanDay, yearOfDay } from "./dates.js";
 import type { Passage } from "./passages.js";
+import { LIMITS } from "../limits.js";
 
 /** Where a record was read from: the file as given and its 1-based line. */
 export interface Source {
@@ -45,7 +46,7 @@ export interface PaperRecord extends PaperFields {
  * The longest paper id, in characters: a longer one is skipped when read (a record skip, named),
  * and the HTTP API refuses to look one up, so every id indexed can be fetched.
  */
-export const MAX_ID_LENGTH = 200;
+export const MAX_ID_LENGTH = LIMITS.maxIdLength;
 
 /**
  * The longest each field may be once read, in characters (and the most authors, comments,

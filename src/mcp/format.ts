@@ -21,6 +21,7 @@ export function paperSummary(paper: Paper) {
     title: paper.title,
     authors: paper.authors,
     year: paper.year,
+    date: paper.date ?? null,
     categories: paper.categories,
     arxivId: paper.arxivId,
     doi: paper.doi,
@@ -53,6 +54,7 @@ export function paperText(paper: Paper): string {
   const lines = [`# ${heading}`, "", `id: ${paper.id}`];
   if (paper.authors.length > 0) lines.push(`authors: ${paper.authors.join(", ")}`);
   if (paper.year !== null) lines.push(`year: ${paper.year}`);
+  if (paper.date) lines.push(`date: ${paper.date}`);
   if (paper.categories.length > 0) lines.push(`categories: ${paper.categories.join(" ")}`);
   if (paper.arxivId) lines.push(`arXiv: ${paper.arxivId} ${arxivUrl(paper)}`);
   if (paper.doi) lines.push(`doi: ${paper.doi} ${doiUrl(paper)}`);

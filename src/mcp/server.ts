@@ -89,7 +89,7 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
 
   /** Registers a read-only tool whose input and output schemas are schemas[name] and schemas[`${name}Output`]. */
   const readOnlyTool = (
-    name: "search" | "related" | "recommend" | "show" | "list" | "info",
+    name: "search" | "related" | "recommend" | "feed" | "show" | "list" | "info",
     handler: (args: never) => Promise<CallToolResult>,
   ) => server.registerTool(name, { ...TOOL_TEXT[name], inputSchema: schemas[name], outputSchema: schemas[`${name}Output`], annotations: READ_ONLY }, handler as never);
 
@@ -97,10 +97,10 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
     "search",
     tool<z.infer<typeof schemas.search>>(
       "search",
-      async ({ question, k, mode, year, category, author }, index) => {
+      async ({ question, k, mode, year, since, until, category, author }, index) => {
         checkLength("question", question, LIMITS.maxQuestion);
         checkK(k);
-        const found = await searchPapers(index, { question, k, mode, filters: { year, category, author } });
+        const found = await searchPapers(index, { question, k, mode, filters: { year, since, until, category, author } });
         const results = found.hits.map((hit) => ({ ...hitSummary(hit, hit.score, question), relevance: hit.relevance }));
         return { question, mode, confident: found.confident, threshold: found.threshold, results };
       },
@@ -151,29 +151,14 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
     ),
   );
 
-  server.registerTool(
+  readOnlyTool(
     "feed",
-    {
-      title: "New papers for the user",
-      description:
-        "The newest papers in the index ranked for what the user likes: those dated inside a window (days: the n " +
-        "newest listing days in the index; or since/until, YYYY-MM-DD), ranked like recommend, liked papers left " +
-        "out. Likes are the user's saved ones (`papers like`) unless like is given. Each result says which liked " +
-        "paper it is closest to (cosine) and the words it shares with the likes. Use it for \"what is new for me\".",
-      inputSchema: schemas.feed,
-      outputSchema: schemas.feedOutput,
-      annotations: { readOnlyHint: true, openWorldHint: false },
-    },
     tool<z.infer<typeof schemas.feed>>("feed", async ({ since, until, days, like, unlike, k }, index) => {
       checkK(k);
       checkIds("like", like ?? [], LIMITS.maxSeeds);
       checkIds("unlike", unlike ?? [], LIMITS.maxSeeds);
-      const feed = await feedPapers(index, { since, until, days, like, unlike, k });
-      const { items, ...rest } = feed;
-      return {
-        ...rest,
-        results: items.map((item) => ({ ...hitSummary(item, item.score), date: item.date, nearest: item.nearest, words: item.words })),
-      };
+      const { items, ...feed } = await feedPapers(index, { since, until, days, like, unlike, k });
+      return { ...feed, results: items.map((item) => ({ ...hitSummary(item, item.score), date: item.date, nearest: item.nearest, words: item.words })) };
     }),
   );
 

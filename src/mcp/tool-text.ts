@@ -8,7 +8,7 @@ export const TOOL_TEXT = {
   search: {
     title: "Search papers",
     description:
-      "Find the papers that best answer a question or match a topic, best first, each with a score and a snippet of its abstract to quote (or, for a paper indexed from its PDF, the passage of its full text that matched, with its page). relevance (0-1) is comparable across questions; confident: false means no paper answers well. Use this first for any question about the literature (\"ways to reduce decode latency\", \"contrastive learning for sentence embeddings\"). mode: hybrid (default, meaning and words fused), dense (meaning only: paraphrases, broad topics), lexical (exact words: names, acronyms, rare terms). Narrow with year (2024, 2020..2023, 2021.., ..2019), category (cs.CL) or author (part of a name). Then use `show` for a paper's full abstract, `related` for more like it.",
+      "Find the papers that best answer a question or match a topic, best first, each with a score and a snippet of its abstract to quote (or, for a paper indexed from its PDF, the passage of its full text that matched, with its page). relevance (0-1) is comparable across questions; confident: false means no paper answers well. Use this first for any question about the literature (\"ways to reduce decode latency\", \"contrastive learning for sentence embeddings\"). mode: hybrid (default, meaning and words fused), dense (meaning only: paraphrases, broad topics), lexical (exact words: names, acronyms, rare terms). Narrow with year (2024, 2020..2023, 2021.., ..2019), since/until (days, 2024-03-18; papers without a date are left out), category (cs.CL) or author (part of a name). Then use `show` for a paper's full abstract, `related` for more like it.",
   },
   related: {
     title: "Related papers",
@@ -19,6 +19,11 @@ export const TOOL_TEXT = {
     title: "Recommend papers",
     description:
       "Find papers like several you already have: pass the ids of papers you like (as search, related or list give them), optionally ids you do not like, and/or a text (a draft abstract or paragraph you are writing). Use it instead of related when you have more than one seed paper, or when the user said which results were good and which were not. Seeds are left out of the answer. method: centroid (likes/text only) or classifier (trained on likes against unlikes); why lists the words that weigh most for and against.",
+  },
+  feed: {
+    title: "New papers for the user",
+    description:
+      "The newest papers in the index ranked for what the user likes: those dated inside a window (days: the n newest listing days in the index; or since/until, YYYY-MM-DD), ranked like recommend, liked papers left out. Likes are the user's saved ones (`papers like`) unless like is given. Each result says which liked paper it is closest to (nearest, with the cosine) and the recommendation's words it has. Use it for \"what is new for me\" or \"anything new this week\".",
   },
   export: {
     title: "Export citations",

@@ -41,7 +41,7 @@ export async function feedWindow(reader: GenerationReader, request: FeedRequest)
       throw new PapersError("BAD_OPTION", `days must be a whole number from 1 to ${LIMITS.maxFeedDays}, not ${days}`);
     }
     const until = request.until === undefined ? undefined : dayBound(request.until, "until");
-    const dates = await newestDates(reader, days, until);
+    const dates = await reader.newestDates(days, until);
     if (dates.length === 0) throw new PapersError("BAD_OPTION", `no paper in the index has a date${until ? ` up to ${until}` : ""}: index papers with dates (\`papers fetch arxiv\`), or give --since`);
     return { since: dates[dates.length - 1]!, until: until ?? dates[0]! };
   }
@@ -50,16 +50,6 @@ export async function feedWindow(reader: GenerationReader, request: FeedRequest)
   }
   const [since, until] = dayRange({ since: request.since, until: request.until })!;
   return { since, until };
-}
-
-/** The n newest distinct paper dates (at most `until`), newest first. */
-async function newestDates(reader: GenerationReader, n: number, until: string | undefined): Promise<string[]> {
-  const dates = new Set<string>();
-  for (const paper of await reader.all()) {
-    const { date } = paper;
-    if (date && (until === undefined || date <= until)) dates.add(date);
-  }
-  return [...dates].sort().reverse().slice(0, n);
 }
 
 /**

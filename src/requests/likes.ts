@@ -45,14 +45,27 @@ export async function saveLikes(source: IndexSource, change: LikeChange, hide: (
   if (!source.options) {
     throw new PapersError("METHOD_NOT_ALLOWED", "this server answers from an index it does not write: save likes with `papers like` where the index is");
   }
-  let saved: SavedLikes;
-  try {
-    ({ saved } = await changeLikes(change, { ...source.options, wait: false }));
-  } catch (error) {
-    if (!isPapersError(error)) throw error;
-    if (error.code === "INDEX_BUSY") throw new PapersError("INDEX_BUSY", "the index is being written by another process (an indexing run, say): try again when it is done");
-    throw new PapersError(error.code, hide(error.message));
-  }
-  await source.refresh?.();
+  const options = source.options;
+  // This server's own writes go one after another (two quick clicks are no conflict); another
+  // process holding the index is one: INDEX_BUSY at once.
+  const previous = writing.get(source) ?? Promise.resolve();
+  const write = previous.then(async () => {
+    try {
+      return (await changeLikes(change, { ...options, wait: false })).saved;
+    } catch (error) {
+      if (!isPapersError(error)) throw error;
+      if (error.code === "INDEX_BUSY") throw new PapersError("INDEX_BUSY", "the index is being written by another process (an indexing run, say): try again when it is done");
+      throw new PapersError(error.code, hide(error.message));
+    } finally {
+      await source.refresh?.();
+    }
+  });
+  const settled = write.then(() => {}, () => {});
+  writing.set(source, settled);
+  void settled.then(() => writing.get(source) === settled && writing.delete(source));
+  const saved = await write;
   return source.use((index) => likedPapers(index, saved));
 }
+
+/** The last write of likes each source has under way (see saveLikes). */
+const writing = new WeakMap<IndexSource, Promise<void>>();

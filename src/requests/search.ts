@@ -2,9 +2,14 @@
 import { parseYearRange, type PaperFilter, type PaperIndex, type SearchMode } from "../papers.js";
 import { relevantHitAnswer, type AnswerOptions, type RelevantHit } from "./answers.js";
 
-/** The filters as a front end takes them: text, as typed (`year` as 2024, 2020..2023, 2021.., ..2019). */
+/**
+ * The filters as a front end takes them: text, as typed (`year` as 2024, 2020..2023, 2021.., ..2019;
+ * `since` and `until` as days, 2024-03-18, or a month or a year; the library checks them).
+ */
 export interface SearchFilters {
   year?: string;
+  since?: string;
+  until?: string;
   category?: string;
   author?: string;
   tag?: string;
@@ -32,9 +37,9 @@ export interface SearchAnswer {
 /** The library's filter for the typed filters (the year range parsed); undefined when none is given. */
 export function searchFilter(filters: SearchFilters | undefined): PaperFilter | undefined {
   if (!filters) return undefined;
-  const { year, category, author, tag, collection } = filters;
-  if ([year, category, author, tag, collection].every((value) => value === undefined)) return undefined;
-  return { years: year === undefined ? undefined : parseYearRange(year), category, author, tag, collection };
+  const { year, since, until, category, author, tag, collection } = filters;
+  if ([year, since, until, category, author, tag, collection].every((value) => value === undefined)) return undefined;
+  return { years: year === undefined ? undefined : parseYearRange(year), since, until, category, author, tag, collection };
 }
 
 export async function searchPapers(index: PaperIndex, request: SearchRequest): Promise<SearchAnswer> {

@@ -81,6 +81,8 @@ interface SearchQuery {
   format?: ExportFormat;
   explain?: boolean;
   year?: string;
+  since?: string;
+  until?: string;
   category?: string;
   author?: string;
 }
@@ -98,18 +100,18 @@ interface RecommendBody {
   k: number;
 }
 
-interface LikesBody {
-  like?: string[];
-  unlike?: string[];
-  clear?: string[];
-}
-
 interface FeedQuery {
   since?: string;
   until?: string;
   days?: number;
   k: number;
   format: FeedFormat;
+}
+
+interface LikesBody {
+  like?: string[];
+  unlike?: string[];
+  clear?: string[];
 }
 
 interface RelatedTextBody {
@@ -312,6 +314,8 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
             explain: { type: "boolean", default: false },
             // The CLI's and MCP's filters; an empty one is refused by the library (BAD_OPTION).
             year: { type: "string", maxLength: 20 },
+            since: { type: "string", maxLength: 20 },
+            until: { type: "string", maxLength: 20 },
             category: { type: "string", maxLength: LIMITS.maxQuestion },
             author: { type: "string", maxLength: LIMITS.maxQuestion },
           },
@@ -321,12 +325,12 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
       },
     },
     async (request, reply) => {
-      const { q, k, mode, format, explain, year, category, author } = request.query;
+      const { q, k, mode, format, explain, year, since, until, category, author } = request.query;
       return answer(
         reply,
-        JSON.stringify(["search", q, k, mode, format, explain, year, category, author]),
+        JSON.stringify(["search", q, k, mode, format, explain, year, since, until, category, author]),
         async (index) => {
-          const found = await searchPapers(index, { question: q, k, mode, explain, filters: { year, category, author } });
+          const found = await searchPapers(index, { question: q, k, mode, explain, filters: { year, since, until, category, author } });
           // confident: false is "no confident match": the best relevance is under the calibrated threshold.
           return exported(format, found.hits, () => searchAnswerJson(found, paths));
         },

@@ -44,6 +44,8 @@ export interface GenerationReader {
   /** Every paper, in index (label) order; with a filter, the papers it lets through. */
   all(filter?: PaperFilter): Promise<Paper[]>;
   page(offset: number, limit: number): Promise<Paper[]>;
+  /** The n newest distinct paper dates ("YYYY-MM-DD"), none after `until`, newest first: a feed's listing days. */
+  newestDates(n: number, until?: string): Promise<string[]>;
   count(): Promise<number>;
 
   vector(label: number): Promise<Float32Array>;

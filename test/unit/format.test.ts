@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { displayTitle, formatHits } from "../../src/cli/format.js";
+import { displayTitle, formatHits, formatPaper } from "../../src/cli/format.js";
 import { paperJson } from "../../src/papers.js";
 import type { Paper } from "../../src/corpus/paper.js";
 
@@ -22,6 +22,12 @@ describe("CLI output", () => {
   it("uses the first sentence when a paper has no title", () => {
     expect(displayTitle(paper)).toBe("Large language models can solve tasks.");
     expect(displayTitle({ ...paper, title: "A Title" })).toBe("A Title");
+  });
+
+  it("shows a paper's date under its year, when it has one", () => {
+    expect(formatPaper({ ...paper, year: 2024, date: "2024-04-14" }).split("\n").slice(2, 5)).toEqual(["arXiv: 2404.09336  https://arxiv.org/abs/2404.09336", "year: 2024", "date: 2024-04-14"]);
+    expect(formatPaper({ ...paper, year: 2024 })).not.toMatch(/^date:/m);
+    expect(paperJson({ ...paper, year: 2024, date: "2024-04-14" })).toMatchObject({ year: 2024, date: "2024-04-14" });
   });
 
   it("shows rank, score, title, link and a two-line snippet", () => {

@@ -88,7 +88,10 @@ function writeAtomically(path: string, text: string): void {
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "its folder does not exist" : (error as Error).message;
-    throw new PapersError("UNREADABLE_FILE", `cannot write the feed to ${path}: ${reason}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EACCES" || code === "EPERM") throw new PapersError("NO_PERMISSION", `cannot write the feed to ${path}: you may not write there`);
+    if (code === "ENOSPC") throw new PapersError("DISK_FULL", `cannot write the feed to ${path}: the disk is full (the old file, if any, is as it was)`);
+    const reason = code === "ENOENT" ? "its folder does not exist" : code === "EISDIR" ? "it is a folder: name a file" : (error as Error).message;
+    throw new PapersError("BAD_OPTION", `cannot write the feed to ${path}: ${reason}`);
   }
 }

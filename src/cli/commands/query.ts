@@ -22,6 +22,8 @@ export function addQueryCommands(program: Command): void {
     .addOption(kOption())
     .addOption(modeOption())
     .option("--year <range>", "only papers from these years: 2024, 2024..2026, 2024.. or ..2020")
+    .option("--since <day>", "only papers dated on or after this day: 2024-03-18 (or from the first day of 2024-03, or of 2024)")
+    .option("--until <day>", "only papers dated on or before this day: 2024-03-18 (or to the last day of 2024-03, or of 2024)")
     .option("--category <name>", "only papers with this category, e.g. cs.CL")
     .option("--author <name>", "only papers with an author whose name contains this")
     .option("--tag <name>", "only papers with this Zotero tag")
@@ -33,8 +35,8 @@ export function addQueryCommands(program: Command): void {
     .action(run(async (words: string[], flags: OutputFlags, options: PapersOptions) => {
       const index = await withProgress((progress) => openOrBuildIndex(options, [DEFAULT_CORPUS_DIR], progress));
       await withIndex(index, async () => {
-        const { year, category, author, tag, collection } = flags;
-        const filters = { year, category, author, tag, collection };
+        const { year, since, until, category, author, tag, collection } = flags;
+        const filters = { year, since, until, category, author, tag, collection };
         const question = words.join(" ");
         if (flags.passages) {
           const passages = await index.searchPassages(question, flags.k, flags.mode, searchFilter(filters));

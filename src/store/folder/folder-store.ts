@@ -114,6 +114,10 @@ class FolderGeneration implements GenerationReader {
     return labels.flatMap((label) => this.store.byLabel(label) ?? []);
   }
 
+  async newestDates(n: number, until?: string): Promise<string[]> {
+    return this.store.newestDates(n, until);
+  }
+
   async page(offset: number, limit: number): Promise<Paper[]> {
     return this.store.page(offset, limit);
   }

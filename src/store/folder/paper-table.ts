@@ -260,6 +260,13 @@ export class PaperTable {
     return (this.db.prepare("SELECT * FROM papers ORDER BY label").all() as PaperRow[]).map(toPaper);
   }
 
+  /** The n newest distinct paper dates, at most `until`, newest first (none in a table without dates). */
+  newestDates(n: number, until: string | undefined): string[] {
+    if (!hasDateColumn(this.db)) return [];
+    const rows = this.db.prepare("SELECT DISTINCT date FROM papers WHERE date IS NOT NULL AND date <= ? ORDER BY date DESC LIMIT ?").raw().all(until ?? "9999-12-31", n);
+    return (rows as [string][]).map(([date]) => date);
+  }
+
   /** Papers `offset` to `offset + limit` in the order `all()` gives them (index order). */
   page(offset: number, limit: number): Paper[] {
     return (this.db.prepare("SELECT * FROM papers ORDER BY label LIMIT ? OFFSET ?").all(limit, offset) as PaperRow[]).map(toPaper);

@@ -117,6 +117,17 @@ export class PostgresGeneration implements GenerationReader {
     );
   }
 
+  newestDates(n: number, until?: string): Promise<string[]> {
+    return this.read(async (client, generation) => {
+      if (!(await this.datedIn(client, generation))) return [];
+      const { rows } = await client.query<{ date: string }>(
+        `SELECT DISTINCT date FROM ${this.s}.papers WHERE date IS NOT NULL AND date <= $1 ORDER BY date DESC LIMIT $2`,
+        [until ?? "9999-12-31", n],
+      );
+      return rows.map((row) => row.date);
+    });
+  }
+
   page(offset: number, limit: number): Promise<Paper[]> {
     return this.read(async (client, generation) =>
       (await client.query<PaperRow>(`SELECT ${await this.columnsIn(client, generation)} FROM ${this.s}.papers ORDER BY label LIMIT $1 OFFSET $2`, [limit, offset])).rows.map(toPaper),
