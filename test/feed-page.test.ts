@@ -211,10 +211,61 @@ describe.skipIf(!ARXIV)("likes and New for you on the search page, in Chromium",
     expect(await page.locator("#days").inputValue()).toBe("3");
   });
 
+  it("says so when no paper of the window is left, and shows the like on a paper's related view", async () => {
+    const newest = papers.map((p) => p.date).sort().at(-1)!;
+    const ofDay = papers.filter((p) => p.date === newest).map((p) => p.id);
+    const post = (body: unknown) => fetch(`${base}/api/likes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect((await post({ like: ofDay })).status).toBe(200);
+    try {
+      await page.goto(`${base}/?feed=1&days=1`);
+      await until("the empty-window message", async () => ((await page.locator(".notice.empty").count()) > 0 ? true : undefined));
+      expect(await page.locator(".notice.empty strong").textContent()).toBe("No new papers in this window");
+      expect(await page.locator(".notice.empty p").textContent()).toContain(newest);
+      expect(await page.locator("#results li").count()).toBe(0);
+    } finally {
+      expect((await post({ clear: ofDay })).status).toBe(200);
+    }
+    // A paper's related view: the paper itself has the buttons too, showing its saved like.
+    const liked = olderOf("cs.CL")[0]!;
+    await page.goto(`${base}/?related=${liked.id}&mode=hybrid`);
+    const self = page.locator("#message .this-paper .saved-like");
+    await until("the related paper's like shown", async () => ((await self.locator("button.save-like").getAttribute("aria-pressed")) === "true" ? true : undefined));
+    expect(await self.getAttribute("aria-label")).toBe(`Your like of ${liked.title}`);
+  });
+
+  it("says when a like was not saved, and shows the state the server has", async () => {
+    await page.goto(`${base}/?related=${olderOf("cs.CL")[0]!.id}&mode=hybrid`);
+    // A related paper not liked (once the saved likes are shown).
+    const id = await until("a related paper not liked", async () => {
+      if ((await page.locator("#results li").count()) === 0 || (await pressed(page.locator("#message .this-paper button.save-like"))) !== "true") return undefined;
+      return (await page.locator('#results li:has(button.save-like[aria-pressed="false"])').first().getAttribute("data-id")) ?? undefined;
+    });
+    const first = hit(id);
+    const like = first.locator("button.save-like");
+    expect(await pressed(like)).toBe("false");
+    const busy = { error: { code: "INDEX_BUSY", message: "the index is being written by another process (an indexing run, say): try again when it is done" } };
+    await page.route(`${base}/api/likes`, (route) =>
+      route.request().method() === "POST" ? route.fulfill({ status: 409, contentType: "application/json", body: JSON.stringify(busy) }) : route.continue(),
+    );
+    try {
+      await like.click();
+      await until("the error shown", async () => ((await first.locator(".like-error").textContent()) || undefined));
+      expect(await first.locator(".like-error").textContent()).toBe(`Not saved: ${busy.error.message}`);
+      expect(await first.locator(".like-error").getAttribute("role")).toBe("alert");
+      expect(await pressed(like)).toBe("false");
+    } finally {
+      await page.unroute(`${base}/api/likes`);
+    }
+    expect((await likesNow()).liked.map((p) => p.id)).not.toContain(id);
+  });
+
   it("ran under the page's CSP with no error, asking nothing of any other origin", () => {
-    // The one refusal is the feed without likes (400 NO_LIKES), which the browser reports on the console.
-    expect(refused).toEqual(["400 /api/feed?days=3&k=20"]);
-    expect(problems).toEqual(["console: Failed to load resource: the server responded with a status of 400 (Bad Request)"]);
+    // The refusals: the feed without likes (400 NO_LIKES) and the like refused on purpose (409), which the browser reports on the console.
+    expect(refused).toEqual(["400 /api/feed?days=3&k=20", "409 /api/likes"]);
+    expect(problems).toEqual([
+      "console: Failed to load resource: the server responded with a status of 400 (Bad Request)",
+      "console: Failed to load resource: the server responded with a status of 409 (Conflict)",
+    ]);
     expect(foreign).toEqual([]);
   });
 });
