@@ -6,7 +6,7 @@
  *
  * A like pressed on a hit is saved with the index (GET /api/likes), shows after a reload, and
  * New for you then shows only papers of the window, ranked for it (cs.CL liked: cs.CL first), each
- * with the liked paper it is nearest to. PAPERS_SCREENSHOT_DIR=dir saves likes.png and feed.png.
+ * with the liked paper it is nearest to. PAPERS_SCREENSHOT_DIR=docs saves search-page-likes.png and new-for-you.png there.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -172,7 +172,7 @@ describe.skipIf(!ARXIV)("likes and New for you on the search page, in Chromium",
     await page.reload();
     await until("the like shown after the reload", async () => ((await pressed(hit(first!.id).locator("button.save-like"))) === "true" ? true : undefined));
     expect(await pressed(hit(first!.id).locator("button.save-unlike"))).toBe("false");
-    await screenshot("likes.png");
+    await screenshot("search-page-likes.png");
   });
 
   it("New for you shows the window's papers, ranked for the likes, each with its nearest like", async () => {
@@ -194,7 +194,7 @@ describe.skipIf(!ARXIV)("likes and New for you on the search page, in Chromium",
     expect(reasons).toHaveLength(20);
     expect(reasons.every((id) => liked.includes(id!))).toBe(true);
     expect(await page.locator("#results li").first().locator(".reason").textContent()).toMatch(/^Near your like .+ \(cosine 0\.\d\d\)/);
-    await screenshot("feed.png");
+    await screenshot("new-for-you.png");
 
     // One day: only the newest day's papers.
     // With the keyboard: the focus stays on the selector.
