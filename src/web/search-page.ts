@@ -141,11 +141,12 @@ function whyLine(why: ApiRecommend["why"]): HTMLParagraphElement {
 }
 
 function startSearchPage(): void {
-  const { search: form, q: input, mode: modeSelect, heading, status, results: list, message, export: exportBar, recommend: recommendButton, info } = elementsById({
+  const {
+    search: form, q: input, mode: modeSelect, heading, status, results: list, message, export: exportBar, recommend: recommendButton, info,
+    "feed-link": feedLink, "feed-controls": feedControls, days: daysSelect,
+  } = elementsById({
     search: HTMLFormElement, q: HTMLInputElement, mode: HTMLSelectElement, heading: HTMLHeadingElement, status: HTMLParagraphElement,
     results: HTMLOListElement, message: HTMLDivElement, export: HTMLParagraphElement, recommend: HTMLButtonElement, info: HTMLSpanElement,
-  });
-  const { "feed-link": feedLink, "feed-controls": feedControls, days: daysSelect } = elementsById({
     "feed-link": HTMLAnchorElement, "feed-controls": HTMLParagraphElement, days: HTMLSelectElement,
   });
   const likes = new SavedLikes();
