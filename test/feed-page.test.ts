@@ -66,7 +66,7 @@ describe.skipIf(!ARXIV)("likes and New for you on the search page, in Chromium",
   const likesNow = async () => (await (await fetch(`${base}/api/likes`)).json()) as Likes;
   const hit = (id: string) => page.locator(`#results li[data-id="${id}"]`);
   const pressed = (button: Locator) => button.getAttribute("aria-pressed");
-  const shownIds = () => page.locator("#results li").evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.id!));
+  const shownIds = () => page.locator("#results li").evaluateAll((items) => items.map((li) => li.getAttribute("data-id")!));
 
   async function search(q: string): Promise<void> {
     await page.fill("#q", q);
@@ -190,7 +190,7 @@ describe.skipIf(!ARXIV)("likes and New for you on the search page, in Chromium",
     const top = ids.slice(0, 10).map((id) => paper(id).categories[0]);
     expect(top.filter((c) => c === "cs.CL").length, top.join(" ")).toBeGreaterThanOrEqual(8);
     // Each says which liked paper it is nearest to, a link to that paper's related papers.
-    const reasons = await page.locator("#results li .reason a").evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).searchParams.get("related")));
+    const reasons = await page.locator("#results li .reason a").evaluateAll((links) => links.map((a) => new URL(a.getAttribute("href")!, "http://page").searchParams.get("related")));
     expect(reasons).toHaveLength(20);
     expect(reasons.every((id) => liked.includes(id!))).toBe(true);
     expect(await page.locator("#results li").first().locator(".reason").textContent()).toMatch(/^Near your like .+ \(cosine 0\.\d\d\)/);
@@ -204,7 +204,7 @@ describe.skipIf(!ARXIV)("likes and New for you on the search page, in Chromium",
     const day = await shownIds();
     expect(day).toHaveLength(10);
     expect(day.every((id) => paper(id).date === feed.until)).toBe(true);
-    expect(await page.locator("#days").evaluate((s) => s === document.activeElement)).toBe(true);
+    expect(await page.evaluate<boolean>(`document.activeElement === document.getElementById("days")`)).toBe(true);
     // Back goes to the three days again.
     await page.goBack();
     await until("the three-day feed again", async () => ((await shownIds()).length === 20 ? true : undefined));
