@@ -73,7 +73,12 @@ function reference() {
     top,
     "```",
   ];
-  for (const c of listed) out.push("", `## papers ${c.name}`, "", "```text", help([c.name]), "```");
+  for (const c of listed) {
+    const own = help([c.name]);
+    out.push("", `## papers ${c.name}`, "", "```text", own, "```");
+    // A command of commands (`papers fetch arxiv`): each subcommand's help under its own heading.
+    for (const sub of commands(own)) out.push("", `### papers ${c.name} ${sub.name}`, "", "```text", help([c.name, sub.name]), "```");
+  }
   return out.join("\n") + "\n";
 }
 

@@ -75,6 +75,18 @@ describe("docs/cli.md and the README against `papers --help`", () => {
     expect(missing, `options of papers ${name} not in docs/cli.md: ${REGENERATE}`).toEqual([]);
   });
 
+  it("docs/cli.md has every subcommand (`papers fetch arxiv`) and every long option its --help lists", () => {
+    const nested = commands.flatMap((name) => listedCommands(help([name])).map((sub) => [name, sub] as const));
+    expect(nested).toContainEqual(["fetch", "arxiv"]);
+    for (const [name, sub] of nested) {
+      const section = referenceOf(name);
+      const start = section.indexOf(`\n### papers ${name} ${sub}\n`);
+      expect(start, `no "### papers ${name} ${sub}" in docs/cli.md: ${REGENERATE}`).toBeGreaterThan(0);
+      const missing = longOptions(help([name, sub])).filter((option) => !new RegExp(`${option}(?![\\w-])`).test(section.slice(start)));
+      expect(missing, `options of papers ${name} ${sub} not in docs/cli.md: ${REGENERATE}`).toEqual([]);
+    }
+  });
+
   it("docs/cli.md has no command the help no longer lists", () => {
     const documented = [...REFERENCE.matchAll(/^## papers (\S+)$/gm)].map((m) => m[1]!);
     expect(documented.filter((name) => !commands.includes(name)), `stale in docs/cli.md: ${REGENERATE}`).toEqual([]);

@@ -57,12 +57,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  */
 export async function* harvest(options: HarvestOptions = {}): AsyncGenerator<HarvestPage, void, undefined> {
   const endpoint = options.endpoint ?? ARXIV_OAI_ENDPOINT;
-  for (const [name, value] of [["from", options.from], ["until", options.until]] as const) {
-    if (value != null && !DAY.test(value)) throw new PapersError("BAD_OPTION", `--${name} ${value}: give a day as YYYY-MM-DD (arXiv's datestamps are days)`);
-  }
-  if (options.from != null && options.until != null && options.from > options.until) {
-    throw new PapersError("BAD_OPTION", `--from ${options.from} is after --until ${options.until}`);
-  }
+  checkWindow(options);
   const client = new PoliteFetch(options);
   const maxRestarts = options.maxRestarts ?? 3;
   let datestamp: string | null = null;
@@ -110,6 +105,16 @@ export async function* harvest(options: HarvestOptions = {}): AsyncGenerator<Har
     yield { records, deleted, datestamp, token, request, requests: client.requests, cursor: page.cursor, completeListSize: page.completeListSize, restarted };
     restarted = false;
     if (token === null) return;
+  }
+}
+
+/** A harvest's window, checked before anything is sent: days as YYYY-MM-DD, `from` not after `until`. */
+export function checkWindow(options: { from?: string | null; until?: string | null }): void {
+  for (const [name, value] of [["from", options.from], ["until", options.until]] as const) {
+    if (value != null && !DAY.test(value)) throw new PapersError("BAD_OPTION", `--${name} ${value}: give a day as YYYY-MM-DD (arXiv's datestamps are days)`);
+  }
+  if (options.from != null && options.until != null && options.from > options.until) {
+    throw new PapersError("BAD_OPTION", `--from ${options.from} is after --until ${options.until}`);
   }
 }
 

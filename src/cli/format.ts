@@ -79,7 +79,8 @@ export function formatPaper(raw: Paper): string {
   if (paper.year !== null) lines.push(`year: ${paper.year}`);
   if (paper.date) lines.push(`date: ${paper.date}`);
   for (const comment of paper.comments) lines.push(`comment: ${comment}`);
-  for (const source of paper.sources) lines.push(`source: ${source.file}:${source.line}`);
+  // Line 0: a source without lines (the URL `papers fetch arxiv` took the paper from).
+  for (const source of paper.sources) lines.push(`source: ${source.file}${source.line > 0 ? `:${source.line}` : ""}`);
   // concat, not push(...): an abstract of up to a million characters wraps into that many lines / 100.
   return lines.concat("", wrap(paper.abstract, WIDTH)).join("\n");
 }

@@ -2,6 +2,7 @@
 import { Command, Option } from "commander";
 import { addDescribeCommands } from "./commands/describe.js";
 import { addFeedCommand } from "./commands/feed.js";
+import { addFetchCommands } from "./commands/fetch.js";
 import { addIndexingCommands } from "./commands/indexing.js";
 import { addLikesCommands } from "./commands/likes.js";
 import { addQueryCommands } from "./commands/query.js";
@@ -21,6 +22,7 @@ const program = new Command("papers")
   .configureOutput({ outputError: (message, write) => write(`papers: ${message.replace(/^error: /, "")}`) });
 
 addIndexingCommands(program);
+addFetchCommands(program);
 addQueryCommands(program);
 addLikesCommands(program);
 addFeedCommand(program);

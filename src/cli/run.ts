@@ -99,17 +99,21 @@ export async function withIndex<T>(index: PaperIndex, body: (index: PaperIndex) 
   }
 }
 
-/** Shows a progress bar with an ETA on stderr while `task` embeds, when a person is watching. */
-export async function withProgress<T>(task: (progress?: ProgressListener) => Promise<T>): Promise<T> {
+/**
+ * Shows a progress bar with an ETA on stderr while `task` embeds (or, as `label` says, harvests),
+ * when a person is watching. A total that changes (a harvest learning its list's size) moves the bar's end.
+ */
+export async function withProgress<T>(task: (progress?: ProgressListener) => Promise<T>, label = { doing: "embedding", unit: "papers" }): Promise<T> {
   if (!process.stdout.isTTY || !process.stderr.isTTY) return task();
   const bar = new cliProgress.SingleBar(
-    { format: "embedding {bar} {value}/{total} papers | {eta_formatted} left", stream: process.stderr, hideCursor: true },
+    { format: `${label.doing} {bar} {value}/{total} ${label.unit} | {eta_formatted} left`, stream: process.stderr, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
   try {
     return await task((done, total) => {
       if (!started) bar.start(total, 0);
+      else if (total !== bar.getTotal()) bar.setTotal(total);
       started = true;
       bar.update(done);
     });

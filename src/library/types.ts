@@ -48,7 +48,7 @@ export interface IndexInfo {
 }
 
 /** Options of an indexing run. */
-export type IndexOptions = PapersOptions & Omit<UpdateOptions, "onProgress" | "removeIf">;
+export type IndexOptions = PapersOptions & Omit<UpdateOptions, "onProgress" | "removeIf" | "keepStored" | "state">;
 
 export interface IndexSummary extends UpdateSummary {
   files: string[];

@@ -78,8 +78,8 @@ export function toolSchemas() {
       results: z.array(hit),
     }),
     feed: z.strictObject({
-      since: z.string().optional().describe("papers dated on or after this day, YYYY-MM-DD"),
-      until: z.string().optional().describe("papers dated on or before this day, YYYY-MM-DD"),
+      since: z.string().meta({ maxLength: 10 }).optional().describe("papers dated on or after this day, YYYY-MM-DD"),
+      until: z.string().meta({ maxLength: 10 }).optional().describe("papers dated on or before this day, YYYY-MM-DD"),
       days: z.number().int().meta({ minimum: 1, maximum: LIMITS.maxFeedDays }).optional().describe("instead of since: the n newest listing days in the index, ending at its newest paper's date"),
       like: ids("papers the user likes, instead of the saved likes", LIMITS.maxSeeds).optional(),
       unlike: ids("papers the user does not want more of", LIMITS.maxSeeds).optional(),

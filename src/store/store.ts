@@ -108,6 +108,18 @@ export interface UpdateOptions {
    * read); never one of the papers written. Removed ones are counted in UpdateSummary.removed.
    */
   removeIf?: (paper: Paper) => boolean;
+  /**
+   * A stored paper to leave as it is rather than replace with the paper of the same id given (arXiv
+   * metadata never overwrites a paper read from a file): that given paper is not written, and its
+   * id is listed in UpdateSummary.kept.
+   */
+  keepStored?: (stored: Paper, given: Paper) => boolean;
+  /**
+   * Named state saved in the same commit (shared/index-state.ts: an arXiv harvest's datestamp per
+   * endpoint and set): each name set to its value, or removed when null; other names are kept.
+   * State outlives `rebuild` and moves between stores. A change of state alone still commits.
+   */
+  state?: Readonly<Record<string, unknown>>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -118,7 +130,11 @@ export interface UpdateSummary {
   updated: number;
   /** Papers whose text did not change: not embedded (their other fields may be refreshed). */
   unchanged: number;
+  /** Of the unchanged papers, those whose other fields changed and were rewritten (absent from older summaries). */
+  refreshed?: number;
   removed: number;
+  /** Ids of papers given but not written, as UpdateOptions.keepStored chose (absent when none was asked). */
+  kept?: string[];
   /** Papers whose vectors an interrupted earlier run had already embedded. */
   resumed: number;
   /** Papers embedded by this run. */

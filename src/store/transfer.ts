@@ -8,6 +8,7 @@ import { documentText, passageText, type Paper } from "../corpus/paper.js";
 import type { Embedder } from "../embed/embedder.js";
 import { PapersError } from "../errors.js";
 import { applyLikeChange } from "./shared/likes.js";
+import { STATE_ARTIFACT, parseIndexState } from "./shared/index-state.js";
 import type { GenerationReader, IndexStore, UpdateSummary } from "./store.js";
 
 /** Papers whose vectors are read from the source at once. */
@@ -61,7 +62,8 @@ export async function transferIndex(source: IndexStore, target: IndexStore, opti
       { spec, dtype },
       async () => carried,
       // Large checkpoints: nothing is computed, so there is little to save between them.
-      { rebuild: options.rebuild, wait: options.wait, computeMap: options.computeMap, checkpointEvery: 8192, onProgress: options.onProgress },
+      // The source's named state (harvest positions, likes) goes with its papers, in the same commit.
+      { rebuild: options.rebuild, wait: options.wait, computeMap: options.computeMap, checkpointEvery: 8192, onProgress: options.onProgress, state: parseIndexState(await reader.artifact(STATE_ARTIFACT), reader.location) },
     );
     // The likes come along, over the target's own (which a rebuild keeps too): a second commit,
     // none when the target has them already. Killed between the two, a copy run again brings them.

@@ -43,6 +43,8 @@ export interface OaiServer {
   log: LoggedRequest[];
   /** Live: faults pushed here apply to later requests. */
   faults: Fault[];
+  /** Serves these records (and marks these ids deleted) from the next request on. */
+  setRecords(records: Listing[], deleted?: string[]): void;
   close(): Promise<void>;
 }
 

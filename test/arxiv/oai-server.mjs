@@ -151,9 +151,14 @@ function decodeToken(token) {
  * "drop" | "malformed" | "reset", retryAfter?: seconds}; request numbers count every request, from 1.
  */
 export async function startOaiServer({ records, pageSize = 100, deleted = [], faults = [] }) {
-  const sorted = [...records].sort((a, b) => (a.date === b.date ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.date < b.date ? -1 : 1));
-  const byId = new Map(sorted.map((r) => [r.id, r]));
-  const deletedIds = new Set(deleted);
+  let sorted, byId, deletedIds;
+  // What is served can change between requests (a new version, a deletion), as arXiv's does.
+  const setRecords = (next, gone) => {
+    sorted = [...next].sort((a, b) => (a.date === b.date ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.date < b.date ? -1 : 1));
+    byId = new Map(sorted.map((r) => [r.id, r]));
+    deletedIds = new Set(gone);
+  };
+  setRecords(records, deleted);
   const log = [];
   let count = 0;
 
@@ -247,6 +252,7 @@ export async function startOaiServer({ records, pageSize = 100, deleted = [], fa
     api: `${origin}/api/query`,
     log,
     faults,
+    setRecords: (next, gone = []) => setRecords(next, gone),
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

@@ -5,7 +5,8 @@ import { DEFAULT_DTYPE, DEFAULT_MODEL } from "../../embed/models.js";
 import type { IndexOptions, IndexSummary, ProgressListener } from "../types.js";
 import { openStore } from "../../store/open-store.js";
 import { embedderLoader } from "../embedder.js";
-import type { UpdateOptions } from "../../store/store.js";
+import type { Embedder } from "../../embed/embedder.js";
+import type { IndexStore, StoreModel, UpdateOptions } from "../../store/store.js";
 
 /**
  * Reads papers from files and folders into the index: new papers are added, papers whose text
@@ -45,19 +46,27 @@ export async function updateStore(
   const started = performance.now();
   const store = await openStore(options);
   try {
-    // An existing index keeps its model unless told otherwise (and then it needs --rebuild).
-    const built = options.rebuild ? undefined : await store.builtModel();
-    const dtype = options.dtype ?? built?.dtype ?? DEFAULT_DTYPE;
-    const loader = embedderLoader(options);
-    const spec = await loader.describe(options.model ?? built?.id ?? DEFAULT_MODEL, dtype);
+    const { model, load } = await indexModel(store, options);
     const summary = await store.update(
       papers,
-      { spec, dtype },
-      () => loader.load(spec, dtype),
+      model,
+      load,
       { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, wait: options.wait, computeMap: options.computeMap, removeIf, onProgress },
     );
     return { ...summary, files, skipped: [], seconds: (performance.now() - started) / 1000 };
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The model an update of `store` embeds with: an existing index keeps its own unless the options
+ * name another (and then the update needs `rebuild`); else the options', else the default.
+ */
+export async function indexModel(store: IndexStore, options: IndexOptions): Promise<{ model: StoreModel; load: () => Promise<Embedder> }> {
+  const built = options.rebuild ? undefined : await store.builtModel();
+  const dtype = options.dtype ?? built?.dtype ?? DEFAULT_DTYPE;
+  const loader = embedderLoader(options);
+  const spec = await loader.describe(options.model ?? built?.id ?? DEFAULT_MODEL, dtype);
+  return { model: { spec, dtype }, load: () => loader.load(spec, dtype) };
 }

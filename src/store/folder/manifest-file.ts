@@ -9,6 +9,7 @@ import { PapersError } from "../../errors.js";
 import { DTYPES, knownModel } from "../../embed/models.js";
 import { MAX_DIMENSION, READABLE_FORMATS, REBUILD_HINT, TOPIC_MAP_FILE, UPGRADABLE_FORMAT, FORMAT_VERSION, type Manifest } from "../shared/manifest.js";
 import { LIKES_FILE } from "../shared/likes.js";
+import { STATE_ARTIFACT } from "../shared/index-state.js";
 import { checksumProblem } from "./checksums.js";
 
 export const MANIFEST_FILE = "manifest.json";
@@ -16,8 +17,8 @@ export const HNSW_FILE = "papers.hnsw";
 export const STORE_FILE = "papers.db";
 /** The files a generation's manifest vouches for. */
 export const DATA_FILES = [HNSW_FILE, STORE_FILE] as const;
-/** Files a generation may have besides its data files, vouched for by its manifest when it has them. */
-export const OPTIONAL_FILES = [TOPIC_MAP_FILE, LIKES_FILE] as const;
+/** Files a generation may have besides its data files, vouched for by its manifest when it has them: the topic map, the likes, the named state. */
+export const OPTIONAL_FILES = [TOPIC_MAP_FILE, LIKES_FILE, STATE_ARTIFACT] as const;
 
 /**
  * A generation's manifest, checked against MANIFEST_SCHEMA before anything else reads the index;
@@ -141,7 +142,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * or changed file is one clear error, never a crash inside hnswlib or wrong answers.
  */
 export function verifyGeneration(dir: string, manifest: Manifest): void {
-  // The topic map (topics-map.json) and the likes (likes.json) are checked when the manifest vouches for them: older ones do not.
+  // The topic map (topics-map.json), the likes (likes.json) and the state are checked when the manifest vouches for them: older ones do not.
   for (const file of [...DATA_FILES, ...OPTIONAL_FILES.filter((name) => manifest.files[name])]) {
     // readManifest made sure every data file has its checksum.
     const problem = checksumProblem(dir, file, manifest.files[file]!);

@@ -2,7 +2,7 @@
  * Writing a folder index: an update (add, replace, and remove in the same commit) or a removal,
  * each under the writer lock and committed as one new generation (generations.ts).
  */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Paper } from "../../corpus/paper.js";
 import type { Embedder } from "../../embed/embedder.js";
@@ -10,6 +10,7 @@ import { specDifferences, specFacts, type Dtype, type ModelSpec } from "../../em
 import { PapersError } from "../../errors.js";
 import { embedMissing, type EmbeddedVectors } from "../shared/embedding-loop.js";
 import { DEFAULT_HNSW } from "../shared/hnsw.js";
+import { STATE_ARTIFACT, mergeIndexState, parseIndexState, serializeIndexState, type IndexState } from "../shared/index-state.js";
 import { FORMAT_VERSION, TOPIC_MAP_FILE, UPGRADABLE_FORMAT, corpusFingerprint, type Manifest } from "../shared/manifest.js";
 import { diffPapers, paperFieldsJson, removalTest, toEmbed } from "../shared/paper-diff.js";
 import { buildTopicMap } from "../shared/topic-map-build.js";
@@ -113,12 +114,14 @@ async function updateLocked(
   if (current) verifyGeneration(current, previous!);
   const removes = removalTest(papers, options.removeIf);
   const { entries: stored, nextLabel: firstFree, doomed } = current ? readEntries(current, removes) : { entries: new Map<string, StoredPaper>(), nextLabel: 0, doomed: [] };
+  // The named state outlives a rebuild: it is the live generation's, whatever the papers.
+  const { state, changed: stateChanged } = mergeIndexState(live.dir ? readStateFile(live.dir, !!options.rebuild) : {}, options.state);
 
-  const { changed, added, updated, unchanged, nextLabel } = diffPapers(papers, stored, firstFree);
-  const summary = { added, updated, unchanged, removed: doomed.length };
+  const { changed, added, updated, unchanged, refreshed, kept, nextLabel } = diffPapers(papers, stored, firstFree, options.keepStored);
+  const summary = { added, updated, unchanged, refreshed, removed: doomed.length, kept };
   // An index written before topics existed gets its topic map now, with nothing else changed.
   const mapDone = () => options.computeMap === false || existsSync(join(current!, TOPIC_MAP_FILE));
-  if (previous && changed.length === 0 && doomed.length === 0 && !upgrade && mapDone()) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
+  if (previous && changed.length === 0 && doomed.length === 0 && !stateChanged && !upgrade && mapDone()) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
 
   const { passages, texts } = toEmbed(changed, nextLabel);
   const vectors = await embedChanged(indexDir, texts, model.spec.id + "/" + model.dtype, loadEmbedder, options);
@@ -143,6 +146,7 @@ async function updateLocked(
       const info = { ...specFacts(model.spec), dtype: model.dtype };
       const fresh = new Set(changed.filter((c) => c.embed).map((c) => c.label));
       writeGenerationMap(dir, index, store, current, fresh, options.computeMap !== false);
+      writeStateFile(dir, state);
       return finishGeneration(dir, index, store, info, deleted);
     });
   }, { verify: verifyWritten });
@@ -187,6 +191,7 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
       let deleted: number;
       ({ index, deleted } = removeLabels(index, store, labels, previous.deletedVectors));
       writeGenerationMap(dir, index, store, current, new Set(), true);
+      writeStateFile(dir, readStateFile(current, false));
       return finishGeneration(dir, index, store, previous.model, deleted);
     });
   }, { verify: verifyWritten });
@@ -276,6 +281,26 @@ function finishGeneration(
   };
   writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
   return manifest;
+}
+
+/**
+ * A generation's named state ({} when it has none). A damaged one stops an update, unless the
+ * update rebuilds the index anyway (`lenient`): then it is dropped.
+ */
+function readStateFile(dir: string, lenient: boolean): IndexState {
+  const path = join(dir, STATE_ARTIFACT);
+  try {
+    return parseIndexState(existsSync(path) ? readFileSync(path) : null, dir);
+  } catch (error) {
+    if (lenient) return {};
+    throw error;
+  }
+}
+
+/** Writes the named state into the generation being written (nothing when there is none). */
+function writeStateFile(dir: string, state: IndexState): void {
+  const data = serializeIndexState(state);
+  if (data) writeFileSync(join(dir, STATE_ARTIFACT), data);
 }
 
 /** Embeds what needs embedding, reusing and extending the folder's checkpoint. */

@@ -23,6 +23,7 @@ import { specDifferences, specFacts } from "../../embed/models.js";
 import { PapersError } from "../../errors.js";
 import { DEFAULT_HNSW } from "../shared/hnsw.js";
 import { FORMAT_VERSION, TOPIC_MAP_FILE, corpusFingerprint, type Manifest } from "../shared/manifest.js";
+import { mergeIndexState } from "../shared/index-state.js";
 import { diffPapers, removalTest, toEmbed } from "../shared/paper-diff.js";
 import { sameLikes, type SavedLikes } from "../shared/likes.js";
 import type { GenerationReader, IndexStore, LikesUpdate, RemoveSummary, StoreModel, UpdateOptions, UpdateSummary } from "../store.js";
@@ -32,7 +33,7 @@ import { withWriterLock } from "./lock.js";
 import { Database } from "./pool.js";
 import { PostgresGeneration } from "./reader.js";
 import { createTables, createVectorIndex, ensureSchema } from "./schema.js";
-import { BATCH, deletePapers, embedChanged, replacePassages, storeTopicMap, storedEntries, upsertPapers, writePostings, type StoredRow } from "./writer.js";
+import { BATCH, deletePapers, embedChanged, readIndexState, replacePassages, storeIndexState, storeTopicMap, storedEntries, upsertPapers, writePostings, type StoredRow } from "./writer.js";
 
 export class PostgresStore implements IndexStore {
   private constructor(private readonly db: Database) {}
@@ -93,11 +94,13 @@ export class PostgresStore implements IndexStore {
       if (previous) nextLabel = Math.max(nextLabel, await nextPassageLabel(this.db));
       const removes = removalTest(papers, options.removeIf);
       const doomed = [...stored].filter(([, entry]) => removes(entry.paper));
-      const { changed, added, updated, unchanged, nextLabel: afterPapers } = diffPapers(papers, stored, nextLabel);
-      const summary = { added, updated, unchanged, removed: doomed.length };
+      const { changed, added, updated, unchanged, refreshed, kept, nextLabel: afterPapers } = diffPapers(papers, stored, nextLabel, options.keepStored);
+      const summary = { added, updated, unchanged, refreshed, removed: doomed.length, kept };
+      // The named state outlives a rebuild: read before the tables are made anew.
+      const { state, changed: stateChanged } = mergeIndexState(await readIndexState(this.db, this.location, !!options.rebuild), options.state);
       // A library written before topics existed gets its topic map now, with nothing else changed.
       const mapDone = async () => options.computeMap === false || (await this.db.query(`SELECT 1 FROM ${this.s}.artifacts WHERE name = $1`, [TOPIC_MAP_FILE])).rows.length > 0;
-      if (previous && changed.length === 0 && doomed.length === 0 && (await mapDone())) return { manifest: previous.manifest, ...summary, resumed: 0, embedded: 0, recovered: null };
+      if (previous && changed.length === 0 && doomed.length === 0 && !stateChanged && (await mapDone())) return { manifest: previous.manifest, ...summary, resumed: 0, embedded: 0, recovered: null };
 
       const { passages, texts } = toEmbed(changed, afterPapers);
       const vectors = await embedChanged(this.db, texts, `${model.spec.id}/${model.dtype}`, loadEmbedder, options);
@@ -114,6 +117,7 @@ export class PostgresStore implements IndexStore {
         if (fresh) await createVectorIndex(client, this.s);
         const embedded = new Set(changed.filter((c) => c.embed).map((c) => c.label));
         await storeTopicMap(client, this.s, this.location, embedded, options.computeMap !== false);
+        await storeIndexState(client, this.s, state);
         const entries = new Map<string, string>([...stored].map(([id, e]) => [id, e.hash]));
         for (const [id] of doomed) entries.delete(id);
         for (const c of changed) entries.set(c.paper.id.toLowerCase(), c.hash);

@@ -9,6 +9,7 @@ import type { Passage } from "../../corpus/passages.js";
 import type { Embedder } from "../../embed/embedder.js";
 import type { TopicMap } from "../../map/topic-map.js";
 import { embedMissing, type EmbeddedVectors } from "../shared/embedding-loop.js";
+import { STATE_ARTIFACT, parseIndexState, serializeIndexState, type IndexState } from "../shared/index-state.js";
 import { TOPIC_MAP_FILE } from "../shared/manifest.js";
 import { paperFieldsJson } from "../shared/paper-diff.js";
 import type { PaperRow } from "../shared/paper-row.js";
@@ -237,6 +238,32 @@ export async function storeTopicMap(client: pg.PoolClient, s: string, location: 
   } else {
     // No map for this generation: readers compute one in memory rather than read another generation's.
     await client.query(`DELETE FROM ${s}.artifacts WHERE name = $1`, [TOPIC_MAP_FILE]);
+  }
+}
+
+/**
+ * The library's named state ({} when it has none, or no artifacts table yet). A damaged one stops
+ * an update, unless the update rebuilds the library anyway (`lenient`): then it is dropped.
+ */
+export async function readIndexState(db: Database, location: string, lenient: boolean): Promise<IndexState> {
+  const { rows: tables } = await db.query<{ t: string | null }>("SELECT to_regclass($1) AS t", [`${db.schema}.artifacts`]);
+  if (!tables[0]?.t) return {};
+  const { rows } = await db.query<{ data: Buffer }>(`SELECT data FROM ${db.schema}.artifacts WHERE name = $1`, [STATE_ARTIFACT]);
+  try {
+    return parseIndexState(rows[0]?.data ?? null, location);
+  } catch (error) {
+    if (lenient) return {};
+    throw error;
+  }
+}
+
+/** Writes the named state in the update's transaction (removes the row when there is none). */
+export async function storeIndexState(client: pg.PoolClient, s: string, state: IndexState): Promise<void> {
+  const data = serializeIndexState(state);
+  if (data) {
+    await client.query(`INSERT INTO ${s}.artifacts (name, data) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET data = excluded.data`, [STATE_ARTIFACT, data]);
+  } else {
+    await client.query(`DELETE FROM ${s}.artifacts WHERE name = $1`, [STATE_ARTIFACT]);
   }
 }
 

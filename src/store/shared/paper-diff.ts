@@ -18,21 +18,27 @@ export interface PaperChange {
 
 /**
  * What an update changes, by comparing each paper with what is stored under its id (content hash
- * for the text, the other fields as JSON); new papers get labels from `nextLabel` on.
+ * for the text, the other fields as JSON); new papers get labels from `nextLabel` on. A stored
+ * paper `keepStored` picks is left as it is, and the given paper's id listed in `kept`.
  */
 export function diffPapers(
   papers: readonly Paper[],
-  stored: ReadonlyMap<string, { label: number; hash: string; json: string; text?: string }>,
+  stored: ReadonlyMap<string, { label: number; hash: string; json: string; text?: string; paper?: Paper }>,
   nextLabel: number,
-): { changed: PaperChange[]; added: number; updated: number; unchanged: number; nextLabel: number } {
+  keepStored?: (stored: Paper, given: Paper) => boolean,
+): { changed: PaperChange[]; added: number; updated: number; unchanged: number; refreshed: number; kept: string[]; nextLabel: number } {
   const changed: PaperChange[] = [];
+  const kept: string[] = [];
   let added = 0;
   let updated = 0;
   let unchanged = 0;
+  let refreshed = 0;
   for (const paper of papers) {
     const hash = contentHash(paper);
     const entry = stored.get(paper.id.toLowerCase());
-    if (!entry) {
+    if (entry && keepStored?.(entry.paper ?? storedFields(entry.json), paper)) {
+      kept.push(paper.id);
+    } else if (!entry) {
       added++;
       changed.push({ label: nextLabel++, paper, hash, embed: true });
     } else if (entry.hash !== hash) {
@@ -40,10 +46,19 @@ export function diffPapers(
       changed.push({ label: entry.label, paper, hash, embed: true, before: entry.text });
     } else {
       unchanged++;
-      if (entry.json !== paperFieldsJson(paper)) changed.push({ label: entry.label, paper, hash, embed: false, before: entry.text });
+      if (entry.json !== paperFieldsJson(paper)) {
+        refreshed++;
+        changed.push({ label: entry.label, paper, hash, embed: false, before: entry.text });
+      }
     }
   }
-  return { changed, added, updated, unchanged, nextLabel };
+  return { changed, added, updated, unchanged, refreshed, kept, nextLabel };
+}
+
+/** A stored paper's fields back from their paperFieldsJson (passages left out). */
+function storedFields(json: string): Paper {
+  const values = JSON.parse(json) as unknown[];
+  return Object.fromEntries(PAPER_FIELDS.map((field, i) => [field, values[i]])) as unknown as Paper;
 }
 
 /**
