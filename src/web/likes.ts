@@ -31,9 +31,6 @@ class SavedLikes {
   private unliked = new Set<string>();
   /** Papers whose change is on its way to the server: a second click waits for the answer. */
   private readonly pending = new Set<string>();
-  /** How many papers are liked, once the server has said. */
-  count: number | null = null;
-
   /** Reads the saved likes (GET /api/likes); the buttons show them when the answer comes. */
   async load(): Promise<void> {
     this.apply(await getJson<ApiLikes>("/api/likes"));
@@ -90,7 +87,6 @@ class SavedLikes {
   private apply(answer: ApiLikes): void {
     this.liked = new Set(answer.liked.map((p) => p.id));
     this.unliked = new Set(answer.unliked.map((p) => p.id));
-    this.count = this.liked.size;
     document.querySelectorAll<HTMLElement>(".saved-like").forEach((group) => this.show(group));
   }
 
