@@ -48,15 +48,17 @@ describe("the pages' scripts", () => {
   }, 120_000);
 
   it.each([
-    ["search", PAGE_HTML, PAGE_CSP, "search-page"],
-    ["map", MAP_PAGE_HTML, MAP_PAGE_CSP, "map-page"],
-  ])("the %s page inlines what was built from src/web, under the CSP hash of that text", (_name, html, csp, page) => {
+    ["search", PAGE_HTML, PAGE_CSP, ["dom", "likes", "search-page"]],
+    ["map", MAP_PAGE_HTML, MAP_PAGE_CSP, ["dom", "map-page"]],
+  ])("the %s page inlines what was built from src/web, in order, under the CSP hash of that text", (_name, html, csp, parts) => {
     const script = inlineScript(html);
     expect(csp).toContain(`script-src ${hashOf(script)};`);
-    for (const file of ["dom.js", `${page}.js`]) {
-      const built = readFileSync(join(REPO, "dist", "web", file), "utf8").replace(/^"use strict";\n/, "");
+    const at = parts.map((name) => {
+      const built = readFileSync(join(REPO, "dist", "web", `${name}.js`), "utf8").replace(/^"use strict";\n/, "");
       expect(script).toContain(built);
-    }
+      return script.indexOf(built);
+    });
+    expect(at).toEqual([...at].sort((a, b) => a - b));
   });
 
   it("the map page gets its colours as JSON, not spliced into its script", () => {

@@ -13,13 +13,20 @@ const WEB_DIR = join(PACKAGE_ROOT, "dist", "web");
 
 const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).digest("base64")}'`;
 
+/** What each page's script is made of, in order (src/web/<name>.ts): the helpers every page shares first. */
+const PAGE_PARTS = {
+  "search-page": ["dom", "likes", "search-page"],
+  "map-page": ["dom", "map-page"],
+} as const;
+
 /**
  * A page's script as it is served: the helpers every page shares (src/web/dom.ts), then the
- * page's own (src/web/<page>.ts). The files are plain scripts; one function around them keeps what
- * they declare out of the page's globals, as the script was written before it was TypeScript.
+ * page's own (src/web/<page>.ts, after the search page's likes, src/web/likes.ts). The files are
+ * plain scripts; one function around them keeps what they declare out of the page's globals, as
+ * the script was written before it was TypeScript.
  */
-export function pageScript(page: "search-page" | "map-page"): string {
-  const parts = ["dom", page].map((name) => {
+export function pageScript(page: keyof typeof PAGE_PARTS): string {
+  const parts = PAGE_PARTS[page].map((name) => {
     const file = join(WEB_DIR, `${name}.js`);
     let text: string;
     try {

@@ -3,8 +3,9 @@
  * Its script (src/web/search-page.ts) talks only to the JSON API of the same origin and never puts
  * text from the server into the page as HTML: everything is built with DOM nodes and textContent.
  *
- * The state lives in the URL (`/?q=…&mode=…`, `/?related=ID&mode=…`), so a search can be
- * bookmarked and shared, and back and forward work.
+ * The state lives in the URL (`/?q=…&mode=…`, `/?related=ID&mode=…`, New for you `/?feed=1&days=3`),
+ * so a search can be bookmarked and shared, and back and forward work. Every paper has a like
+ * button (src/web/likes.ts), saving likes with the index that New for you ranks new papers for.
  */
 import { htmlPage, pageCsp, pageScript } from "./page-csp.js";
 
@@ -70,6 +71,19 @@ button.pick { font: inherit; font-size: 0.85em; background: none; border: 1px so
 button.pick[aria-pressed="true"] { background: var(--mark); color: var(--mark-fg); }
 .recommend { position: fixed; right: 1rem; bottom: 1rem; font: inherit; padding: 0.5rem 0.9rem; border-radius: 6px; border: 1px solid var(--line); background: var(--field); color: inherit; cursor: pointer; }
 .why { color: var(--muted); font-size: 0.9em; }
+.saved-like { display: inline-flex; gap: 0.3em; align-items: baseline; }
+.saved-like button { font: inherit; font-size: 0.85em; background: none; border: 1px solid var(--line); border-radius: 4px; padding: 0 0.45em; cursor: pointer; color: inherit; font-weight: 400; }
+.saved-like button.save-like[aria-pressed="true"] { background: var(--accent); border-color: var(--accent); color: var(--bg); font-weight: 600; }
+.saved-like button.save-unlike[aria-pressed="true"] { background: var(--muted); border-color: var(--muted); color: var(--bg); }
+.saved-like[aria-busy="true"] button { opacity: 0.6; cursor: progress; }
+.like-error { color: var(--error-fg); }
+.like-error:empty { display: none; }
+.reason { margin: 0 0 0.35rem; font-size: 0.85rem; color: var(--muted); }
+.reason a { color: var(--accent); }
+.this-paper { color: var(--muted); font-size: 0.9rem; margin: 0.3rem 0 0; }
+.feed-controls { margin: 0.5rem 0 0; color: var(--muted); font-size: 0.9rem; }
+.feed-controls select { padding: 0.2rem 0.4rem; }
+a.info[aria-current="page"] { font-weight: 700; }
 .notice { margin: 1.2rem 0; padding: 0.9rem 1rem; border-radius: 6px; border: 1px solid var(--line); }
 .notice.error { background: var(--error-bg); color: var(--error-fg); border-color: transparent; }
 .notice p { margin: 0.2rem 0 0; color: var(--muted); }
@@ -84,6 +98,7 @@ const SCRIPT = pageScript("search-page");
 
 const BODY = `<header><div class="wrap">
   <a class="brand" href="/">papers</a><span id="info" class="info"></span> <a class="info" href="/map">map</a>
+  <a id="feed-link" class="info" href="/?feed=1&amp;days=3">New for you</a>
   <form id="search" action="/" method="get" role="search">
     <label class="visually-hidden" for="q">Question</label>
     <input id="q" name="q" type="search" maxlength="1000" required autofocus autocomplete="off"
@@ -99,6 +114,17 @@ const BODY = `<header><div class="wrap">
 </div></header>
 <main class="wrap">
   <h1 id="heading" tabindex="-1" hidden></h1>
+  <p id="feed-controls" class="feed-controls" hidden>
+    <label for="days">Papers of</label>
+    <select id="days">
+      <option value="1">the newest day</option>
+      <option value="3">the 3 newest days</option>
+      <option value="7">the 7 newest days</option>
+      <option value="14">the 14 newest days</option>
+      <option value="30">the 30 newest days</option>
+    </select>
+    in the index, ranked for your likes (<span aria-hidden="true">\u2665</span> like on any paper).
+  </p>
   <p id="status" class="status" role="status" aria-live="polite"></p>
   <div id="message"></div>
   <ol id="results" class="results"></ol>

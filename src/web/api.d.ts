@@ -54,6 +54,31 @@ interface ApiRecommend extends ApiHits {
   why: { words: { word: string }[]; against: { word: string }[] };
 }
 
+/** `/api/likes` (GET, and POST's answer): the likes saved with the index (src/requests/likes.ts). */
+interface ApiLikes {
+  liked: { id: string; title: string | null }[];
+  unliked: { id: string; title: string | null }[];
+  /** Saved ones whose paper has left the index. */
+  missing: { id: string; liked: boolean }[];
+}
+
+/** One paper of `/api/feed` and why it is there: the liked paper it is nearest to, and the words (src/requests/feed.ts). */
+interface ApiFeedItem extends ApiHit {
+  nearest: { id: string; title: string | null; cosine: number };
+  words: { word: string; weight: number }[];
+}
+
+/** `/api/feed`: the papers dated inside the window (inclusive days), ranked for the saved likes. */
+interface ApiFeed {
+  since: string | null;
+  until: string | null;
+  like: string[];
+  unlike: string[];
+  method: string;
+  why: { words: { word: string }[]; against: { word: string }[] };
+  results: ApiFeedItem[];
+}
+
 interface ApiInfo {
   count: number;
   model: string;

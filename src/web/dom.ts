@@ -39,7 +39,18 @@ function pageData<T>(id: string): T {
   return JSON.parse(byId(id, HTMLScriptElement).textContent || "null") as T;
 }
 
-/** The API's answer; its error message (or the status) as an Error when it has none to give. */
+/** An error answer of the API: its message, with the code and the status the server gave. */
+class ApiFailure extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The API's answer; its error message (or the status) as an ApiFailure when it has none to give. */
 async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   const response = await fetch(url, init || { headers: { accept: "application/json" } });
   let body: (T & ApiError) | null = null;
@@ -48,8 +59,16 @@ async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   } catch {
     body = null;
   }
-  if (!response.ok || !body) throw new Error((body && body.error && body.error.message) || `the server answered ${response.status}`);
+  if (!response.ok || !body) {
+    const error = body && body.error;
+    throw new ApiFailure((error && error.message) || `the server answered ${response.status}`, (error && error.code) || undefined, response.status);
+  }
   return body;
+}
+
+/** The API's answer to a JSON body POSTed to it. */
+async function postJson<T>(url: string, body: unknown): Promise<T> {
+  return getJson<T>(url, { method: "POST", headers: { accept: "application/json", "content-type": "application/json" }, body: JSON.stringify(body) });
 }
 
 /** An Error's message, or the thing thrown as text. */

@@ -2,12 +2,16 @@
  * The search page's script (the page itself: src/server/page.ts). It talks only to the JSON API
  * of its own origin and puts text from the server into the page only as text.
  *
- * The state lives in the URL (`/?q=…&mode=…`, `/?related=ID&mode=…`, `/?like=…&unlike=…`), so
- * a search can be bookmarked and shared, and back and forward work.
+ * The state lives in the URL (`/?q=…&mode=…`, `/?related=ID&mode=…`, `/?like=…&unlike=…`, and
+ * "New for you", `/?feed=1&days=3`), so a search can be bookmarked and shared, and back and forward
+ * work. The saved likes (the like buttons, and what New for you says) are in src/web/likes.ts.
  */
 
 const MODES = ["hybrid", "dense", "lexical"];
 const SNIPPET = 320;
+// New for you: the papers of the newest days in the index, ranked for the saved likes.
+const FEED_DAYS = 3;
+const FEED_K = 20;
 // The results in the formats reference managers read, from the same API with format=: [format, label, file].
 const EXPORTS = [
   ["bibtex", "BibTeX", "papers.bib"],
@@ -17,12 +21,15 @@ const EXPORTS = [
   ["markdown", "Markdown", "papers.md"],
 ] as const;
 
-/** What the page shows: a question, a paper's related papers, or a recommendation from picked papers. */
+/** What the page shows: a question, a paper's related papers, a recommendation from picked papers, or New for you. */
 interface SearchState {
   q?: string;
   related?: string;
   like?: string[];
   unlike?: string[];
+  /** New for you, over the papers of the `days` newest days. */
+  feed?: boolean;
+  days?: number;
   mode: string;
 }
 
@@ -34,12 +41,21 @@ function stateFromUrl(): Required<SearchState> {
     related: (p.get("related") || "").trim(),
     like: (p.get("like") || "").split(",").filter(Boolean),
     unlike: (p.get("unlike") || "").split(",").filter(Boolean),
+    feed: p.get("feed") === "1",
+    days: feedDays(p.get("days")),
     mode: mode !== null && MODES.includes(mode) ? mode : "hybrid",
   };
 }
 
+/** The days of a URL's `days=`: a whole number from 1 to 366, else the default. */
+function feedDays(text: string | null): number {
+  const days = Number(text);
+  return text && Number.isInteger(days) && days >= 1 && days <= 366 ? days : FEED_DAYS;
+}
+
 function urlFor(state: SearchState): string {
   const p = new URLSearchParams();
+  if (state.feed) return "/?feed=1&days=" + (state.days || FEED_DAYS);
   if (state.like && state.like.length > 0) {
     p.set("like", state.like.join(","));
     if (state.unlike && state.unlike.length > 0) p.set("unlike", state.unlike.join(","));
@@ -118,11 +134,22 @@ function firstSentence(text: string): string {
   return s.length > 140 ? s.slice(0, 139).trimEnd() + "…" : s;
 }
 
+/** A recommendation's words, for and against: "Words for: a, b · against: c". */
+function whyLine(why: ApiRecommend["why"]): HTMLParagraphElement {
+  const words = (list: { word: string }[]) => list.slice(0, 6).map((w) => w.word).join(", ");
+  return el("p", "why", "Words for: " + words(why.words) + (why.against.length > 0 ? " · against: " + words(why.against) : ""));
+}
+
 function startSearchPage(): void {
-  const { search: form, q: input, mode: modeSelect, heading, status, results: list, message, export: exportBar, recommend: recommendButton, info } = elementsById({
+  const {
+    search: form, q: input, mode: modeSelect, heading, status, results: list, message, export: exportBar, recommend: recommendButton, info,
+    "feed-link": feedLink, "feed-controls": feedControls, days: daysSelect,
+  } = elementsById({
     search: HTMLFormElement, q: HTMLInputElement, mode: HTMLSelectElement, heading: HTMLHeadingElement, status: HTMLParagraphElement,
     results: HTMLOListElement, message: HTMLDivElement, export: HTMLParagraphElement, recommend: HTMLButtonElement, info: HTMLSpanElement,
+    "feed-link": HTMLAnchorElement, "feed-controls": HTMLParagraphElement, days: HTMLSelectElement,
   });
+  const likes = new SavedLikes();
   let generation = 0;
   // Papers marked "more like this" and "less like this", across searches, until a recommendation is asked for.
   const picked = { like: new Set<string>(), unlike: new Set<string>() };
@@ -138,12 +165,12 @@ function startSearchPage(): void {
     exportBar.hidden = false;
   }
 
-  function navigate(state: SearchState): void {
+  function navigate(state: SearchState, focusHeading = Boolean(state.related || state.feed || (state.like && state.like.length > 0))): void {
     const url = urlFor(state);
     if (url === location.pathname + location.search) history.replaceState(null, "", url);
     else history.pushState(null, "", url);
     // Following a "related" link moves the focus to the new heading (for screen readers and Tab).
-    void render(Boolean(state.related || (state.like && state.like.length > 0)));
+    void render(focusHeading);
   }
 
   function relatedLink(id: string, mode: string, label: string): HTMLAnchorElement {
@@ -181,7 +208,7 @@ function startSearchPage(): void {
     return b;
   }
 
-  function renderHit(hit: ApiHit, rank: number, mode: string): HTMLLIElement {
+  function renderHit(hit: ApiHit, rank: number, mode: string, reason?: HTMLElement): HTMLLIElement {
     const re = highlighter(hit);
     const sentence = hit.explain ? hit.explain.sentence : null;
     const li = el("li", "result");
@@ -213,7 +240,9 @@ function startSearchPage(): void {
     meta.append(scoreSpan);
     meta.append(relatedLink(hit.id, mode, "related"));
     meta.append(pickButton(hit.id, "like", "more like this"), pickButton(hit.id, "unlike", "less like this"));
+    meta.append(likes.buttons(hit.id, title));
     body.append(meta);
+    if (reason) body.append(reason);
     if (hit.explain && hit.explain.terms.length > 0) {
       const shares = hit.explain.terms.map((t) => (t.words[0] || t.term) + " " + Math.round(t.share * 100) + "%");
       body.append(el("div", "matched", "matched: " + shares.join(", ")));
@@ -262,8 +291,41 @@ function startSearchPage(): void {
     message.replaceChildren(box);
   }
 
-  async function postJson<T>(url: string, body: unknown): Promise<T> {
-    return getJson<T>(url, { method: "POST", headers: { accept: "application/json", "content-type": "application/json" }, body: JSON.stringify(body) });
+  /** The days selector shows `days`, an option of its own when the URL asked for a number it does not list. */
+  function showDays(days: number): void {
+    if (!Array.from(daysSelect.options).some((o) => o.value === String(days))) daysSelect.append(new Option("the " + days + " newest days", String(days)));
+    daysSelect.value = String(days);
+  }
+
+  /** New for you: the papers of the newest days in the index, ranked for the saved likes, each with why. */
+  async function renderFeed(state: Required<SearchState>, mine: number, focusHeading: boolean): Promise<void> {
+    showDays(state.days);
+    heading.textContent = "New for you";
+    heading.hidden = false;
+    document.title = "New for you · papers";
+    status.textContent = "Ranking the newest papers for your likes…";
+    list.setAttribute("aria-busy", "true");
+    const started = performance.now();
+    try {
+      const feed = await getJson<ApiFeed>("/api/feed?" + new URLSearchParams({ days: String(state.days), k: String(FEED_K) }).toString());
+      if (mine !== generation) return;
+      const n = feed.results.length;
+      heading.textContent = "New for you: " + feedWindow(feed);
+      status.textContent = n + (n === 1 ? " paper" : " papers") + " · for " + feed.like.length + " liked" + (feed.unlike.length > 0 ? ", " + feed.unlike.length + " not" : "") +
+        " · " + feed.method + " · " + Math.round(performance.now() - started) + " ms";
+      if (n === 0) notice("empty", "No new papers in this window", "No paper dated " + feedWindow(feed) + " but the ones you liked: choose more days.");
+      else message.replaceChildren(whyLine(feed.why));
+      feed.results.forEach((item, i) => list.append(renderHit(item, i + 1, state.mode, feedReason(item, (id, label) => relatedLink(id, state.mode, label)))));
+    } catch (error) {
+      if (mine !== generation) return;
+      status.textContent = "";
+      const problem = feedProblem(error);
+      if (problem) notice("empty", problem[0], problem[1]);
+      else notice("error", "Something went wrong", messageOf(error));
+    } finally {
+      if (mine === generation) list.removeAttribute("aria-busy");
+    }
+    if (mine === generation && focusHeading) heading.focus();
   }
 
   async function render(focusHeading: boolean): Promise<void> {
@@ -275,6 +337,10 @@ function startSearchPage(): void {
     message.replaceChildren();
     exportBar.hidden = true;
     heading.hidden = true;
+    feedControls.hidden = !state.feed;
+    if (state.feed) feedLink.setAttribute("aria-current", "page");
+    else feedLink.removeAttribute("aria-current");
+    if (state.feed) return renderFeed(state, mine, focusHeading);
     const recommending = state.like.length > 0;
     if (!state.q && !state.related && !recommending) {
       status.textContent = "";
@@ -297,12 +363,14 @@ function startSearchPage(): void {
         heading.textContent = "Recommended from " + state.like.length + " liked" + (state.unlike.length > 0 ? " and " + state.unlike.length + " not" : "");
         heading.hidden = false;
         document.title = "Recommended · papers";
-        const words = (list: { word: string }[]) => list.slice(0, 6).map((w) => w.word).join(", ");
-        message.replaceChildren(el("p", "why", "Words for: " + words(data.why.words) + (data.why.against.length > 0 ? " · against: " + words(data.why.against) : "")));
+        message.replaceChildren(whyLine(data.why));
       } else if ("paper" in data) {
         const name = data.paper.title || firstSentence(data.paper.abstract);
         heading.textContent = "Related to: " + name;
         heading.hidden = false;
+        const self = el("p", "this-paper", "This paper: ");
+        self.append(likes.buttons(data.paper.id, name));
+        message.replaceChildren(self);
         document.title = "Related to " + name + " · papers";
       } else {
         document.title = state.q + " · papers";
@@ -356,6 +424,15 @@ function startSearchPage(): void {
     }
   });
 
+  feedLink.addEventListener("click", (event) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate({ feed: true, days: stateFromUrl().days, mode: modeSelect.value });
+  });
+
+  // Another window of days keeps the focus on the selector.
+  daysSelect.addEventListener("change", () => navigate({ feed: true, days: feedDays(daysSelect.value), mode: modeSelect.value }, false));
+
   recommendButton.addEventListener("click", () => {
     navigate({ like: Array.from(picked.like), unlike: Array.from(picked.unlike), mode: modeSelect.value });
   });
@@ -372,6 +449,9 @@ function startSearchPage(): void {
     },
   );
 
+  likes.load().catch(() => {
+    /* the buttons show neither until a press saves one */
+  });
   void render(false);
   input.focus();
 }
