@@ -6,15 +6,7 @@ import { relevantHitAnswer, type AnswerOptions, type RelevantHit } from "./answe
  * The filters as a front end takes them: text, as typed (`year` as 2024, 2020..2023, 2021.., ..2019;
  * `since` and `until` as days, 2024-03-18, or a month or a year; the library checks them).
  */
-export interface SearchFilters {
-  year?: string;
-  since?: string;
-  until?: string;
-  category?: string;
-  author?: string;
-  tag?: string;
-  collection?: string;
-}
+export type SearchFilters = Omit<PaperFilter, "years"> & { year?: string };
 
 export interface SearchRequest {
   question: string;
