@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { documentText } from "../dist/corpus/paper.js";
 import { likePapers, openIndex } from "../dist/papers.js";
 import { openStore } from "../dist/store/open-store.js";
+import { gaussianFrom, seededRandom, unit } from "./synthetic-vectors.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const { values } = parseArgs({ options: { papers: { type: "string", default: "50000" }, runs: { type: "string", default: "7" }, store: { type: "string" } } });
@@ -23,20 +24,8 @@ const D = 384;
 const RUNS = Number(values.runs);
 const log = (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
-let state = 42;
-const random = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const gaussian = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
-const unit = (v) => {
-  const n = Math.hypot(...v) || 1;
-  for (let i = 0; i < v.length; i++) v[i] /= n;
-  return v;
-};
+const random = seededRandom(42);
+const gaussian = gaussianFrom(random);
 const centres = Array.from({ length: 200 }, () => unit(Float32Array.from({ length: D }, gaussian)));
 const papers = [];
 const byText = new Map();

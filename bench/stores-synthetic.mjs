@@ -16,6 +16,7 @@ import { parseArgs } from "node:util";
 import { documentText } from "../dist/corpus/paper.js";
 import { openIndex } from "../dist/papers.js";
 import { openStore } from "../dist/store/open-store.js";
+import { gaussianFrom, seededRandom, unit } from "./synthetic-vectors.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const { values } = parseArgs({
@@ -32,23 +33,8 @@ const N = Number(values.papers);
 const D = Number(values.dimension);
 const log = (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 
-// mulberry32, seeded: the same library every run.
-let state = 42;
-const random = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const gaussian = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
-const unit = (v) => {
-  let s = 0;
-  for (const x of v) s += x * x;
-  const n = Math.sqrt(s) || 1;
-  for (let i = 0; i < v.length; i++) v[i] /= n;
-  return v;
-};
+const random = seededRandom(42);
+const gaussian = gaussianFrom(random);
 
 log(`making ${N} papers of dimension ${D}…`);
 // Clustered like real embeddings (topics), not uniform on the sphere, where HNSW has it hardest and least realistic.
