@@ -2,25 +2,15 @@
  * `papers serve`: opens (or first builds) the index, loads the model, and answers HTTP until
  * SIGINT or SIGTERM.
  */
-import { isIP } from "node:net";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { PapersError, openOrBuildIndex, type PapersOptions } from "../papers.js";
 import { DEFAULT_CORPUS_DIR } from "../settings.js";
 import { buildServer, type ServerOptions } from "./app.js";
 import { LiveIndex, warmUp, type LiveIndexOptions } from "../requests/live-index.js";
+import { DEFAULT_HOST, DEFAULT_PORT, isLoopback, type ServeFlags } from "./listen.js";
 
-export const DEFAULT_PORT = 8080;
-export const DEFAULT_HOST = "127.0.0.1";
-
-export interface ServeFlags {
-  port?: number;
-  host?: string;
-  /** The one web origin allowed to call the API from a browser (parsed by parseCorsOrigin). */
-  cors?: string;
-  /** Let answers name files (the index's path, papers' sources): on a loopback address only. */
-  exposePaths?: boolean;
-}
+export { DEFAULT_HOST, DEFAULT_PORT, isLoopback, parsePort, type ServeFlags } from "./listen.js";
 
 /** Knobs the CLI leaves at their defaults (tests turn them down). */
 export interface ServeTuning extends Pick<ServerOptions, "timeouts" | "maxPending" | "cacheBytes"> {
@@ -48,21 +38,6 @@ const stdio: ServeOutput = {
   log: (line) => process.stdout.write(`${line}\n`),
   warn: (line) => process.stderr.write(`${line}\n`),
 };
-
-/** Whether only this machine can reach an address. */
-export function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, "$1").toLowerCase();
-  if (bare === "localhost" || bare === "::1") return true;
-  const v4 = bare.replace(/^::ffff:/, "");
-  return isIP(v4) === 4 && v4.startsWith("127.");
-}
-
-/** Parser for --port: 0 (any free port) to 65535. */
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value.trim()) || port > 65535) throw new PapersError("BAD_OPTION", "give a port number from 0 to 65535");
-  return port;
-}
 
 /**
  * Opens the index (building it from the seeds on first use, as `search` does), loads the model

@@ -3,7 +3,7 @@ import { Option, type Command } from "commander";
 import type { PapersOptions } from "../../papers.js";
 import { serveMcpStdio } from "../../mcp/index.js";
 import { parseCorsOrigin } from "../../server/cors.js";
-import { DEFAULT_HOST, DEFAULT_PORT, parsePort, serveUntilStopped, type ServeFlags } from "../../server/serve.js";
+import { DEFAULT_HOST, DEFAULT_PORT, parsePort, type ServeFlags } from "../../server/listen.js";
 import { optionParser, run, type OutputFlags } from "../run.js";
 
 export function addServingCommands(program: Command): void {
@@ -15,6 +15,8 @@ export function addServingCommands(program: Command): void {
     .option("--cors <origin>", "let web pages from this one origin (e.g. https://example.org) call the API", optionParser(parseCorsOrigin))
     .option("--expose-paths", "let answers name files (the index's path, the files papers were read from); loopback --host only")
     .action(run(async (flags: OutputFlags, options: PapersOptions) => {
+      // Loaded only to serve: fastify and the pages cost every other command start-up time.
+      const { serveUntilStopped } = await import("../../server/serve.js");
       await serveUntilStopped(options, flags as ServeFlags);
     }));
 
