@@ -123,3 +123,49 @@ export interface Feed {
   candidates: number;
   items: FeedItem[];
 }
+
+/** What `ask` is asked (issue 26): a question, how many papers to draw evidence from, a token budget. */
+export interface AskRequest {
+  question: string;
+  /** Papers the evidence is drawn from (default 5). */
+  k?: number;
+  /** The most tokens the whole answer may take (evidence sentences and references). */
+  budget?: number;
+  mode?: import("../ranking/modes.js").SearchMode;
+  filter?: import("../ranking/filter.js").PaperFilter;
+}
+
+/** One sentence that answers the question, with where it came from. */
+export interface EvidenceSentence {
+  /** 1-based number, as cited: `[1]`. */
+  id: number;
+  text: string;
+  /** Higher first; compare within one answer only. */
+  score: number;
+  /** The PDF page the sentence is on, or null when it came from the abstract. */
+  page: number | null;
+  section: string | null;
+  paper: EvidencePaper;
+}
+
+/** The paper an evidence sentence came from, as an answer cites it. */
+export interface EvidencePaper {
+  id: string;
+  title: string | null;
+  year: number | null;
+  authors: string[];
+  /** An arXiv or DOI link, or null. */
+  url: string | null;
+  /** The BibTeX key the Markdown answer's references use. */
+  key: string;
+}
+
+/** `ask`'s answer: `{question, confident, evidence, references}`, as `--format json` prints it. */
+export interface Answer {
+  question: string;
+  /** Whether anything is confidently relevant (calibrated relevance); false: the evidence is a best guess, or empty. */
+  confident: boolean;
+  evidence: EvidenceSentence[];
+  /** The papers cited, each once, in order of first citation. */
+  references: EvidencePaper[];
+}
