@@ -7,6 +7,7 @@ import { addIndexingCommands } from "./commands/indexing.js";
 import { addLikesCommands } from "./commands/likes.js";
 import { addQueryCommands } from "./commands/query.js";
 import { addServingCommands } from "./commands/serving.js";
+import { addWatchCommand } from "./commands/watch.js";
 import { fail } from "./run.js";
 
 const program = new Command("papers")
@@ -28,5 +29,6 @@ addLikesCommands(program);
 addFeedCommand(program);
 addDescribeCommands(program);
 addServingCommands(program);
+addWatchCommand(program);
 
 program.parseAsync(process.argv).catch(fail);

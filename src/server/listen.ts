@@ -5,6 +5,7 @@
  */
 import { isIP } from "node:net";
 import { PapersError } from "../papers.js";
+import type { WatchTargets } from "../watch/index.js";
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -16,6 +17,8 @@ export interface ServeFlags {
   cors?: string;
   /** Let answers name files (the index's path, papers' sources): on a loopback address only. */
   exposePaths?: boolean;
+  /** Folders and a Zotero library to follow while serving (`serve --watch`): each batch's commit is served at once. */
+  watch?: WatchTargets;
 }
 
 /** Whether only this machine can reach an address. */

@@ -9,6 +9,7 @@ import { DEFAULT_CORPUS_DIR } from "../settings.js";
 import { buildServer, type ServerOptions } from "./app.js";
 import { LiveIndex, warmUp, type LiveIndexOptions } from "../requests/live-index.js";
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopback, type ServeFlags } from "./listen.js";
+import type { Watching, WatchTargets } from "../watch/index.js";
 
 export { DEFAULT_HOST, DEFAULT_PORT, isLoopback, parsePort, type ServeFlags } from "./listen.js";
 
@@ -101,7 +102,7 @@ export async function startServer(
 
 /** What the CLI runs: serves until SIGINT or SIGTERM, then shuts down and exits 0. */
 export async function serveUntilStopped(options: PapersOptions, flags: ServeFlags, output: ServeOutput = stdio): Promise<void> {
-  const server = await startServer(options, flags, output);
+  const { server, watching } = flags.watch ? await serveFollowing(options, flags, flags.watch, output) : { server: await startServer(options, flags, output), watching: undefined };
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -114,7 +115,7 @@ export async function serveUntilStopped(options: PapersOptions, flags: ServeFlag
     }, 10_000);
     force.unref();
     process.once(signal, () => process.exit(130));
-    server.close().then(
+    (watching ? watching.close() : Promise.resolve()).finally(() => server.close()).then(
       () => {
         clearTimeout(force);
         process.exit(0);
@@ -127,4 +128,29 @@ export async function serveUntilStopped(options: PapersOptions, flags: ServeFlag
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+}
+
+/**
+ * `serve --watch`: the watch front end in the server's process. Its startup catch-up runs first
+ * (it builds the index from the folders on a first run); then each batch's commit is served at
+ * once, the live index checking for it rather than waiting for its next tick.
+ */
+async function serveFollowing(options: PapersOptions, flags: ServeFlags, targets: WatchTargets, output: ServeOutput): Promise<{ server: RunningServer; watching: Watching }> {
+  const { formatReport, watchLibrary } = await import("../watch/index.js");
+  let server: RunningServer | undefined;
+  const watching = await watchLibrary(options, targets, {
+    batch: (report) => {
+      output.warn(formatReport(report));
+      if (report.committed) server?.live.refresh().catch(() => {}); // the timer tries again
+    },
+    note: output.warn,
+  });
+  try {
+    await watching.caughtUp;
+    server = await startServer(options, flags, output);
+  } catch (error) {
+    await watching.close();
+    throw error;
+  }
+  return { server, watching };
 }

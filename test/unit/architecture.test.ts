@@ -9,9 +9,9 @@ import { describe, expect, it } from "vitest";
 
 const SRC = new URL("../../src/", import.meta.url).pathname;
 const MAX_LINES = 600;
-const FRONT_ENDS = ["cli", "server", "mcp"];
+const FRONT_ENDS = ["cli", "server", "mcp", "watch"];
 /** How one front end starts another: the CLI's `serve` and `mcp` commands, and MCP's HTTP transport mounted by the server. */
-const FRONT_END_ENTRIES = ["server/serve.ts", "server/listen.ts", "server/cors.ts", "mcp/index.ts"];
+const FRONT_END_ENTRIES = ["server/serve.ts", "server/listen.ts", "server/cors.ts", "mcp/index.ts", "watch/index.ts"];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
