@@ -17,7 +17,7 @@ const FINISH_GRACE_MS = 10_000;
  * (or, after a grace time, abandons it: nothing half-written is ever visible) and exits 0. With
  * `json`, each batch is a JSON line on stdout as well as its line on stderr.
  */
-export async function watchUntilStopped(options: PapersOptions, targets: WatchTargets, json: boolean): Promise<void> {
+export async function watchUntilStopped(options: PapersOptions & { checkpointEvery?: number }, targets: WatchTargets, json: boolean): Promise<void> {
   const output: WatchOutput = {
     batch: (report: BatchReport) => {
       process.stderr.write(`${formatReport(report)}\n`);

@@ -77,7 +77,7 @@ export const STDERR_OUTPUT: WatchOutput = {
  * the two is missed. Resolves once both are running; the catch-up reports as batch 1.
  */
 export async function watchLibrary(
-  options: PapersOptions,
+  options: PapersOptions & { checkpointEvery?: number },
   targets: WatchTargets,
   output: WatchOutput = STDERR_OUTPUT,
   settings: WatchSettings = DEFAULT_WATCH_SETTINGS,
@@ -89,7 +89,7 @@ export async function watchLibrary(
 
   // One model for every batch: each indexing call would load and dispose its own.
   const model = keptLoader(options.embedder ?? embedderLoader(options));
-  const batchOptions: PapersOptions = { ...options, embedder: model.loader };
+  const batchOptions = { ...options, embedder: model.loader };
   let batches = 0;
   const run = async (source: BatchSource, task: () => Promise<IndexSummary>) => {
     const startedAt = new Date();

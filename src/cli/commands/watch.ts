@@ -1,7 +1,7 @@
 /** `papers watch`: keeps the index in step with folders and a Zotero library until stopped. */
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { DEFAULT_ZOTERO_DIR, PapersError, type PapersOptions } from "../../papers.js";
-import { run, type OutputFlags } from "../run.js";
+import { parseCount, run, type OutputFlags } from "../run.js";
 
 /** The watch options `watch` and `serve --watch` share. */
 export function addWatchOptions(command: Command): Command {
@@ -28,11 +28,12 @@ export function addWatchCommand(program: Command): void {
       .description("keep the index in step with folders (and a Zotero library) until stopped: files added, edited, moved or deleted, a commit per batch")
       .argument("[paths...]", "folders and files to follow (recursive)", []),
   )
+    .addOption(new Option("--checkpoint-every <n>", "papers embedded between checkpoints: what a batch cut short keeps").default(512).argParser(parseCount))
     .option("--json", "print a JSON line per batch on stdout (the lines on stderr stay)")
     .action(run(async (paths: string[], flags: OutputFlags & { poll?: boolean }, options: PapersOptions) => {
       const targets = watchTargets(paths, flags);
       // Loaded only to watch: chokidar costs every other command start-up time.
       const { watchUntilStopped } = await import("../../watch/index.js");
-      await watchUntilStopped(options, targets, flags.json === true);
+      await watchUntilStopped({ ...options, checkpointEvery: flags.checkpointEvery }, targets, flags.json === true);
     }));
 }
