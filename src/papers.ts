@@ -4,7 +4,7 @@
  */
 export { openIndex } from "./library/open-index.js";
 export { PaperIndex } from "./library/paper-index.js";
-export type { PapersOptions, IndexInfo, IndexOptions, IndexSummary, ProgressListener } from "./library/types.js";
+export type { PapersOptions, IndexInfo, IndexOptions, IndexPapersOptions, IndexSummary, ProgressListener } from "./library/types.js";
 export type { SearchHit, HitPassage, PassageHit, RankedId, RecommendRequest, Recommendations, Confidence, Likes, Feed, FeedItem, FeedRequest, NearestLike } from "./query/types.js";
 export { LIMITS } from "./limits.js";
 export type { Paper, Source } from "./corpus/paper.js";
@@ -16,6 +16,7 @@ export { dayBound, parseYearRange, type PaperFilter } from "./ranking/filter.js"
 export { PapersError, isPapersError, type ErrorCode } from "./errors.js";
 export { parseFieldOptions, formatSkipped, type Skipped } from "./corpus/read-corpus.js";
 export { DEFAULT_ZOTERO_DIR } from "./corpus/zotero.js";
+export { isIgnoredFileName } from "./corpus/inputs.js";
 
 export { snippet, SNIPPET_CHARS } from "./ranking/snippet.js";
 export type { Embedder, EmbedderLoader } from "./embed/embedder.js";

@@ -155,10 +155,14 @@ export function formatIndexSummary(summary: IndexSummary, indexDir: string): str
   const { skipped, replaced, repeated } = skipCounts(summary.skipped);
   const leftOut = (skipped > 0 ? `, ${skipped} skipped` : "") + (repeated > 0 ? `, ${repeated} repeated paths read once` : "");
   const replacedText = replaced > 0 ? `, ${replaced} replaced by a later record with the same id` : "";
+  const reread = summary.filesUnchanged > 0 ? ` (${summary.filesUnchanged} unchanged, ${summary.filesRead} read)` : "";
+  const pruned = summary.pruned > 0 ? `, ${summary.pruned} pruned (their files are gone)` : "";
+  const prunable =
+    summary.prunable > 0 ? `\n${summary.prunable} ${summary.prunable === 1 ? "paper's files are" : "papers' files are"} gone: rerun with --prune to remove ${summary.prunable === 1 ? "it" : "them"}` : "";
   return (
-    `${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged${leftOut}${replacedText} from ${files}${resumed}; ` +
+    `${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged${pruned}${leftOut}${replacedText} from ${files}${reread}${resumed}; ` +
     `${manifest.count} papers in ${plainText(indexDir)} (${plainText(manifest.model.id)}, ${manifest.model.dtype}), ` +
-    `${summary.embedded} embedded in ${summary.seconds.toFixed(1)} s`
+    `${summary.embedded} embedded in ${summary.seconds.toFixed(1)} s${prunable}`
   );
 }
 
@@ -168,6 +172,11 @@ export function indexSummaryJson(summary: IndexSummary): Record<string, unknown>
     updated: summary.updated,
     unchanged: summary.unchanged,
     removed: summary.removed,
+    files_unchanged: summary.filesUnchanged,
+    files_hashed: summary.filesHashed,
+    files_read: summary.filesRead,
+    pruned: summary.pruned,
+    prunable: summary.prunable,
     ...skipCounts(summary.skipped),
     resumed: summary.resumed,
     embedded: summary.embedded,

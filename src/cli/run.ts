@@ -16,6 +16,7 @@ export interface OutputFlags {
   mode?: SearchMode;
   split?: string;
   rebuild?: boolean;
+  prune?: boolean;
   checkpointEvery?: number;
   /** false with --no-map. */
   map?: boolean;

@@ -1,5 +1,5 @@
 /**
- * Inputs: paths expanded into files (folders recursively, hidden entries skipped), `-` for
+ * Inputs: paths expanded into files (folders recursively, hidden and temporary entries skipped), `-` for
  * stdin, and each file opened as a byte stream, gunzipped when it is gzip (by its magic bytes,
  * not its name), with its first bytes peeked for format detection.
  */
@@ -27,7 +27,20 @@ export interface InputFile {
 export const HEAD_BYTES = 64 * 1024;
 
 /**
- * Expands paths into files. A path given that does not exist or cannot be listed is an error
+ * Names of files no reader and no watcher should take: hidden ones (`.name`, which covers
+ * LibreOffice's `.~lock.…#` and Emacs's `.#name`), Office's owner files (`~$name`), editor
+ * backups and swap files (`name~`, `*.swp`), and downloads or copies still being written
+ * (`*.tmp`, `*.part`, `*.crdownload`).
+ */
+export function isIgnoredFileName(name: string): boolean {
+  return name.startsWith(".") || name.startsWith("~$") || name.endsWith("~") || IGNORED_SUFFIXES.some((suffix) => name.toLowerCase().endsWith(suffix));
+}
+
+const IGNORED_SUFFIXES = [".tmp", ".part", ".crdownload", ".swp"];
+
+/**
+ * Expands paths into files. Inside folders, names isIgnoredFileName picks are passed over
+ * (a file named explicitly is still read). A path given that does not exist or cannot be listed is an error
  * (UNREADABLE_FILE); an entry inside a folder that cannot be read is skipped and reported.
  *
  * Every folder and file is visited once, by device and inode: a symlink loop (`ln -s .. up`)
@@ -77,7 +90,7 @@ export function expandPaths(paths: readonly string[]): { files: InputFile[]; ski
       skipped.push({ file: path, line: null, reason: `cannot list folder: ${reasonOf(error)}`, kind: "file" });
       return;
     }
-    for (const name of entries) if (!name.startsWith(".")) visit(join(path, name), false);
+    for (const name of entries) if (!isIgnoredFileName(name)) visit(join(path, name), false);
   };
   for (const path of paths) visit(path, true);
   return { files, skipped };

@@ -78,15 +78,25 @@ export type CorpusEvent = ReadEvent | { type: "file"; input: InputSummary };
  * readCorpus does before anything is read from a sole bad input.
  */
 export async function* readRecords(paths: readonly string[], options: ReadOptions = {}): AsyncGenerator<CorpusEvent> {
+  const { files, skipped } = expandPaths(paths);
+  if (files.length === 0) throw noInputFiles(paths, skipped);
+  yield* readFileRecords(files, skipped, options, files.length === 1);
+}
+
+/** The error for paths that hold no input file at all. */
+export function noInputFiles(paths: readonly string[], skipped: readonly Skipped[]): PapersError {
+  const why = skipped.length > 0 ? ` (${skipped.map(formatSkipped).join("; ")})` : "";
+  return new PapersError("NO_INPUT", `no input files in ${paths.join(", ")}${why}: give files or folders of abstracts`);
+}
+
+/**
+ * The records of files already found (expandPaths), after the skips found with them; `sole`: the
+ * files are the whole input, one file, so a file that cannot be read is an error, not a skip.
+ */
+export async function* readFileRecords(files: readonly InputFile[], skipped: readonly Skipped[], options: ReadOptions, sole: boolean): AsyncGenerator<CorpusEvent> {
   const fields = normaliseFields(options.fields);
   const limits = inputLimits(options.limits);
-  const { files, skipped } = expandPaths(paths);
-  if (files.length === 0) {
-    const why = skipped.length > 0 ? ` (${skipped.map(formatSkipped).join("; ")})` : "";
-    throw new PapersError("NO_INPUT", `no input files in ${paths.join(", ")}${why}: give files or folders of abstracts`);
-  }
   for (const entry of skipped) yield { type: "skipped", skipped: entry };
-  const sole = files.length === 1;
   for (const file of files) yield* readFile(file, fields, options.stdin, sole, limits);
 }
 
@@ -180,10 +190,31 @@ async function* formatRecords({ format, delimiter, stream, file, fields, sole, l
 
 /** Reads files, folders (recursively), `.gz` files and `-` (stdin) into distinct papers. */
 export async function readCorpus(paths: readonly string[], options: ReadOptions = {}): Promise<Corpus> {
+  const corpus = await mergeCorpus(readRecords(paths, options));
+  if (corpus.papers.length === 0) throw noPapers(paths, corpus);
+  return corpus;
+}
+
+/** Reads files already found into distinct papers (none is no error here); see readFileRecords. */
+export function readCorpusFiles(files: readonly InputFile[], skipped: readonly Skipped[], options: ReadOptions, sole: boolean): Promise<Corpus> {
+  return mergeCorpus(readFileRecords(files, skipped, options, sole));
+}
+
+/** The error for inputs that gave no paper at all, with the first reason. */
+export function noPapers(paths: readonly string[], corpus: Pick<Corpus, "counts" | "skipped">): PapersError {
+  const first = corpus.skipped.find((s) => s.kind !== "replaced" && s.kind !== "conflict");
+  const why = first ? `; first: ${formatSkipped(first)}` : "";
+  return new PapersError(
+    "NO_INPUT",
+    `no papers in ${paths.join(", ")}: ${corpus.counts.skippedRecords} records and ${corpus.counts.skippedFiles} files skipped${why}`,
+  );
+}
+
+async function mergeCorpus(events: AsyncIterable<CorpusEvent>): Promise<Corpus> {
   const merger = new PaperMerger();
   const skipped: Skipped[] = [];
   const inputs: InputSummary[] = [];
-  for await (const event of readRecords(paths, options)) {
+  for await (const event of events) {
     if (event.type === "record") {
       const before = merger.reports.length;
       merger.add(event.record);
@@ -200,13 +231,5 @@ export async function readCorpus(paths: readonly string[], options: ReadOptions 
     skippedFiles: skipped.filter((s) => s.kind === "file").length,
     replaced: merger.replaced.length,
   };
-  if (merger.papers.length === 0) {
-    const first = skipped.find((s) => s.kind !== "replaced" && s.kind !== "conflict");
-    const why = first ? `; first: ${formatSkipped(first)}` : "";
-    throw new PapersError(
-      "NO_INPUT",
-      `no papers in ${paths.join(", ")}: ${counts.skippedRecords} records and ${counts.skippedFiles} files skipped${why}`,
-    );
-  }
   return { papers: merger.papers, files: inputs.map((input) => input.file), skipped, inputs, counts };
 }

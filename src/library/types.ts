@@ -55,6 +55,26 @@ export interface IndexSummary extends UpdateSummary {
   /** Records and files left out while reading (file, line, reason), and replaced duplicates. */
   skipped: Skipped[];
   seconds: number;
+  /** Files not opened at all: size, modification time and inode as the last run saw them. */
+  filesUnchanged: number;
+  /** Files whose stamp changed (or new ones) that were hashed; those whose content had not changed were not parsed. */
+  filesHashed: number;
+  /** Files parsed into papers (new, changed content, or sharing a paper with one that changed). */
+  filesRead: number;
+  /** Papers removed because every file they were read from under the paths is gone (`prune`). */
+  pruned: number;
+  /** Papers whose files under the paths are all gone, left in the index (no `prune`). */
+  prunable: number;
 }
+
+/** Options of `indexPapers`: an indexing run's, and whether to prune. */
+export type IndexPapersOptions = IndexOptions & {
+  /**
+   * Remove, in the same commit, the papers whose every source file under the paths is gone (a
+   * paper also read from a file still there, or from outside the paths, stays). Without it, they
+   * are counted in IndexSummary.prunable.
+   */
+  prune?: boolean;
+};
 
 export type ProgressListener = (done: number, total: number) => void;

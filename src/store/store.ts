@@ -8,6 +8,7 @@ import type { Paper } from "../corpus/paper.js";
 import type { Passage } from "../corpus/passages.js";
 import type { Embedder } from "../embed/embedder.js";
 import type { Dtype, ModelSpec } from "../embed/models.js";
+import type { IndexState, IndexStateChanges } from "./shared/index-state.js";
 import type { SavedLikes } from "./shared/likes.js";
 import type { Manifest } from "./shared/manifest.js";
 import type { MapSource } from "./shared/topic-map-build.js";
@@ -118,8 +119,9 @@ export interface UpdateOptions {
    * Named state saved in the same commit (shared/index-state.ts: an arXiv harvest's datestamp per
    * endpoint and set): each name set to its value, or removed when null; other names are kept.
    * State outlives `rebuild` and moves between stores. A change of state alone still commits.
+   * A function gets the state as the update finds it, under the writer lock.
    */
-  state?: Readonly<Record<string, unknown>>;
+  state?: IndexStateChanges;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -169,6 +171,11 @@ export interface IndexStore {
   isEmpty(): Promise<boolean>;
   /** The live generation's model as written (an index of an older format too), or undefined. */
   builtModel(): Promise<Manifest["model"] | undefined>;
+  /**
+   * The live generation's manifest and named state, read without opening its papers or vectors
+   * (cheap: what a rerun checks its file stamps against), or null when there is no index.
+   */
+  liveState(): Promise<{ manifest: Manifest; state: IndexState } | null>;
   /**
    * Opens the live generation for reading; readers never wait for a writer. `check` sees the
    * manifest before anything else is read (to refuse another model).

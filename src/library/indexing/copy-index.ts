@@ -19,7 +19,7 @@ export async function copyIndex(
     const target = await openStore(to);
     try {
       const summary = await transferIndex(source, target, { ...options, onProgress });
-      return { ...summary, files: [source.location], skipped: [], seconds: (performance.now() - started) / 1000 };
+      return { ...summary, files: [source.location], skipped: [], seconds: (performance.now() - started) / 1000, filesUnchanged: 0, filesHashed: 0, filesRead: 0, pruned: 0, prunable: 0 };
     } finally {
       await target.close();
     }

@@ -8,6 +8,7 @@ import { basename, join } from "node:path";
 import { documentText, type Paper } from "../../corpus/paper.js";
 import type { Embedder } from "../../embed/embedder.js";
 import { EXACT_SCAN_LIMIT } from "../shared/hnsw.js";
+import type { IndexState } from "../shared/index-state.js";
 import type { Manifest } from "../shared/manifest.js";
 import { pickRandomLabels, randomCandidates } from "../shared/random-labels.js";
 import type { MapSource } from "../shared/topic-map-build.js";
@@ -20,7 +21,7 @@ import { isCompleteGeneration, readManifest } from "./manifest-file.js";
 import { openCurrentGeneration } from "./open-generation.js";
 import { isNonFolder, notAFolder } from "./ownership.js";
 import type { PaperTable } from "./paper-table.js";
-import { removeFromIndex, updateIndex } from "./update-index.js";
+import { readStateFile, removeFromIndex, updateIndex } from "./update-index.js";
 import { updateFolderLikes } from "./update-likes.js";
 import type { TermScore } from "../../ranking/bm25.js";
 import { hasConditions, type PaperFilter } from "../../ranking/filter.js";
@@ -46,6 +47,11 @@ export class FolderStore implements IndexStore {
   async builtModel(): Promise<Manifest["model"] | undefined> {
     const current = currentGeneration(this.indexDir, isCompleteGeneration);
     return current ? readManifest(current, { upgradable: true }).model : undefined;
+  }
+
+  async liveState(): Promise<{ manifest: Manifest; state: IndexState } | null> {
+    const current = currentGeneration(this.indexDir, isCompleteGeneration);
+    return current ? { manifest: readManifest(current, { upgradable: true }), state: readStateFile(current, false) } : null;
   }
 
   async open(check?: (manifest: Manifest) => void): Promise<GenerationReader> {

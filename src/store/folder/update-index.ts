@@ -287,7 +287,7 @@ function finishGeneration(
  * A generation's named state ({} when it has none). A damaged one stops an update, unless the
  * update rebuilds the index anyway (`lenient`): then it is dropped.
  */
-function readStateFile(dir: string, lenient: boolean): IndexState {
+export function readStateFile(dir: string, lenient: boolean): IndexState {
   const path = join(dir, STATE_ARTIFACT);
   try {
     return parseIndexState(existsSync(path) ? readFileSync(path) : null, dir);

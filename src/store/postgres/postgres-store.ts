@@ -23,7 +23,7 @@ import { specDifferences, specFacts } from "../../embed/models.js";
 import { PapersError } from "../../errors.js";
 import { DEFAULT_HNSW } from "../shared/hnsw.js";
 import { FORMAT_VERSION, TOPIC_MAP_FILE, corpusFingerprint, type Manifest } from "../shared/manifest.js";
-import { mergeIndexState } from "../shared/index-state.js";
+import { mergeIndexState, type IndexState } from "../shared/index-state.js";
 import { diffPapers, removalTest, toEmbed } from "../shared/paper-diff.js";
 import { sameLikes, type SavedLikes } from "../shared/likes.js";
 import type { GenerationReader, IndexStore, LikesUpdate, RemoveSummary, StoreModel, UpdateOptions, UpdateSummary } from "../store.js";
@@ -61,6 +61,11 @@ export class PostgresStore implements IndexStore {
 
   async builtModel(): Promise<Manifest["model"] | undefined> {
     return (await readFacts(this.db))?.manifest.model;
+  }
+
+  async liveState(): Promise<{ manifest: Manifest; state: IndexState } | null> {
+    const facts = await readFacts(this.db);
+    return facts && { manifest: facts.manifest, state: await readIndexState(this.db, this.location, false) };
   }
 
   async open(check: (manifest: Manifest) => void = () => {}): Promise<GenerationReader> {

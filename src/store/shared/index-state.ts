@@ -29,10 +29,18 @@ export function parseIndexState(data: Buffer | string | null, where: string): In
 }
 
 /**
+ * The changes an update makes to the state: names and their new values, or a function of the
+ * state as the update finds it under the writer lock (so that two runs that each change part of one
+ * value, one after the other, both keep their part).
+ */
+export type IndexStateChanges = Readonly<IndexState> | ((previous: Readonly<IndexState>) => Readonly<IndexState>);
+
+/**
  * The state after an update sets `changes` over `previous` (a null value removes its name), and
  * whether anything differs: an update that changes only state still commits.
  */
-export function mergeIndexState(previous: IndexState, changes: Readonly<IndexState> | undefined): { state: IndexState; changed: boolean } {
+export function mergeIndexState(previous: IndexState, given: IndexStateChanges | undefined): { state: IndexState; changed: boolean } {
+  const changes = typeof given === "function" ? given(previous) : given;
   if (!changes) return { state: previous, changed: false };
   const state: IndexState = { ...previous };
   let changed = false;
