@@ -13,6 +13,7 @@ import {
   formatSkipped,
   indexPapers,
   indexZotero,
+  isIgnoredFileName,
   isPapersError,
   type Embedder,
   type EmbedderLoader,
@@ -20,7 +21,6 @@ import {
   type PapersOptions,
   type Skipped,
 } from "../papers.js";
-import { isIgnoredFileName } from "./ignored-names.js";
 import { eventlessFileSystem } from "./mounts.js";
 import { formatReport, reportOf, type BatchReport, type BatchSource } from "./report.js";
 import { BatchSchedule, type ScheduleSettings } from "./schedule.js";
@@ -110,9 +110,7 @@ export async function watchLibrary(
   const schedule = new BatchSchedule<BatchSource>(settings, (kinds) => batch(kinds).finally(caughtUp));
   const batch = async (kinds: ReadonlySet<BatchSource>) => {
     if (kinds.has("folders")) {
-      // Built as a variable: `prune` is the catch-up's own option (sync's part of issue 24).
-      const catchUp: Parameters<typeof indexPapers>[1] & { prune: boolean } = { ...batchOptions, prune: true, wait: true, computeMap: false };
-      await run("folders", () => indexPapers(roots, catchUp)).catch((error) => {
+      await run("folders", () => indexPapers(roots, { ...batchOptions, prune: true, wait: true, computeMap: false })).catch((error) => {
         if (!(isPapersError(error) && error.code === "NO_INPUT")) throw error; // an empty folder waits for its first file
       });
     }
