@@ -78,6 +78,9 @@ describe.each(factories)("watch ($name store)", (factory) => {
     rmSync(join(folder, "second.jsonl"));
     await until(async () => !(await papers(options)).some((p) => p.id === "p2"), "the deleted file's paper to leave");
     expect((await papers(options)).map((p) => p.id)).toEqual(["p1"]);
+    // The folder emptied: its last papers leave too.
+    rmSync(join(folder, "first.jsonl"));
+    await until(async () => (await papers(options)).length === 0, "the emptied folder's papers to leave");
     expect(reports.every((r) => r.error === undefined)).toBe(true);
   }, 60_000);
 });

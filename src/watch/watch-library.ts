@@ -100,7 +100,11 @@ export async function watchLibrary(
       for (const skipped of summary.skipped) if (skipped.kind === "file" || skipped.kind === "record") output.note(`papers: watch: skipped ${formatSkipped(skipped as Skipped)}`);
       output.batch(reportOf(batch, source, startedAt, summary, (performance.now() - started) / 1000));
     } catch (error) {
-      const message = isPapersError(error) || error instanceof Error ? error.message : String(error);
+      if (isPapersError(error) && error.code === "NO_INPUT") {
+        output.note(`papers: watch: ${error.message}; waiting for the first file`); // an empty folder is no failure
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
       output.batch({ ...emptyReport(batch, source, startedAt), seconds: (performance.now() - started) / 1000, error: message });
       throw error;
     }
@@ -110,9 +114,7 @@ export async function watchLibrary(
   const schedule = new BatchSchedule<BatchSource>(settings, (kinds) => batch(kinds).finally(caughtUp));
   const batch = async (kinds: ReadonlySet<BatchSource>) => {
     if (kinds.has("folders")) {
-      await run("folders", () => indexPapers(roots, { ...batchOptions, prune: true, wait: true, computeMap: false })).catch((error) => {
-        if (!(isPapersError(error) && error.code === "NO_INPUT")) throw error; // an empty folder waits for its first file
-      });
+      await run("folders", () => indexPapers(roots, { ...batchOptions, prune: true, wait: true, computeMap: false }));
     }
     if (kinds.has("zotero") && zotero !== undefined) {
       await run("zotero", () => indexZotero(zotero, { ...batchOptions, collection: targets.collection, baseDir: targets.zoteroBase, wait: true, computeMap: false }));

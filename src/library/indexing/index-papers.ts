@@ -38,7 +38,8 @@ export async function indexPapers(
     const live = options.rebuild ? null : await store.liveState();
     const entries = parseFileEntries(live?.state[FILES_STATE]);
     const { files, skipped } = expandPaths(paths);
-    if (files.length === 0) throw noInputFiles(paths, skipped);
+    // A folder emptied is no mistake when pruning an index that holds its papers: they leave.
+    if (files.length === 0 && !(options.prune && live)) throw noInputFiles(paths, skipped);
     const fields = fieldsKey(options.fields);
     const checked = await checkFiles(files, entries, fields);
     const byPath = new Map(checked.map((c) => [c.path, c]));
