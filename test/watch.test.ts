@@ -56,7 +56,7 @@ async function start(options: PapersOptions, targets: WatchTargets) {
 }
 
 const jsonl = (rows: { id: string; abstract: string }[]) => rows.map((row) => JSON.stringify({ ...row, title: `Paper ${row.id}` })).join("\n") + "\n";
-const committed = (reports: BatchReport[]) => reports.filter((r) => r.committed).length;
+const changedBatches = (reports: BatchReport[]) => reports.filter((r) => r.changed).length;
 
 describe.each(factories)("watch ($name store)", (factory) => {
   it("adds a new file's papers, updates an edited one's, removes a deleted one's", async () => {
@@ -65,7 +65,7 @@ describe.each(factories)("watch ($name store)", (factory) => {
     mkdirSync(folder);
     writeFileSync(join(folder, "first.jsonl"), jsonl([{ id: "p1", abstract: "glacier drift measured with cheap receivers" }]));
     const { reports } = await start(options, { paths: [folder] });
-    expect(reports[0]).toMatchObject({ batch: 1, source: "folders", added: 1, committed: true });
+    expect(reports[0]).toMatchObject({ batch: 1, source: "folders", added: 1, changed: true });
     expect((await papers(options)).map((p) => p.id)).toEqual(["p1"]);
 
     writeFileSync(join(folder, "second.jsonl"), jsonl([{ id: "p2", abstract: "honey bee lineages in alpine valleys" }]));
@@ -100,11 +100,11 @@ describe("watch (folder store)", () => {
     writeFileSync(join(folder, "draft.jsonl.tmp"), jsonl([{ id: "e1", abstract: "an editor's temporary copy" }]));
     renameSync(join(folder, "draft.jsonl.tmp"), join(folder, "draft.jsonl"));
     await until(async () => (await papers(options)).some((p) => p.id === "e1"), "the saved file's paper");
-    await until(() => committed(reports.slice(before)) > 0, "the batch's report");
+    await until(() => changedBatches(reports.slice(before)) > 0, "the batch's report");
     const all = await papers(options);
     expect(all.map((p) => p.id).sort()).toEqual(["e1", "s1"]);
     expect(all.find((p) => p.id === "e1")!.sources.map((s) => s.file)).toEqual([join(folder, "draft.jsonl")]);
-    expect(committed(reports.slice(before))).toBe(1);
+    expect(changedBatches(reports.slice(before))).toBe(1);
   }, 30_000);
 
   it("groups a burst of 200 files into a few commits", async () => {
@@ -115,8 +115,8 @@ describe("watch (folder store)", () => {
     const before = reports.length;
     for (let i = 0; i < 200; i++) writeFileSync(join(folder, `burst-${i}.jsonl`), jsonl([{ id: `b${i}`, abstract: `burst paper number ${i} about topic ${i % 7}` }]));
     await until(async () => (await papers(options)).length === 201, "all 200 papers", 40_000);
-    expect(committed(reports.slice(before))).toBeGreaterThanOrEqual(1);
-    expect(committed(reports.slice(before))).toBeLessThanOrEqual(3);
+    expect(changedBatches(reports.slice(before))).toBeGreaterThanOrEqual(1);
+    expect(changedBatches(reports.slice(before))).toBeLessThanOrEqual(3);
   }, 60_000);
 
   it("waits for a file still growing, then indexes it once", async () => {
@@ -133,7 +133,7 @@ describe("watch (folder store)", () => {
       expect(reports.length, "no batch while the file grows").toBe(before);
     }
     await until(async () => (await papers(options)).length === 21, "the whole file");
-    expect(committed(reports.slice(before))).toBe(1);
+    expect(changedBatches(reports.slice(before))).toBe(1);
     expect(reports.at(-1)).toMatchObject({ added: 20 });
   }, 30_000);
 
@@ -142,7 +142,7 @@ describe("watch (folder store)", () => {
     const library = join(tempDir(), "Zotero");
     makeZoteroLibrary(library);
     const { reports } = await start(options, { paths: [], zotero: library });
-    expect(reports[0]).toMatchObject({ source: "zotero", committed: true });
+    expect(reports[0]).toMatchObject({ source: "zotero", changed: true });
     const ids = async () => (await papers(options)).map((p) => p.id);
     expect(await ids()).toContain(`zotero:${ITEMS.glacier.key}`);
     expect(await ids()).not.toContain(`zotero:${ITEMS.trashed.key}`);

@@ -141,7 +141,7 @@ async function serveFollowing(options: PapersOptions, flags: ServeFlags, targets
   const watching = await watchLibrary(options, targets, {
     batch: (report) => {
       output.warn(formatReport(report));
-      if (report.committed) server?.live.refresh().catch(() => {}); // the timer tries again
+      if (report.changed) server?.live.refresh().catch(() => {}); // the timer tries again
     },
     note: output.warn,
   });

@@ -24,10 +24,14 @@ const NO_EVENTS: ReadonlyMap<number, string> = new Map([
 /** The name of the event-less file system `path` is on, or null when events can be trusted. */
 export async function eventlessFileSystem(path: string): Promise<string | null> {
   try {
-    const { type } = await statfs(path);
-    // f_type is unsigned; some platforms hand it over as a negative 32-bit number.
-    return NO_EVENTS.get(Number(type) >>> 0) ?? null;
+    return eventlessType((await statfs(path)).type);
   } catch {
     return null; // cannot tell (a path not there yet): events, and the catch-ups, as usual
   }
+}
+
+/** The event-less file system a statfs f_type names, or null. */
+export function eventlessType(type: number | bigint): string | null {
+  // f_type is unsigned; some platforms hand it over as a negative 32-bit number.
+  return NO_EVENTS.get(Number(BigInt.asUintN(32, BigInt(type)))) ?? null;
 }

@@ -20,8 +20,8 @@ export interface BatchReport {
   skipped: number;
   /** Papers in the index after the batch. */
   papers: number;
-  /** Whether the batch made a commit (a new generation). */
-  committed: boolean;
+  /** Whether papers were added, updated or removed (a batch that only saved files' stamps changed none). */
+  changed: boolean;
   seconds: number;
   /** Set when the batch failed: it is tried again. */
   error?: string;
@@ -46,11 +46,12 @@ export function reportOf(
     updated: summary.updated,
     removed,
     unchanged: summary.unchanged,
-    ...(summary.filesRead !== undefined ? { filesRead: summary.filesRead } : {}),
-    ...(summary.filesUnchanged !== undefined ? { filesUnchanged: summary.filesUnchanged } : {}),
+    // Files count for folders; a Zotero library is one database, read by its items' versions.
+    ...(source === "folders" && summary.filesRead !== undefined ? { filesRead: summary.filesRead } : {}),
+    ...(source === "folders" && summary.filesUnchanged !== undefined ? { filesUnchanged: summary.filesUnchanged } : {}),
     skipped: summary.skipped.filter((s) => s.kind === "file" || s.kind === "record").length,
     papers: summary.manifest.count,
-    committed: changed > 0,
+    changed: changed > 0,
     seconds: Math.round(seconds * 1000) / 1000,
   };
 }

@@ -62,7 +62,7 @@ export interface Watching {
   close(): Promise<void>;
   /** Whether a batch is running now (a signal handler decides whether to wait for it). */
   readonly busy: boolean;
-  /** Resolves when the startup catch-up has ended (committed, found nothing, or failed and reported). */
+  /** Resolves when the startup catch-up has ended (done, found nothing, or failed and reported). */
   readonly caughtUp: Promise<void>;
 }
 
@@ -159,7 +159,7 @@ function mustExist(path: string): void {
 }
 
 function emptyReport(batch: number, source: BatchSource, startedAt: Date): BatchReport {
-  return { batch, source, startedAt: startedAt.toISOString(), added: 0, updated: 0, removed: 0, unchanged: 0, skipped: 0, papers: 0, committed: false, seconds: 0 };
+  return { batch, source, startedAt: startedAt.toISOString(), added: 0, updated: 0, removed: 0, unchanged: 0, skipped: 0, papers: 0, changed: false, seconds: 0 };
 }
 
 interface WatcherSettings {
