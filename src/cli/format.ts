@@ -143,7 +143,7 @@ export function formatZoteroSummary(summary: ZoteroSummary, indexDir: string): s
   const z = summary.zotero;
   return (
     `${formatIndexSummary(summary, indexDir)}\n` +
-    `Zotero: ${z.items} items read (${z.pdfs} PDFs), ${summary.removed} removed from the index as deleted or trashed; ` +
+    `Zotero: ${z.items} items read (${z.pdfs} PDFs)${z.unchanged > 0 ? `, ${z.unchanged} unchanged since the last sync` : ""}, ${summary.removed} removed from the index as deleted or trashed; ` +
     `left out: ${z.notes} standalone notes, ${z.standaloneAttachments} standalone attachments, ${z.trashed} in the trash, ${z.noAbstract} without abstract or PDF`
   );
 }

@@ -100,7 +100,7 @@ function seconds(started: number): number {
 }
 
 /** Whether an unchanged run may leave the store alone: no other model asked for, no format to upgrade. */
-function canSkipUpdate(manifest: Manifest, options: IndexOptions): boolean {
+export function canSkipUpdate(manifest: Manifest, options: IndexOptions): boolean {
   return options.model === undefined && options.dtype === undefined && manifest.formatVersion === FORMAT_VERSION;
 }
 
@@ -187,7 +187,7 @@ export async function updateStore(
 }
 
 /** One update of an open store (see updateStore), with the named state changes given. */
-async function updateOpenStore(
+export async function updateOpenStore(
   store: IndexStore,
   papers: readonly Paper[],
   options: IndexOptions,
