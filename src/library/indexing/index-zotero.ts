@@ -6,6 +6,7 @@ import type { IndexState, IndexStateChanges } from "../../store/shared/index-sta
 import type { UpdateSummary } from "../../store/store.js";
 import type { IndexOptions, IndexSummary, ProgressListener } from "../types.js";
 import { canSkipUpdate, updateOpenStore } from "./index-papers.js";
+import { rebuildDrops, ZOTERO_STATE } from "./file-stamps.js";
 
 export interface ZoteroSummary extends IndexSummary {
   /** Papers of items no longer in the library (deleted, or in the trash) removed from the index. */
@@ -13,8 +14,6 @@ export interface ZoteroSummary extends IndexSummary {
   zotero: ZoteroLibrary["counts"];
 }
 
-/** The named state Zotero syncs keep: per library (its database's resolved path), each item's change stamp by key. */
-export const ZOTERO_STATE = "zotero";
 
 /**
  * Indexes a Zotero library (see corpus/zotero.ts): its items, with their PDFs' passages, as papers
@@ -92,7 +91,7 @@ function stampChanges(database: string, library: ZoteroLibrary, rebuild: boolean
     for (const [key, stamp] of Object.entries(libraries[database] ?? {})) if (library.liveIds.has(`zotero:${key}`)) stamps[key] = stamp;
     for (const [key, stamp] of library.stamps) stamps[key] = stamp;
     libraries[database] = stamps;
-    return { [ZOTERO_STATE]: libraries };
+    return { ...(rebuild ? rebuildDrops(ZOTERO_STATE) : {}), [ZOTERO_STATE]: libraries };
   };
 }
 
