@@ -45,7 +45,7 @@ describe("papers index --zotero", () => {
 
   it("reads regular items, and counts notes, standalone attachments, trashed items and items without abstract", () => {
     expect(first.out).toMatchObject({ added: 3, papers: 3, removed: 0 });
-    expect(first.out.zotero).toEqual({ items: 4, notes: 1, standaloneAttachments: 1, trashed: 1, noAbstract: 1, pdfs: 2 });
+    expect(first.out.zotero).toEqual({ items: 4, unchanged: 0, notes: 1, standaloneAttachments: 1, trashed: 1, noAbstract: 1, pdfs: 2 });
     expect(first.stderr).toMatch(/BARE2020 \(journalArticle\) has no abstract and no readable PDF/);
   });
 

@@ -143,7 +143,7 @@ export function formatZoteroSummary(summary: ZoteroSummary, indexDir: string): s
   const z = summary.zotero;
   return (
     `${formatIndexSummary(summary, indexDir)}\n` +
-    `Zotero: ${z.items} items read (${z.pdfs} PDFs), ${summary.removed} removed from the index as deleted or trashed; ` +
+    `Zotero: ${z.items} items read (${z.pdfs} PDFs)${z.unchanged > 0 ? `, ${z.unchanged} unchanged since the last sync` : ""}, ${summary.removed} removed from the index as deleted or trashed; ` +
     `left out: ${z.notes} standalone notes, ${z.standaloneAttachments} standalone attachments, ${z.trashed} in the trash, ${z.noAbstract} without abstract or PDF`
   );
 }
@@ -156,7 +156,7 @@ export function formatIndexSummary(summary: IndexSummary, indexDir: string): str
   const leftOut = (skipped > 0 ? `, ${skipped} skipped` : "") + (repeated > 0 ? `, ${repeated} repeated paths read once` : "");
   const replacedText = replaced > 0 ? `, ${replaced} replaced by a later record with the same id` : "";
   const reread = summary.filesUnchanged > 0 ? ` (${summary.filesUnchanged} unchanged, ${summary.filesRead} read)` : "";
-  const pruned = summary.pruned > 0 ? `, ${summary.pruned} pruned (their files are gone)` : "";
+  const pruned = summary.pruned > 0 ? `, ${summary.pruned} pruned` : "";
   const prunable =
     summary.prunable > 0 ? `\n${summary.prunable} ${summary.prunable === 1 ? "paper's files are" : "papers' files are"} gone: rerun with --prune to remove ${summary.prunable === 1 ? "it" : "them"}` : "";
   return (

@@ -9,6 +9,7 @@
  * copy, and deletes it. Attachment files are found and read as zotero-files.ts says.
  */
 import Database from "better-sqlite3";
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,18 +29,35 @@ export const TAG_PREFIX = "tag:";
 export const COLLECTION_PREFIX = "collection:";
 
 export interface ZoteroLibrary {
+  /** The papers of the items read (with `known`: of the items changed since). */
   papers: Paper[];
   /** Ids (`zotero:KEY`) of every live regular item in the library, whatever --collection says: what re-runs keep. */
   liveIds: Set<string>;
   skipped: Skipped[];
-  counts: { items: number; notes: number; standaloneAttachments: number; trashed: number; noAbstract: number; pdfs: number };
+  /**
+   * items: regular items read; unchanged: items not read again, their change stamp being the one
+   * `known` gave.
+   */
+  counts: { items: number; unchanged: number; notes: number; standaloneAttachments: number; trashed: number; noAbstract: number; pdfs: number };
+  /**
+   * Each item read (or left unread as unchanged): its change stamp, by key, marked with a leading
+   * PAPERLESS when the item gave no paper (no abstract, say); see ZoteroOptions.known.
+   */
+  stamps: Map<string, string>;
+  /** Of the unchanged items, those that gave a paper when last read (the index holds it). */
+  unchangedPapers: number;
 }
+
+/** Marks the stamp of an item that gave no paper. */
+const PAPERLESS = "-";
 
 interface ItemRow {
   itemID: number;
   key: string;
   typeName: string;
   dateModified: string;
+  clientDateModified: string;
+  version: number;
 }
 
 export interface ZoteroOptions {
@@ -54,6 +72,11 @@ export interface ZoteroOptions {
   profileRoots?: string[];
   /** What one PDF may cost to read; see input-limits.ts. */
   limits?: Partial<InputLimits>;
+  /**
+   * Change stamps of items read before, by key (what ZoteroLibrary.stamps gave): an item whose
+   * stamp is the same is not read again (neither its fields nor its PDFs), and gives no paper.
+   */
+  known?: ReadonlyMap<string, string>;
 }
 
 /** Reads a Zotero data folder (the one holding zotero.sqlite and storage/). */
@@ -86,7 +109,7 @@ export async function readZotero(dataDir: string, options: ZoteroOptions = {}): 
     try {
       // One transaction: every query sees the same state of the copy.
       db.prepare("BEGIN").run();
-      return await readLibrary(db, { dataDir, file, collection: options.collection, base, limits });
+      return await readLibrary(db, { dataDir, file, collection: options.collection, base, limits, known: options.known ?? new Map() });
     } catch (error) {
       throw sqliteProblem(error, file) ?? error;
     } finally {
@@ -116,12 +139,13 @@ interface LibraryRead {
   collection: string | undefined;
   base: BaseDirectory;
   limits: InputLimits;
+  known: ReadonlyMap<string, string>;
 }
 
-async function readLibrary(db: Database.Database, { dataDir, file, collection, base, limits }: LibraryRead): Promise<ZoteroLibrary> {
+async function readLibrary(db: Database.Database, { dataDir, file, collection, base, limits, known }: LibraryRead): Promise<ZoteroLibrary> {
   const items = db
     .prepare(
-      `SELECT i.itemID, i.key, t.typeName, i.dateModified FROM items i
+      `SELECT i.itemID, i.key, t.typeName, i.dateModified, i.clientDateModified, i.version FROM items i
        JOIN itemTypesCombined t ON t.itemTypeID = i.itemTypeID
        WHERE i.itemID NOT IN (SELECT itemID FROM feedItems)
        ORDER BY i.itemID`,
@@ -154,7 +178,9 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
     papers: [],
     liveIds: new Set(),
     skipped: [],
-    counts: { items: 0, notes: 0, standaloneAttachments: 0, trashed: 0, noAbstract: 0, pdfs: 0 },
+    counts: { items: 0, unchanged: 0, notes: 0, standaloneAttachments: 0, trashed: 0, noAbstract: 0, pdfs: 0 },
+    stamps: new Map(),
+    unchangedPapers: 0,
   };
   for (const item of items) {
     if (notes.has(item.itemID) || item.typeName === "note") {
@@ -173,14 +199,24 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
     const id = `zotero:${item.key}`;
     library.liveIds.add(id);
     if (wanted && !wanted.has(item.itemID)) continue;
+    const files = (pdfs.all(item.itemID) as { key: string; path: string | null }[]).map((pdf) => ({ key: pdf.key, found: attachmentFile(dataDir, pdf.key, pdf.path, base) }));
+    const stamp = itemStamp(item, collections.get(item.itemID) ?? [], files);
+    const saved = known.get(item.key);
+    if (saved === stamp || saved === PAPERLESS + stamp) {
+      library.stamps.set(item.key, saved);
+      library.counts.unchanged++;
+      if (saved === stamp) library.unchangedPapers++;
+      continue;
+    }
+    // Marked as giving no paper until it gives one (below).
+    library.stamps.set(item.key, PAPERLESS + stamp);
     library.counts.items++;
     const fields = new Map((field.all(item.itemID) as { name: string; value: unknown }[]).map((f) => [f.name, String(f.value)]));
     const source = { file, line: item.itemID };
     let abstract = displayText(fields.get("abstractNote") ?? "");
     let passages: Paper["passages"];
     let pdfTitle: string | null = null;
-    for (const pdf of pdfs.all(item.itemID) as { key: string; path: string | null }[]) {
-      const found = attachmentFile(dataDir, pdf.key, pdf.path, base);
+    for (const { found } of files) {
       const data = "reason" in found ? found : readAttachment(found.path, found.within, limits.maxPdfBytes);
       if ("reason" in data) {
         library.skipped.push({ file: found.path, line: null, reason: `PDF of ${id} ${data.reason}`, kind: "file" });
@@ -210,6 +246,7 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
     // Stored as "YYYY-MM-DD original text", 00 for a month or day not given ("2007-00-00 2007").
     const date = fields.get("date") ?? "";
     const year = /\b(\d{4})\b/.exec(date);
+    library.stamps.set(item.key, stamp);
     library.papers.push(
       cleanPaper(newPaper({
         id,
@@ -234,6 +271,27 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
     );
   }
   return library;
+}
+
+/**
+ * What changes when an item does, without reading it: Zotero's own change marks (the sync version,
+ * and the modification times Zotero sets on every edit, tags and collections included), the names
+ * of its collections (a renamed collection changes none of its items), and each PDF attachment's
+ * path and file stamp (size, modification time, inode). A hash, to keep the index's state small.
+ */
+function itemStamp(item: ItemRow, collections: readonly string[], files: readonly { key: string; found: { path: string } }[]): string {
+  const parts: unknown[] = [item.version, item.dateModified, item.clientDateModified, collections];
+  for (const { key, found } of files) {
+    let stat: string;
+    try {
+      const s = statSync(found.path);
+      stat = `${s.size}:${s.mtimeMs}:${s.ino}`;
+    } catch {
+      stat = "-";
+    }
+    parts.push(`${key}:${found.path}:${"reason" in found ? "x" : ""}${stat}`);
+  }
+  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 16);
 }
 
 /** Each item's collections and all their ancestors, by name. */

@@ -9,10 +9,20 @@
  * fields?] (fields: the --field mapping the file was read with, when one was given), about 150
  * bytes a file (1.5 MB of JSON at 10,000 files).
  */
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 
 /** The named state the file stamps are kept under. */
 export const FILES_STATE = "files";
+/** The named state Zotero syncs keep their item stamps under (index-zotero.ts): database path → item key → stamp. */
+export const ZOTERO_STATE = "zotero";
+
+/**
+ * The state changes of a rebuild besides its own stamps: every other kind of stamp is dropped, as
+ * the papers they describe are (a stamp left would keep its file or item from being read again).
+ */
+export function rebuildDrops(keep: string): Record<string, null> {
+  return Object.fromEntries([FILES_STATE, ZOTERO_STATE].filter((name) => name !== keep).map((name) => [name, null]));
+}
 
 export interface FileEntry {
   size: number;
@@ -70,7 +80,7 @@ export function fieldsKey(fields: Readonly<Record<string, string>> | undefined):
 export function isUnder(file: string, paths: readonly string[]): boolean {
   return paths.some((path) => {
     const rel = relative(path, file);
-    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+    return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
   });
 }
 

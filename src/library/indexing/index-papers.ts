@@ -19,7 +19,7 @@ import { embedderLoader } from "../embedder.js";
 import type { Embedder } from "../../embed/embedder.js";
 import type { IndexStore, StoreModel, UpdateOptions, UpdateSummary } from "../../store/store.js";
 import { checkFiles, goneFiles, type CheckedFile } from "./check-files.js";
-import { FILES_STATE, fieldsKey, parseFileEntries, prunableIds, serializeFileEntry, sharingFiles, sourcePath, type FileEntries, type FileEntry } from "./file-stamps.js";
+import { FILES_STATE, fieldsKey, rebuildDrops, parseFileEntries, prunableIds, serializeFileEntry, sharingFiles, sourcePath, type FileEntries, type FileEntry } from "./file-stamps.js";
 
 /**
  * Reads papers from files and folders into the index: new papers are added, papers whose text
@@ -101,7 +101,7 @@ function seconds(started: number): number {
 }
 
 /** Whether an unchanged run may leave the store alone: no other model asked for, no format to upgrade. */
-function canSkipUpdate(manifest: Manifest, options: IndexOptions): boolean {
+export function canSkipUpdate(manifest: Manifest, options: IndexOptions): boolean {
   return options.model === undefined && options.dtype === undefined && manifest.formatVersion === FORMAT_VERSION;
 }
 
@@ -151,7 +151,7 @@ function fileStateChanges(saved: ReadonlyMap<string, FileEntry>, dropped: Readon
     for (const [path, entry] of saved) entries.set(path, entry);
     const value: Record<string, unknown> = {};
     for (const [path, entry] of entries) value[path] = serializeFileEntry(entry);
-    return { [FILES_STATE]: entries.size > 0 ? value : null };
+    return { ...(rebuild ? rebuildDrops(FILES_STATE) : {}), [FILES_STATE]: entries.size > 0 ? value : null };
   };
 }
 
@@ -188,7 +188,7 @@ export async function updateStore(
 }
 
 /** One update of an open store (see updateStore), with the named state changes given. */
-async function updateOpenStore(
+export async function updateOpenStore(
   store: IndexStore,
   papers: readonly Paper[],
   options: IndexOptions,
