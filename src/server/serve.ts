@@ -147,7 +147,8 @@ async function serveFollowing(options: PapersOptions, flags: ServeFlags, targets
   });
   try {
     await watching.caughtUp;
-    server = await startServer(options, flags, output);
+    // The watched folders are the library: never the seeds in their place when they gave no index.
+    server = await startServer({ ...options, buildIfMissing: false }, flags, output);
   } catch (error) {
     await watching.close();
     throw error;
