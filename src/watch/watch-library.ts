@@ -125,7 +125,9 @@ export async function watchLibrary(
   try {
     if (roots.length > 0) {
       const poll = await pollingFor(roots, targets.poll, settings, output);
-      watchers.push(startWatcher(roots, { ignored: ignoredUnder(roots), poll, settings }, () => schedule.request("folders"), output));
+      // An index folder kept inside a watched folder: its own commits are no change to the library.
+      const indexDir = options.store === undefined ? resolve(options.indexDir) : null;
+      watchers.push(startWatcher(roots, { ignored: ignoredUnder(roots, indexDir), poll, settings }, () => schedule.request("folders"), output));
     }
     if (zotero !== undefined) {
       const poll = await pollingFor([zotero], targets.poll, settings, output);
@@ -184,10 +186,10 @@ function startWatcher(paths: string[], { ignored, poll, settings }: WatcherSetti
   return watcher;
 }
 
-/** Everything under the roots whose name is a temporary or hidden file's; never a root itself. */
-function ignoredUnder(roots: readonly string[]): (path: string) => boolean {
+/** Everything under the roots whose name is a temporary or hidden file's, and the index folder; never a root itself. */
+function ignoredUnder(roots: readonly string[], indexDir: string | null): (path: string) => boolean {
   const given = new Set(roots);
-  return (path) => !given.has(path) && isIgnoredFileName(basename(path));
+  return (path) => !given.has(path) && (isIgnoredFileName(basename(path)) || (indexDir !== null && (path === indexDir || path.startsWith(indexDir + sep))));
 }
 
 /** In a Zotero data folder, everything but the database (with its journal) and storage/. */
