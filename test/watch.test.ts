@@ -172,6 +172,23 @@ describe("watch (folder store)", () => {
     expect(reports.every((r) => r.error === undefined && r.source === "zotero")).toBe(true);
   }, 60_000);
 
+  it("reports a batch that fails, and tries it again without a new event", async () => {
+    const options = fresh();
+    const folder = tempDir();
+    writeFileSync(join(folder, "seed.jsonl"), jsonl([{ id: "s1", abstract: "a first paper" }]));
+    // The model fails to load once (a full disk, a file being replaced): the next try works.
+    const loader = hashEmbedderLoader();
+    let failed = 0;
+    const flaky = { ...loader, load: (...args: Parameters<typeof loader.load>) => (failed++ === 0 ? Promise.reject(new Error("ENOSPC: no space left on device")) : loader.load(...args)) };
+    const reports: BatchReport[] = [];
+    const watching = await watchLibrary({ ...options, embedder: flaky }, { paths: [folder] }, { batch: (r) => reports.push(r), note: () => {} }, SETTINGS);
+    running.push(watching);
+    await until(() => reports.some((r) => r.changed), "the batch tried again");
+    expect(reports[0]).toMatchObject({ batch: 1, changed: false, error: "ENOSPC: no space left on device" });
+    expect(reports[1]).toMatchObject({ batch: 2, added: 1, changed: true });
+    expect((await papers(options)).map((p) => p.id)).toEqual(["s1"]);
+  }, 30_000);
+
   it("polls when asked, and says so", async () => {
     const options = fresh();
     const folder = tempDir();

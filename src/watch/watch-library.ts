@@ -112,13 +112,18 @@ export async function watchLibrary(
   let caughtUp = () => {};
   const startup = new Promise<void>((resolve) => (caughtUp = resolve));
   const schedule = new BatchSchedule<BatchSource>(settings, (kinds) => batch(kinds).finally(caughtUp));
+  // The folders and the library each get their turn: one failing does not hold the other back.
   const batch = async (kinds: ReadonlySet<BatchSource>) => {
+    const failures: unknown[] = [];
     if (kinds.has("folders")) {
-      await run("folders", () => indexPapers(roots, { ...batchOptions, prune: true, wait: true, computeMap: false }));
+      await run("folders", () => indexPapers(roots, { ...batchOptions, prune: true, wait: true, computeMap: false })).catch((error) => failures.push(error));
     }
     if (kinds.has("zotero") && zotero !== undefined) {
-      await run("zotero", () => indexZotero(zotero, { ...batchOptions, collection: targets.collection, baseDir: targets.zoteroBase, wait: true, computeMap: false }));
+      await run("zotero", () => indexZotero(zotero, { ...batchOptions, collection: targets.collection, baseDir: targets.zoteroBase, wait: true, computeMap: false })).catch((error) =>
+        failures.push(error),
+      );
     }
+    if (failures.length > 0) throw failures[0];
   };
 
   const watchers: FSWatcher[] = [];
