@@ -115,7 +115,9 @@ export async function serveUntilStopped(options: PapersOptions, flags: ServeFlag
     }, 10_000);
     force.unref();
     process.once(signal, () => process.exit(130));
-    (watching ? watching.close() : Promise.resolve()).finally(() => server.close()).then(
+    // A watch batch running gets a few seconds too, then is left: the store commits all or nothing.
+    const watchStopped = watching ? Promise.race([watching.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000).unref())]) : Promise.resolve();
+    watchStopped.then(() => server.close()).then(
       () => {
         clearTimeout(force);
         process.exit(0);
