@@ -10,6 +10,7 @@
  * bytes a file (1.5 MB of JSON at 10,000 files).
  */
 import { isAbsolute, relative, resolve, sep } from "node:path";
+import { isRacy } from "../../corpus/inputs.js";
 
 /** The named state the file stamps are kept under. */
 export const FILES_STATE = "files";
@@ -68,6 +69,11 @@ export function serializeFileEntry(entry: FileEntry): unknown[] {
 /** Whether a file's stamp and the mapping it is read with are those of its entry: then it is not opened. */
 export function sameStamp(entry: FileEntry | undefined, stamp: Stamp, fields: string): boolean {
   return entry !== undefined && entry.size === stamp.size && entry.mtimeMs === stamp.mtimeMs && entry.ino === stamp.ino && entry.fields === fields;
+}
+
+/** A stamp as saved: an untrusted (racy) modification time is saved as -1, which no file has. */
+export function savedStamp(stamp: Stamp, checkedAt: number): Stamp {
+  return isRacy(stamp.mtimeMs, checkedAt) ? { ...stamp, mtimeMs: -1 } : stamp;
 }
 
 /** The --field mapping as entries keep it. */

@@ -19,7 +19,7 @@ import { embedderLoader } from "../embedder.js";
 import type { Embedder } from "../../embed/embedder.js";
 import type { IndexStore, StoreModel, UpdateOptions, UpdateSummary } from "../../store/store.js";
 import { checkFiles, goneFiles, type CheckedFile } from "./check-files.js";
-import { FILES_STATE, fieldsKey, rebuildDrops, parseFileEntries, prunableIds, serializeFileEntry, sharingFiles, sourcePath, type FileEntries, type FileEntry } from "./file-stamps.js";
+import { FILES_STATE, fieldsKey, rebuildDrops, savedStamp, parseFileEntries, prunableIds, serializeFileEntry, sharingFiles, sourcePath, type FileEntries, type FileEntry } from "./file-stamps.js";
 
 /**
  * Reads papers from files and folders into the index: new papers are added, papers whose text
@@ -107,7 +107,8 @@ export function canSkipUpdate(manifest: Manifest, options: IndexOptions): boolea
 /**
  * The entries to save: each file parsed (with the ids of the papers it gave now) and each file
  * whose stamp changed but not its bytes. A file that could not be opened is not saved, so the next
- * run tries it again; nor is standard input.
+ * run tries it again; nor is standard input. A stamp too recent to trust is saved so that the next
+ * run hashes the file again (file-stamps.ts RACY_MS).
  */
 function newEntries(checked: readonly CheckedFile[], reading: ReadonlySet<string>, corpus: Corpus | null, entries: FileEntries, fields: string): Map<string, FileEntry> {
   const saved = new Map<string, FileEntry>();
@@ -125,8 +126,9 @@ function newEntries(checked: readonly CheckedFile[], reading: ReadonlySet<string
   const unopened = new Set((corpus?.skipped ?? []).filter((s) => s.kind === "file" && s.reason.startsWith("cannot read")).map((s) => s.file));
   for (const c of checked) {
     if (c.stamp === null || c.sha256 === null || unopened.has(c.file.name)) continue;
-    if (reading.has(c.path)) saved.set(c.path, { ...c.stamp, sha256: c.sha256, ids: [...(idsOf.get(c.path) ?? [])], fields });
-    else if (c.status === "same-content") saved.set(c.path, { ...entries.get(c.path)!, ...c.stamp });
+    const stamp = savedStamp(c.stamp, c.checkedAt);
+    if (reading.has(c.path)) saved.set(c.path, { ...stamp, sha256: c.sha256, ids: [...(idsOf.get(c.path) ?? [])], fields });
+    else if (c.status === "same-content") saved.set(c.path, { ...entries.get(c.path)!, ...stamp });
   }
   return saved;
 }
