@@ -95,6 +95,17 @@ describe.each(factories)("rerunning index ($name store)", (factory) => {
     expect((await withIndex(options, (index) => index.get("f1"))).abstract).toBe("Version two.");
   });
 
+  it("a run that fails before its commit saves no stamp: the next run reads the changed file again", async () => {
+    const dir = tempDir();
+    write(join(dir, "a.jsonl"), jsonl([{ id: "a1", abstract: "Version one." }]));
+    const options = fresh();
+    await indexPapers([dir], options);
+    write(join(dir, "a.jsonl"), jsonl([{ id: "a1", abstract: "Version two, longer." }]), THEN + 60);
+    const failing = { describe: embedder.describe, load: async () => Promise.reject(new Error("killed while embedding")) };
+    await expect(indexPapers([dir], { ...options, embedder: failing })).rejects.toThrow(/killed while embedding/);
+    expect(await indexPapers([dir], options)).toMatchObject({ updated: 1, filesRead: 1 });
+  });
+
   it("a paper read from two files keeps both when only one of them changes", async () => {
     const dir = tempDir();
     const shared = { id: "shared", title: "Shared paper", abstract: "Read from two catalogues at once." };
