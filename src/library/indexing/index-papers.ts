@@ -13,7 +13,6 @@ import { noInputFiles, noPapers, readCorpusFiles, type Corpus, type ReadOptions 
 import { DEFAULT_DTYPE, DEFAULT_MODEL } from "../../embed/models.js";
 import type { IndexOptions, IndexPapersOptions, IndexSummary, ProgressListener } from "../types.js";
 import { openStore } from "../../store/open-store.js";
-import { FORMAT_VERSION, type Manifest } from "../../store/shared/manifest.js";
 import type { IndexStateChanges } from "../../store/shared/index-state.js";
 import { embedderLoader } from "../embedder.js";
 import type { Embedder } from "../../embed/embedder.js";
@@ -73,13 +72,12 @@ export async function indexPapers(
     const papers = corpus?.papers ?? [];
     const unread = unreadIds(checked, reading, entries, papers);
     const dropped = options.prune ? gone : new Set<string>();
-    if (!corpus && saved.size === 0 && dropped.size === 0 && live && canSkipUpdate(live.manifest, options)) {
-      // Nothing changed: no commit, no new generation.
-      const summary: UpdateSummary = { manifest: live.manifest, added: 0, updated: 0, unchanged: unread, removed: 0, resumed: 0, embedded: 0, recovered: null };
-      return { ...summary, ...counts, skipped, pruned: 0, prunable: prunable.size, seconds: seconds(started) };
-    }
     const removeIf = options.prune && prunable.size > 0 ? (paper: Paper) => prunable.has(paper.id.toLowerCase()) && paper.sources.every((source) => gone.has(sourcePath(source.file))) : undefined;
-    const state = fileStateChanges(saved, dropped, !!options.rebuild);
+    // Stamps alone (a touched file, a stamp too recent to trust) make no commit: they are saved
+    // with the next one, and meanwhile such a file is hashed again. Nothing to write still goes
+    // through the store's update, under its writer lock (another writer busy: wait or refuse).
+    const stampsOnly = !corpus && dropped.size === 0;
+    const state = stampsOnly ? undefined : fileStateChanges(saved, dropped, !!options.rebuild);
     const summary = await updateOpenStore(store, papers, options, onProgress, removeIf, state);
     return {
       ...summary,
@@ -97,11 +95,6 @@ export async function indexPapers(
 
 function seconds(started: number): number {
   return (performance.now() - started) / 1000;
-}
-
-/** Whether an unchanged run may leave the store alone: no other model asked for, no format to upgrade. */
-export function canSkipUpdate(manifest: Manifest, options: IndexOptions): boolean {
-  return options.model === undefined && options.dtype === undefined && manifest.formatVersion === FORMAT_VERSION;
 }
 
 /**
