@@ -39,6 +39,20 @@ export function isIgnoredFileName(name: string): boolean {
 const IGNORED_SUFFIXES = [".tmp", ".part", ".crdownload", ".swp"];
 
 /**
+ * How recent a modification time may be and still be trusted. File systems keep times in coarse
+ * ticks (a few milliseconds on Linux, 2 s on FAT; Zotero's are whole seconds), so a file written
+ * again within the tick its stamp was taken in keeps the same stamp ("racy git"): a stamp this
+ * close to the moment it was taken is saved as one no later stamp matches, so the next run hashes
+ * (or reads) the file again.
+ */
+export const RACY_MS = 2_000;
+
+/** Whether a modification time `mtimeMs` is too close to `checkedAt` (when it was read) to be trusted. */
+export function isRacy(mtimeMs: number, checkedAt: number): boolean {
+  return mtimeMs > checkedAt - RACY_MS;
+}
+
+/**
  * Expands paths into files. Inside folders, names isIgnoredFileName picks are passed over
  * (a file named explicitly is still read). A path given that does not exist or cannot be listed is an error
  * (UNREADABLE_FILE); an entry inside a folder that cannot be read is skipped and reported.

@@ -18,6 +18,7 @@ import { tooLong } from "./events.js";
 import { inputLimits, type InputLimits } from "./input-limits.js";
 import { zoteroDay } from "./dates.js";
 import { cleanPaper, displayText, newPaper, type Paper, type Skipped } from "./paper.js";
+import { isRacy } from "./inputs.js";
 import { pdfRecord } from "./pdf.js";
 import { attachmentFile, profileBaseDirectory, readAttachment, type BaseDirectory } from "./zotero-files.js";
 import { snapshotDatabase, zoteroBusy } from "./zotero-snapshot.js";
@@ -50,6 +51,8 @@ export interface ZoteroLibrary {
 
 /** Marks the stamp of an item that gave no paper. */
 const PAPERLESS = "-";
+/** Ends the stamp of an item changed too recently to trust it (inputs.ts isRacy). */
+const RACY_MARK = "?";
 
 interface ItemRow {
   itemID: number;
@@ -200,7 +203,7 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
     library.liveIds.add(id);
     if (wanted && !wanted.has(item.itemID)) continue;
     const files = (pdfs.all(item.itemID) as { key: string; path: string | null }[]).map((pdf) => ({ key: pdf.key, found: attachmentFile(dataDir, pdf.key, pdf.path, base) }));
-    const stamp = itemStamp(item, collections.get(item.itemID) ?? [], files);
+    const { stamp, racy } = itemStamp(item, collections.get(item.itemID) ?? [], files, Date.now());
     const saved = known.get(item.key);
     if (saved === stamp || saved === PAPERLESS + stamp) {
       library.stamps.set(item.key, saved);
@@ -209,7 +212,9 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
       continue;
     }
     // Marked as giving no paper until it gives one (below).
-    library.stamps.set(item.key, PAPERLESS + stamp);
+    // A stamp too recent to trust is saved so that it matches none: the next sync reads the item again.
+    const kept = racy ? `${stamp}${RACY_MARK}` : stamp;
+    library.stamps.set(item.key, PAPERLESS + kept);
     library.counts.items++;
     const fields = new Map((field.all(item.itemID) as { name: string; value: unknown }[]).map((f) => [f.name, String(f.value)]));
     const source = { file, line: item.itemID };
@@ -246,7 +251,7 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
     // Stored as "YYYY-MM-DD original text", 00 for a month or day not given ("2007-00-00 2007").
     const date = fields.get("date") ?? "";
     const year = /\b(\d{4})\b/.exec(date);
-    library.stamps.set(item.key, stamp);
+    library.stamps.set(item.key, kept);
     library.papers.push(
       cleanPaper(newPaper({
         id,
@@ -279,19 +284,22 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
  * of its collections (a renamed collection changes none of its items), and each PDF attachment's
  * path and file stamp (size, modification time, inode). A hash, to keep the index's state small.
  */
-function itemStamp(item: ItemRow, collections: readonly string[], files: readonly { key: string; found: { path: string } }[]): string {
+function itemStamp(item: ItemRow, collections: readonly string[], files: readonly { key: string; found: { path: string } }[], now: number): { stamp: string; racy: boolean } {
   const parts: unknown[] = [item.version, item.dateModified, item.clientDateModified, collections];
+  // Zotero keeps times in whole seconds, UTC: an edit within the second of a sync keeps them.
+  let racy = [item.dateModified, item.clientDateModified].some((time) => isRacy(Date.parse(`${String(time).replace(" ", "T")}Z`) || 0, now));
   for (const { key, found } of files) {
     let stat: string;
     try {
       const s = statSync(found.path);
       stat = `${s.size}:${s.mtimeMs}:${s.ino}`;
+      racy ||= isRacy(s.mtimeMs, now);
     } catch {
       stat = "-";
     }
     parts.push(`${key}:${found.path}:${"reason" in found ? "x" : ""}${stat}`);
   }
-  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 16);
+  return { stamp: createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 16), racy };
 }
 
 /** Each item's collections and all their ancestors, by name. */

@@ -191,8 +191,8 @@ export interface IndexStore {
     loadEmbedder: () => Promise<Embedder>,
     options: UpdateOptions,
   ): Promise<UpdateSummary>;
-  /** Removes papers by id under the writer lock; an unknown id removes nothing. */
-  remove(ids: readonly string[], options: { wait?: boolean }): Promise<RemoveSummary>;
+  /** Removes papers by id under the writer lock, with `state` changes in the same commit; an unknown id removes nothing. */
+  remove(ids: readonly string[], options: { wait?: boolean; state?: IndexStateChanges }): Promise<RemoveSummary>;
   /**
    * Under the writer lock: gives `change` the saved likes and a finder of paper ids in the live
    * generation (exact id, case-insensitive), and commits the likes it returns as one new

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { expandPaths, isIgnoredFileName } from "../../src/corpus/inputs.js";
+import { expandPaths, isIgnoredFileName, isRacy, RACY_MS } from "../../src/corpus/inputs.js";
 import {
   fieldsKey,
   isUnder,
@@ -14,6 +14,7 @@ import {
   prunableIds,
   rebuildDrops,
   sameStamp,
+  savedStamp,
   serializeFileEntry,
   sharingFiles,
   type FileEntries,
@@ -35,6 +36,15 @@ describe("file stamps", () => {
     expect(sameStamp(saved, stamp, fieldsKey({ abstract: "summary" }))).toBe(false);
     expect(fieldsKey({ b: "x", a: "y" })).toBe(fieldsKey({ a: "y", b: "x" }));
     expect(fieldsKey({})).toBe("");
+  });
+
+  it("a stamp taken within RACY_MS of its modification is saved so that no later stamp matches it", () => {
+    const stamp = { size: 10, mtimeMs: 1_000_000, ino: 42 };
+    expect(isRacy(stamp.mtimeMs, stamp.mtimeMs + 5)).toBe(true);
+    expect(isRacy(stamp.mtimeMs, stamp.mtimeMs + RACY_MS + 1)).toBe(false);
+    expect(savedStamp(stamp, stamp.mtimeMs + 5).mtimeMs).toBe(-1);
+    expect(sameStamp(entry([], savedStamp(stamp, stamp.mtimeMs + 5)), stamp, "")).toBe(false);
+    expect(sameStamp(entry([], savedStamp(stamp, stamp.mtimeMs + RACY_MS + 1)), stamp, "")).toBe(true);
   });
 
   it("entries survive their JSON form exactly; malformed ones are dropped, not trusted", () => {

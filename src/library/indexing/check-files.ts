@@ -23,6 +23,8 @@ export interface CheckedFile {
   status: "unchanged" | "same-content" | "changed";
   /** The bytes' hash, when they were hashed. */
   sha256: string | null;
+  /** When the stamp was taken (Date.now()), to tell a stamp too recent to trust (file-stamps.ts isRacy). */
+  checkedAt: number;
 }
 
 /** Stats every file, and hashes those whose stamp is not the saved one. */
@@ -30,22 +32,23 @@ export async function checkFiles(files: readonly InputFile[], entries: FileEntri
   const checked: CheckedFile[] = [];
   for (const file of files) {
     if (file.path === STDIN_PATH) {
-      checked.push({ file, path: STDIN_PATH, stamp: null, status: "changed", sha256: null });
+      checked.push({ file, path: STDIN_PATH, stamp: null, status: "changed", sha256: null, checkedAt: Date.now() });
       continue;
     }
     const path = resolve(file.path);
+    const checkedAt = Date.now();
     let stamp: Stamp;
     try {
       const stat = statSync(file.path);
       stamp = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
     } catch {
       // Gone since it was found: the read reports it.
-      checked.push({ file, path, stamp: null, status: "changed", sha256: null });
+      checked.push({ file, path, stamp: null, status: "changed", sha256: null, checkedAt });
       continue;
     }
     const entry = entries.get(path);
     if (sameStamp(entry, stamp, fields)) {
-      checked.push({ file, path, stamp, status: "unchanged", sha256: entry!.sha256 });
+      checked.push({ file, path, stamp, status: "unchanged", sha256: entry!.sha256, checkedAt });
       continue;
     }
     let sha256: string | null = null;
@@ -55,7 +58,7 @@ export async function checkFiles(files: readonly InputFile[], entries: FileEntri
       // Unreadable: the read reports why.
     }
     const same = sha256 !== null && entry !== undefined && entry.sha256 === sha256 && entry.fields === fields;
-    checked.push({ file, path, stamp, status: same ? "same-content" : "changed", sha256 });
+    checked.push({ file, path, stamp, status: same ? "same-content" : "changed", sha256, checkedAt });
   }
   return checked;
 }

@@ -10,6 +10,8 @@
  * bytes a file (1.5 MB of JSON at 10,000 files).
  */
 import { isAbsolute, relative, resolve, sep } from "node:path";
+import { isRacy } from "../../corpus/inputs.js";
+import type { IndexState } from "../../store/shared/index-state.js";
 
 /** The named state the file stamps are kept under. */
 export const FILES_STATE = "files";
@@ -68,6 +70,11 @@ export function serializeFileEntry(entry: FileEntry): unknown[] {
 /** Whether a file's stamp and the mapping it is read with are those of its entry: then it is not opened. */
 export function sameStamp(entry: FileEntry | undefined, stamp: Stamp, fields: string): boolean {
   return entry !== undefined && entry.size === stamp.size && entry.mtimeMs === stamp.mtimeMs && entry.ino === stamp.ino && entry.fields === fields;
+}
+
+/** A stamp as saved: an untrusted (racy) modification time is saved as -1, which no file has. */
+export function savedStamp(stamp: Stamp, checkedAt: number): Stamp {
+  return isRacy(stamp.mtimeMs, checkedAt) ? { ...stamp, mtimeMs: -1 } : stamp;
 }
 
 /** The --field mapping as entries keep it. */
@@ -131,4 +138,32 @@ export function prunableIds(gone: ReadonlySet<string>, entries: FileEntries): Se
 /** The resolved path a source names (as given, relative to where papers runs). */
 export function sourcePath(file: string): string {
   return resolve(file);
+}
+
+/**
+ * The stamp states without what describes papers removed by hand (`papers remove`): the entries of
+ * files that gave one, and the stamps of Zotero items that were one, so the next run reads them
+ * again and the paper comes back while its file or item is there (as before stamps existed).
+ */
+export function forgetPapers(ids: readonly string[], state: Readonly<IndexState>): IndexState {
+  const removed = new Set(ids.map(idKey));
+  const changes: IndexState = {};
+  const files = state[FILES_STATE];
+  if (typeof files === "object" && files !== null && !Array.isArray(files)) {
+    const kept = Object.fromEntries(Object.entries(files).filter(([, row]) => !(Array.isArray(row) && Array.isArray(row[4]) && (row[4] as unknown[]).some((id) => typeof id === "string" && removed.has(idKey(id))))));
+    if (Object.keys(kept).length !== Object.keys(files).length) changes[FILES_STATE] = Object.keys(kept).length > 0 ? kept : null;
+  }
+  const libraries = state[ZOTERO_STATE];
+  if (typeof libraries === "object" && libraries !== null && !Array.isArray(libraries)) {
+    const next: Record<string, unknown> = {};
+    let changed = false;
+    for (const [database, stamps] of Object.entries(libraries)) {
+      if (typeof stamps !== "object" || stamps === null) continue;
+      const kept = Object.fromEntries(Object.entries(stamps).filter(([key]) => !removed.has(idKey(`zotero:${key}`))));
+      changed ||= Object.keys(kept).length !== Object.keys(stamps).length;
+      next[database] = kept;
+    }
+    if (changed) changes[ZOTERO_STATE] = next;
+  }
+  return changes;
 }

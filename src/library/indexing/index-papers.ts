@@ -13,13 +13,12 @@ import { noInputFiles, noPapers, readCorpusFiles, type Corpus, type ReadOptions 
 import { DEFAULT_DTYPE, DEFAULT_MODEL } from "../../embed/models.js";
 import type { IndexOptions, IndexPapersOptions, IndexSummary, ProgressListener } from "../types.js";
 import { openStore } from "../../store/open-store.js";
-import { FORMAT_VERSION, type Manifest } from "../../store/shared/manifest.js";
 import type { IndexStateChanges } from "../../store/shared/index-state.js";
 import { embedderLoader } from "../embedder.js";
 import type { Embedder } from "../../embed/embedder.js";
 import type { IndexStore, StoreModel, UpdateOptions, UpdateSummary } from "../../store/store.js";
 import { checkFiles, goneFiles, type CheckedFile } from "./check-files.js";
-import { FILES_STATE, fieldsKey, rebuildDrops, parseFileEntries, prunableIds, serializeFileEntry, sharingFiles, sourcePath, type FileEntries, type FileEntry } from "./file-stamps.js";
+import { FILES_STATE, fieldsKey, rebuildDrops, savedStamp, parseFileEntries, prunableIds, serializeFileEntry, sharingFiles, sourcePath, type FileEntries, type FileEntry } from "./file-stamps.js";
 
 /**
  * Reads papers from files and folders into the index: new papers are added, papers whose text
@@ -74,13 +73,12 @@ export async function indexPapers(
     const papers = corpus?.papers ?? [];
     const unread = unreadIds(checked, reading, entries, papers);
     const dropped = options.prune ? gone : new Set<string>();
-    if (!corpus && saved.size === 0 && dropped.size === 0 && live && canSkipUpdate(live.manifest, options)) {
-      // Nothing changed: no commit, no new generation.
-      const summary: UpdateSummary = { manifest: live.manifest, added: 0, updated: 0, unchanged: unread, removed: 0, resumed: 0, embedded: 0, recovered: null };
-      return { ...summary, ...counts, skipped, pruned: 0, prunable: prunable.size, seconds: seconds(started) };
-    }
     const removeIf = options.prune && prunable.size > 0 ? (paper: Paper) => prunable.has(paper.id.toLowerCase()) && paper.sources.every((source) => gone.has(sourcePath(source.file))) : undefined;
-    const state = fileStateChanges(saved, dropped, !!options.rebuild);
+    // Stamps alone (a touched file, a stamp too recent to trust) make no commit: they are saved
+    // with the next one, and meanwhile such a file is hashed again. Nothing to write still goes
+    // through the store's update, under its writer lock (another writer busy: wait or refuse).
+    const stampsOnly = !corpus && dropped.size === 0;
+    const state = stampsOnly ? undefined : fileStateChanges(saved, dropped, !!options.rebuild);
     const summary = await updateOpenStore(store, papers, options, onProgress, removeIf, state);
     return {
       ...summary,
@@ -100,15 +98,11 @@ function seconds(started: number): number {
   return (performance.now() - started) / 1000;
 }
 
-/** Whether an unchanged run may leave the store alone: no other model asked for, no format to upgrade. */
-export function canSkipUpdate(manifest: Manifest, options: IndexOptions): boolean {
-  return options.model === undefined && options.dtype === undefined && manifest.formatVersion === FORMAT_VERSION;
-}
-
 /**
  * The entries to save: each file parsed (with the ids of the papers it gave now) and each file
  * whose stamp changed but not its bytes. A file that could not be opened is not saved, so the next
- * run tries it again; nor is standard input.
+ * run tries it again; nor is standard input. A stamp too recent to trust is saved so that the next
+ * run hashes the file again (file-stamps.ts RACY_MS).
  */
 function newEntries(checked: readonly CheckedFile[], reading: ReadonlySet<string>, corpus: Corpus | null, entries: FileEntries, fields: string): Map<string, FileEntry> {
   const saved = new Map<string, FileEntry>();
@@ -126,8 +120,9 @@ function newEntries(checked: readonly CheckedFile[], reading: ReadonlySet<string
   const unopened = new Set((corpus?.skipped ?? []).filter((s) => s.kind === "file" && s.reason.startsWith("cannot read")).map((s) => s.file));
   for (const c of checked) {
     if (c.stamp === null || c.sha256 === null || unopened.has(c.file.name)) continue;
-    if (reading.has(c.path)) saved.set(c.path, { ...c.stamp, sha256: c.sha256, ids: [...(idsOf.get(c.path) ?? [])], fields });
-    else if (c.status === "same-content") saved.set(c.path, { ...entries.get(c.path)!, ...c.stamp });
+    const stamp = savedStamp(c.stamp, c.checkedAt);
+    if (reading.has(c.path)) saved.set(c.path, { ...stamp, sha256: c.sha256, ids: [...(idsOf.get(c.path) ?? [])], fields });
+    else if (c.status === "same-content") saved.set(c.path, { ...entries.get(c.path)!, ...stamp });
   }
   return saved;
 }

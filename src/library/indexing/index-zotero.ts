@@ -5,7 +5,7 @@ import { openStore } from "../../store/open-store.js";
 import type { IndexState, IndexStateChanges } from "../../store/shared/index-state.js";
 import type { UpdateSummary } from "../../store/store.js";
 import type { IndexOptions, IndexSummary, ProgressListener } from "../types.js";
-import { canSkipUpdate, updateOpenStore } from "./index-papers.js";
+import { updateOpenStore } from "./index-papers.js";
 import { rebuildDrops, ZOTERO_STATE } from "./file-stamps.js";
 
 export interface ZoteroSummary extends IndexSummary {
@@ -36,16 +36,10 @@ export async function indexZotero(
     const live = options.rebuild ? null : await store.liveState();
     const known = savedStamps(live?.state, database);
     const library = await readZotero(dataDir, { collection: options.collection, baseDir: options.baseDir, known });
-    const gone = [...known.keys()].some((key) => !library.liveIds.has(`zotero:${key}`));
-    const stateChanges = stampChanges(database, library, !!options.rebuild);
-    let summary: UpdateSummary;
-    if (library.papers.length === 0 && !gone && known.size > 0 && live && canSkipUpdate(live.manifest, options) && sameStamps(known, library)) {
-      // Nothing changed: no commit, no new generation.
-      summary = { manifest: live.manifest, added: 0, updated: 0, unchanged: library.unchangedPapers, removed: 0, resumed: 0, embedded: 0, recovered: null };
-    } else {
-      summary = await updateOpenStore(store, library.papers, options, onProgress, goneFrom(library, database), stateChanges);
-      summary = { ...summary, unchanged: summary.unchanged + library.unchangedPapers };
-    }
+    // Nothing changed still goes through the store's update, under its writer lock: no commit then.
+    const stamps = sameStamps(known, library) ? undefined : stampChanges(database, library, !!options.rebuild);
+    const updated = await updateOpenStore(store, library.papers, options, onProgress, goneFrom(library, database), stamps);
+    const summary: UpdateSummary = { ...updated, unchanged: updated.unchanged + library.unchangedPapers };
     return {
       ...summary,
       files: [join(dataDir, "zotero.sqlite")],

@@ -8,7 +8,7 @@ import { basename, join } from "node:path";
 import { documentText, type Paper } from "../../corpus/paper.js";
 import type { Embedder } from "../../embed/embedder.js";
 import { EXACT_SCAN_LIMIT } from "../shared/hnsw.js";
-import type { IndexState } from "../shared/index-state.js";
+import type { IndexState, IndexStateChanges } from "../shared/index-state.js";
 import type { Manifest } from "../shared/manifest.js";
 import { pickRandomLabels, randomCandidates } from "../shared/random-labels.js";
 import type { MapSource } from "../shared/topic-map-build.js";
@@ -64,7 +64,7 @@ export class FolderStore implements IndexStore {
     return updateIndex(this.indexDir, papers, model, loadEmbedder, options);
   }
 
-  remove(ids: readonly string[], options: { wait?: boolean }): Promise<RemoveSummary> {
+  remove(ids: readonly string[], options: { wait?: boolean; state?: IndexStateChanges }): Promise<RemoveSummary> {
     return removeFromIndex(this.indexDir, ids, options);
   }
 

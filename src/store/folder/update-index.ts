@@ -10,7 +10,7 @@ import { specDifferences, specFacts, type Dtype, type ModelSpec } from "../../em
 import { PapersError } from "../../errors.js";
 import { embedMissing, type EmbeddedVectors } from "../shared/embedding-loop.js";
 import { DEFAULT_HNSW } from "../shared/hnsw.js";
-import { STATE_ARTIFACT, mergeIndexState, parseIndexState, serializeIndexState, type IndexState } from "../shared/index-state.js";
+import { STATE_ARTIFACT, mergeIndexState, parseIndexState, serializeIndexState, type IndexState, type IndexStateChanges } from "../shared/index-state.js";
 import { FORMAT_VERSION, TOPIC_MAP_FILE, UPGRADABLE_FORMAT, corpusFingerprint, type Manifest } from "../shared/manifest.js";
 import { diffPapers, paperFieldsJson, removalTest, toEmbed } from "../shared/paper-diff.js";
 import { buildTopicMap } from "../shared/topic-map-build.js";
@@ -158,18 +158,18 @@ async function updateLocked(
 export async function removeFromIndex(
   indexDir: string,
   ids: readonly string[],
-  options: { wait?: boolean } = {},
+  options: { wait?: boolean; state?: IndexStateChanges } = {},
 ): Promise<{ manifest: Manifest; removed: number; recovered: string | null }> {
   // Checked before locking, so that a mistyped --index does not create a folder.
   if (!liveGeneration(indexDir, isCompleteGeneration)) throw new PapersError("NO_INDEX", `no index at ${indexDir}: nothing to remove`);
   try {
-    return await withWriterLock(indexDir, options, () => removeLocked(indexDir, ids));
+    return await withWriterLock(indexDir, options, () => removeLocked(indexDir, ids, options.state));
   } catch (error) {
     throw diskError(error, indexDir);
   }
 }
 
-async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{ manifest: Manifest; removed: number; recovered: string | null }> {
+async function removeLocked(indexDir: string, ids: readonly string[], stateChanges: IndexStateChanges | undefined): Promise<{ manifest: Manifest; removed: number; recovered: string | null }> {
   const { dir: current, recovered } = recoverLive(indexDir);
   if (!current) throw new PapersError("NO_INDEX", `no index at ${indexDir}: nothing to remove`);
   const previous = readManifest(current);
@@ -191,7 +191,7 @@ async function removeLocked(indexDir: string, ids: readonly string[]): Promise<{
       let deleted: number;
       ({ index, deleted } = removeLabels(index, store, labels, previous.deletedVectors));
       writeGenerationMap(dir, index, store, current, new Set(), true);
-      writeStateFile(dir, readStateFile(current, false));
+      writeStateFile(dir, mergeIndexState(readStateFile(current, false), stateChanges).state);
       return finishGeneration(dir, index, store, previous.model, deleted);
     });
   }, { verify: verifyWritten });

@@ -23,7 +23,7 @@ import { specDifferences, specFacts } from "../../embed/models.js";
 import { PapersError } from "../../errors.js";
 import { DEFAULT_HNSW } from "../shared/hnsw.js";
 import { FORMAT_VERSION, TOPIC_MAP_FILE, corpusFingerprint, type Manifest } from "../shared/manifest.js";
-import { mergeIndexState, type IndexState } from "../shared/index-state.js";
+import { mergeIndexState, type IndexState, type IndexStateChanges } from "../shared/index-state.js";
 import { diffPapers, removalTest, toEmbed } from "../shared/paper-diff.js";
 import { sameLikes, type SavedLikes } from "../shared/likes.js";
 import type { GenerationReader, IndexStore, LikesUpdate, RemoveSummary, StoreModel, UpdateOptions, UpdateSummary } from "../store.js";
@@ -146,7 +146,7 @@ export class PostgresStore implements IndexStore {
     });
   }
 
-  async remove(ids: readonly string[], options: { wait?: boolean }): Promise<RemoveSummary> {
+  async remove(ids: readonly string[], options: { wait?: boolean; state?: IndexStateChanges }): Promise<RemoveSummary> {
     if (!(await readFacts(this.db))) throw new PapersError("NO_INDEX", `no index at ${this.location}: nothing to remove`);
     return withWriterLock(this.db, options.wait, async () => {
       const facts = await readFacts(this.db);
@@ -163,6 +163,7 @@ export class PostgresStore implements IndexStore {
       const manifest = await this.db.transaction(async (client) => {
         await writePostings(client, this.s, await deletePapers(client, this.s, facts.manifest.model.dimension, gone));
         await storeTopicMap(client, this.s, this.location, new Set(), true);
+        if (options.state) await storeIndexState(client, this.s, mergeIndexState(await readIndexState(this.db, this.location, false), options.state).state);
         const left = await client.query<{ id: string; content_hash: string }>(`SELECT id, content_hash FROM ${this.s}.papers`);
         const next: Manifest = {
           ...facts.manifest,
