@@ -6,6 +6,8 @@ export { openIndex } from "./library/open-index.js";
 export { PaperIndex } from "./library/paper-index.js";
 export type { PapersOptions, IndexInfo, IndexOptions, IndexSummary, ProgressListener } from "./library/types.js";
 export type { SearchHit, HitPassage, PassageHit, RankedId, RecommendRequest, Recommendations, Confidence, Likes, Feed, FeedItem, FeedRequest, NearestLike } from "./query/types.js";
+export type { AskRequest, Answer, EvidenceSentence, EvidencePaper } from "./query/types.js";
+export { ANSWER_FORMATS, formatAnswer, parseAnswerFormat, type AnswerFormat } from "./export/answer.js";
 export { LIMITS } from "./limits.js";
 export type { Paper, Source } from "./corpus/paper.js";
 export { PAPER_FIELDS, paperJson } from "./corpus/paper.js";

@@ -10,6 +10,7 @@ import type { Manifest } from "../store/shared/manifest.js";
 import type { ImageFormat, RenderOptions } from "../map/render.js";
 import type { TopicMap } from "../map/topic-map.js";
 import type { PaperMap, TopicSummary } from "../map/views.js";
+import { ask } from "../query/ask.js";
 import { confidence, matchFeatures } from "../query/confidence.js";
 import { explain, SentenceCache } from "../query/explain.js";
 import { likes } from "../query/likes.js";
@@ -20,8 +21,9 @@ import { recommend } from "../query/recommend.js";
 import { related, relatedRankings, relatedToText } from "../query/related.js";
 import { search, searchRankings } from "../query/search.js";
 import { searchPassages } from "../query/search-passages.js";
+import { SentenceVectors } from "../query/sentence-vectors.js";
 import { TopicMaps } from "../query/topics.js";
-import type { Confidence, Feed, FeedRequest, Likes, PassageHit, RankedId, Recommendations, RecommendRequest, SearchHit } from "../query/types.js";
+import type { Answer, AskRequest, Confidence, Feed, FeedRequest, Likes, PassageHit, RankedId, Recommendations, RecommendRequest, SearchHit } from "../query/types.js";
 import type { MatchFeatures } from "../ranking/calibration.js";
 import type { Explanation } from "../ranking/explain.js";
 import { checkFilter, type PaperFilter } from "../ranking/filter.js";
@@ -48,6 +50,7 @@ export class PaperIndex {
   private readonly queries = new QueryEmbeddings(() => this.loadEmbedder());
   private readonly embedQuery = (text: string) => this.queries.embed(text);
   private readonly sentences = new SentenceCache();
+  private readonly sentenceVectors = new SentenceVectors(() => this.loadEmbedder());
   private readonly maps: TopicMaps;
 
   /** @internal Use openIndex. */
@@ -179,6 +182,15 @@ export class PaperIndex {
    */
   explain(question: string, papers: readonly Paper[]): Promise<Explanation[]> {
     return explain(this.reader, this.embedQuery, (wanted) => this.sentences.of(wanted, () => this.loadEmbedder()), question, papers);
+  }
+
+  /**
+   * The sentences that best answer a question, best first, from the top k papers' abstracts and
+   * PDF passages, each with its paper, page and section, within a token budget; `confident` false
+   * when no paper is a confident match (see src/query/ask.ts).
+   */
+  ask(request: AskRequest): Promise<Answer> {
+    return ask(this.reader, this.embedQuery, (texts) => this.sentenceVectors.of(texts), request);
   }
 
   /** The two raw signals the calibration reads, for each paper: its cosine with the question and its share of the BM25 ceiling. */
