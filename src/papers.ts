@@ -8,6 +8,8 @@ export type { PapersOptions, IndexInfo, IndexOptions, IndexSummary, ProgressList
 export type { SearchHit, HitPassage, PassageHit, RankedId, RecommendRequest, Recommendations, Confidence, Likes, Feed, FeedItem, FeedRequest, NearestLike } from "./query/types.js";
 export type { AskRequest, Answer, EvidenceSentence, EvidencePaper } from "./query/types.js";
 export { ANSWER_FORMATS, formatAnswer, parseAnswerFormat, type AnswerFormat } from "./export/answer.js";
+export { generateAnswer, answerPrompt, type GenerateOptions, type GeneratedAnswer } from "./generate/generate.js";
+export { checkCitations, CitationStream, UNSUPPORTED_MARK, type CitationCheck, type CheckedSentence } from "./generate/citations.js";
 export { LIMITS } from "./limits.js";
 export type { Paper, Source } from "./corpus/paper.js";
 export { PAPER_FIELDS, paperJson } from "./corpus/paper.js";

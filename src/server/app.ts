@@ -35,6 +35,7 @@ import { DEFAULT_MAX_PENDING, SearchGate } from "../requests/search-gate.js";
 import { searchAnswerJson, searchPapers } from "../requests/search.js";
 import { allowOrigin } from "./cors.js";
 import { PAGE_CSP, PAGE_HTML } from "./page.js";
+import { addAskRoutes } from "./routes-ask.js";
 import { MAP_PAGE_CSP, MAP_PAGE_HTML } from "./map-page.js";
 import { ResponseCache } from "./response-cache.js";
 
@@ -338,6 +339,8 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
       );
     },
   );
+
+  addAskRoutes(app, answer);
 
   app.get<{ Params: IdParams; Querystring: { format?: ExportFormat } }>(
     "/api/papers/:id",
