@@ -1,5 +1,5 @@
 /**
- * The MCP front end: tools (search, related, recommend, feed, show, list, info, export) and a paper resource over the
+ * The MCP front end: tools (evidence, search, related, recommend, feed, show, list, info, export) and a paper resource over the
  * request layer, independent of the transport (`papers mcp` runs it over stdio, `papers serve`
  * over streamable HTTP at /mcp). Every tool answers with structured content checked against its
  * output schema, and the same JSON as text for clients that read only text. A papers error comes
@@ -21,6 +21,7 @@ import { recommendPapers } from "../requests/recommend.js";
 import { feedPapers } from "../requests/feed.js";
 import { listPapers, showPaper } from "../requests/papers.js";
 import { checkIds, checkK, checkLength, decodeId, toolError } from "./checks.js";
+import { registerEvidenceTool } from "./evidence-tool.js";
 import { hitSummary, paperDetail, paperSummary, paperText } from "./format.js";
 import { toolSchemas } from "./schemas.js";
 import { TOOL_TEXT } from "./tool-text.js";
@@ -63,7 +64,7 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
       // One for all servers: the HTTP endpoint builds a server per request, and Ajv is slow to make.
       jsonSchemaValidator: (sharedValidator ??= new AjvJsonSchemaValidator()),
       instructions:
-        "Search a local index of research-paper abstracts, offline. Use `search` to find papers on a question, " +
+        "Search a local index of research-paper abstracts, offline. For a question, call `evidence` first: the sentences that answer it, each cited to its paper, within a token budget. Use `search` to find papers on a question, " +
         "`related` for papers close to one you have (by id) or to a passage of text, `recommend` for papers like " +
         "several you like (and unlike ones you do not), `feed` for the newest papers ranked for the user's likes, `show` for one paper's full abstract and metadata, `list` " +
         "to page through what the index holds, `info` for its size and model, `export` for citations (BibTeX, RIS, " +
@@ -92,6 +93,8 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
     name: "search" | "related" | "recommend" | "feed" | "show" | "list" | "info",
     handler: (args: never) => Promise<CallToolResult>,
   ) => server.registerTool(name, { ...TOOL_TEXT[name], inputSchema: schemas[name], outputSchema: schemas[`${name}Output`], annotations: READ_ONLY }, handler as never);
+
+  registerEvidenceTool(server, indexSource, schemas, answer, logError);
 
   readOnlyTool(
     "search",

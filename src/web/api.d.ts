@@ -100,3 +100,32 @@ interface ApiTopic {
   y: number;
   representatives: { id: string; title: string | null }[];
 }
+
+/** A paper an evidence sentence is cited to (src/query/types.ts EvidencePaper). */
+interface ApiEvidencePaper {
+  id: string;
+  title: string | null;
+  year: number | null;
+  authors: string[];
+  url: string | null;
+  key: string;
+}
+
+/** One sentence of `/api/ask`, with (context=true) the abstract or passage it stands in. */
+interface ApiEvidence {
+  id: number;
+  text: string;
+  score: number;
+  page: number | null;
+  section: string | null;
+  paper: ApiEvidencePaper;
+  context?: string | null;
+}
+
+/** `/api/ask`: the sentences that answer a question (src/requests/answers.ts askAnswerJson). */
+interface ApiAnswer {
+  question: string;
+  confident: boolean;
+  evidence: ApiEvidence[];
+  references: ApiEvidencePaper[];
+}

@@ -143,11 +143,11 @@ function whyLine(why: ApiRecommend["why"]): HTMLParagraphElement {
 function startSearchPage(): void {
   const {
     search: form, q: input, mode: modeSelect, heading, status, results: list, message, export: exportBar, recommend: recommendButton, info,
-    "feed-link": feedLink, "feed-controls": feedControls, days: daysSelect,
+    "feed-link": feedLink, "feed-controls": feedControls, days: daysSelect, answer: answerPanel,
   } = elementsById({
     search: HTMLFormElement, q: HTMLInputElement, mode: HTMLSelectElement, heading: HTMLHeadingElement, status: HTMLParagraphElement,
     results: HTMLOListElement, message: HTMLDivElement, export: HTMLParagraphElement, recommend: HTMLButtonElement, info: HTMLSpanElement,
-    "feed-link": HTMLAnchorElement, "feed-controls": HTMLParagraphElement, days: HTMLSelectElement,
+    "feed-link": HTMLAnchorElement, "feed-controls": HTMLParagraphElement, days: HTMLSelectElement, answer: HTMLElement,
   });
   const likes = new SavedLikes();
   let generation = 0;
@@ -335,6 +335,7 @@ function startSearchPage(): void {
     modeSelect.value = state.mode;
     list.replaceChildren();
     message.replaceChildren();
+    answerPanel.hidden = true;
     exportBar.hidden = true;
     heading.hidden = true;
     feedControls.hidden = !state.feed;
@@ -347,6 +348,8 @@ function startSearchPage(): void {
       document.title = "papers";
       return;
     }
+    // A question also gets its Answer panel: the sentences that answer it (src/web/answer-panel.ts).
+    if (state.q && !state.related && !recommending) void showAnswer(answerPanel, state.q, state.mode, () => mine === generation);
     status.textContent = "Searching…";
     list.setAttribute("aria-busy", "true");
     const started = performance.now();
