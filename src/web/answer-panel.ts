@@ -7,7 +7,9 @@
  */
 
 /** Characters of the abstract shown on each side of the evidence sentence. */
-const ANSWER_CONTEXT = 160;
+const ANSWER_CONTEXT = 110;
+/** Tokens the panel's answer may take: about five sentences, above the results rather than instead of them. */
+const ANSWER_BUDGET = 250;
 
 /** The abstract (or passage) around a sentence: up to ANSWER_CONTEXT characters either side, cut at a space. */
 function around(context: string, at: number, length: number): { before: string; after: string } {
@@ -48,7 +50,8 @@ function evidenceItem(sentence: ApiEvidence, mode: string): HTMLLIElement {
 
   const source = el("p", "evidence-source");
   const paper = sentence.paper;
-  const title = paper.title || "paper " + paper.id;
+  // A paper without a title goes by its first sentence, as in the results (firstSentence: search-page.ts).
+  const title = paper.title || (sentence.page === null && context ? firstSentence(context) : "paper " + paper.id);
   if (paper.url) source.append(externalLink(paper.url, title, "paper"));
   else {
     const a = el("a", "paper", title);
@@ -92,7 +95,7 @@ async function showAnswer(panel: HTMLElement, q: string, mode: string, current: 
   panel.replaceChildren();
   panel.setAttribute("aria-busy", "true");
   try {
-    const answer = await getJson<ApiAnswer>("/api/ask?" + new URLSearchParams({ q, mode, context: "true" }).toString());
+    const answer = await getJson<ApiAnswer>("/api/ask?" + new URLSearchParams({ q, mode, budget: String(ANSWER_BUDGET), context: "true" }).toString());
     if (current()) renderAnswer(panel, answer, mode);
   } catch {
     /* the results below answer on their own */
