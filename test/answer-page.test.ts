@@ -55,9 +55,11 @@ describe("the Answer panel on the search page", () => {
 
   /** The panel's items once shown: number, marked sentence, its whole paragraph, the link and the line under it. */
   async function panelFor(question: string) {
+    const asked = page.waitForResponse((response) => new URL(response.url()).pathname === "/api/ask");
     await page.goto(`${base}/?q=${encodeURIComponent(question)}`);
+    const api = (await (await asked).json()) as Json;
     await page.locator("#answer li.evidence").first().waitFor({ timeout: 20_000 });
-    return page.locator("#answer li.evidence").evaluateAll((items) =>
+    const shown = await page.locator("#answer li.evidence").evaluateAll((items) =>
       items.map((li) => ({
         cite: li.querySelector(".cite")!.textContent,
         marked: li.querySelector("mark.evidence-sentence")!.textContent,
@@ -67,14 +69,14 @@ describe("the Answer panel on the search page", () => {
         source: li.querySelector(".evidence-source")!.textContent!,
       })),
     );
+    return { api, shown };
   }
 
   it("shows each evidence sentence highlighted within its abstract, with its [n] and its paper", async () => {
     const question = "ways to reduce decode latency";
-    const api = (await (await fetch(`${base}/api/ask?q=${encodeURIComponent(question)}&context=true`)).json()) as Json;
+    const { api, shown } = await panelFor(question);
     expect(api.evidence.length).toBeGreaterThan(1);
     expect(api.evidence.some((e: Json) => e.paper.url === null)).toBe(true);
-    const shown = await panelFor(question);
     expect(await page.locator("#answer h2").textContent()).toBe("Answer");
     expect(shown.map((s) => s.cite)).toEqual(api.evidence.map((e: Json) => `[${e.id}]`));
     expect(shown.map((s) => s.marked)).toEqual(api.evidence.map((e: Json) => e.text));
@@ -94,7 +96,7 @@ describe("the Answer panel on the search page", () => {
   }, 60_000);
 
   it("shows a sentence of a PDF highlighted in its passage, with the page", async () => {
-    const shown = await panelFor("median drift per day receivers Skaftafell station centimetres");
+    const { shown } = await panelFor("median drift per day receivers Skaftafell station centimetres");
     const fromPdf = shown.find((s) => /p\. \d+/.test(s.source));
     expect(fromPdf, JSON.stringify(shown)).toBeDefined();
     expect(fromPdf!.paragraph).toContain(fromPdf!.marked!);
