@@ -135,22 +135,33 @@ function evidencePapers(papers: readonly Paper[]): EvidencePaper[] {
   return papers.map((p) => ({ id: p.id, title: p.title, year: p.year, authors: p.authors, url: paperUrl(p), key: keys.get(p.id)! }));
 }
 
-export async function ask(reader: GenerationReader, embedQuery: EmbedQuery, embedSentences: EmbedSentences, request: AskRequest): Promise<Answer> {
+/** The top papers, their confidence, and every candidate sentence scored (unsorted): what ask chooses from (and bench/ask-scifact.mjs tunes on). */
+export async function askCandidates(
+  reader: GenerationReader,
+  embedQuery: EmbedQuery,
+  embedSentences: EmbedSentences,
+  request: AskRequest,
+): Promise<{ question: string; k: number; budget: number; hits: Paper[]; confident: boolean; candidates: Candidate[] }> {
   const question = checkQuestion(request.question);
   const k = request.k ?? LIMITS.askDefaultK;
   const budget = request.budget ?? LIMITS.askDefaultBudget;
   checkAskK(k);
   checkAskBudget(budget);
   const hits = await search(reader, embedQuery, question, k, request.mode ?? DEFAULT_MODE, request.filter);
-  if (hits.length === 0) return { question, confident: false, evidence: [], references: [] };
+  if (hits.length === 0) return { question, k, budget, hits, confident: false, candidates: [] };
   const sure = confidence(await matchFeatures(reader, embedQuery, question, hits.map((h) => h.id)));
   const scored = await candidates(reader, embedQuery, embedSentences, question, hits, sure.relevance);
+  return { question, k, budget, hits, confident: sure.confident, candidates: scored };
+}
+
+export async function ask(reader: GenerationReader, embedQuery: EmbedQuery, embedSentences: EmbedSentences, request: AskRequest): Promise<Answer> {
+  const { question, k, budget, hits, confident, candidates: scored } = await askCandidates(reader, embedQuery, embedSentences, request);
   const best = distinctBest(scored, MAX_EVIDENCE);
   const papers = evidencePapers(hits);
 
   // The budget counts the Markdown answer's own lines (src/export/answer.ts), ids and reference
   // numbers at their widest.
-  const fixed = tokenCount(answerHeading(question)) + (sure.confident ? 0 : tokenCount(NOT_CONFIDENT)) + tokenCount("References:");
+  const fixed = tokenCount(answerHeading(question)) + (confident ? 0 : tokenCount(NOT_CONFIDENT)) + tokenCount("References:");
   const kept = withinBudget(
     best,
     budget,
@@ -165,5 +176,5 @@ export async function ask(reader: GenerationReader, embedQuery: EmbedQuery, embe
     if (!references.includes(paper)) references.push(paper);
     return { id: i + 1, text: c.text, score: Math.round(c.score * 1e4) / 1e4, page: c.page, section: c.section, paper };
   });
-  return { question, confident: sure.confident, evidence, references };
+  return { question, confident, evidence, references };
 }
