@@ -12,7 +12,7 @@
 // with rationales) and prints them; it never reads test claims. --index: a SciFact index of the
 // default model (default: the one `papers eval` caches under $XDG_CACHE_HOME or ~/.cache).
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     tune: { type: "boolean", default: false },
     k: { type: "string", default: "5" },
     limit: { type: "string" },
+    // --tune: the train claims' candidates are kept in this file, so tuning again costs no model run.
+    cache: { type: "string" },
   },
 });
 const k = Number(values.k);
@@ -151,11 +153,16 @@ const share = (n) => (n / claims.length).toFixed(3);
 
 if (values.tune) {
   // Every candidate of every train claim, labelled; then a coordinate search on the metric itself.
-  const data = [];
-  for (const claim of claims) {
-    const { hits, candidates } = await index.askCandidates({ question: claim.text, k });
-    data.push(candidates.map((c) => ({ features: c.features, terms: termSet(c.text), rationale: isRationale(claim.rationales, hits[c.paperIndex], c.text) })));
+  let data = [];
+  if (values.cache && existsSync(values.cache)) data = JSON.parse(readFileSync(values.cache, "utf8"));
+  else {
+    for (const claim of claims) {
+      const { hits, candidates } = await index.askCandidates({ question: claim.text, k });
+      data.push(candidates.map((c) => ({ features: c.features, text: c.text, rationale: isRationale(claim.rationales, hits[c.paperIndex], c.text) })));
+    }
+    if (values.cache) writeFileSync(values.cache, JSON.stringify(data));
   }
+  for (const candidates of data) for (const c of candidates) c.terms = termSet(c.text);
   const metric = (weights) => {
     let first = 0, any = 0;
     for (const candidates of data) {

@@ -16,7 +16,7 @@ import { queryTerms } from "../ranking/analyzer.js";
 import { idf } from "../ranking/bm25.js";
 import { splitSentences } from "../ranking/explain.js";
 import { DEFAULT_MODE } from "../ranking/modes.js";
-import { distinctBest, lengthFeature, sentenceScore, termOverlap, withinBudget, type SentenceFeatures } from "../ranking/sentence-evidence.js";
+import { distinctBest, firstPerson, lengthFeature, sentenceScore, termOverlap, withinBudget, type SentenceFeatures } from "../ranking/sentence-evidence.js";
 import type { GenerationReader } from "../store/store.js";
 import { checkAskBudget, checkAskK, checkQuestion } from "./check.js";
 import { confidence, matchFeatures } from "./confidence.js";
@@ -73,10 +73,9 @@ function dot(a: Float32Array, b: Float32Array): number {
 }
 
 /** The texts (abstract, best passages) whose sentences are candidates, each paper's abstract first. */
-async function sources(reader: GenerationReader, vector: Float32Array, papers: readonly Paper[]): Promise<Source[]> {
+async function sources(reader: GenerationReader, vector: Float32Array, papers: readonly Paper[], labels: readonly (number | undefined)[]): Promise<Source[]> {
   const owners = await reader.passageOwners();
   const byPaper = owners.size > 0 ? invert(owners) : new Map<number, number[]>();
-  const labels = owners.size > 0 ? await reader.labelsOf(papers.map((p) => p.id)) : [];
   const out: Source[] = [];
   for (const [paperIndex, paper] of papers.entries()) {
     if (paper.abstract.trim()) out.push({ paperIndex, text: paper.abstract, page: null, section: null });
@@ -110,7 +109,12 @@ export async function candidates(
   relevance: readonly number[],
 ): Promise<Candidate[]> {
   const vector = await embedQuery(question);
-  const [texts, weights] = await Promise.all([sources(reader, vector, papers), questionWeights(reader, question)]);
+  const labels = await reader.labelsOf(papers.map((p) => p.id));
+  const [texts, weights, paperVectors] = await Promise.all([
+    sources(reader, vector, papers, labels),
+    questionWeights(reader, question),
+    reader.vectors(labels.map((l) => l ?? 0)),
+  ]);
   const split = texts.flatMap((source) => {
     const sentences = splitSentences(source.text);
     return sentences.map((text, i) => ({ source, text, position: sentences.length > 1 ? i / (sentences.length - 1) : 0 }));
@@ -125,6 +129,8 @@ export async function candidates(
       position,
       passage: source.page === null ? 0 : 1,
       length: lengthFeature(tokenCount(text)),
+      centrality: labels[source.paperIndex] === undefined ? 0 : dot(paperVectors[source.paperIndex]!, vectors[i]!),
+      firstPerson: firstPerson(text),
     };
     return { text, paperIndex: source.paperIndex, page: source.page, section: source.section, features, score: sentenceScore(features) };
   });

@@ -25,6 +25,8 @@ const features = (over: Partial<SentenceFeatures>): SentenceFeatures => ({
   position: 0.5,
   passage: 0,
   length: 0.5,
+  centrality: 0.5,
+  firstPerson: 0,
   ...over,
 });
 
