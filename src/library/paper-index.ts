@@ -10,7 +10,7 @@ import type { Manifest } from "../store/shared/manifest.js";
 import type { ImageFormat, RenderOptions } from "../map/render.js";
 import type { TopicMap } from "../map/topic-map.js";
 import type { PaperMap, TopicSummary } from "../map/views.js";
-import { ask } from "../query/ask.js";
+import { ask, askCandidates } from "../query/ask.js";
 import { confidence, matchFeatures } from "../query/confidence.js";
 import { explain, SentenceCache } from "../query/explain.js";
 import { likes } from "../query/likes.js";
@@ -191,6 +191,11 @@ export class PaperIndex {
    */
   ask(request: AskRequest): Promise<Answer> {
     return ask(this.reader, this.embedQuery, (texts) => this.sentenceVectors.of(texts), request);
+  }
+
+  /** @internal The top papers and every candidate sentence with its features: for bench/ask-scifact.mjs. */
+  askCandidates(request: AskRequest): ReturnType<typeof askCandidates> {
+    return askCandidates(this.reader, this.embedQuery, (texts) => this.sentenceVectors.of(texts), request);
   }
 
   /** The two raw signals the calibration reads, for each paper: its cosine with the question and its share of the BM25 ceiling. */

@@ -16,7 +16,7 @@ import { queryTerms } from "../ranking/analyzer.js";
 import { idf } from "../ranking/bm25.js";
 import { splitSentences } from "../ranking/explain.js";
 import { DEFAULT_MODE } from "../ranking/modes.js";
-import { distinctBest, lengthFeature, sentenceScore, termOverlap, withinBudget, type SentenceFeatures } from "../ranking/sentence-evidence.js";
+import { distinctBest, firstPerson, lengthFeature, sentenceScore, termOverlap, withinBudget, type SentenceFeatures } from "../ranking/sentence-evidence.js";
 import type { GenerationReader } from "../store/store.js";
 import { checkAskBudget, checkAskK, checkQuestion } from "./check.js";
 import { confidence, matchFeatures } from "./confidence.js";
@@ -73,10 +73,9 @@ function dot(a: Float32Array, b: Float32Array): number {
 }
 
 /** The texts (abstract, best passages) whose sentences are candidates, each paper's abstract first. */
-async function sources(reader: GenerationReader, vector: Float32Array, papers: readonly Paper[]): Promise<Source[]> {
+async function sources(reader: GenerationReader, vector: Float32Array, papers: readonly Paper[], labels: readonly (number | undefined)[]): Promise<Source[]> {
   const owners = await reader.passageOwners();
   const byPaper = owners.size > 0 ? invert(owners) : new Map<number, number[]>();
-  const labels = owners.size > 0 ? await reader.labelsOf(papers.map((p) => p.id)) : [];
   const out: Source[] = [];
   for (const [paperIndex, paper] of papers.entries()) {
     if (paper.abstract.trim()) out.push({ paperIndex, text: paper.abstract, page: null, section: null });
@@ -110,7 +109,12 @@ export async function candidates(
   relevance: readonly number[],
 ): Promise<Candidate[]> {
   const vector = await embedQuery(question);
-  const [texts, weights] = await Promise.all([sources(reader, vector, papers), questionWeights(reader, question)]);
+  const labels = await reader.labelsOf(papers.map((p) => p.id));
+  const [texts, weights, paperVectors] = await Promise.all([
+    sources(reader, vector, papers, labels),
+    questionWeights(reader, question),
+    reader.vectors(labels.map((l) => l ?? 0)),
+  ]);
   const split = texts.flatMap((source) => {
     const sentences = splitSentences(source.text);
     return sentences.map((text, i) => ({ source, text, position: sentences.length > 1 ? i / (sentences.length - 1) : 0 }));
@@ -125,6 +129,8 @@ export async function candidates(
       position,
       passage: source.page === null ? 0 : 1,
       length: lengthFeature(tokenCount(text)),
+      centrality: labels[source.paperIndex] === undefined ? 0 : dot(paperVectors[source.paperIndex]!, vectors[i]!),
+      firstPerson: firstPerson(text),
     };
     return { text, paperIndex: source.paperIndex, page: source.page, section: source.section, features, score: sentenceScore(features) };
   });
@@ -135,22 +141,33 @@ function evidencePapers(papers: readonly Paper[]): EvidencePaper[] {
   return papers.map((p) => ({ id: p.id, title: p.title, year: p.year, authors: p.authors, url: paperUrl(p), key: keys.get(p.id)! }));
 }
 
-export async function ask(reader: GenerationReader, embedQuery: EmbedQuery, embedSentences: EmbedSentences, request: AskRequest): Promise<Answer> {
+/** The top papers, their confidence, and every candidate sentence scored (unsorted): what ask chooses from (and bench/ask-scifact.mjs tunes on). */
+export async function askCandidates(
+  reader: GenerationReader,
+  embedQuery: EmbedQuery,
+  embedSentences: EmbedSentences,
+  request: AskRequest,
+): Promise<{ question: string; k: number; budget: number; hits: Paper[]; confident: boolean; candidates: Candidate[] }> {
   const question = checkQuestion(request.question);
   const k = request.k ?? LIMITS.askDefaultK;
   const budget = request.budget ?? LIMITS.askDefaultBudget;
   checkAskK(k);
   checkAskBudget(budget);
   const hits = await search(reader, embedQuery, question, k, request.mode ?? DEFAULT_MODE, request.filter);
-  if (hits.length === 0) return { question, confident: false, evidence: [], references: [] };
+  if (hits.length === 0) return { question, k, budget, hits, confident: false, candidates: [] };
   const sure = confidence(await matchFeatures(reader, embedQuery, question, hits.map((h) => h.id)));
   const scored = await candidates(reader, embedQuery, embedSentences, question, hits, sure.relevance);
+  return { question, k, budget, hits, confident: sure.confident, candidates: scored };
+}
+
+export async function ask(reader: GenerationReader, embedQuery: EmbedQuery, embedSentences: EmbedSentences, request: AskRequest): Promise<Answer> {
+  const { question, k, budget, hits, confident, candidates: scored } = await askCandidates(reader, embedQuery, embedSentences, request);
   const best = distinctBest(scored, MAX_EVIDENCE);
   const papers = evidencePapers(hits);
 
   // The budget counts the Markdown answer's own lines (src/export/answer.ts), ids and reference
   // numbers at their widest.
-  const fixed = tokenCount(answerHeading(question)) + (sure.confident ? 0 : tokenCount(NOT_CONFIDENT)) + tokenCount("References:");
+  const fixed = tokenCount(answerHeading(question)) + (confident ? 0 : tokenCount(NOT_CONFIDENT)) + tokenCount("References:");
   const kept = withinBudget(
     best,
     budget,
@@ -165,5 +182,5 @@ export async function ask(reader: GenerationReader, embedQuery: EmbedQuery, embe
     if (!references.includes(paper)) references.push(paper);
     return { id: i + 1, text: c.text, score: Math.round(c.score * 1e4) / 1e4, page: c.page, section: c.section, paper };
   });
-  return { question, confident: sure.confident, evidence, references };
+  return { question, confident, evidence, references };
 }

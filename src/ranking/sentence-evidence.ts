@@ -22,9 +22,13 @@ export interface SentenceFeatures {
   passage: number;
   /** Its length in tokens, capped at 40, over 40. */
   length: number;
+  /** Cosine of the sentence's and its whole paper's embeddings: how much it says what the paper is about. */
+  centrality: number;
+  /** 1 when it speaks for the authors ("we", "our"): what the paper did or found, not the background. */
+  firstPerson: number;
 }
 
-export const FEATURE_NAMES = ["cosine", "overlap", "paper", "reciprocalRank", "position", "passage", "length"] as const satisfies readonly (keyof SentenceFeatures)[];
+export const FEATURE_NAMES = ["cosine", "overlap", "paper", "reciprocalRank", "position", "passage", "length", "centrality", "firstPerson"] as const satisfies readonly (keyof SentenceFeatures)[];
 
 /** Weights of the linear score, one per feature (and a bias, which does not change the order). */
 export type SentenceWeights = Record<keyof SentenceFeatures, number>;
@@ -41,6 +45,8 @@ export const SENTENCE_WEIGHTS: SentenceWeights = {
   position: 0,
   passage: 0,
   length: 0,
+  centrality: 0,
+  firstPerson: 0,
 };
 
 export function sentenceScore(features: SentenceFeatures, weights: SentenceWeights = SENTENCE_WEIGHTS): number {
@@ -65,6 +71,12 @@ export function termOverlap(questionWeights: ReadonlyMap<string, number>, senten
   let found = 0;
   for (const [term, w] of questionWeights) if (terms.has(term)) found += w;
   return found / total;
+}
+
+const FIRST_PERSON = /\b(we|our|us)\b/i;
+
+export function firstPerson(sentence: string): number {
+  return FIRST_PERSON.test(sentence) ? 1 : 0;
 }
 
 /** Words × 1.3 would count a 40-word sentence as 52 tokens; a sentence's length feature saturates here. */
