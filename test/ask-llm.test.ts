@@ -189,8 +189,8 @@ describe("papers ask --llm", () => {
 
   /** The answer without --llm: what every run below must still print first. */
   let plain: { status: number; stdout: string; stderr: string };
-  // A budget that holds 5 sentences (the default holds more), so that [9] is none of them.
-  const BUDGET = ["--budget", "250"];
+  // A budget that holds a few sentences (the default holds more), so that [9] is none of them.
+  const BUDGET = ["--budget", "200"];
 
   beforeAll(async () => {
     const built = runCli(["--index", indexDir, "index", SEEDS]);
@@ -205,15 +205,16 @@ describe("papers ask --llm", () => {
 
   it("prints the evidence, then the model's answer with its citations checked and what was removed", async () => {
     expect(plain.status, plain.stderr).toBe(0);
-    expect(plain.stdout).toMatch(/^\[5\] /m);
-    expect(plain.stdout).not.toMatch(/^\[6\] /m);
+    const sentences = plain.stdout.match(/^\[\d+\] /gm)!.length;
+    expect(sentences).toBeGreaterThan(1);
+    expect(sentences).toBeLessThan(9);
     const run = await ask([...BUDGET, "--llm", stub.url, "--llm-model", "cites9"]);
     expect(run.status, run.stderr).toBe(0);
     // The extractive answer comes first, as it does without --llm.
     expect(run.stdout.startsWith(plain.stdout)).toBe(true);
     expect(run.stdout).toContain("Generated answer (cites9), from the evidence above:");
     expect(run.stdout).toContain(`Quantization halves memory traffic. ${UNSUPPORTED_MARK} Layer skipping lowers decode latency [1].`);
-    expect(run.stdout).toContain("Removed citations [9]: not among the 5 evidence sentences.");
+    expect(run.stdout).toContain(`Removed citations [9]: not among the ${sentences} evidence sentences.`);
     expect(run.stdout).toContain(`Unsupported (${UNSUPPORTED_MARK}, cites no evidence):\n- Quantization halves memory traffic.`);
   });
 

@@ -73,14 +73,21 @@ type LlmOptions = Parameters<typeof generateAnswer>[1];
  */
 async function printGeneratedMarkdown(answer: Answer, llm: LlmOptions): Promise<void> {
   process.stdout.write(terminalText(formatAnswer(answer, "markdown")));
-  process.stdout.write(terminalText(`\nGenerated answer${llm.model ? ` (${llm.model})` : ""}, from the evidence above:\n\n`));
+  // Headed once the model has begun: a server that is down gets no heading over nothing.
+  let begun = false;
+  const show = (text: string) => {
+    if (!begun) process.stdout.write(terminalText(`\nGenerated answer${llm.model ? ` (${llm.model})` : ""}, from the evidence above:\n\n`));
+    begun = true;
+    process.stdout.write(terminalText(text));
+  };
   let generated: GeneratedAnswer;
   try {
-    generated = await generateAnswer(answer, llm, (text) => process.stdout.write(terminalText(text)));
+    generated = await generateAnswer(answer, llm, show);
   } catch (error) {
-    process.stdout.write("\n");
+    if (begun) process.stdout.write("\n");
     return failGenerating(error);
   }
+  if (!begun) show("");
   process.stdout.write(terminalText(`\n${checkReport(generated.check, answer.evidence.length, generated.finishReason)}`));
 }
 
