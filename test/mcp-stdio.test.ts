@@ -180,7 +180,7 @@ describe("papers mcp with a misbehaving client", () => {
       expect(error.message).not.toMatch(/invalid_union|unionErrors|"path"|\[/);
     }
     expect(errors[1]!.error.message).toMatch(/params must be an object/);
-    expect(responses().find((r) => r.id === 10)!.result.tools).toHaveLength(8);
+    expect(responses().find((r) => r.id === 10)!.result.tools).toHaveLength(9);
     child.stdin.end();
     expect(await exited).toBe(0);
   });
