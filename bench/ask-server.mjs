@@ -11,6 +11,8 @@
 // --index: a SciFact index, as `papers eval ../shared/data/scifact` caches one under
 //   $XDG_CACHE_HOME/papers/eval/scifact-*-Xenova--all-MiniLM-L6-v2-q8 (any `papers index` folder works).
 // --context: ask as the search page does (context=true: each sentence's abstract or passage too).
+// --again: then ask the same claims again with budget+1 (a new answer for the server's cache, but
+//   the sentences of the papers found are embedded already): the cost of ask without embedding them.
 // --search: time GET /api/search (k the same) as well, on the next N claims (none embedded yet), as
 //   a yardstick for the machine's load at the time.
 // The claims are SciFact's test split (../shared/data/scifact/qrels/test.tsv), in file order.
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     mode: { type: "string", default: "hybrid" },
     context: { type: "boolean", default: false },
     search: { type: "boolean", default: false },
+    again: { type: "boolean", default: false },
   },
 });
 if (!values.index) throw new Error("give --index DIR: a SciFact index (papers eval ../shared/data/scifact makes one)");
@@ -73,8 +76,8 @@ const timed = async (path, params) => {
   if (response.headers.get("x-cache") !== "miss") throw new Error(`answered from the cache: ${params}`);
   return { ms, body };
 };
-const ask = async (q) => {
-  const { ms, body } = await timed("/api/ask", new URLSearchParams({ q, k: values.k, budget: values.budget, mode: values.mode, ...(values.context ? { context: "true" } : {}) }));
+const ask = async (q, budget = values.budget) => {
+  const { ms, body } = await timed("/api/ask", new URLSearchParams({ q, k: values.k, budget, mode: values.mode, ...(values.context ? { context: "true" } : {}) }));
   return { ms, evidence: body.evidence.length };
 };
 const percentiles = (times) => {
@@ -96,6 +99,12 @@ try {
   console.log(`GET /api/ask, ${times.length} distinct SciFact test claims, k=${values.k} budget=${values.budget} mode=${values.mode}${values.context ? " context=true" : ""}`);
   console.log(`  ${percentiles(times)}`);
   console.log(`  ${(sentences / times.length).toFixed(1)} evidence sentences per answer`);
+  if (values.again) {
+    const again = [];
+    for (const claim of claims.slice(1, n + 1)) again.push((await ask(claim, String(Number(values.budget) + 1))).ms);
+    console.log(`GET /api/ask, the same claims again (budget ${Number(values.budget) + 1}): their sentences embedded already`);
+    console.log(`  ${percentiles(again)}`);
+  }
   if (values.search) {
     const searches = [];
     for (const claim of claims.slice(n + 1, 2 * n + 1)) searches.push((await timed("/api/search", new URLSearchParams({ q: claim, k: values.k, mode: values.mode }))).ms);
