@@ -9,6 +9,7 @@ export type { SearchHit, HitPassage, PassageHit, RankedId, RecommendRequest, Rec
 export type { AskRequest, Answer, EvidenceSentence, EvidencePaper } from "./query/types.js";
 export { ANSWER_FORMATS, formatAnswer, parseAnswerFormat, type AnswerFormat } from "./export/answer.js";
 export { generateAnswer, answerPrompt, type GenerateOptions, type GeneratedAnswer } from "./generate/generate.js";
+export { chatCompletionsUrl } from "./generate/chat.js";
 export { checkCitations, CitationStream, UNSUPPORTED_MARK, type CitationCheck, type CheckedSentence } from "./generate/citations.js";
 export { LIMITS } from "./limits.js";
 export type { Paper, Source } from "./corpus/paper.js";

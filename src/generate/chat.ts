@@ -53,7 +53,7 @@ export function chatCompletionsUrl(given: string): URL {
     throw new PapersError("BAD_OPTION", `--llm must be a URL such as http://localhost:8080 (llama.cpp) or http://localhost:11434/v1 (Ollama), not ${JSON.stringify(given)}`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new PapersError("BAD_OPTION", `--llm must be an http:// or https:// URL, not ${url.protocol}`);
+    throw new PapersError("BAD_OPTION", `--llm must be an http:// or https:// URL such as http://localhost:8080, not ${JSON.stringify(given)}`);
   }
   const path = url.pathname.replace(/\/+$/, "");
   if (!path.endsWith("/chat/completions")) url.pathname = path.endsWith("/v1") ? `${path}/chat/completions` : `${path}/v1/chat/completions`;

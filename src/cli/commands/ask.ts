@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from "commander";
 import { DEFAULT_CORPUS_DIR } from "../../settings.js";
-import { ANSWER_FORMATS, formatAnswer, generateAnswer, isPapersError, openOrBuildIndex, UNSUPPORTED_MARK, type Answer, type AnswerFormat, type CitationCheck, type GeneratedAnswer, type PapersOptions } from "../../papers.js";
+import { ANSWER_FORMATS, chatCompletionsUrl, formatAnswer, generateAnswer, isPapersError, openOrBuildIndex, UNSUPPORTED_MARK, type Answer, type AnswerFormat, type CitationCheck, type GeneratedAnswer, type PapersOptions } from "../../papers.js";
 import { LIMITS } from "../../limits.js";
 import { askQuestion } from "../../requests/ask.js";
 import { askAnswerJson } from "../../requests/answers.js";
@@ -45,6 +45,8 @@ export function addAskCommand(program: Command): void {
     .action(run(async (words: string[], outputFlags: OutputFlags, options: PapersOptions) => {
       const flags = outputFlags as AskFlags;
       const format: AnswerFormat = flags.json ? "json" : (flags.format ?? "markdown");
+      // A --llm that is no URL is a usage mistake: said before any work.
+      if (flags.llm) chatCompletionsUrl(flags.llm);
       const index = await withProgress((progress) => openOrBuildIndex(options, [DEFAULT_CORPUS_DIR], progress));
       const answer = await withIndex(index, () =>
         askQuestion(index, { question: words.join(" "), k: flags.k!, budget: flags.budget!, mode: flags.mode!, filters: filterFlags(flags) }),
