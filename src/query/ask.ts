@@ -16,7 +16,7 @@ import { queryTerms } from "../ranking/analyzer.js";
 import { idf } from "../ranking/bm25.js";
 import { splitSentences } from "../ranking/explain.js";
 import { DEFAULT_MODE } from "../ranking/modes.js";
-import { distinctBest, firstPerson, lengthFeature, sentenceScore, termOverlap, withinBudget, type SentenceFeatures } from "../ranking/sentence-evidence.js";
+import { distinctBest, firstPerson, isMethodQuestion, lengthFeature, methodFeature, sentenceScore, termOverlap, withinBudget, type SentenceFeatures } from "../ranking/sentence-evidence.js";
 import type { GenerationReader } from "../store/store.js";
 import { checkAskBudget, checkAskK, checkQuestion } from "./check.js";
 import { confidence, matchFeatures } from "./confidence.js";
@@ -120,6 +120,7 @@ export async function candidates(
     return sentences.map((text, i) => ({ source, text, position: sentences.length > 1 ? i / (sentences.length - 1) : 0 }));
   });
   const vectors = await embedSentences(split.map((s) => s.text));
+  const methodQuestion = isMethodQuestion(question);
   return split.map(({ source, text, position }, i) => {
     const features: SentenceFeatures = {
       cosine: dot(vector, vectors[i]!),
@@ -131,6 +132,7 @@ export async function candidates(
       length: lengthFeature(tokenCount(text)),
       centrality: labels[source.paperIndex] === undefined ? 0 : dot(paperVectors[source.paperIndex]!, vectors[i]!),
       firstPerson: firstPerson(text),
+      method: methodFeature(methodQuestion, text),
     };
     return { text, paperIndex: source.paperIndex, page: source.page, section: source.section, features, score: sentenceScore(features) };
   });

@@ -27,6 +27,7 @@ const features = (over: Partial<SentenceFeatures>): SentenceFeatures => ({
   length: 0.5,
   centrality: 0.5,
   firstPerson: 0,
+  method: 0,
   ...over,
 });
 
