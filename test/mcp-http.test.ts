@@ -58,7 +58,7 @@ describe("papers serve /mcp (streamable HTTP)", () => {
     if (child && child.exitCode === null) child.kill("SIGTERM");
   });
 
-  it("lists the eight tools", async () => {
+  it("lists the nine tools", async () => {
     expect(client.getServerVersion()).toMatchObject({ name: "papers" });
     await checkToolList(client);
   });

@@ -31,7 +31,7 @@ describe("papers mcp (stdio)", () => {
     await client?.close();
   });
 
-  it("introduces itself and lists its eight tools with schemas and descriptions", async () => {
+  it("introduces itself and lists its nine tools with schemas and descriptions", async () => {
     expect(client.getServerVersion()).toMatchObject({ name: "papers" });
     expect(client.getInstructions()).toMatch(/search.*related.*recommend.*show.*list.*info.*export/s);
     await checkToolList(client);
