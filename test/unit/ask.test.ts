@@ -8,7 +8,9 @@ import { LIMITS } from "../../src/limits.js";
 import {
   distinctBest,
   jaccard,
+  isMethodQuestion,
   lengthFeature,
+  methodFeature,
   sentenceScore,
   SENTENCE_WEIGHTS,
   termOverlap,
@@ -64,6 +66,15 @@ describe("sentence scores", () => {
     expect(termOverlap(weights, "Latency was measured.")).toBeCloseTo(0.75);
     expect(termOverlap(weights, "Nothing related here.")).toBe(0);
     expect(termOverlap(new Map(), "Latency")).toBe(0);
+  });
+
+  it("mark a method question's contribution sentences, and no other question's", () => {
+    for (const q of ["ways to reduce decode latency", "How can we speed up decoding?", "methods for faster inference"]) expect(isMethodQuestion(q), q).toBe(true);
+    for (const q of ["0-dimensional biomaterials lack inductive properties.", "decode latency", "ACE inhibitors reduce mortality"]) expect(isMethodQuestion(q), q).toBe(false);
+    expect(methodFeature(true, "Motivated by this, we propose to identify quasi-independent layers.")).toBe(1);
+    expect(methodFeature(true, "A dynamic quantization technique is proposed to cut memory traffic.")).toBe(1);
+    expect(methodFeature(true, "Recent works on reducing latency through layer removing, however, lead to a drop.")).toBe(0);
+    expect(methodFeature(false, "We propose to identify quasi-independent layers.")).toBe(0);
   });
 
   it("saturate the length feature", () => {
