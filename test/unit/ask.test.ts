@@ -1,7 +1,7 @@
 /** ask's pure parts (issue 26): sentence scores, near-duplicates, the token budget, the Markdown and JSON answer, abstaining. */
 import { describe, expect, it } from "vitest";
 import { tokenCount } from "../../src/corpus/passages.js";
-import { evidenceLine, formatAnswer, NOT_CONFIDENT, NO_EVIDENCE, parseAnswerFormat, referenceLine } from "../../src/export/answer.js";
+import { evidenceLine, formatAnswer, NOT_CONFIDENT, NO_EVIDENCE, NO_ROOM, parseAnswerFormat, referenceLine } from "../../src/export/answer.js";
 import type { Answer, EvidencePaper } from "../../src/query/types.js";
 import { checkAskBudget, checkAskK } from "../../src/query/check.js";
 import { LIMITS } from "../../src/limits.js";
@@ -189,6 +189,7 @@ describe("the answer as Markdown and JSON", () => {
     const empty = formatAnswer({ question: "q", confident: false, evidence: [], references: [] }, "markdown");
     expect(empty).toContain(NO_EVIDENCE);
     expect(empty).not.toContain("References");
+    expect(formatAnswer({ ...answer, evidence: [], references: [] }, "markdown")).toContain(NO_ROOM);
   });
 
   it("gives JSON with {question, confident, evidence:[{id,text,score,page,section,paper}], references}", () => {
