@@ -61,6 +61,10 @@ describe("ask on the seeds", () => {
     expect(answering, answer.evidence.map((e) => e.text).join("\n")).toBeGreaterThanOrEqual(0);
     expect(background === -1 || answering < background, answer.evidence.map((e) => e.text).join("\n")).toBe(true);
     expect(answer.confident).toBe(true);
+    // What search --explain picks as CQIL's best sentence (closest by cosine alone) is the background one.
+    const cqil = await index.get(answer.evidence[answering]!.paper.id);
+    const [explained] = await index.explain("ways to reduce decode latency", [cqil]);
+    expect(explained!.sentence).toMatch(/layer removing/);
   });
 
   it("is not confident when nothing in the index answers, and says so", async () => {

@@ -16,6 +16,8 @@ export type AnswerFormat = (typeof ANSWER_FORMATS)[number];
 export const NOT_CONFIDENT =
   "No paper in the index is a confident match for this question: the sentences below are the closest found, not an answer.";
 export const NO_EVIDENCE = "No sentence found: the index holds nothing close to this question.";
+/** Said when papers matched but not one sentence fits the token budget. */
+export const NO_ROOM = "No sentence fits within the token budget: give a larger budget.";
 
 /** The answer's first line: the question. */
 export function answerHeading(question: string): string {
@@ -52,6 +54,7 @@ export function formatAnswer(answer: Answer, format: AnswerFormat): string {
   }
   const lines = [answerHeading(answer.question), ""];
   if (!answer.confident) lines.push(answer.evidence.length > 0 ? NOT_CONFIDENT : NO_EVIDENCE, "");
+  else if (answer.evidence.length === 0) lines.push(NO_ROOM, "");
   if (answer.evidence.length > 0) {
     lines.push(...answer.evidence.map(evidenceLine), "", "References:", "");
     lines.push(...answer.references.map((paper, i) => referenceLine(paper, i + 1)));

@@ -1,14 +1,16 @@
 /** ask's pure parts (issue 26): sentence scores, near-duplicates, the token budget, the Markdown and JSON answer, abstaining. */
 import { describe, expect, it } from "vitest";
 import { tokenCount } from "../../src/corpus/passages.js";
-import { evidenceLine, formatAnswer, NOT_CONFIDENT, NO_EVIDENCE, parseAnswerFormat, referenceLine } from "../../src/export/answer.js";
+import { evidenceLine, formatAnswer, NOT_CONFIDENT, NO_EVIDENCE, NO_ROOM, parseAnswerFormat, referenceLine } from "../../src/export/answer.js";
 import type { Answer, EvidencePaper } from "../../src/query/types.js";
 import { checkAskBudget, checkAskK } from "../../src/query/check.js";
 import { LIMITS } from "../../src/limits.js";
 import {
   distinctBest,
   jaccard,
+  isMethodQuestion,
   lengthFeature,
+  methodFeature,
   sentenceScore,
   SENTENCE_WEIGHTS,
   termOverlap,
@@ -64,6 +66,15 @@ describe("sentence scores", () => {
     expect(termOverlap(weights, "Latency was measured.")).toBeCloseTo(0.75);
     expect(termOverlap(weights, "Nothing related here.")).toBe(0);
     expect(termOverlap(new Map(), "Latency")).toBe(0);
+  });
+
+  it("mark a method question's contribution sentences, and no other question's", () => {
+    for (const q of ["ways to reduce decode latency", "How can we speed up decoding?", "methods for faster inference"]) expect(isMethodQuestion(q), q).toBe(true);
+    for (const q of ["0-dimensional biomaterials lack inductive properties.", "decode latency", "ACE inhibitors reduce mortality"]) expect(isMethodQuestion(q), q).toBe(false);
+    expect(methodFeature(true, "Motivated by this, we propose to identify quasi-independent layers.")).toBe(1);
+    expect(methodFeature(true, "A dynamic quantization technique is proposed to cut memory traffic.")).toBe(1);
+    expect(methodFeature(true, "Recent works on reducing latency through layer removing, however, lead to a drop.")).toBe(0);
+    expect(methodFeature(false, "We propose to identify quasi-independent layers.")).toBe(0);
   });
 
   it("saturate the length feature", () => {
@@ -178,6 +189,7 @@ describe("the answer as Markdown and JSON", () => {
     const empty = formatAnswer({ question: "q", confident: false, evidence: [], references: [] }, "markdown");
     expect(empty).toContain(NO_EVIDENCE);
     expect(empty).not.toContain("References");
+    expect(formatAnswer({ ...answer, evidence: [], references: [] }, "markdown")).toContain(NO_ROOM);
   });
 
   it("gives JSON with {question, confident, evidence:[{id,text,score,page,section,paper}], references}", () => {
