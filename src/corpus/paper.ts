@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { cleanDay, yearOfDay } from "./dates.js";
 import type { Passage } from "./passages.js";
+import type { Reference } from "./references/reference.js";
 import { LIMITS } from "../limits.js";
 
 /** Where a record was read from: the file as given and its 1-based line. */
@@ -27,6 +28,7 @@ interface PaperFields {
   date: string | null;
   /** The full text in passages, for formats that have it (PDF); not part of paperJson. */
   passages?: Passage[];
+  references?: Reference[];
 }
 
 /** One occurrence of a paper in one input file, before duplicates are merged. */

@@ -1,0 +1,89 @@
+/**
+ * Titles compared as a reference list prints them and as a library holds them: normalised (case,
+ * accents, punctuation and spacing do not count), split into words, and scored by edit distance.
+ * A title index finds every title that could pass the match rule (see match.ts) without comparing
+ * against all of them: any title sharing at least MIN_WORD_SHARE of the larger word set contains
+ * one of the query's rarest words (pigeonhole), so looking up those few words is complete.
+ */
+
+/** Lower case, accents dropped, anything not a letter or digit a single space. */
+export function normaliseTitle(title: string): string {
+  return title
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}
+
+/** The distinct words of a normalised title. */
+export function titleWords(normalised: string): string[] {
+  return normalised === "" ? [] : [...new Set(normalised.split(" "))];
+}
+
+/** Shortest normalised title matched by title alone ("Introduction" or "Appendix" never are). */
+export const MIN_TITLE_CHARS = 16;
+export const MIN_TITLE_WORDS = 3;
+/** Share of the larger word set two titles must share to be compared at all. */
+export const MIN_WORD_SHARE = 0.8;
+
+/** Whether a normalised title is long enough to be matched by title alone. */
+export function matchableTitle(normalised: string): boolean {
+  return normalised.length >= MIN_TITLE_CHARS && titleWords(normalised).length >= MIN_TITLE_WORDS;
+}
+
+/** Shared words over the larger word set, in [0, 1]. */
+export function wordShare(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  const set = new Set(a);
+  let shared = 0;
+  for (const word of b) if (set.has(word)) shared++;
+  return shared / Math.max(a.length, b.length);
+}
+
+/** 1 - Levenshtein distance / longer length, in [0, 1]: 1 is the same string. */
+export function editSimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  const longer = Math.max(a.length, b.length);
+  if (longer === 0) return 1;
+  // Two rows of the distance table are enough.
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let current = new Array<number>(b.length + 1);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= b.length; j++) {
+      const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    [previous, current] = [current, previous];
+  }
+  return 1 - previous[b.length]! / longer;
+}
+
+/**
+ * Items by the words of their titles. `candidates` gives every item whose title shares at least
+ * MIN_WORD_SHARE of the larger word set with the query (and some more): it looks up only the
+ * query's n - ceil(MIN_WORD_SHARE * n) + 1 rarest words, one of which any such title must hold.
+ */
+export class TitleIndex<T> {
+  private readonly byWord = new Map<string, T[]>();
+
+  add(item: T, normalised: string): void {
+    for (const word of titleWords(normalised)) {
+      const list = this.byWord.get(word);
+      if (list) list.push(item);
+      else this.byWord.set(word, [item]);
+    }
+  }
+
+  candidates(normalised: string): Set<T> {
+    const words = titleWords(normalised);
+    const needed = words.length - Math.ceil(MIN_WORD_SHARE * words.length) + 1;
+    const rarest = words
+      .map((word) => this.byWord.get(word) ?? [])
+      .sort((a, b) => a.length - b.length)
+      .slice(0, needed);
+    return new Set(rarest.flat());
+  }
+}
