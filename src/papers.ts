@@ -54,4 +54,5 @@ export { paperListFingerprint, storeLocation } from "./library/indexing/store-fa
 export type { RelatedBy, RelatedHit, ReferenceEntry, PaperReferences, CitingPapers } from "./query/types.js";
 export type { Reference } from "./corpus/references/reference.js";
 export type { CitationEvidence } from "./citations/graph.js";
-export { RELATED_BYS, CITATION_WEIGHT, parseRelatedBy } from "./citations/related-fusion.js";
+export { RELATED_BYS, CITATION_WEIGHT, DEFAULT_RELATED_BY, parseRelatedBy } from "./citations/related-fusion.js";
+export { referencePaper } from "./export/reference-paper.js";

@@ -7,6 +7,12 @@ import { PapersError } from "../errors.js";
 
 export const RELATED_BYS = ["meaning", "citations", "both"] as const;
 
+/**
+ * How related work is found when a request does not say: see bench/related-citations.mjs. `both`
+ * answers as `meaning` for a paper without citation links.
+ */
+export const DEFAULT_RELATED_BY: (typeof RELATED_BYS)[number] = "meaning";
+
 /** Weight of the citation score in `both` (the dense score has 1 - this): see bench/related-citations.mjs. */
 export const CITATION_WEIGHT = 0.5;
 

@@ -1,5 +1,6 @@
 /** The `papers` command line: global options, and the commands (one file per group, in ./commands/). */
 import { Command, Option } from "commander";
+import { addCitationCommands } from "./commands/citations.js";
 import { addDescribeCommands } from "./commands/describe.js";
 import { addFeedCommand } from "./commands/feed.js";
 import { addFetchCommands } from "./commands/fetch.js";
@@ -24,6 +25,7 @@ const program = new Command("papers")
 addIndexingCommands(program);
 addFetchCommands(program);
 addQueryCommands(program);
+addCitationCommands(program);
 addLikesCommands(program);
 addFeedCommand(program);
 addDescribeCommands(program);

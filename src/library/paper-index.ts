@@ -153,8 +153,8 @@ export class PaperIndex {
    * Related papers found by meaning (as related with dense), by citations (co-citation, coupling,
    * direct citations in the library), or both fused; those found by citations say why.
    */
-  async relatedBy(id: string, k = 10, by: RelatedBy = "meaning", weight?: number): Promise<RelatedHit[]> {
-    return relatedBy(this.reader, await this.citationGraph(), id, k, by, weight);
+  async relatedBy(id: string, k = 10, by: RelatedBy = "meaning", mode: SearchMode = RELATED_MODE, weight?: number): Promise<RelatedHit[]> {
+    return relatedBy(this.reader, await this.citationGraph(), id, k, by, mode, weight);
   }
 
   /** A paper's reference list, in order, each with its library paper or its external work's key. */

@@ -5,20 +5,21 @@
  */
 import { describeEvidence, type CitationGraph, type CitationNeighbour } from "../citations/graph.js";
 import { BOTH_DEPTH, fuseRelated } from "../citations/related-fusion.js";
+import { RELATED_MODE, type SearchMode } from "../ranking/modes.js";
 import type { GenerationReader } from "../store/store.js";
 import { checkK } from "./check.js";
 import { lookup } from "./lookup.js";
 import { related } from "./related.js";
 import type { RelatedBy, RelatedHit } from "./types.js";
 
-export async function relatedBy(reader: GenerationReader, graph: CitationGraph, id: string, k: number, by: RelatedBy, weight?: number): Promise<RelatedHit[]> {
+export async function relatedBy(reader: GenerationReader, graph: CitationGraph, id: string, k: number, by: RelatedBy, mode: SearchMode = RELATED_MODE, weight?: number): Promise<RelatedHit[]> {
   checkK(k);
   const { paper } = await lookup(reader, id);
-  if (by === "meaning") return related(reader, paper.id, k, "dense");
+  if (by === "meaning") return related(reader, paper.id, k, mode);
   const neighbours = graph.neighbours(paper.id);
   const evidence = new Map(neighbours.map((n) => [n.id.toLowerCase(), n]));
   if (by === "citations") return withPapers(reader, neighbours.slice(0, k), evidence);
-  const dense = await related(reader, paper.id, Math.max(k, BOTH_DEPTH), "dense");
+  const dense = await related(reader, paper.id, Math.max(k, BOTH_DEPTH), mode);
   if (neighbours.length === 0) return dense.slice(0, k);
   const byId = new Map(dense.map((hit) => [hit.id.toLowerCase(), hit]));
   const fused = fuseRelated(dense, neighbours, weight).slice(0, k);
