@@ -72,6 +72,7 @@ export async function pdfRecord(data: Buffer, file: string, limits: InputLimits 
     date: null,
     source: { file, line: 1 },
     passages,
+    ...(paper.references.length > 0 ? { references: paper.references } : {}),
   };
 }
 
