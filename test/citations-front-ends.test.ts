@@ -94,11 +94,11 @@ describe("following citations through the CLI, HTTP and MCP", () => {
       const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
       const client = new Client({ name: "test", version: "1" });
       await Promise.all([mcp.connect(serverSide), client.connect(clientSide)]);
-      const refs = (await client.callTool({ name: "refs", arguments: { id: "1810.04805" } })) as { structuredContent: { references: { paper: { id: string } | null; key: string | null }[] } };
+      const refs = (await client.callTool({ name: "refs", arguments: { id: "1810.04805" } })) as unknown as { structuredContent: { references: { paper: { id: string } | null; key: string | null }[] } };
       expect(refs.structuredContent.references.map((r) => r.paper?.id ?? r.key)).toEqual(["1706.03762", "1802.05365", "doi:10.5555/2999792.2999959"]);
-      const citedBy = (await client.callTool({ name: "cited_by", arguments: { id: "1802.05365" } })) as { structuredContent: { total: number; citedBy: { id: string }[] } };
+      const citedBy = (await client.callTool({ name: "cited_by", arguments: { id: "1802.05365" } })) as unknown as { structuredContent: { total: number; citedBy: { id: string }[] } };
       expect(citedBy.structuredContent).toMatchObject({ total: 1, citedBy: [{ id: "1810.04805" }] });
-      const empty = (await client.callTool({ name: "cited_by", arguments: { id: "1301.3781" } })) as { structuredContent: { reason: string } };
+      const empty = (await client.callTool({ name: "cited_by", arguments: { id: "1301.3781" } })) as unknown as { structuredContent: { reason: string } };
       expect(empty.structuredContent.reason).toBe("no reference list in the library names this paper");
       await client.close();
     } finally {

@@ -5,6 +5,7 @@
  * DOI (or arXiv id) both carry that differs vetoes a title match.
  */
 import type { Reference } from "../corpus/references/reference.js";
+import { splitName } from "../export/exportable.js";
 import { editSimilarity, matchableTitle, MIN_WORD_SHARE, normaliseTitle, TitleIndex, titleWords, wordShare } from "./titles.js";
 
 /** What a reference is matched against: a paper's id and the fields a match reads. */
@@ -14,6 +15,7 @@ export interface LinkTarget {
   year: number | null;
   doi: string | null;
   arxivId: string | null;
+  authors?: readonly string[];
 }
 
 /** Least edit similarity of two normalised titles for a title match. */
@@ -22,7 +24,8 @@ export const MIN_TITLE_SIMILARITY = 0.9;
 /** A DOI as compared: lower case, no resolver prefix. */
 export function normaliseDoi(doi: string | null): string | null {
   if (!doi) return null;
-  const bare = doi.trim().toLowerCase().replace(/^(https?:\/\/(dx\.)?doi\.org\/|doi:\s*)/, "");
+  // A link printed after the DOI and read into it ("10.1/x.https://doi.org/10.1/x") is not part of it.
+  const bare = doi.trim().toLowerCase().replace(/^(https?:\/\/(dx\.)?doi\.org\/|doi:\s*)/, "").replace(/\.?https?:\/\/.*$/, "");
   return bare === "" ? null : bare;
 }
 
@@ -37,21 +40,28 @@ export function normaliseArxivId(id: string | null): string | null {
 export interface MatchKeys {
   doi: string | null;
   arxivId: string | null;
-  /** Normalised, or null when too short to match by title. */
+  /** Normalised, or null when there is none. */
   title: string | null;
   words: string[];
+  /** Too short to match by title alone ("Deep Learning", "The TeXbook"): needs the same title, year and first author. */
+  short: boolean;
   year: number | null;
+  /** The first author's family name, normalised, or null. */
+  firstAuthor: string | null;
 }
 
-export function matchKeys(item: { title: string | null; year: number | null; doi: string | null; arxivId: string | null }): MatchKeys {
+export function matchKeys(item: { title: string | null; year: number | null; doi: string | null; arxivId: string | null; authors?: readonly string[] }): MatchKeys {
   const title = item.title ? normaliseTitle(item.title) : "";
-  const matchable = matchableTitle(title);
+  const first = item.authors?.[0];
+  const family = first ? normaliseTitle(splitName(first).family) : "";
   return {
     doi: normaliseDoi(item.doi),
     arxivId: normaliseArxivId(item.arxivId),
-    title: matchable ? title : null,
-    words: matchable ? titleWords(title) : [],
+    title: title === "" ? null : title,
+    words: titleWords(title),
+    short: !matchableTitle(title),
     year: item.year,
+    firstAuthor: family === "" ? null : family,
   };
 }
 
@@ -66,6 +76,10 @@ export function matchScore(reference: MatchKeys, paper: MatchKeys): number {
   if (reference.arxivId !== null && paper.arxivId !== null) return 0;
   if (reference.title === null || paper.title === null) return 0;
   if (reference.year !== null && paper.year !== null && Math.abs(reference.year - paper.year) > 1) return 0;
+  if (reference.short || paper.short) {
+    const sameAuthor = reference.firstAuthor !== null && reference.firstAuthor === paper.firstAuthor;
+    return reference.title === paper.title && reference.year !== null && paper.year !== null && sameAuthor ? 1 : 0;
+  }
   if (wordShare(reference.words, paper.words) < MIN_WORD_SHARE) return 0;
   const similarity = editSimilarity(reference.title, paper.title);
   return similarity >= MIN_TITLE_SIMILARITY ? similarity : 0;

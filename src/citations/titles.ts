@@ -6,9 +6,13 @@
  * one of the query's rarest words (pigeonhole), so looking up those few words is complete.
  */
 
-/** Lower case, accents dropped, anything not a letter or digit a single space. */
+/**
+ * Lower case, accents dropped, hyphens dropped ("Pre-training" and a PDF's "Pretraining" are one
+ * word), anything else not a letter or digit a single space.
+ */
 export function normaliseTitle(title: string): string {
   return title
+    .replace(/(?<=\p{L})[-\u2010\u2011]\s*(?=\p{L})/gu, "")
     .normalize("NFKD")
     .replace(/\p{M}+/gu, "")
     .toLowerCase()

@@ -334,7 +334,7 @@ function* storedTargets(stored: ReadonlyMap<string, StoredPaper>): Generator<Lin
   const at = (field: (typeof PAPER_FIELDS)[number]) => PAPER_FIELDS.indexOf(field);
   for (const entry of stored.values()) {
     const values = JSON.parse(entry.json) as unknown[];
-    yield { id: values[at("id")] as string, title: values[at("title")] as string | null, year: values[at("year")] as number | null, doi: values[at("doi")] as string | null, arxivId: values[at("arxivId")] as string | null };
+    yield { id: values[at("id")] as string, title: values[at("title")] as string | null, year: values[at("year")] as number | null, doi: values[at("doi")] as string | null, arxivId: values[at("arxivId")] as string | null, authors: values[at("authors")] as string[] };
   }
 }
 
