@@ -15,7 +15,8 @@ import type { RelatedBy, RelatedHit } from "./types.js";
 export async function relatedBy(reader: GenerationReader, graph: CitationGraph, id: string, k: number, by: RelatedBy, mode: SearchMode = RELATED_MODE, weight?: number): Promise<RelatedHit[]> {
   checkK(k);
   const { paper } = await lookup(reader, id);
-  if (by === "meaning") return related(reader, paper.id, k, mode);
+  // Without citation links, both is meaning exactly (the same search, not a deeper one cut short).
+  if (by === "meaning" || (by === "both" && !graph.linked(paper.id))) return related(reader, paper.id, k, mode);
   const neighbours = graph.neighbours(paper.id);
   const evidence = new Map(neighbours.map((n) => [n.id.toLowerCase(), n]));
   if (by === "citations") return withPapers(reader, neighbours.slice(0, k), evidence);
