@@ -90,6 +90,10 @@ a.info[aria-current="page"] { font-weight: 700; }
 .notice.error p { color: inherit; }
 .hint { color: var(--muted); font-size: 0.85rem; }
 kbd { font: 0.8rem ui-monospace, monospace; border: 1px solid var(--line); border-radius: 3px; padding: 0 0.25rem; }
+.citations h2 { font-size: 1rem; margin: 1.4rem 0 0.2rem; }
+.citations ol, .citations ul { margin: 0.3rem 0; padding-left: 2rem; }
+.citations li { margin: 0.2rem 0; }
+.hit-citations { margin: 0 0 0.35rem; font-size: 0.85rem; color: var(--muted); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 
@@ -129,6 +133,7 @@ const BODY = `<header><div class="wrap">
   <div id="message"></div>
   <ol id="results" class="results"></ol>
   <p id="export" class="export" hidden></p>
+  <section id="citations" class="citations" hidden></section>
   <button id="recommend" class="recommend" type="button" hidden></button>
   <p class="hint">Press <kbd>/</kbd> to search. Results come from a local index; nothing leaves this machine but the links you follow.</p>
 </main>
