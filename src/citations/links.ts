@@ -72,18 +72,24 @@ export function linkCitations(update: LinkUpdate, catalog: () => Iterable<LinkTa
   const previous = byId(update.previous);
   const removed = new Set(update.removed.map((id) => id.toLowerCase()));
   const next = new Map<string, CitingEntry>();
-  for (const [key, entry] of previous) if (!removed.has(key)) next.set(key, { ...entry, to: [...entry.to] });
+  // Tracked as it goes: comparing a 15 MB artifact's JSON would cost a commit more than the update.
+  let changed = false;
+  for (const [key, entry] of previous) {
+    if (removed.has(key)) changed = true;
+    else next.set(key, { ...entry, to: [...entry.to] });
+  }
 
   // New lists replace stored ones, and are matched against the whole new generation.
   const fresh: CitingEntry[] = [];
   for (const paper of update.given) {
     if (paper.references === undefined || removed.has(paper.id.toLowerCase())) continue;
     const stored = next.get(paper.id.toLowerCase());
-    if (stored && sameReferences(stored.refs, paper.references)) continue;
+    if (stored ? sameReferences(stored.refs, paper.references) : paper.references.length === 0) continue;
     const entry: CitingEntry = { id: paper.id, refs: [...paper.references], to: [] };
     if (entry.refs.length === 0) next.delete(paper.id.toLowerCase());
     else next.set(paper.id.toLowerCase(), entry);
     fresh.push(entry);
+    changed = true;
   }
   const withRefs = fresh.filter((entry) => entry.refs.length > 0);
   if (withRefs.length > 0) {
@@ -96,25 +102,27 @@ export function linkCitations(update: LinkUpdate, catalog: () => Iterable<LinkTa
   const written = new Map(update.written.map((paper) => [paper.id.toLowerCase(), { id: paper.id, keys: matchKeys(paper) }]));
   for (const entry of next.values()) {
     if (freshSet.has(entry)) continue;
-    entry.to = entry.to.map((to, i) => {
-      if (to === null) return null;
-      if (removed.has(to.toLowerCase())) return null;
+    entry.to.forEach((to, i) => {
+      if (to === null) return;
       const now = written.get(to.toLowerCase());
-      return now && matchScore(matchKeys(entry.refs[i]!), now.keys) === 0 ? null : to;
+      if (removed.has(to.toLowerCase()) || (now && matchScore(matchKeys(entry.refs[i]!), now.keys) === 0)) {
+        entry.to[i] = null;
+        changed = true;
+      }
     });
   }
-  linkWritten(next, freshSet, [...written.values()]);
+  if (linkWritten(next, freshSet, [...written.values()]) > 0) changed = true;
 
   const data: CitationData = { version: CITATIONS_VERSION, papers: [...next.values()] };
-  return { data, changed: JSON.stringify(data) !== JSON.stringify(update.previous ?? { version: CITATIONS_VERSION, papers: [] }) };
+  return { data, changed };
 }
 
 /**
  * Stored references no paper matched, linked to the written papers they name: an index of those
  * references (by DOI, arXiv id, title words) is looked up with each written paper's keys.
  */
-function linkWritten(entries: ReadonlyMap<string, CitingEntry>, fresh: ReadonlySet<CitingEntry>, written: readonly { id: string; keys: MatchKeys }[]): void {
-  if (written.length === 0) return;
+function linkWritten(entries: ReadonlyMap<string, CitingEntry>, fresh: ReadonlySet<CitingEntry>, written: readonly { id: string; keys: MatchKeys }[]): number {
+  if (written.length === 0) return 0;
   interface Open {
     entry: CitingEntry;
     index: number;
@@ -131,7 +139,7 @@ function linkWritten(entries: ReadonlyMap<string, CitingEntry>, fresh: ReadonlyS
       const open = { entry, index, keys: matchKeys(entry.refs[index]!) };
       if (open.keys.doi) push(byDoi, open.keys.doi, open);
       if (open.keys.arxivId) push(byArxiv, open.keys.arxivId, open);
-      if (open.keys.title) titles.add(open, open.keys.title);
+      if (open.keys.title) titles.add(open, open.keys.words);
     });
   }
   const best = new Map<Open, { item: { id: string; keys: MatchKeys }; score: number }>();
@@ -139,7 +147,7 @@ function linkWritten(entries: ReadonlyMap<string, CitingEntry>, fresh: ReadonlyS
     const found = new Set<Open>([
       ...(paper.keys.doi ? byDoi.get(paper.keys.doi) ?? [] : []),
       ...(paper.keys.arxivId ? byArxiv.get(paper.keys.arxivId) ?? [] : []),
-      ...(paper.keys.title ? titles.candidates(paper.keys.title) : []),
+      ...(paper.keys.title ? titles.candidates(paper.keys.words) : []),
     ]);
     for (const open of found) {
       if (open.entry.id.toLowerCase() === paper.id.toLowerCase()) continue;
@@ -149,6 +157,7 @@ function linkWritten(entries: ReadonlyMap<string, CitingEntry>, fresh: ReadonlyS
     }
   }
   for (const [open, { item }] of best) open.entry.to[open.index] = item.id;
+  return best.size;
 }
 
 function byId(data: CitationData | null): Map<string, CitingEntry> {

@@ -43,6 +43,7 @@ export interface MatchKeys {
   /** Normalised, or null when there is none. */
   title: string | null;
   words: string[];
+  wordSet: ReadonlySet<string>;
   /** Too short to match by title alone ("Deep Learning", "The TeXbook"): needs the same title, year and first author. */
   short: boolean;
   year: number | null;
@@ -54,12 +55,14 @@ export function matchKeys(item: { title: string | null; year: number | null; doi
   const title = item.title ? normaliseTitle(item.title) : "";
   const first = item.authors?.[0];
   const family = first ? normaliseTitle(splitName(first).family) : "";
+  const words = titleWords(title);
   return {
     doi: normaliseDoi(item.doi),
     arxivId: normaliseArxivId(item.arxivId),
     title: title === "" ? null : title,
-    words: titleWords(title),
-    short: !matchableTitle(title),
+    words,
+    wordSet: new Set(words),
+    short: !matchableTitle(title, words),
     year: item.year,
     firstAuthor: family === "" ? null : family,
   };
@@ -80,7 +83,7 @@ export function matchScore(reference: MatchKeys, paper: MatchKeys): number {
     const sameAuthor = reference.firstAuthor !== null && reference.firstAuthor === paper.firstAuthor;
     return reference.title === paper.title && reference.year !== null && paper.year !== null && sameAuthor ? 1 : 0;
   }
-  if (wordShare(reference.words, paper.words) < MIN_WORD_SHARE) return 0;
+  if (wordShare(reference.wordSet, paper.words) < MIN_WORD_SHARE) return 0;
   const similarity = editSimilarity(reference.title, paper.title);
   return similarity >= MIN_TITLE_SIMILARITY ? similarity : 0;
 }
@@ -105,7 +108,7 @@ export class PaperCatalog {
       const entry = { id: paper.id, keys: matchKeys(paper) };
       if (entry.keys.doi && !this.byDoi.has(entry.keys.doi)) this.byDoi.set(entry.keys.doi, entry);
       if (entry.keys.arxivId && !this.byArxiv.has(entry.keys.arxivId)) this.byArxiv.set(entry.keys.arxivId, entry);
-      if (entry.keys.title) this.titles.add(entry, entry.keys.title);
+      if (entry.keys.title) this.titles.add(entry, entry.keys.words);
     }
   }
 
@@ -118,7 +121,7 @@ export class PaperCatalog {
     }
     if (keys.title === null) return null;
     let best: { item: CatalogEntry; score: number } | null = null;
-    for (const item of this.titles.candidates(keys.title)) {
+    for (const item of this.titles.candidates(keys.words)) {
       if (item.id.toLowerCase() === lower) continue;
       const score = matchScore(keys, item.keys);
       if (score > 0 && betterMatch(keys, best, { item, score })) best = { item, score };

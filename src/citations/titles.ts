@@ -32,17 +32,19 @@ export const MIN_TITLE_WORDS = 3;
 export const MIN_WORD_SHARE = 0.8;
 
 /** Whether a normalised title is long enough to be matched by title alone. */
-export function matchableTitle(normalised: string): boolean {
-  return normalised.length >= MIN_TITLE_CHARS && titleWords(normalised).length >= MIN_TITLE_WORDS;
+export function matchableTitle(normalised: string, words: readonly string[] = titleWords(normalised)): boolean {
+  return normalised.length >= MIN_TITLE_CHARS && words.length >= MIN_TITLE_WORDS;
 }
 
-/** Shared words over the larger word set, in [0, 1]. */
-export function wordShare(a: readonly string[], b: readonly string[]): number {
-  if (a.length === 0 || b.length === 0) return 0;
-  const set = new Set(a);
+/** Shared words over the larger word set, in [0, 1] (`a` as a set: it is compared with many). */
+export function wordShare(a: ReadonlySet<string>, b: readonly string[]): number {
+  if (a.size === 0 || b.length === 0) return 0;
+  const larger = Math.max(a.size, b.length);
+  // Too different in length to share enough: no need to count.
+  if (Math.min(a.size, b.length) < MIN_WORD_SHARE * larger) return 0;
   let shared = 0;
-  for (const word of b) if (set.has(word)) shared++;
-  return shared / Math.max(a.length, b.length);
+  for (const word of b) if (a.has(word)) shared++;
+  return shared / larger;
 }
 
 /** 1 - Levenshtein distance / longer length, in [0, 1]: 1 is the same string. */
@@ -73,16 +75,16 @@ export function editSimilarity(a: string, b: string): number {
 export class TitleIndex<T> {
   private readonly byWord = new Map<string, T[]>();
 
-  add(item: T, normalised: string): void {
-    for (const word of titleWords(normalised)) {
+  /** `words`: the title's distinct words (titleWords). */
+  add(item: T, words: readonly string[]): void {
+    for (const word of words) {
       const list = this.byWord.get(word);
       if (list) list.push(item);
       else this.byWord.set(word, [item]);
     }
   }
 
-  candidates(normalised: string): Set<T> {
-    const words = titleWords(normalised);
+  candidates(words: readonly string[]): Set<T> {
     const needed = words.length - Math.ceil(MIN_WORD_SHARE * words.length) + 1;
     const rarest = words
       .map((word) => this.byWord.get(word) ?? [])

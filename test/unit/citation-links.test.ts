@@ -4,7 +4,7 @@ import { CitationGraph, describeEvidence } from "../../src/citations/graph.js";
 import { linkCitations, type CitationData } from "../../src/citations/links.js";
 import { PaperCatalog, type LinkTarget } from "../../src/citations/match.js";
 import { fuseRelated } from "../../src/citations/related-fusion.js";
-import { editSimilarity, normaliseTitle, TitleIndex } from "../../src/citations/titles.js";
+import { editSimilarity, normaliseTitle, TitleIndex, titleWords } from "../../src/citations/titles.js";
 import type { Reference } from "../../src/corpus/references/reference.js";
 
 const ref = (fields: Partial<Reference>): Reference => ({ raw: fields.title ?? "", label: null, authors: [], title: null, year: null, venue: null, doi: null, arxivId: null, url: null, ...fields });
@@ -41,9 +41,9 @@ describe("matching a reference to a library paper", () => {
     expect(normaliseTitle("Über  Sätze—und *Beweise*!")).toBe("uber satze und beweise");
     expect(editSimilarity("kitten", "sitting")).toBeCloseTo(1 - 3 / 7);
     const index = new TitleIndex<string>();
-    index.add("x", "a study of graph neural networks");
-    expect(index.candidates("graph neural networks a study of")).toContain("x");
-    expect(index.candidates("completely unrelated words here").size).toBe(0);
+    index.add("x", titleWords("a study of graph neural networks"));
+    expect(index.candidates(titleWords("graph neural networks a study of"))).toContain("x");
+    expect(index.candidates(titleWords("completely unrelated words here")).size).toBe(0);
   });
 });
 
