@@ -10,8 +10,8 @@
  * library again. The rule is symmetric (match.ts), so linking in one run or over several agrees.
  */
 import type { Reference } from "../corpus/references/reference.js";
-import { betterMatch, matchKeys, matchScore, PaperCatalog, type LinkTarget, type MatchKeys } from "./match.js";
-import { TitleIndex } from "./titles.js";
+import { betterMatch, matchKeys, matchScore, normaliseArxivId, normaliseDoi, PaperCatalog, type LinkTarget, type MatchKeys } from "./match.js";
+import { normaliseTitle, TitleIndex, titleWords } from "./titles.js";
 
 export const CITATIONS_VERSION = 1;
 
@@ -123,10 +123,13 @@ export function linkCitations(update: LinkUpdate, catalog: () => Iterable<LinkTa
  */
 function linkWritten(entries: ReadonlyMap<string, CitingEntry>, fresh: ReadonlySet<CitingEntry>, written: readonly { id: string; keys: MatchKeys }[]): number {
   if (written.length === 0) return 0;
-  interface Open {
-    entry: CitingEntry;
-    index: number;
-    keys: MatchKeys;
+  // Full keys (first author, word set) only for the references a written paper makes candidates.
+  class Open {
+    private computed: MatchKeys | undefined;
+    constructor(readonly entry: CitingEntry, readonly index: number) {}
+    get keys(): MatchKeys {
+      return (this.computed ??= matchKeys(this.entry.refs[this.index]!));
+    }
   }
   const byDoi = new Map<string, Open[]>();
   const byArxiv = new Map<string, Open[]>();
@@ -136,10 +139,14 @@ function linkWritten(entries: ReadonlyMap<string, CitingEntry>, fresh: ReadonlyS
     if (fresh.has(entry)) continue;
     entry.to.forEach((to, index) => {
       if (to !== null) return;
-      const open = { entry, index, keys: matchKeys(entry.refs[index]!) };
-      if (open.keys.doi) push(byDoi, open.keys.doi, open);
-      if (open.keys.arxivId) push(byArxiv, open.keys.arxivId, open);
-      if (open.keys.title) titles.add(open, open.keys.words);
+      const open = new Open(entry, index);
+      const ref = entry.refs[index]!;
+      const doi = normaliseDoi(ref.doi);
+      const arxivId = normaliseArxivId(ref.arxivId);
+      const title = ref.title ? normaliseTitle(ref.title) : "";
+      if (doi) push(byDoi, doi, open);
+      if (arxivId) push(byArxiv, arxivId, open);
+      if (title) titles.add(open, titleWords(title));
     });
   }
   const best = new Map<Open, { item: { id: string; keys: MatchKeys }; score: number }>();

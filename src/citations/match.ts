@@ -105,10 +105,14 @@ export class PaperCatalog {
 
   constructor(papers: Iterable<LinkTarget>) {
     for (const paper of papers) {
-      const entry = { id: paper.id, keys: matchKeys(paper) };
-      if (entry.keys.doi && !this.byDoi.has(entry.keys.doi)) this.byDoi.set(entry.keys.doi, entry);
-      if (entry.keys.arxivId && !this.byArxiv.has(entry.keys.arxivId)) this.byArxiv.set(entry.keys.arxivId, entry);
-      if (entry.keys.title) this.titles.add(entry, entry.keys.words);
+      // Keys in full (first author, word set) only for the few papers a reference makes candidates.
+      const entry = new CatalogEntry(paper);
+      const doi = normaliseDoi(paper.doi);
+      const arxivId = normaliseArxivId(paper.arxivId);
+      if (doi && !this.byDoi.has(doi)) this.byDoi.set(doi, entry);
+      if (arxivId && !this.byArxiv.has(arxivId)) this.byArxiv.set(arxivId, entry);
+      const title = paper.title ? normaliseTitle(paper.title) : "";
+      if (title) this.titles.add(entry, titleWords(title));
     }
   }
 
@@ -130,7 +134,16 @@ export class PaperCatalog {
   }
 }
 
-interface CatalogEntry {
-  id: string;
-  keys: MatchKeys;
+class CatalogEntry {
+  private computed: MatchKeys | undefined;
+
+  constructor(private readonly paper: LinkTarget) {}
+
+  get id(): string {
+    return this.paper.id;
+  }
+
+  get keys(): MatchKeys {
+    return (this.computed ??= matchKeys(this.paper));
+  }
 }

@@ -11,6 +11,8 @@
  * word), anything else not a letter or digit a single space.
  */
 export function normaliseTitle(title: string): string {
+  // Most titles are ASCII: the same result without the Unicode passes (a commit normalises a whole library's titles).
+  if (PRINTABLE_ASCII.test(title)) return title.replace(/(?<=[A-Za-z])-\s*(?=[A-Za-z])/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
   return title
     .replace(/(?<=\p{L})[-\u2010\u2011]\s*(?=\p{L})/gu, "")
     .normalize("NFKD")
@@ -20,9 +22,15 @@ export function normaliseTitle(title: string): string {
     .trim();
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** The distinct words of a normalised title. */
 export function titleWords(normalised: string): string[] {
-  return normalised === "" ? [] : [...new Set(normalised.split(" "))];
+  if (normalised === "") return [];
+  // A title has a few words: a scan allocates less than a Set (a commit splits a whole library's titles).
+  const words: string[] = [];
+  for (const word of normalised.split(" ")) if (!words.includes(word)) words.push(word);
+  return words;
 }
 
 /** Shortest normalised title matched by title alone ("Introduction" or "Appendix" never are). */
