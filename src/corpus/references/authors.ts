@@ -13,8 +13,8 @@ const PARTICLE = String.raw`(?:van|von|der|den|de|del|della|da|di|du|dos|la|le|t
 const SURNAME = String.raw`(?:${PARTICLE}\s+){0,2}${WORD}(?:\s+(?:Jr\.|Sr\.|II|III|IV))?`;
 /** Given names (words or initials), an optional lower-case middle word ("Wen tau Yih"), the surname. */
 const GIVEN_FIRST = new RegExp(String.raw`^(?:${INITIAL}\s*|${WORD}\s+){1,4}(?:(?!and\s)\p{Ll}{2,4}\s+)?${SURNAME}`, "u");
-/** Surname, then initials or given names after a comma. */
-const SURNAME_FIRST = new RegExp(String.raw`^${SURNAME},\s*(?:${INITIAL}|${WORD}(?:\s+${INITIAL})?)(?:,?\s+(?:Jr\.|Sr\.))?`, "u");
+/** Surname (BibTeX's "von" part first, any short lower-case word: "tau Yih, W."), then initials or given names after a comma. */
+const SURNAME_FIRST = new RegExp(String.raw`^(?:(?!and\s|et\s)\p{Ll}{2,4}\s+)?${SURNAME},\s*(?:${INITIAL}|${WORD}(?:\s+${INITIAL})?)(?:,?\s+(?:Jr\.|Sr\.))?`, "u");
 const SEPARATOR = /^(?:\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*)/;
 const ET_AL = /^,?\s*(?:et\s*al\.?|and\s+others\b)/;
 /** What may follow a complete author list. */
