@@ -12,9 +12,8 @@
 //
 // Definitions (src/corpus/references/score.ts):
 // - count: references read; exact when equal to the entries in the list.
-// - alignment: each reference read is paired with at most one true entry, greedily by word overlap
-//   (Jaccard of word sets, its raw text against the entry's title + surnames + year; best first;
-//   none under 0.25).
+// - alignment: each reference read is paired with at most one true entry, greedily by the share of
+//   the entry's words (title, surnames, year) that its raw text holds; best first; none under 0.5.
 // - a field is correct when the pair's values are equal after normalising: titles lower-cased with
 //   accents and all but letters and digits dropped; years as numbers; DOIs and arXiv ids lower-case.
 // - precision = correct / values read; recall = correct / true values the printed list shows (the

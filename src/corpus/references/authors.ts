@@ -20,6 +20,9 @@ const ET_AL = /^,?\s*(?:et\s*al\.?|and\s+others\b)/;
 /** What may follow a complete author list. */
 const LIST_END = /^(?:\s*\.|\s*\(\s*(?:1[5-9]|20)\d\d|\s*,\s*["“‘]|\s*:|\s*,\s*\(?(?:1[5-9]|20)\d\d|\s+\((?:eds?|editors?)\.?\))/u;
 
+/** Words no personal name holds: "The Chicago Manual of Style", "Frame Maker Reference Manual" are titles. */
+const NOT_A_NAME = /(?:^|\s)(?:The|A|An|Of|of|the|for|For|in|In|on|On|to|To|with|With|from|From|Towards|Reference|Manual|System|Systems|Report|Journal|Proceedings|Press|University|Institute|Conference|Program|Programming|Guide|Edition|Version|Library|Handbook|Introduction|Language)(?=\s|$|,)/;
+
 export interface AuthorScan {
   authors: string[];
   /** The text after the list (from the character that ended it). */
@@ -44,7 +47,7 @@ function scanWith(text: string, form: RegExp): AuthorScan | null {
   const endedBefore = () => (authors.length > 0 ? { authors, rest: text.slice(beforeSeparator) } : null);
   for (;;) {
     const name = form.exec(text.slice(at));
-    if (!name) return endedBefore();
+    if (!name || NOT_A_NAME.test(name[0])) return endedBefore();
     // A style that abbreviates given names abbreviates all of them: "Automatic Citation Indexing"
     // after "I. G. Councill, " is a title.
     if (authors.length > 0 && initialsOnly(authors[0]!) && !initialsOnly(displayName(name[0], form === SURNAME_FIRST))) return endedBefore();

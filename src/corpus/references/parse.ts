@@ -28,19 +28,29 @@ export function parseReference(text: string, label: string | null): Reference {
     label,
     authors,
     title,
-    year: yearOf(body),
-    venue: venueOf(after),
+    year: yearOf(mainPart(body)),
+    venue: venueOf(mainPart(after)),
     doi: findDoi(raw),
     arxivId: findArxivId(raw),
     url: findUrl(raw),
   };
 }
 
+/** Sentences about other editions ("Reprinted as …, 1986", "Also available as …") are not the work's own. */
+const OTHER_EDITION = /\.\s+(?:Also|Reprinted|Reprint|Available|Originally|Republished|Translated|See\s+also|Extended\s+version)\b[\s\S]*$/;
+
+function mainPart(text: string): string {
+  return text.replace(OTHER_EDITION, ".");
+}
+
 /** A title in quotes ("“Attention is all you need,” in …"), else the first sentence. */
 function titleOf(text: string): { title: string | null; after: string } {
   const quoted = /^["“‘']\s*(.+?)\s*,?\s*["”’'](?=\s|[.,;:]|$)/u.exec(text);
   if (quoted) return { title: cleanTitle(quoted[1]!), after: text.slice(quoted[0].length) };
-  const end = sentenceEnd(text);
+  let end = sentenceEnd(text);
+  // "TeX: The Program, volume B of Computers & Typesetting." – the series is not the title.
+  const series = /,\s+(?:volume|vol\.|pages|pp\.|chapter|\d+(?:st|nd|rd|th)\s+edition)\b/i.exec(text.slice(0, end));
+  if (series) end = series.index;
   const title = cleanTitle(text.slice(0, end));
   return { title, after: text.slice(end) };
 }
@@ -56,9 +66,12 @@ function sentenceEnd(text: string): number {
   return text.length;
 }
 
+/** What stands where a title would, and is none. */
+const NOT_A_TITLE = /^(?:personal|private)\s+communication|^(?:unpublished|in\s+press|forthcoming|manuscript|to\s+appear|submitted)(?:\s+manuscript)?$/i;
+
 function cleanTitle(text: string): string | null {
   const title = text.replace(/^\s*[.,;:]\s*/, "").replace(/[\s.,;:]+$/, "").trim();
-  return /\p{L}{2}/u.test(title) ? title : null;
+  return /\p{L}{2}/u.test(title) && !NOT_A_TITLE.test(title) ? title : null;
 }
 
 /** The venue: after the title, past "In", up to a comma, a bracket, a volume, pages or a year. */

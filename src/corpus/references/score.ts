@@ -2,9 +2,9 @@
  * How well references were read, against ground truth: the count, and per field (title, year,
  * DOI, arXiv id) precision and recall. For bench/references.mjs and the fixture tests.
  *
- * - Alignment: each reference read is paired with at most one true entry, greedily by the overlap
- *   of their words (its raw text against the entry's title, surnames and year), best pairs first,
- *   none under 0.25 (Jaccard on word sets).
+ * - Alignment: each reference read is paired with at most one true entry, greedily by the share of
+ *   the entry's words (title, surnames, year) that its raw text holds, best pairs first, none
+ *   under a half.
  * - A field is correct when the pair's values are equal after normalising: titles lower-cased,
  *   accents and everything but letters and digits dropped ("Pre-training" = "pretraining"); years
  *   as numbers; DOIs and arXiv ids lower-cased.
@@ -60,8 +60,10 @@ export function alignReferences(found: readonly Reference[], truth: readonly Tru
     truthWords.forEach((theirs, j) => {
       let shared = 0;
       for (const w of theirs) if (mine.has(w)) shared++;
-      const score = shared / (mine.size + theirs.size - shared || 1);
-      if (score >= 0.25) pairs.push({ i, j, score });
+      // How much of the entry's words the reference holds: a long reference (editors, a reprint)
+      // holds all of its entry's words and many more.
+      const score = shared / (theirs.size || 1);
+      if (score >= 0.5) pairs.push({ i, j, score });
     });
   });
   pairs.sort((a, b) => b.score - a.score);

@@ -156,5 +156,25 @@ export function joinEntryLines(lines: readonly string[]): string {
     else if (/\p{L}[-\u2010]$/u.test(out) && /^\p{Lu}/u.test(next)) out += next;
     else out += " " + next;
   }
-  return out.replace(/\u00ad/g, "");
+  return typeset(out.replace(/\u00ad/g, ""));
+}
+
+/** Spacing accents TeX sets as a glyph of their own before the letter, and the combining mark each stands for. */
+const SPACING_ACCENTS: Record<string, string> = {
+  "\u00b4": "\u0301", "\u02ca": "\u0301", "`": "\u0300", "\u02cb": "\u0300", "\u02c6": "\u0302", "\u02dc": "\u0303", "\u00a8": "\u0308",
+  "\u02d8": "\u0306", "\u02c7": "\u030c", "\u00b8": "\u0327", "\u02da": "\u030a", "\u02dd": "\u030b", "\u00af": "\u0304", "\u02d9": "\u0307",
+};
+
+/**
+ * What TeX's typesetting leaves in a text layer, undone: an accent set apart from its letter
+ * ("Wo ́ zniakowski", "Wo ´ zniakowski") joined to it, and the TeX and LaTeX logos set letter by
+ * letter ("L a T E X") written as words.
+ */
+export function typeset(text: string): string {
+  return text
+    .replace(/\s?([\u0300-\u036f])\s?(\p{L})/gu, (_m, mark: string, letter: string) => letter + mark)
+    .replace(/(\p{L})\s([\u00b4\u02ca\u02cb\u02c6\u02dc\u00a8\u02d8\u02c7\u00b8\u02da\u02dd\u00af\u02d9])\s?(\p{L})/gu, (_m, before: string, accent: string, letter: string) => before + letter + SPACING_ACCENTS[accent]!)
+    .replace(/\bL\s?a\s?T\s?E\s?X\b/g, "LaTeX")
+    .replace(/\bT\s?E\s?X\b/g, "TeX")
+    .normalize("NFC");
 }
