@@ -40,7 +40,8 @@ export function bblReferences(text: string): Reference[] {
 function labelOf(given: string | null, index: number): string | null {
   if (given === null) return String(index + 1);
   const plain = latexToText(given);
-  if (/\(\s*(?:\d{4}|n\.d\.)[a-z]?\s*\)\s*$/.test(plain) || /\{\\natexlab/.test(given)) return null;
+  // natbib: "Short(Year)Long names", "Adamic and Adar(2003)".
+  if (/\(\s*(?:\d{4}|n\.d\.)[a-z]?\s*\)/.test(plain) || /\\natexlab/.test(given)) return null;
   return plain || null;
 }
 
