@@ -38,6 +38,11 @@ const STYLES = [
   ["plainnat-twocol", "plainnat, two columns"],
   ["ieeetr-twocol", "ieeetr, two columns"],
   ["abbrvnat", "abbrvnat (numbers)"],
+  // Added after the parser was written on the seven above, as a check on styles it had not seen
+  // (alpha's superscript labels, siam's comma-separated title, chicago's mixed name order).
+  ["alpha", "alpha"],
+  ["siam", "siam"],
+  ["chicago", "chicago (natbib)"],
 ];
 
 async function referencesOf(file) {

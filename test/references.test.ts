@@ -1,5 +1,5 @@
 /**
- * Reference lists read from real PDFs (pdf.js): the fixtures built by pdflatex + bibtex in seven
+ * Reference lists read from real PDFs (pdf.js): the fixtures built by pdflatex + bibtex in ten
  * styles (test/fixtures/references/, scripts/build-reference-fixtures.sh) and, when TeX Live's
  * makeindex paper is installed, a real 18-page paper checked by hand. Counts must be exact on
  * every fixture, and field precision and recall stay above floors a little under what
@@ -17,7 +17,7 @@ import { hashEmbedderLoader } from "./hash-embedder.js";
 import { tempDir } from "./helpers.js";
 
 const FIXTURES = new URL("fixtures/references/", import.meta.url).pathname;
-const STYLES = ["plain", "ieeetr", "apalike", "acm", "plainnat-twocol", "ieeetr-twocol", "abbrvnat"];
+const STYLES = ["plain", "ieeetr", "apalike", "acm", "plainnat-twocol", "ieeetr-twocol", "abbrvnat", "alpha", "siam", "chicago"];
 const REAL_PDF = "/usr/share/doc/texlive-doc/support/makeindex/ind.pdf";
 
 async function referencesOf(file: string): Promise<Reference[]> {

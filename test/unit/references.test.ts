@@ -42,6 +42,16 @@ describe("parsing one reference", () => {
       { authors: ["C. D. Manning", "P. Raghavan", "H. Schütze"], title: "Introduction to Information Retrieval", year: 2008 },
     ],
     [
+      "siam (title ended by a comma)",
+      "L. A. Adamic and E. Adar, Friends and neighbors on the web, Social Networks, 25 (2003), pp. 211–230.",
+      { authors: ["L. A. Adamic", "E. Adar"], title: "Friends and neighbors on the web", year: 2003, venue: "Social Networks" },
+    ],
+    [
+      "chicago (first name surname-first, the others given-first)",
+      "Adamic, L. A. and E. Adar (2003). Friends and neighbors on the web. Social Networks 25 (3), 211–230.",
+      { authors: ["L. A. Adamic", "E. Adar"], title: "Friends and neighbors on the web", year: 2003, venue: "Social Networks" },
+    ],
+    [
       "no authors",
       "The Chicago Manual of Style, 13th edition, 1982. University of Chicago Press, Chicago, Illinois.",
       { authors: [], title: "The Chicago Manual of Style", year: 1982 },
@@ -128,6 +138,18 @@ describe("splitting a list into references", () => {
       "Eugene Garfield. Citation indexes for science. 1955.",
     ]);
     expect(entries.every((e) => e.label === null)).toBe(true);
+  });
+
+  it("joins an alpha label that a superscript broke into three lines ([AGB, +, 18])", () => {
+    const list: PdfLine[] = [
+      { text: "[AA03]\tLada A. Adamic and Eytan Adar. Friends and neighbors on the", x: 133.8, y: 225, page: 2, size: 10 },
+      { text: "web. Social Networks, 25(3):211–230, 2003.", x: 189, y: 213.1, page: 2, size: 10 },
+      { text: "[AGB", x: 133.8, y: 193.2, page: 2, size: 10 },
+      { text: "+", x: 158.6, y: 196.8, page: 2, size: 7 },
+      { text: "18] Waleed Ammar and Dirk Groeneveld. Construction of the literature", x: 165.2, y: 193.2, page: 2, size: 10 },
+      { text: "graph in Semantic Scholar. arXiv preprint arXiv:1805.02262, 2018.", x: 189, y: 181.2, page: 2, size: 10 },
+    ];
+    expect(splitReferences(list).map((e) => [e.label, e.text.slice(0, 20)])).toEqual([["AA03", "Lada A. Adamic and E"], ["AGB+18", "Waleed Ammar and Dir"]]);
   });
 
   it("splits a list without indents by the wider gaps between references", () => {

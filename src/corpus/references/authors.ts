@@ -46,24 +46,26 @@ function scanWith(text: string, form: RegExp): AuthorScan | null {
   let beforeSeparator = 0;
   const endedBefore = () => (authors.length > 0 ? { authors, rest: text.slice(beforeSeparator) } : null);
   for (;;) {
-    const name = form.exec(text.slice(at));
+    // After a first name surname-first, Chicago-like styles give the others given-first ("Adamic, L. A. and E. Adar").
+    const name = form.exec(text.slice(at)) ?? (form === SURNAME_FIRST && authors.length > 0 ? GIVEN_FIRST.exec(text.slice(at)) : null);
     if (!name || NOT_A_NAME.test(name[0])) return endedBefore();
+    const surnameFirst = form === SURNAME_FIRST && name[0].includes(",");
     // A style that abbreviates given names abbreviates all of them: "Automatic Citation Indexing"
     // after "I. G. Councill, " is a title.
-    if (authors.length > 0 && initialsOnly(authors[0]!) && !initialsOnly(displayName(name[0], form === SURNAME_FIRST))) return endedBefore();
+    if (authors.length > 0 && initialsOnly(authors[0]!) && !initialsOnly(displayName(name[0], surnameFirst))) return endedBefore();
     at += name[0].length;
     const rest = text.slice(at);
     const etAl = ET_AL.exec(rest);
-    if (etAl) return { authors: [...authors, displayName(name[0], form === SURNAME_FIRST)], rest: rest.slice(etAl[0].length) };
+    if (etAl) return { authors: [...authors, displayName(name[0], surnameFirst)], rest: rest.slice(etAl[0].length) };
     // A list that ends here ends here, even before an "and" that the title might begin with.
-    if (LIST_END.test(rest) && !/^\s*,\s*(and\s+)?\p{Lu}/u.test(rest)) return { authors: [...authors, displayName(name[0], form === SURNAME_FIRST)], rest };
+    if (LIST_END.test(rest) && !/^\s*,\s*(and\s+)?\p{Lu}/u.test(rest)) return { authors: [...authors, displayName(name[0], surnameFirst)], rest };
     const separator = SEPARATOR.exec(rest);
     if (!separator) {
       // Surname-first names end in initials whose stop ends the list too: "Adar, E. Friends and …".
-      if (form === SURNAME_FIRST && /\.$/.test(name[0]) && /^\s+\S/.test(rest)) return { authors: [...authors, displayName(name[0], true)], rest: "." + rest };
+      if (form === SURNAME_FIRST && /\.$/.test(name[0]) && /^\s+\S/.test(rest)) return { authors: [...authors, displayName(name[0], surnameFirst)], rest: "." + rest };
       return endedBefore();
     }
-    authors.push(displayName(name[0], form === SURNAME_FIRST));
+    authors.push(displayName(name[0], surnameFirst));
     beforeSeparator = at;
     at += separator[0].length;
   }

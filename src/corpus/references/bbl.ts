@@ -19,14 +19,30 @@ export interface BblEntry {
 
 /** The `\bibitem`s of a `.bbl`, in order (nothing when it has none). */
 export function bblEntries(text: string): BblEntry[] {
-  const entries: BblEntry[] = [];
   const body = text.replace(/\\end\{thebibliography\}[\s\S]*$/, "");
-  const starts = [...body.matchAll(/\\bibitem\s*(?:\[((?:[^\]{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\])?\s*\{([^}]*)\}/g)];
-  starts.forEach((start, i) => {
-    const end = i + 1 < starts.length ? starts[i + 1]!.index : body.length;
-    entries.push({ key: start[2]!.trim(), given: start[1] ?? null, latex: body.slice(start.index + start[0].length, end) });
-  });
-  return entries;
+  const starts: { at: number; end: number; key: string; given: string | null }[] = [];
+  for (const match of body.matchAll(/\\bibitem(?![A-Za-z])/g)) {
+    let i = match.index + match[0].length;
+    while (/\s/.test(body[i] ?? "")) i++;
+    let given: string | null = null;
+    if (body[i] === "[") {
+      // The label may nest braces to any depth (chicago: \protect\citeauthoryear{O{\u{g}}uz}…).
+      let depth = 0;
+      let j = i + 1;
+      for (; j < body.length && !(body[j] === "]" && depth === 0); j++) {
+        if (body[j] === "\\") j++;
+        else if (body[j] === "{") depth++;
+        else if (body[j] === "}") depth--;
+      }
+      given = body.slice(i + 1, j);
+      i = j + 1;
+      while (/\s/.test(body[i] ?? "")) i++;
+    }
+    const key = /^\{([^}]*)\}/.exec(body.slice(i));
+    if (!key) continue;
+    starts.push({ at: match.index, end: i + key[0].length, key: key[1]!.trim(), given });
+  }
+  return starts.map((start, n) => ({ key: start.key, given: start.given, latex: body.slice(start.end, n + 1 < starts.length ? starts[n + 1]!.at : body.length) }));
 }
 
 /** The references a `.bbl` holds, each parsed from its printed text. */
@@ -41,7 +57,7 @@ function labelOf(given: string | null, index: number): string | null {
   if (given === null) return String(index + 1);
   const plain = latexToText(given);
   // natbib: "Short(Year)Long names", "Adamic and Adar(2003)".
-  if (/\(\s*(?:\d{4}|n\.d\.)[a-z]?\s*\)/.test(plain) || /\\natexlab/.test(given)) return null;
+  if (/\(\s*(?:\d{4}|n\.d\.)[a-z]?\s*\)/.test(plain) || /\\(?:natexlab|citeauthoryear|citename)/.test(given)) return null;
   return plain || null;
 }
 

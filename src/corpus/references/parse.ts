@@ -22,7 +22,8 @@ export function parseReference(text: string, label: string | null): Reference {
     .replace(/^\s*[.,:;]?\s*\(\s*(?:[A-Z][a-z]{2,8}\.?\s+)?(1[6-9]\d\d|20\d\d)[a-z]?\s*\)\s*[.,:]?/, "")
     .replace(/^\s*[.,:;]\s*/, "")
     .trim();
-  const { title, after } = titleOf(afterAuthors);
+  // Authors ended by a comma and no quotes (siam, ieeetr books): the title ends at the next comma or stop.
+  const { title, after } = authors.length > 0 && /^\s*,\s*(?!["“‘'])\S/u.test(rest) ? commaTitle(afterAuthors) : titleOf(afterAuthors);
   return {
     raw,
     label,
@@ -53,6 +54,14 @@ function titleOf(text: string): { title: string | null; after: string } {
   if (series) end = series.index;
   const title = cleanTitle(text.slice(0, end));
   return { title, after: text.slice(end) };
+}
+
+/** A title ended by a comma or a full stop: "L. A. Adamic and E. Adar, Friends and neighbors on the web, Social Networks, …". */
+function commaTitle(text: string): { title: string | null; after: string } {
+  const comma = /,\s/.exec(text);
+  const stop = sentenceEnd(text);
+  const end = comma && comma.index < stop ? comma.index : stop;
+  return { title: cleanTitle(text.slice(0, end)), after: text.slice(end) };
 }
 
 /** Where the first sentence ends: after `.`, `?` or `!` and a space, not after an initial or an abbreviation. */

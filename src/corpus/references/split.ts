@@ -24,12 +24,34 @@ export interface ListEntry {
 const NUMBER_LABEL = /^\s*(?:\[(\d{1,4})\]|(\d{1,4})\.(?=\s)|\((\d{1,4})\))\s*/;
 const BRACKET_LABEL = /^\s*\[([^\]\s][^\]]{0,39})\]\s*/;
 
-export function splitReferences(lines: readonly PdfLine[]): ListEntry[] {
-  if (lines.length === 0) return [];
+export function splitReferences(given: readonly PdfLine[]): ListEntry[] {
+  if (given.length === 0) return [];
+  const lines = withFragmentsJoined(given);
   const groups = numbered(lines) ?? bracketed(lines) ?? byIndent(lines);
   return groups
     .map(({ label, lines: group }) => ({ label, text: joinEntryLines(group.map((line) => line.text)) }))
     .filter((entry) => /\p{L}/u.test(entry.text));
+}
+
+/**
+ * A line pdf-text.ts broke where a superscript moved the baseline ("[AGB", "+", "18] Waleed …")
+ * joined again: pieces on one page that sit within half a line of each other, each right of the
+ * one before; a smaller piece (the superscript) joins without spaces.
+ */
+function withFragmentsJoined(lines: readonly PdfLine[]): PdfLine[] {
+  const out: PdfLine[] = [];
+  // Lines that end in a superscript: what follows on the baseline joins them without a space too.
+  const endsRaised = new Set<PdfLine>();
+  for (const line of lines) {
+    const last = out.at(-1);
+    if (last && last.page === line.page && Math.abs(last.y - line.y) < 0.5 * Math.max(last.size, line.size) && line.x > last.x && (line.text.length <= 3 || last.text.length <= 6 || line.size < last.size)) {
+      const raised = line.size < last.size - 1;
+      const joined = { ...last, text: last.text + (raised || endsRaised.has(last) ? "" : " ") + line.text, size: Math.max(last.size, line.size) };
+      if (raised) endsRaised.add(joined);
+      out[out.length - 1] = joined;
+    } else out.push(line);
+  }
+  return out;
 }
 
 interface Group {
