@@ -152,6 +152,11 @@ describe("splitting a list into references", () => {
     expect(splitReferences(list).map((e) => [e.label, e.text.slice(0, 20)])).toEqual([["AA03", "Lada A. Adamic and E"], ["AGB+18", "Waleed Ammar and Dir"]]);
   });
 
+  it("splits a list whose entries start indented, as paragraphs do", () => {
+    const list = lines(["Adamic, L. A. and Adar, E. (2003). Friends and", 82, 700], ["neighbors on the web. Social Networks.", 72, 688], ["Garfield, E. (1955). Citation indexes for science.", 82, 676], ["Science, 122(3159).", 72, 664]);
+    expect(splitReferences(list).map((e) => e.text)).toEqual(["Adamic, L. A. and Adar, E. (2003). Friends and neighbors on the web. Social Networks.", "Garfield, E. (1955). Citation indexes for science. Science, 122(3159)."]);
+  });
+
   it("splits a list without indents by the wider gaps between references", () => {
     const list = lines(["Adamic, L. A. and Adar, E. (2003). Friends and", 72, 700], ["neighbors on the web. Social Networks.", 72, 688], ["Garfield, E. (1955). Citation indexes for science.", 72, 670], ["Science, 122(3159).", 72, 658]);
     expect(splitReferences(list).map((e) => e.text)).toEqual(["Adamic, L. A. and Adar, E. (2003). Friends and neighbors on the web. Social Networks.", "Garfield, E. (1955). Citation indexes for science. Science, 122(3159)."]);

@@ -82,24 +82,24 @@ function bracketed(lines: readonly PdfLine[]): Group[] | null {
   const labelled = lines.filter((line) => BRACKET_LABEL.test(line.text));
   if (labelled.length < 2) return null;
   const groups: Group[] = [];
+  const lefts = columnLefts(lines);
   for (const line of lines) {
     const match = BRACKET_LABEL.exec(line.text);
-    if (match && leftEdge(line, lines)) groups.push({ label: match[1]!, lines: [{ ...line, text: line.text.slice(match[0].length) }] });
+    if (match && Math.abs(line.x - lefts[columnOf(line, lines)]!) < 0.4 * line.size) groups.push({ label: match[1]!, lines: [{ ...line, text: line.text.slice(match[0].length) }] });
     else if (groups.length > 0) groups.at(-1)!.lines.push(line);
   }
   return groups;
 }
 
-/** A line at its column's left edge, not indented under an entry. */
-function leftEdge(line: PdfLine, lines: readonly PdfLine[]): boolean {
-  const lefts = columnLefts(lines);
-  return Math.abs(line.x - lefts[columnOf(line, lines)]!) < 0.4 * line.size;
-}
-
-/** Author-year lists: hanging indents where there are any, else gaps between entries. */
+/**
+ * Author-year lists: by indents where there are any (hanging: an entry starts at the left edge;
+ * or, when the list's first line is indented, an entry starts indented, as a paragraph does),
+ * else by the gaps between entries.
+ */
 function byIndent(lines: readonly PdfLine[]): Group[] {
   const lefts = columnLefts(lines);
   const hanging = lines.some((line) => line.x - lefts[columnOf(line, lines)]! > 0.4 * line.size);
+  const firstIndented = lines[0]!.x - lefts[columnOf(lines[0]!, lines)]! > 0.4 * lines[0]!.size;
   const spacing = typicalSpacing(lines);
   const groups: Group[] = [];
   let previous: PdfLine | undefined;
@@ -109,7 +109,7 @@ function byIndent(lines: readonly PdfLine[]): Group[] {
     const sameColumn = previous !== undefined && previous.page === line.page && columnOf(previous, lines) === column;
     let starts: boolean;
     if (previous === undefined) starts = true;
-    else if (hanging) starts = atLeft;
+    else if (hanging) starts = firstIndented ? !atLeft : atLeft;
     else if (sameColumn) starts = previous.y - line.y > 1.4 * spacing;
     else starts = /[.]$/.test(previous.text.trim());
     if (starts) groups.push({ label: null, lines: [line] });
