@@ -52,6 +52,11 @@ describe("parsing one reference", () => {
       { authors: ["L. A. Adamic", "E. Adar"], title: "Friends and neighbors on the web", year: 2003, venue: "Social Networks" },
     ],
     [
+      "Chicago author-date (the year after the authors, no brackets)",
+      "Adorno, Theodor W., and Walter Benjamin. 1999. The Complete Correspondence, 1928–1940. Cambridge, MA: Harvard University Press.",
+      { authors: ["Theodor W. Adorno", "Walter Benjamin"], title: "The Complete Correspondence, 1928–1940", year: 1999 },
+    ],
+    [
       "no authors",
       "The Chicago Manual of Style, 13th edition, 1982. University of Chicago Press, Chicago, Illinois.",
       { authors: [], title: "The Chicago Manual of Style", year: 1982 },

@@ -18,7 +18,9 @@ export function parseReference(text: string, label: string | null): Reference {
   const raw = text.replace(/\s+/g, " ").trim();
   const body = withoutIdentifiers(raw).replace(/\b(?:doi|DOI|URL|url)\s*:?\s*(?=[.,;]|$)/g, "").replace(/\s{2,}/g, " ").trim();
   const { authors, rest } = scanAuthors(body);
-  const afterAuthors = rest
+  // Author-date styles put the year right after the authors: "(2003)." (APA) or "2003." (Chicago).
+  const leadingYear = authors.length > 0 ? /^\s*[.,]?\s*(1[6-9]\d\d|20\d\d)[a-z]?\.\s+/.exec(rest) : null;
+  const afterAuthors = (leadingYear ? rest.slice(leadingYear[0].length) : rest)
     .replace(/^\s*[.,:;]?\s*\(\s*(?:[A-Z][a-z]{2,8}\.?\s+)?(1[6-9]\d\d|20\d\d)[a-z]?\s*\)\s*[.,:]?/, "")
     .replace(/^\s*[.,:;]\s*/, "")
     .trim();
@@ -29,7 +31,7 @@ export function parseReference(text: string, label: string | null): Reference {
     label,
     authors,
     title,
-    year: yearOf(mainPart(body)),
+    year: leadingYear ? Number(leadingYear[1]) : yearOf(mainPart(body)),
     venue: venueOf(mainPart(after)),
     doi: findDoi(raw),
     arxivId: findArxivId(raw),
