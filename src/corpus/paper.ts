@@ -237,9 +237,10 @@ export interface Skipped {
   /**
    * "record": one record left out; "file": a whole file left out; "replaced": a later record with
    * the same id won; "repeated": a file or folder reached again (a symlink loop, a path named twice), read once;
-   * "conflict": two files claim one id for different papers, and both were kept (the report names both).
+   * "conflict": two files claim one id for different papers, and both were kept (the report names both);
+   * "note": a file read, with something to say (GROBID failed on a PDF: its references are the built-in reader's).
    */
-  kind: "record" | "file" | "replaced" | "repeated" | "conflict";
+  kind: "record" | "file" | "replaced" | "repeated" | "conflict" | "note";
 }
 
 /** `file:line: reason`, or `file: reason` for a whole file. */

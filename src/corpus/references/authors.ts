@@ -13,12 +13,15 @@ const PARTICLE = String.raw`(?:van|von|der|den|de|del|della|da|di|du|dos|la|le|t
 const SURNAME = String.raw`(?:${PARTICLE}\s+){0,2}${WORD}(?:\s+(?:Jr\.|Sr\.|II|III|IV))?`;
 /** Given names (words or initials), an optional lower-case middle word ("Wen tau Yih"), the surname. */
 const GIVEN_FIRST = new RegExp(String.raw`^(?:${INITIAL}\s*|${WORD}\s+){1,4}(?:(?!and\s)\p{Ll}{2,4}\s+)?${SURNAME}`, "u");
-/** Surname, then initials or given names after a comma. */
-const SURNAME_FIRST = new RegExp(String.raw`^${SURNAME},\s*(?:${INITIAL}|${WORD}(?:\s+${INITIAL})?)(?:,?\s+(?:Jr\.|Sr\.))?`, "u");
+/** Surname (BibTeX's "von" part first, any short lower-case word: "tau Yih, W."), then initials or given names after a comma. */
+const SURNAME_FIRST = new RegExp(String.raw`^(?:(?!and\s|et\s)\p{Ll}{2,4}\s+)?${SURNAME},\s*(?:${INITIAL}|${WORD}(?:\s+${INITIAL})?)(?:,?\s+(?:Jr\.|Sr\.))?`, "u");
 const SEPARATOR = /^(?:\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*)/;
 const ET_AL = /^,?\s*(?:et\s*al\.?|and\s+others\b)/;
 /** What may follow a complete author list. */
 const LIST_END = /^(?:\s*\.|\s*\(\s*(?:1[5-9]|20)\d\d|\s*,\s*["“‘]|\s*:|\s*,\s*\(?(?:1[5-9]|20)\d\d|\s+\((?:eds?|editors?)\.?\))/u;
+
+/** Words no personal name holds: "The Chicago Manual of Style", "Frame Maker Reference Manual" are titles. */
+const NOT_A_NAME = /(?:^|\s)(?:The|A|An|Of|of|the|for|For|in|In|on|On|to|To|with|With|from|From|Towards|Reference|Manual|System|Systems|Report|Journal|Proceedings|Press|University|Institute|Conference|Program|Programming|Guide|Edition|Version|Library|Handbook|Introduction|Language)(?=\s|$|,)/;
 
 export interface AuthorScan {
   authors: string[];
@@ -43,24 +46,26 @@ function scanWith(text: string, form: RegExp): AuthorScan | null {
   let beforeSeparator = 0;
   const endedBefore = () => (authors.length > 0 ? { authors, rest: text.slice(beforeSeparator) } : null);
   for (;;) {
-    const name = form.exec(text.slice(at));
-    if (!name) return endedBefore();
+    // After a first name surname-first, Chicago-like styles give the others given-first ("Adamic, L. A. and E. Adar").
+    const name = form.exec(text.slice(at)) ?? (form === SURNAME_FIRST && authors.length > 0 ? GIVEN_FIRST.exec(text.slice(at)) : null);
+    if (!name || NOT_A_NAME.test(name[0])) return endedBefore();
+    const surnameFirst = form === SURNAME_FIRST && name[0].includes(",");
     // A style that abbreviates given names abbreviates all of them: "Automatic Citation Indexing"
     // after "I. G. Councill, " is a title.
-    if (authors.length > 0 && initialsOnly(authors[0]!) && !initialsOnly(displayName(name[0], form === SURNAME_FIRST))) return endedBefore();
+    if (authors.length > 0 && initialsOnly(authors[0]!) && !initialsOnly(displayName(name[0], surnameFirst))) return endedBefore();
     at += name[0].length;
     const rest = text.slice(at);
     const etAl = ET_AL.exec(rest);
-    if (etAl) return { authors: [...authors, displayName(name[0], form === SURNAME_FIRST)], rest: rest.slice(etAl[0].length) };
+    if (etAl) return { authors: [...authors, displayName(name[0], surnameFirst)], rest: rest.slice(etAl[0].length) };
     // A list that ends here ends here, even before an "and" that the title might begin with.
-    if (LIST_END.test(rest) && !/^\s*,\s*(and\s+)?\p{Lu}/u.test(rest)) return { authors: [...authors, displayName(name[0], form === SURNAME_FIRST)], rest };
+    if (LIST_END.test(rest) && !/^\s*,\s*(and\s+)?\p{Lu}/u.test(rest)) return { authors: [...authors, displayName(name[0], surnameFirst)], rest };
     const separator = SEPARATOR.exec(rest);
     if (!separator) {
       // Surname-first names end in initials whose stop ends the list too: "Adar, E. Friends and …".
-      if (form === SURNAME_FIRST && /\.$/.test(name[0]) && /^\s+\S/.test(rest)) return { authors: [...authors, displayName(name[0], true)], rest: "." + rest };
+      if (form === SURNAME_FIRST && /\.$/.test(name[0]) && /^\s+\S/.test(rest)) return { authors: [...authors, displayName(name[0], surnameFirst)], rest: "." + rest };
       return endedBefore();
     }
-    authors.push(displayName(name[0], form === SURNAME_FIRST));
+    authors.push(displayName(name[0], surnameFirst));
     beforeSeparator = at;
     at += separator[0].length;
   }

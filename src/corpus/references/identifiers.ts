@@ -55,8 +55,8 @@ function trimId(id: string): string {
 
 /** An identifier left open at a line's end: a DOI or URL cut after `.`, `/`, `-` or `_` (or `doi:` alone). */
 const OPEN_ID = /(?:\bhttps?:\/\/\S*|\b10\.\S*)[./_-]$|\b10\.$/i;
-/** What may continue it on the next line: a first word that starts with a digit or a lower-case letter, or holds a `/`. */
-const ID_CONTINUES = /^(?:[\p{Ll}\d]|[^\s]*\/)/u;
+/** What may continue it on the next line: a first word that starts with a digit or a lower-case letter, or holds a `/` (not a new URL or id). */
+const ID_CONTINUES = /^(?![Hh][Tt][Tt][Pp][Ss]?:|[Ww]{3}\.|(?:doi|DOI|URL|url|arXiv|arxiv)\b)(?:[\p{Ll}\d]|[^\s]*\/)/u;
 
 /** Whether `next` continues an identifier that `line` left open, so the two join with no space. */
 export function continuesIdentifier(line: string, next: string): boolean {

@@ -18,31 +18,52 @@ export function parseReference(text: string, label: string | null): Reference {
   const raw = text.replace(/\s+/g, " ").trim();
   const body = withoutIdentifiers(raw).replace(/\b(?:doi|DOI|URL|url)\s*:?\s*(?=[.,;]|$)/g, "").replace(/\s{2,}/g, " ").trim();
   const { authors, rest } = scanAuthors(body);
-  const afterAuthors = rest
+  // Author-date styles put the year right after the authors: "(2003)." (APA) or "2003." (Chicago).
+  const leadingYear = authors.length > 0 ? /^\s*[.,]?\s*(1[6-9]\d\d|20\d\d)[a-z]?\.\s+/.exec(rest) : null;
+  const afterAuthors = (leadingYear ? rest.slice(leadingYear[0].length) : rest)
     .replace(/^\s*[.,:;]?\s*\(\s*(?:[A-Z][a-z]{2,8}\.?\s+)?(1[6-9]\d\d|20\d\d)[a-z]?\s*\)\s*[.,:]?/, "")
     .replace(/^\s*[.,:;]\s*/, "")
     .trim();
-  const { title, after } = titleOf(afterAuthors);
+  // Authors ended by a comma and no quotes (siam, ieeetr books): the title ends at the next comma or stop.
+  const { title, after } = authors.length > 0 && /^\s*,\s*(?!["“‘'])\S/u.test(rest) ? commaTitle(afterAuthors) : titleOf(afterAuthors);
   return {
     raw,
     label,
     authors,
     title,
-    year: yearOf(body),
-    venue: venueOf(after),
+    year: leadingYear ? Number(leadingYear[1]) : yearOf(mainPart(body)),
+    venue: venueOf(mainPart(after)),
     doi: findDoi(raw),
     arxivId: findArxivId(raw),
     url: findUrl(raw),
   };
 }
 
+/** Sentences about other editions ("Reprinted as …, 1986", "Also available as …") are not the work's own. */
+const OTHER_EDITION = /\.\s+(?:Also|Reprinted|Reprint|Available|Originally|Republished|Translated|See\s+also|Extended\s+version)\b[\s\S]*$/;
+
+function mainPart(text: string): string {
+  return text.replace(OTHER_EDITION, ".");
+}
+
 /** A title in quotes ("“Attention is all you need,” in …"), else the first sentence. */
 function titleOf(text: string): { title: string | null; after: string } {
   const quoted = /^["“‘']\s*(.+?)\s*,?\s*["”’'](?=\s|[.,;:]|$)/u.exec(text);
   if (quoted) return { title: cleanTitle(quoted[1]!), after: text.slice(quoted[0].length) };
-  const end = sentenceEnd(text);
+  let end = sentenceEnd(text);
+  // "TeX: The Program, volume B of Computers & Typesetting." – the series is not the title.
+  const series = /,\s+(?:volume|vol\.|pages|pp\.|chapter|\d+(?:st|nd|rd|th)\s+edition)\b/i.exec(text.slice(0, end));
+  if (series) end = series.index;
   const title = cleanTitle(text.slice(0, end));
   return { title, after: text.slice(end) };
+}
+
+/** A title ended by a comma or a full stop: "L. A. Adamic and E. Adar, Friends and neighbors on the web, Social Networks, …". */
+function commaTitle(text: string): { title: string | null; after: string } {
+  const comma = /,\s/.exec(text);
+  const stop = sentenceEnd(text);
+  const end = comma && comma.index < stop ? comma.index : stop;
+  return { title: cleanTitle(text.slice(0, end)), after: text.slice(end) };
 }
 
 /** Where the first sentence ends: after `.`, `?` or `!` and a space, not after an initial or an abbreviation. */
@@ -56,9 +77,12 @@ function sentenceEnd(text: string): number {
   return text.length;
 }
 
+/** What stands where a title would, and is none. */
+const NOT_A_TITLE = /^(?:personal|private)\s+communication|^(?:unpublished|in\s+press|forthcoming|manuscript|to\s+appear|submitted)(?:\s+manuscript)?$/i;
+
 function cleanTitle(text: string): string | null {
   const title = text.replace(/^\s*[.,;:]\s*/, "").replace(/[\s.,;:]+$/, "").trim();
-  return /\p{L}{2}/u.test(title) ? title : null;
+  return /\p{L}{2}/u.test(title) && !NOT_A_TITLE.test(title) ? title : null;
 }
 
 /** The venue: after the title, past "In", up to a comma, a bracket, a volume, pages or a year. */

@@ -24,12 +24,34 @@ export interface ListEntry {
 const NUMBER_LABEL = /^\s*(?:\[(\d{1,4})\]|(\d{1,4})\.(?=\s)|\((\d{1,4})\))\s*/;
 const BRACKET_LABEL = /^\s*\[([^\]\s][^\]]{0,39})\]\s*/;
 
-export function splitReferences(lines: readonly PdfLine[]): ListEntry[] {
-  if (lines.length === 0) return [];
+export function splitReferences(given: readonly PdfLine[]): ListEntry[] {
+  if (given.length === 0) return [];
+  const lines = withFragmentsJoined(given);
   const groups = numbered(lines) ?? bracketed(lines) ?? byIndent(lines);
   return groups
     .map(({ label, lines: group }) => ({ label, text: joinEntryLines(group.map((line) => line.text)) }))
     .filter((entry) => /\p{L}/u.test(entry.text));
+}
+
+/**
+ * A line pdf-text.ts broke where a superscript moved the baseline ("[AGB", "+", "18] Waleed …")
+ * joined again: pieces on one page that sit within half a line of each other, each right of the
+ * one before; a smaller piece (the superscript) joins without spaces.
+ */
+function withFragmentsJoined(lines: readonly PdfLine[]): PdfLine[] {
+  const out: PdfLine[] = [];
+  // Lines that end in a superscript: what follows on the baseline joins them without a space too.
+  const endsRaised = new Set<PdfLine>();
+  for (const line of lines) {
+    const last = out.at(-1);
+    if (last && last.page === line.page && Math.abs(last.y - line.y) < 0.5 * Math.max(last.size, line.size) && line.x > last.x && (line.text.length <= 3 || last.text.length <= 6 || line.size < last.size)) {
+      const raised = line.size < last.size - 1;
+      const joined = { ...last, text: last.text + (raised || endsRaised.has(last) ? "" : " ") + line.text, size: Math.max(last.size, line.size) };
+      if (raised) endsRaised.add(joined);
+      out[out.length - 1] = joined;
+    } else out.push(line);
+  }
+  return out;
 }
 
 interface Group {
@@ -60,24 +82,24 @@ function bracketed(lines: readonly PdfLine[]): Group[] | null {
   const labelled = lines.filter((line) => BRACKET_LABEL.test(line.text));
   if (labelled.length < 2) return null;
   const groups: Group[] = [];
+  const lefts = columnLefts(lines);
   for (const line of lines) {
     const match = BRACKET_LABEL.exec(line.text);
-    if (match && leftEdge(line, lines)) groups.push({ label: match[1]!, lines: [{ ...line, text: line.text.slice(match[0].length) }] });
+    if (match && Math.abs(line.x - lefts[columnOf(line, lines)]!) < 0.4 * line.size) groups.push({ label: match[1]!, lines: [{ ...line, text: line.text.slice(match[0].length) }] });
     else if (groups.length > 0) groups.at(-1)!.lines.push(line);
   }
   return groups;
 }
 
-/** A line at its column's left edge, not indented under an entry. */
-function leftEdge(line: PdfLine, lines: readonly PdfLine[]): boolean {
-  const lefts = columnLefts(lines);
-  return Math.abs(line.x - lefts[columnOf(line, lines)]!) < 0.4 * line.size;
-}
-
-/** Author-year lists: hanging indents where there are any, else gaps between entries. */
+/**
+ * Author-year lists: by indents where there are any (hanging: an entry starts at the left edge;
+ * or, when the list's first line is indented, an entry starts indented, as a paragraph does),
+ * else by the gaps between entries.
+ */
 function byIndent(lines: readonly PdfLine[]): Group[] {
   const lefts = columnLefts(lines);
   const hanging = lines.some((line) => line.x - lefts[columnOf(line, lines)]! > 0.4 * line.size);
+  const firstIndented = lines[0]!.x - lefts[columnOf(lines[0]!, lines)]! > 0.4 * lines[0]!.size;
   const spacing = typicalSpacing(lines);
   const groups: Group[] = [];
   let previous: PdfLine | undefined;
@@ -87,7 +109,7 @@ function byIndent(lines: readonly PdfLine[]): Group[] {
     const sameColumn = previous !== undefined && previous.page === line.page && columnOf(previous, lines) === column;
     let starts: boolean;
     if (previous === undefined) starts = true;
-    else if (hanging) starts = atLeft;
+    else if (hanging) starts = firstIndented ? !atLeft : atLeft;
     else if (sameColumn) starts = previous.y - line.y > 1.4 * spacing;
     else starts = /[.]$/.test(previous.text.trim());
     if (starts) groups.push({ label: null, lines: [line] });
@@ -156,5 +178,25 @@ export function joinEntryLines(lines: readonly string[]): string {
     else if (/\p{L}[-\u2010]$/u.test(out) && /^\p{Lu}/u.test(next)) out += next;
     else out += " " + next;
   }
-  return out.replace(/\u00ad/g, "");
+  return typeset(out.replace(/\u00ad/g, ""));
+}
+
+/** Spacing accents TeX sets as a glyph of their own before the letter, and the combining mark each stands for. */
+const SPACING_ACCENTS: Record<string, string> = {
+  "\u00b4": "\u0301", "\u02ca": "\u0301", "`": "\u0300", "\u02cb": "\u0300", "\u02c6": "\u0302", "\u02dc": "\u0303", "\u00a8": "\u0308",
+  "\u02d8": "\u0306", "\u02c7": "\u030c", "\u00b8": "\u0327", "\u02da": "\u030a", "\u02dd": "\u030b", "\u00af": "\u0304", "\u02d9": "\u0307",
+};
+
+/**
+ * What TeX's typesetting leaves in a text layer, undone: an accent set apart from its letter
+ * ("Wo ́ zniakowski", "Wo ´ zniakowski") joined to it, and the TeX and LaTeX logos set letter by
+ * letter ("L a T E X") written as words.
+ */
+export function typeset(text: string): string {
+  return text
+    .replace(/\s?([\u0300-\u036f])\s?(\p{L})/gu, (_m, mark: string, letter: string) => letter + mark)
+    .replace(/(\p{L})\s([\u00b4\u02ca\u02cb\u02c6\u02dc\u00a8\u02d8\u02c7\u00b8\u02da\u02dd\u00af\u02d9])\s?(\p{L})/gu, (_m, before: string, accent: string, letter: string) => before + letter + SPACING_ACCENTS[accent]!)
+    .replace(/\bL\s?a\s?T\s?E\s?X\b/g, "LaTeX")
+    .replace(/\bT\s?E\s?X\b/g, "TeX")
+    .normalize("NFC");
 }
