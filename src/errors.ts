@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   MODEL_NOT_FOUND: 503,
   MODEL_BROKEN: 503,
   MODEL_MISMATCH: 409,
+  /** `--grobid URL` names a server that does not answer: nothing was indexed. */
+  GROBID_UNAVAILABLE: 503,
   INDEX_DAMAGED: 500,
   /** Written by an older papers; `papers index` upgrades it. */
   INDEX_OUTDATED: 409,

@@ -56,3 +56,8 @@ export { fetchArxiv, fromArxiv, harvestStateName, type FetchArxivOptions, type F
 export { openOrBuildIndex } from "./library/indexing/open-or-build.js";
 export { paperListFingerprint, storeLocation } from "./library/indexing/store-facts.js";
 
+export type { RelatedBy, RelatedHit, ReferenceEntry, PaperReferences, CitingPapers } from "./query/types.js";
+export type { Reference } from "./corpus/references/reference.js";
+export type { CitationEvidence } from "./citations/graph.js";
+export { RELATED_BYS, CITATION_WEIGHT, DEFAULT_RELATED_BY, parseRelatedBy } from "./citations/related-fusion.js";
+export { referencePaper } from "./export/reference-paper.js";

@@ -74,7 +74,7 @@ function expectSameHits(tool: Json[], cli: Json[]): void {
 
 export async function checkToolList(client: Client): Promise<void> {
   const { tools } = await client.listTools();
-  expect(tools.map((t) => t.name)).toEqual(["evidence", "search", "related", "recommend", "feed", "export", "show", "list", "info"]);
+  expect(tools.map((t) => t.name)).toEqual(["evidence", "search", "related", "recommend", "feed", "export", "refs", "cited_by", "show", "list", "info"]);
   for (const tool of tools) {
     expect(tool.description!.length, tool.name).toBeGreaterThan(100);
     // export answers with the document's text, not structured content.

@@ -30,6 +30,8 @@ export interface OutputFlags {
   zotero?: string | boolean;
   collection?: string;
   zoteroBase?: string;
+  /** `index --grobid URL`: a GROBID server reads PDFs' reference lists. */
+  grobid?: string;
   tag?: string;
   format?: ExportFormat;
   explain?: boolean;

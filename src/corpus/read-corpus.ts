@@ -13,6 +13,7 @@ import { detectFormat, type Format } from "./detect.js";
 import { recordEvent, skippedFile, type ReadEvent } from "./events.js";
 import { normaliseFields, type FieldMap } from "./fields.js";
 import { inputLimits, type InputLimits } from "./input-limits.js";
+import { checkGrobid } from "./references/grobid.js";
 import { expandPaths, InputTooLarge, openInput, readAllBytes, readAllText, type InputFile } from "./inputs.js";
 import { readJsonArray, readJsonLines } from "./json.js";
 import { formatSkipped, PaperMerger, type Paper, type Skipped } from "./paper.js";
@@ -32,6 +33,8 @@ export interface ReadOptions {
   stdin?: Readable;
   /** What one input may cost to read (PDF pages, inflated bytes, …); see input-limits.ts. */
   limits?: Partial<InputLimits>;
+  /** A GROBID server's URL: PDFs' reference lists are read by it (references/grobid.ts). */
+  grobid?: string;
 }
 
 /** One input file: its format (null when it was not read) and how many records it gave. */
@@ -86,11 +89,12 @@ export async function* readRecords(paths: readonly string[], options: ReadOption
     throw new PapersError("NO_INPUT", `no input files in ${paths.join(", ")}${why}: give files or folders of abstracts`);
   }
   for (const entry of skipped) yield { type: "skipped", skipped: entry };
+  if (options.grobid !== undefined) await checkGrobid(options.grobid);
   const sole = files.length === 1;
-  for (const file of files) yield* readFile(file, fields, options.stdin, sole, limits);
+  for (const file of files) yield* readFile(file, fields, options.stdin, sole, limits, options.grobid);
 }
 
-async function* readFile(file: InputFile, fields: FieldMap, stdin: Readable | undefined, sole: boolean, limits: InputLimits): AsyncGenerator<CorpusEvent> {
+async function* readFile(file: InputFile, fields: FieldMap, stdin: Readable | undefined, sole: boolean, limits: InputLimits, grobid: string | undefined): AsyncGenerator<CorpusEvent> {
   const summary: InputSummary = { file: file.name, format: null, compression: null, records: 0 };
   let opened;
   try {
@@ -118,7 +122,7 @@ async function* readFile(file: InputFile, fields: FieldMap, stdin: Readable | un
   }
   summary.format = detection.format;
   yield { type: "file", input: summary };
-  const input = { format: detection.format, delimiter: detection.delimiter, stream: opened.stream, file: file.name, fields, sole, limits };
+  const input = { format: detection.format, delimiter: detection.delimiter, stream: opened.stream, file: file.name, fields, sole, limits, grobid };
   for await (const event of formatReader(input)) {
     if (event.type === "record") summary.records++;
     yield event;
@@ -134,6 +138,7 @@ interface FormatInput {
   fields: FieldMap;
   sole: boolean;
   limits: InputLimits;
+  grobid: string | undefined;
 }
 
 async function* formatReader(input: FormatInput): AsyncGenerator<ReadEvent> {
@@ -146,7 +151,7 @@ async function* formatReader(input: FormatInput): AsyncGenerator<ReadEvent> {
   }
 }
 
-async function* formatRecords({ format, delimiter, stream, file, fields, sole, limits }: FormatInput): AsyncGenerator<ReadEvent> {
+async function* formatRecords({ format, delimiter, stream, file, fields, sole, limits, grobid }: FormatInput): AsyncGenerator<ReadEvent> {
   const wholeText = () => readAllText(stream, limits.maxTextFileBytes, "the limit for a file read whole (PAPERS_MAX_TEXT_FILE_BYTES)");
   switch (format) {
     case "jsonl":
@@ -163,7 +168,7 @@ async function* formatRecords({ format, delimiter, stream, file, fields, sole, l
       yield* readBibtex(await wholeText(), file, fields);
       return;
     case "pdf":
-      yield* readPdf(await readAllBytes(stream, limits.maxPdfBytes, "the limit per PDF (PAPERS_MAX_PDF_BYTES)"), file, limits);
+      yield* readPdf(await readAllBytes(stream, limits.maxPdfBytes, "the limit per PDF (PAPERS_MAX_PDF_BYTES)"), file, limits, grobid);
       return;
     case "seeds": {
       const text = await wholeText();
@@ -201,7 +206,7 @@ export async function readCorpus(paths: readonly string[], options: ReadOptions 
     replaced: merger.replaced.length,
   };
   if (merger.papers.length === 0) {
-    const first = skipped.find((s) => s.kind !== "replaced" && s.kind !== "conflict");
+    const first = skipped.find((s) => s.kind !== "replaced" && s.kind !== "conflict" && s.kind !== "note");
     const why = first ? `; first: ${formatSkipped(first)}` : "";
     throw new PapersError(
       "NO_INPUT",

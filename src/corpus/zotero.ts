@@ -178,6 +178,7 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
     const source = { file, line: item.itemID };
     let abstract = displayText(fields.get("abstractNote") ?? "");
     let passages: Paper["passages"];
+    let references: Paper["references"];
     let pdfTitle: string | null = null;
     for (const pdf of pdfs.all(item.itemID) as { key: string; path: string | null }[]) {
       const found = attachmentFile(dataDir, pdf.key, pdf.path, base);
@@ -194,6 +195,7 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
       }
       library.counts.pdfs++;
       passages ??= read.passages;
+      references ??= read.references;
       pdfTitle ??= read.title;
       if (!abstract) abstract = read.abstract;
     }
@@ -230,6 +232,7 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
           ...(collections.get(item.itemID) ?? []).map((name) => COLLECTION_PREFIX + name),
         ],
         ...(passages && passages.length > 0 ? { passages } : {}),
+        ...(references && references.length > 0 ? { references } : {}),
       })),
     );
   }

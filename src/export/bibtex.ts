@@ -121,7 +121,9 @@ export function formatBibtex(papers: readonly Paper[]): string {
       // Percent-encoded: no brace or backslash of a DOI can reach the field.
       const url = paperUrl(paper);
       if (url) fields.push(["url", url]);
-      fields.push(["abstract", bibtexValue(paper.abstract)], ["id", bibtexValue(paper.id)]);
+      // A reference exported from a reference list (export/reference-paper.ts) may have no abstract.
+      if (paper.abstract) fields.push(["abstract", bibtexValue(paper.abstract)]);
+      fields.push(["id", bibtexValue(paper.id)]);
       const type = paper.journalRef ? "article" : "misc";
       return `@${type}{${keys.get(paper.id)},\n${fields.map(([name, value]) => `  ${name} = {${value}}`).join(",\n")}\n}\n`;
     })

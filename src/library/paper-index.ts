@@ -19,11 +19,17 @@ import { Once } from "../query/once.js";
 import { feed } from "../query/feed.js";
 import { recommend } from "../query/recommend.js";
 import { related, relatedRankings, relatedToText } from "../query/related.js";
+import { relatedBy } from "../query/related-by.js";
+import { refs } from "../query/refs.js";
+import { citedBy } from "../query/cited-by.js";
+import { loadCitationGraph } from "../query/citation-graph.js";
+import type { CitationGraph } from "../citations/graph.js";
 import { search, searchRankings } from "../query/search.js";
 import { searchPassages } from "../query/search-passages.js";
 import { SentenceVectors } from "../query/sentence-vectors.js";
 import { TopicMaps } from "../query/topics.js";
 import type { Answer, AskRequest, Confidence, Feed, FeedRequest, Likes, PassageHit, RankedId, Recommendations, RecommendRequest, SearchHit } from "../query/types.js";
+import type { CitingPapers, PaperReferences, RelatedBy, RelatedHit } from "../query/types.js";
 import type { MatchFeatures } from "../ranking/calibration.js";
 import type { Explanation } from "../ranking/explain.js";
 import { checkFilter, type PaperFilter } from "../ranking/filter.js";
@@ -52,6 +58,7 @@ export class PaperIndex {
   private readonly sentences = new SentenceCache();
   private readonly sentenceVectors = new SentenceVectors(() => this.loadEmbedder());
   private readonly maps: TopicMaps;
+  private readonly graph = new Once<CitationGraph>();
 
   /** @internal Use openIndex. */
   constructor(
@@ -145,6 +152,29 @@ export class PaperIndex {
     return related(this.reader, id, k, mode);
   }
 
+  /**
+   * Related papers found by meaning (as related with dense), by citations (co-citation, coupling,
+   * direct citations in the library), or both fused; those found by citations say why.
+   */
+  async relatedBy(id: string, k = 10, by: RelatedBy = "meaning", mode: SearchMode = RELATED_MODE, weight?: number): Promise<RelatedHit[]> {
+    return relatedBy(this.reader, await this.citationGraph(), id, k, by, mode, weight);
+  }
+
+  /** A paper's reference list, in order, each with its library paper or its external work's key. */
+  async references(id: string): Promise<PaperReferences> {
+    return refs(this.reader, await this.citationGraph(), id);
+  }
+
+  /** The library papers whose references name this paper. */
+  async citedBy(id: string): Promise<CitingPapers> {
+    return citedBy(this.reader, await this.citationGraph(), id);
+  }
+
+  /** Whether a paper has citation links in the library (a reference list, or a citer). */
+  async hasCitations(id: string): Promise<boolean> {
+    return (await this.citationGraph()).linked((await this.get(id)).id);
+  }
+
   /** Both ranked lists that related fuses, `depth` deep: for choosing its mode (bench/related-mode.mjs). */
   relatedRankings(id: string, depth: number): Promise<{ dense: RankedId[]; lexical: RankedId[] }> {
     return relatedRankings(this.reader, id, depth);
@@ -225,6 +255,10 @@ export class PaperIndex {
     await this.reader.close();
     await this.store.close();
     await (await this.embedder.current?.catch(() => undefined))?.dispose();
+  }
+
+  private citationGraph(): Promise<CitationGraph> {
+    return this.graph.get(() => loadCitationGraph(this.reader));
   }
 
   /** Loaded on first use; a failed load (missing model) does not stick: the next question tries again. */

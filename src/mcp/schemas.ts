@@ -1,6 +1,6 @@
 /** The MCP tools' input and output schemas (zod), their limits read from the one limits table. */
 import { z } from "zod";
-import { DEFAULT_MODE, EXPORT_FORMATS, SEARCH_MODES } from "../papers.js";
+import { DEFAULT_MODE, DEFAULT_RELATED_BY, EXPORT_FORMATS, RELATED_BYS, SEARCH_MODES } from "../papers.js";
 import { LIMITS } from "../limits.js";
 
 /**
@@ -158,12 +158,14 @@ export function toolSchemas() {
       text: z.string().meta({ minLength: 1, maxLength: LIMITS.maxText }).optional().describe("a passage to find papers close to, instead of an id"),
       k,
       mode: mode.optional().describe("default: dense"),
+      by: z.enum(RELATED_BYS).optional().describe(`with id: meaning, citations (co-citation and coupling in the library) or both; default ${DEFAULT_RELATED_BY}`),
     }),
     relatedOutput: z.object({
       paper: z.object(summary).nullable().describe("the paper given by id, or null for text"),
       text: z.string().nullable(),
       mode,
-      results: z.array(hit),
+      by: z.enum(RELATED_BYS),
+      results: z.array(hit.extend({ citations: z.string().optional().describe("the citation evidence: \"cited together by 3 of your papers\", \"both cite X and Y\"") })),
     }),
     show: z.strictObject({ id }),
     showOutput: z.object({

@@ -98,6 +98,10 @@ li.evidence { display: grid; grid-template-columns: 2.2rem 1fr; padding: 0.45rem
 li.evidence .cite { color: var(--muted); font-variant-numeric: tabular-nums; }
 .evidence-context { margin: 0; }
 .evidence-source { margin: 0.15rem 0 0; font-size: 0.85rem; color: var(--muted); }
+.citations h2 { font-size: 1rem; margin: 1.4rem 0 0.2rem; }
+.citations ol, .citations ul { margin: 0.3rem 0; padding-left: 2rem; }
+.citations li { margin: 0.2rem 0; }
+.hit-citations { margin: 0 0 0.35rem; font-size: 0.85rem; color: var(--muted); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 
@@ -138,6 +142,7 @@ const BODY = `<header><div class="wrap">
   <section id="answer" class="answer" aria-labelledby="answer-heading" hidden></section>
   <ol id="results" class="results"></ol>
   <p id="export" class="export" hidden></p>
+  <section id="citations" class="citations" hidden></section>
   <button id="recommend" class="recommend" type="button" hidden></button>
   <p class="hint">Press <kbd>/</kbd> to search. Results come from a local index; nothing leaves this machine but the links you follow.</p>
 </main>

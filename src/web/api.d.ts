@@ -33,6 +33,8 @@ interface ApiHit extends ApiPaper {
   relevance?: number;
   /** With explain=true: the sentence closest to the question and the terms that matched. */
   explain?: { sentence: string; terms: ApiMatchedTerm[] };
+  /** A related hit found (also) by citations: its evidence, in words and figures. */
+  citations?: { text: string };
   /** A hit found by a passage of its full text: where it is. */
   passage?: { text: string; page: number; section: string | null };
 }

@@ -1,14 +1,15 @@
 /** The commands that ask an index: search, related, recommend, show, list (through the request layer). */
 import { Option, type Command } from "commander";
 import { DEFAULT_CORPUS_DIR } from "../../settings.js";
-import { PapersError, RELATED_MODE, SEARCH_MODES, openIndex, openOrBuildIndex, type PapersOptions } from "../../papers.js";
+import { DEFAULT_RELATED_BY, PapersError, RELATED_BYS, RELATED_MODE, SEARCH_MODES, type RelatedBy, openIndex, openOrBuildIndex, type PapersOptions } from "../../papers.js";
 import { LIMITS } from "../../limits.js";
-import { LOCAL, hitAnswers, paperAnswer, relevantHitAnswer } from "../../requests/answers.js";
+import { LOCAL, paperAnswer, relatedHitAnswers, relevantHitAnswer } from "../../requests/answers.js";
 import { listPapers, showPaper } from "../../requests/papers.js";
 import { recommendAnswerJson, recommendPapers } from "../../requests/recommend.js";
 import { relatedPapers } from "../../requests/related.js";
 import { searchFilter, searchPapers } from "../../requests/search.js";
 import { formatHits, formatList, formatPaper, formatPassageHits, formatWhy, json, passageHitJson } from "../format.js";
+import { formatRelatedHits } from "../format-citations.js";
 import { filterFlags, filterOptions, formatOption, jsonOption, kOption, modeOption, textOption } from "../options.js";
 import { printExport, readTextOption, run, withIndex, withProgress, type OutputFlags } from "../run.js";
 
@@ -59,16 +60,19 @@ export function addQueryCommands(program: Command): void {
         .choices(SEARCH_MODES)
         .default(RELATED_MODE),
     )
+    .addOption(
+      new Option("--by <what>", `meaning (the mode's similarity), citations (co-citation and coupling in your library) or both, fused; default ${DEFAULT_RELATED_BY} (bench/related-citations.mjs)`).choices(RELATED_BYS),
+    )
     .addOption(textOption())
     .addOption(jsonOption())
     .addOption(formatOption())
-    .action(run(async (id: string | undefined, flags: OutputFlags, options: PapersOptions) => {
+    .action(run(async (id: string | undefined, flags: OutputFlags & { by?: RelatedBy }, options: PapersOptions) => {
       if ((id === undefined) === (flags.text === undefined)) throw new PapersError("BAD_OPTION", "give a paper id or --text, one of the two");
       await withIndex(await openIndex(options), async (index) => {
         const text = flags.text === undefined ? undefined : readTextOption(flags.text);
-        const { hits } = await relatedPapers(index, { id, text, k: flags.k!, mode: flags.mode! });
+        const { hits } = await relatedPapers(index, { id, text, k: flags.k!, mode: flags.mode!, by: flags.by });
         if (flags.format) return printExport(hits, flags.format);
-        console.log(flags.json ? json(hitAnswers(hits, LOCAL)) : formatHits(hits));
+        console.log(flags.json ? json(relatedHitAnswers(hits, LOCAL)) : formatRelatedHits(hits));
       });
     }));
 

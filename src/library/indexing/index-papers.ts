@@ -17,7 +17,7 @@ export async function indexPapers(
   options: IndexOptions & ReadOptions,
   onProgress?: ProgressListener,
 ): Promise<IndexSummary> {
-  const corpus = await readCorpus(paths, { fields: options.fields, stdin: options.stdin });
+  const corpus = await readCorpus(paths, { fields: options.fields, stdin: options.stdin, grobid: options.grobid });
   const summary = await indexPaperList(corpus.papers, corpus.files, options, onProgress);
   return { ...summary, skipped: corpus.skipped };
 }
