@@ -12,7 +12,7 @@
 import type { Paper } from "../corpus/paper.js";
 import { paperUrl, splitName } from "./exportable.js";
 
-const MATH = /\$\$[\s\S]*?\$\$|(?<!\\)\$(?:\\.|[^$\\])+\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]/g;
+const MATH = /(?<!\\)\$\$[\s\S]*?\$\$|(?<!\\)\$(?:\\.|[^$\\])+\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]/g;
 const TITLE_STOPWORDS = new Set(["a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "towards", "toward", "is", "are", "do", "does", "can", "how", "what", "why", "when", "from", "by", "at", "via"]);
 
 /** Text outside math, escaped so that the reader's latexToText gives it back unchanged. */
