@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   MODEL_NOT_FOUND: 503,
   MODEL_BROKEN: 503,
   MODEL_MISMATCH: 409,
+  /** `--grobid URL` names a server that does not answer: nothing was indexed. */
+  GROBID_UNAVAILABLE: 503,
   INDEX_DAMAGED: 500,
   /** Written by an older papers; `papers index` upgrades it. */
   INDEX_OUTDATED: 409,
@@ -59,6 +61,16 @@ export const ERROR_STATUS = {
   ZOTERO_DAMAGED: 400,
   /** A feed was asked with no liked paper, given or saved: `papers like ID` first. */
   NO_LIKES: 400,
+  // `ask --llm`: the local model server generating an answer from the evidence (the extractive
+  // answer is given all the same).
+  /** The model server could not be reached (down, wrong address) or did not accept the connection in time. */
+  LLM_UNREACHABLE: 502,
+  /** The model server went silent for longer than the idle timeout. */
+  LLM_TIMEOUT: 504,
+  /** The model server answered with an HTTP error (a wrong model name, a wrong path). */
+  LLM_HTTP_ERROR: 502,
+  /** The model server's stream is not OpenAI's chat-completions SSE, or it ended mid-answer. */
+  LLM_BAD_STREAM: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -26,4 +26,11 @@ export const LIMITS = {
   maxFeedDays: 366,
   /** Papers one export names by id. */
   maxExport: 100,
+  /** Papers `ask` draws evidence from when a request does not say, and at most (each adds sentences to embed). */
+  askDefaultK: 5,
+  maxAskK: 20,
+  /** Tokens (words × 1.3, as src/corpus/passages.ts counts) a whole `ask` answer may take: by default, and the range allowed. */
+  askDefaultBudget: 600,
+  minAskBudget: 50,
+  maxAskBudget: 10_000,
 } as const;

@@ -74,14 +74,14 @@ function expectSameHits(tool: Json[], cli: Json[]): void {
 
 export async function checkToolList(client: Client): Promise<void> {
   const { tools } = await client.listTools();
-  expect(tools.map((t) => t.name)).toEqual(["search", "related", "recommend", "feed", "export", "show", "list", "info"]);
+  expect(tools.map((t) => t.name)).toEqual(["evidence", "search", "related", "recommend", "feed", "export", "refs", "cited_by", "show", "list", "info"]);
   for (const tool of tools) {
     expect(tool.description!.length, tool.name).toBeGreaterThan(100);
     // export answers with the document's text, not structured content.
     if (tool.name !== "export") expect(tool.outputSchema?.type, tool.name).toBe("object");
     expect(tool.annotations?.readOnlyHint).toBe(true);
   }
-  const search = tools[0]!.inputSchema as Json;
+  const search = tools.find((t) => t.name === "search")!.inputSchema as Json;
   expect(Object.keys(search.properties)).toEqual(["question", "k", "mode", "year", "since", "until", "category", "author"]);
   expect(search.required).toEqual(["question"]);
   expect(search.properties.k).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 10 });

@@ -58,7 +58,7 @@ describe("papers serve /mcp (streamable HTTP)", () => {
     if (child && child.exitCode === null) child.kill("SIGTERM");
   });
 
-  it("lists the eight tools", async () => {
+  it("lists the eleven tools", async () => {
     expect(client.getServerVersion()).toMatchObject({ name: "papers" });
     await checkToolList(client);
   });
@@ -104,7 +104,7 @@ describe("papers serve /mcp (streamable HTTP)", () => {
     // A plain JSON-RPC request with no Origin (what agents send) is answered.
     const listed = await post(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }));
     expect(listed.status).toBe(200);
-    expect(((await listed.json()) as any).result.tools).toHaveLength(8);
+    expect(((await listed.json()) as any).result.tools).toHaveLength(11);
     expect((await call(client, "search", { question: QUESTION, k: 1 })).results).toHaveLength(1);
   });
 

@@ -9,7 +9,8 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLI, modelsDir, runCli, tempDir } from "./helpers.js";
-import { buildIndex, call, checkExportMatchesCli, checkRecommendMatchesCli, checkResearchBadArguments, cliJson } from "./mcp-checks.js";
+import { QUESTION, buildIndex, call, checkExportMatchesCli, checkRecommendMatchesCli, checkResearchBadArguments, cliJson } from "./mcp-checks.js";
+import { tokenCount } from "../src/corpus/passages.js";
 
 type Json = any;
 
@@ -45,6 +46,16 @@ describe("recommend and export over MCP (stdio)", () => {
 
   it("turns bad recommend and export arguments into tool errors with papers codes, and keeps answering", async () => {
     await checkResearchBadArguments(client);
+  });
+
+  it("evidence gives the answer `papers ask --json` prints, its text the Markdown answer within the budget", async () => {
+    const result = (await client.callTool({ name: "evidence", arguments: { question: QUESTION, k: 3, budget: 300 } })) as Json;
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    const cli = await cliJson(indexDir, ["ask", QUESTION, "-k", "3", "--budget", "300"]);
+    expect(cli.evidence.length).toBeGreaterThan(0);
+    expect(result.structuredContent).toEqual(cli);
+    expect(result.content[0].text).toContain(`[1] ${cli.evidence[0].text}`);
+    expect(tokenCount(result.content[0].text)).toBeLessThanOrEqual(300);
   });
 });
 

@@ -31,7 +31,7 @@ describe("papers mcp (stdio)", () => {
     await client?.close();
   });
 
-  it("introduces itself and lists its eight tools with schemas and descriptions", async () => {
+  it("introduces itself and lists its eleven tools with schemas and descriptions", async () => {
     expect(client.getServerVersion()).toMatchObject({ name: "papers" });
     expect(client.getInstructions()).toMatch(/search.*related.*recommend.*show.*list.*info.*export/s);
     await checkToolList(client);
@@ -180,7 +180,7 @@ describe("papers mcp with a misbehaving client", () => {
       expect(error.message).not.toMatch(/invalid_union|unionErrors|"path"|\[/);
     }
     expect(errors[1]!.error.message).toMatch(/params must be an object/);
-    expect(responses().find((r) => r.id === 10)!.result.tools).toHaveLength(8);
+    expect(responses().find((r) => r.id === 10)!.result.tools).toHaveLength(11);
     child.stdin.end();
     expect(await exited).toBe(0);
   });

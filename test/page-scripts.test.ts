@@ -48,7 +48,7 @@ describe("the pages' scripts", () => {
   }, 120_000);
 
   it.each([
-    ["search", PAGE_HTML, PAGE_CSP, ["dom", "likes", "search-page"]],
+    ["search", PAGE_HTML, PAGE_CSP, ["dom", "likes", "answer-panel", "search-page"]],
     ["map", MAP_PAGE_HTML, MAP_PAGE_CSP, ["dom", "map-page"]],
   ])("the %s page inlines what was built from src/web, in order, under the CSP hash of that text", (_name, html, csp, parts) => {
     const script = inlineScript(html);

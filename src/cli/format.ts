@@ -197,14 +197,15 @@ function skipCounts(skipped: readonly Skipped[]): { skipped: number; replaced: n
   const replaced = skipped.filter((s) => s.kind === "replaced").length;
   const repeated = skipped.filter((s) => s.kind === "repeated").length;
   const conflicts = skipped.filter((s) => s.kind === "conflict").length;
-  return { skipped: skipped.length - replaced - repeated - conflicts, replaced, repeated };
+  const notes = skipped.filter((s) => s.kind === "note").length;
+  return { skipped: skipped.length - replaced - repeated - conflicts - notes, replaced, repeated };
 }
 
 const SKIPPED_SHOWN = 20;
 
 /** The stderr report of what an indexing run left out or replaced, one `file:line: reason` each. */
 export function formatSkippedReport(skipped: readonly Skipped[]): string {
-  const lines = skipped.slice(0, SKIPPED_SHOWN).map((s) => `papers: ${s.kind === "replaced" ? "" : s.kind === "repeated" ? "repeated " : s.kind === "conflict" ? "kept apart: " : "skipped "}${plainText(formatSkipped(s))}`);
+  const lines = skipped.slice(0, SKIPPED_SHOWN).map((s) => `papers: ${s.kind === "replaced" ? "" : s.kind === "repeated" ? "repeated " : s.kind === "conflict" ? "kept apart: " : s.kind === "note" ? "note: " : "skipped "}${plainText(formatSkipped(s))}`);
   if (skipped.length > SKIPPED_SHOWN) lines.push(`papers: ... and ${skipped.length - SKIPPED_SHOWN} more`);
   return lines.join("\n") + "\n";
 }

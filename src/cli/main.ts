@@ -1,5 +1,7 @@
 /** The `papers` command line: global options, and the commands (one file per group, in ./commands/). */
 import { Command, Option } from "commander";
+import { addAskCommand } from "./commands/ask.js";
+import { addCitationCommands } from "./commands/citations.js";
 import { addDescribeCommands } from "./commands/describe.js";
 import { addFeedCommand } from "./commands/feed.js";
 import { addFetchCommands } from "./commands/fetch.js";
@@ -25,6 +27,8 @@ const program = new Command("papers")
 addIndexingCommands(program);
 addFetchCommands(program);
 addQueryCommands(program);
+addAskCommand(program);
+addCitationCommands(program);
 addLikesCommands(program);
 addFeedCommand(program);
 addDescribeCommands(program);

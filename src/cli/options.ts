@@ -18,3 +18,20 @@ export const modeOption = () =>
     .default(DEFAULT_MODE);
 export const textOption = () =>
   new Option("--text <text|file|->", "a text not in the index (a draft abstract): the text itself, a file, or - for standard input");
+
+/** The filters search and ask take: years, days, category, author, Zotero tag and collection. */
+export const filterOptions = () => [
+  new Option("--year <range>", "only papers from these years: 2024, 2024..2026, 2024.. or ..2020"),
+  new Option("--since <day>", "only papers dated on or after this day: 2024-03-18 (or from the first day of 2024-03, or of 2024)"),
+  new Option("--until <day>", "only papers dated on or before this day: 2024-03-18 (or to the last day of 2024-03, or of 2024)"),
+  new Option("--category <name>", "only papers with this category, e.g. cs.CL"),
+  new Option("--author <name>", "only papers with an author whose name contains this"),
+  new Option("--tag <name>", "only papers with this Zotero tag"),
+  new Option("--collection <name>", "only papers in this Zotero collection (or its subcollections)"),
+];
+
+/** The filters as given on the command line, for the request layer. */
+export function filterFlags(flags: { year?: string; since?: string; until?: string; category?: string; author?: string; tag?: string; collection?: string }) {
+  const { year, since, until, category, author, tag, collection } = flags;
+  return { year, since, until, category, author, tag, collection };
+}

@@ -31,6 +31,8 @@ export interface OutputFlags {
   zotero?: string | boolean;
   collection?: string;
   zoteroBase?: string;
+  /** `index --grobid URL`: a GROBID server reads PDFs' reference lists. */
+  grobid?: string;
   tag?: string;
   format?: ExportFormat;
   explain?: boolean;

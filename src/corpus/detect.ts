@@ -37,6 +37,7 @@ export function detectFormat(head: Buffer, name: string, fields: FieldMap, compl
   }
   const ext = extensionOf(name);
   const start = text.trimStart();
+  if (ext === "bbl") return { reason: "a LaTeX bibliography (.bbl): it gives the references of the PDF of the same name beside it" };
 
   if (/^\[\s*(?:\{|\]\s*$)/.test(start) || (start.startsWith("[") && ext === "json")) return { format: "json" };
   if (start.startsWith("{")) return detectJsonLines(text, complete);

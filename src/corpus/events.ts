@@ -35,6 +35,11 @@ export function skippedRecord(file: string, line: number, reason: string): ReadE
   return { type: "skipped", skipped: { file, line, reason, kind: "record" } };
 }
 
+/** A file read, with something to say about how. */
+export function noteEvent(file: string, reason: string): ReadEvent {
+  return { type: "skipped", skipped: { file, line: null, reason, kind: "note" } };
+}
+
 /** A whole file (or the rest of it from a line on) left out, with why. */
 export function skippedFile(file: string, line: number | null, reason: string): ReadEvent {
   return { type: "skipped", skipped: { file, line, reason, kind: "file" } };

@@ -88,7 +88,7 @@ const DROP_WITH_ARGUMENT = new Set(["cite", "citep", "citet", "ref", "eqref", "l
 /** Splits a text into math and non-math pieces; math keeps its delimiters. */
 function splitMath(text: string): { text: string; math: boolean }[] {
   const pieces: { text: string; math: boolean }[] = [];
-  const pattern = /\$\$[\s\S]*?\$\$|(?<!\\)\$(?:\\.|[^$\\])+\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]/g;
+  const pattern = /(?<!\\)\$\$[\s\S]*?\$\$|(?<!\\)\$(?:\\.|[^$\\])+\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]/g;
   let last = 0;
   for (const match of text.matchAll(pattern)) {
     if (match.index > last) pieces.push({ text: text.slice(last, match.index), math: false });

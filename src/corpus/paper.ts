@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { cleanDay, yearOfDay } from "./dates.js";
 import type { Passage } from "./passages.js";
+import type { Reference } from "./references/reference.js";
 import { LIMITS } from "../limits.js";
 
 /** Where a record was read from: the file as given and its 1-based line. */
@@ -27,6 +28,8 @@ interface PaperFields {
   date: string | null;
   /** The full text in passages, for formats that have it (PDF); not part of paperJson. */
   passages?: Passage[];
+  /** The reference list, for formats that have one (PDF, a LaTeX .bbl); not part of paperJson. */
+  references?: Reference[];
 }
 
 /** One occurrence of a paper in one input file, before duplicates are merged. */
@@ -66,6 +69,9 @@ export const FIELD_LIMITS = {
   categories: 1_000,
   section: 500,
   passage: 20_000,
+  /** References a paper keeps, and the characters of each one's raw text (each field is cut to it too). */
+  references: 1_000,
+  reference: 2_000,
 } as const;
 
 /**
@@ -114,6 +120,24 @@ export function cleanPaper<T extends PaperFields>(paper: T): T {
     ...(paper.passages
       ? { passages: paper.passages.map((p) => ({ ...p, text: cleanText(p.text, FIELD_LIMITS.passage), section: p.section === null ? null : cleanText(p.section, FIELD_LIMITS.section) })) }
       : {}),
+    ...(paper.references ? { references: paper.references.slice(0, FIELD_LIMITS.references).map(cleanReference) } : {}),
+  };
+}
+
+/** A reference within FIELD_LIMITS, without NUL: every text field cut to FIELD_LIMITS.reference, at most FIELD_LIMITS.authors authors. */
+function cleanReference(reference: Reference): Reference {
+  const max = FIELD_LIMITS.reference;
+  const nullable = (text: string | null) => (text === null ? null : cleanText(text, max));
+  return {
+    raw: cleanText(reference.raw, max),
+    label: nullable(reference.label),
+    authors: cleanList(reference.authors, FIELD_LIMITS.authors, FIELD_LIMITS.author),
+    title: nullable(reference.title),
+    year: reference.year,
+    venue: nullable(reference.venue),
+    doi: nullable(reference.doi),
+    arxivId: nullable(reference.arxivId),
+    url: nullable(reference.url),
   };
 }
 
@@ -213,9 +237,10 @@ export interface Skipped {
   /**
    * "record": one record left out; "file": a whole file left out; "replaced": a later record with
    * the same id won; "repeated": a file or folder reached again (a symlink loop, a path named twice), read once;
-   * "conflict": two files claim one id for different papers, and both were kept (the report names both).
+   * "conflict": two files claim one id for different papers, and both were kept (the report names both);
+   * "note": a file read, with something to say (GROBID failed on a PDF: its references are the built-in reader's).
    */
-  kind: "record" | "file" | "replaced" | "repeated" | "conflict";
+  kind: "record" | "file" | "replaced" | "repeated" | "conflict" | "note";
 }
 
 /** `file:line: reason`, or `file: reason` for a whole file. */
@@ -323,6 +348,7 @@ export class PaperMerger {
       date: record.date,
       sources: [record.source],
       ...(record.passages && record.passages.length > 0 ? { passages: record.passages } : {}),
+      ...(record.references && record.references.length > 0 ? { references: record.references } : {}),
     };
     this.papers.push(paper);
     if (record.sourceId === null && record.arxivId === null) this.hashIds.add(paper);
@@ -388,6 +414,7 @@ export class PaperMerger {
     paper.date ??= record.date;
     if (paper.authors.length === 0) paper.authors = [...record.authors];
     if (!paper.passages && record.passages && record.passages.length > 0) paper.passages = record.passages;
+    if (!paper.references && record.references && record.references.length > 0) paper.references = record.references;
     for (const c of record.categories) if (!paper.categories.includes(c)) paper.categories.push(c);
     for (const c of record.comments) if (!paper.comments.includes(c)) paper.comments.push(c);
     if (record.arxivId !== null && !this.byKey.has(`arxiv:${record.arxivId}`)) this.byKey.set(`arxiv:${record.arxivId}`, paper);
@@ -424,6 +451,7 @@ export class PaperMerger {
     if (record.categories.length > 0) paper.categories = [...record.categories];
     if (record.comments.length > 0) paper.comments = [...record.comments];
     if (record.passages && record.passages.length > 0) paper.passages = record.passages;
+    if (record.references && record.references.length > 0) paper.references = record.references;
     paper.sources.push(record.source);
     this.setText(paper, key, record.source);
   }

@@ -6,6 +6,8 @@
 import { splitAuthors } from "./fields.js";
 import type { BodySegment } from "./passages.js";
 import type { PdfLine, PdfText } from "./pdf-text.js";
+import { pdfReferences } from "./references/pdf-references.js";
+import type { Reference } from "./references/reference.js";
 
 export interface PdfPaper {
   title: string | null;
@@ -17,6 +19,8 @@ export interface PdfPaper {
   doi: string | null;
   year: number | null;
   body: BodySegment[];
+  /** The reference list, read (and left out of the body). */
+  references: Reference[];
   /** Words in the whole text layer. */
   words: number;
   /** Section headings found in the body. */
@@ -100,7 +104,9 @@ export function pdfPaper(pdf: PdfText): PdfPaper {
   const doi = doiMatch ? doiMatch[1]!.replace(/[.,;:)\]]+$/, "") : null;
   const year = yearOf(arxivId, [pdf.marginText, ...header].join("\n"), String(pdf.info.CreationDate ?? ""));
 
-  const body = bodySegments(lines.slice(bodyStart), heading);
+  // The body stops at the reference list, so its entries are not passages to search.
+  const { references, heading: listAt } = pdfReferences(lines, bodySize);
+  const body = bodySegments(lines.slice(bodyStart, listAt !== null && listAt >= bodyStart ? listAt : lines.length), heading);
   return {
     title,
     authors,
@@ -110,6 +116,7 @@ export function pdfPaper(pdf: PdfText): PdfPaper {
     doi,
     year,
     body,
+    references,
     sections: new Set(body.map((segment) => segment.section).filter((section) => section !== null)).size,
     words: pdf.lines.reduce((sum, line) => sum + words(line.text), 0),
   };

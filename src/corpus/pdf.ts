@@ -9,16 +9,21 @@
  *   sections (Introduction, 2 Methods, …) is still read, its first paragraph as the abstract;
  * - over a limit of InputLimits (bytes, inflated bytes, pages, characters, passages): the limit.
  */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename } from "node:path";
 import type { ReadEvent } from "./events.js";
-import { recordEvent, skippedFile } from "./events.js";
+import { noteEvent, recordEvent, skippedFile } from "./events.js";
 import { DEFAULT_INPUT_LIMITS, formatBytes, type InputLimits } from "./input-limits.js";
 import type { PaperRecord } from "./paper.js";
 import { cutPassages } from "./passages.js";
 import { pdfPaper } from "./pdf-paper.js";
 import { inflatedTooMuch } from "./pdf-streams.js";
 import { PdfProblem, readPdfText } from "./pdf-text.js";
+import { bblReferences } from "./references/bbl.js";
+import { GrobidProblem, grobidReferences } from "./references/grobid.js";
 
 export const MIN_TEXT_WORDS = 20;
+const MAX_BBL_BYTES = 10 * 1024 * 1024;
 export const MIN_PAPER_WORDS = 250;
 
 /** A PDF file: `%PDF-` first, or (readers allow junk before it) within the first KB of a `.pdf`. */
@@ -26,10 +31,43 @@ export function isPdf(head: Buffer, name: string): boolean {
   return /^\s*%PDF-/.test(head.subarray(0, 64).toString("latin1")) || (/\.pdf$/i.test(name) && head.subarray(0, 1024).includes("%PDF-"));
 }
 
-export async function* readPdf(data: Buffer, file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): AsyncGenerator<ReadEvent> {
+/**
+ * Its references, best source first: a LaTeX `.bbl` of the same name beside the PDF (exact, as
+ * BibTeX wrote them), else a GROBID server when `grobid` names one, else the built-in reader. A
+ * PDF GROBID fails on keeps the built-in reader's, with a note saying so.
+ */
+export async function* readPdf(data: Buffer, file: string, limits: InputLimits = DEFAULT_INPUT_LIMITS, grobid?: string): AsyncGenerator<ReadEvent> {
+  // pdf.js takes (detaches) the bytes it reads: GROBID gets a copy.
+  const forGrobid = grobid !== undefined ? Uint8Array.from(data) : null;
   const result = await pdfRecord(data, file, limits);
-  if ("reason" in result) yield skippedFile(file, null, result.reason);
-  else yield recordEvent(result);
+  if ("reason" in result) {
+    yield skippedFile(file, null, result.reason);
+    return;
+  }
+  const bbl = bblBeside(file);
+  if (bbl !== null) result.references = bblReferences(bbl);
+  else if (grobid !== undefined && forGrobid !== null) {
+    try {
+      result.references = await grobidReferences(grobid, forGrobid, basename(file));
+    } catch (error) {
+      if (!(error instanceof GrobidProblem)) throw error;
+      yield noteEvent(file, `GROBID read no references (${error.message}): they are the built-in reader's`);
+    }
+  }
+  yield recordEvent(result);
+}
+
+/** The text of `NAME.bbl` beside `NAME.pdf`, or null. */
+function bblBeside(file: string): string | null {
+  const bbl = file.replace(/\.pdf$/i, ".bbl");
+  if (bbl === file || !existsSync(bbl)) return null;
+  try {
+    // A .bbl is tens of kilobytes; a huge one is not BibTeX's.
+    if (statSync(bbl).size > MAX_BBL_BYTES) return null;
+    return readFileSync(bbl, "utf8");
+  } catch {
+    return null;
+  }
 }
 
 /** The paper a PDF holds, or why it holds none. */
@@ -72,6 +110,7 @@ export async function pdfRecord(data: Buffer, file: string, limits: InputLimits 
     date: null,
     source: { file, line: 1 },
     passages,
+    ...(paper.references.length > 0 ? { references: paper.references } : {}),
   };
 }
 

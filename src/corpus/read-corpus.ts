@@ -13,6 +13,7 @@ import { detectFormat, type Format } from "./detect.js";
 import { recordEvent, skippedFile, type ReadEvent } from "./events.js";
 import { normaliseFields, type FieldMap } from "./fields.js";
 import { inputLimits, type InputLimits } from "./input-limits.js";
+import { checkGrobid } from "./references/grobid.js";
 import { expandPaths, InputTooLarge, openInput, readAllBytes, readAllText, type InputFile } from "./inputs.js";
 import { readJsonArray, readJsonLines } from "./json.js";
 import { formatSkipped, PaperMerger, type Paper, type Skipped } from "./paper.js";
@@ -32,6 +33,8 @@ export interface ReadOptions {
   stdin?: Readable;
   /** What one input may cost to read (PDF pages, inflated bytes, …); see input-limits.ts. */
   limits?: Partial<InputLimits>;
+  /** A GROBID server's URL: PDFs' reference lists are read by it (references/grobid.ts). */
+  grobid?: string;
 }
 
 /** One input file: its format (null when it was not read) and how many records it gave. */
@@ -97,10 +100,11 @@ export async function* readFileRecords(files: readonly InputFile[], skipped: rea
   const fields = normaliseFields(options.fields);
   const limits = inputLimits(options.limits);
   for (const entry of skipped) yield { type: "skipped", skipped: entry };
-  for (const file of files) yield* readFile(file, fields, options.stdin, sole, limits);
+  if (options.grobid !== undefined) await checkGrobid(options.grobid);
+  for (const file of files) yield* readFile(file, fields, options.stdin, sole, limits, options.grobid);
 }
 
-async function* readFile(file: InputFile, fields: FieldMap, stdin: Readable | undefined, sole: boolean, limits: InputLimits): AsyncGenerator<CorpusEvent> {
+async function* readFile(file: InputFile, fields: FieldMap, stdin: Readable | undefined, sole: boolean, limits: InputLimits, grobid: string | undefined): AsyncGenerator<CorpusEvent> {
   const summary: InputSummary = { file: file.name, format: null, compression: null, records: 0 };
   let opened;
   try {
@@ -128,7 +132,7 @@ async function* readFile(file: InputFile, fields: FieldMap, stdin: Readable | un
   }
   summary.format = detection.format;
   yield { type: "file", input: summary };
-  const input = { format: detection.format, delimiter: detection.delimiter, stream: opened.stream, file: file.name, fields, sole, limits };
+  const input = { format: detection.format, delimiter: detection.delimiter, stream: opened.stream, file: file.name, fields, sole, limits, grobid };
   for await (const event of formatReader(input)) {
     if (event.type === "record") summary.records++;
     yield event;
@@ -144,6 +148,7 @@ interface FormatInput {
   fields: FieldMap;
   sole: boolean;
   limits: InputLimits;
+  grobid: string | undefined;
 }
 
 async function* formatReader(input: FormatInput): AsyncGenerator<ReadEvent> {
@@ -156,7 +161,7 @@ async function* formatReader(input: FormatInput): AsyncGenerator<ReadEvent> {
   }
 }
 
-async function* formatRecords({ format, delimiter, stream, file, fields, sole, limits }: FormatInput): AsyncGenerator<ReadEvent> {
+async function* formatRecords({ format, delimiter, stream, file, fields, sole, limits, grobid }: FormatInput): AsyncGenerator<ReadEvent> {
   const wholeText = () => readAllText(stream, limits.maxTextFileBytes, "the limit for a file read whole (PAPERS_MAX_TEXT_FILE_BYTES)");
   switch (format) {
     case "jsonl":
@@ -173,7 +178,7 @@ async function* formatRecords({ format, delimiter, stream, file, fields, sole, l
       yield* readBibtex(await wholeText(), file, fields);
       return;
     case "pdf":
-      yield* readPdf(await readAllBytes(stream, limits.maxPdfBytes, "the limit per PDF (PAPERS_MAX_PDF_BYTES)"), file, limits);
+      yield* readPdf(await readAllBytes(stream, limits.maxPdfBytes, "the limit per PDF (PAPERS_MAX_PDF_BYTES)"), file, limits, grobid);
       return;
     case "seeds": {
       const text = await wholeText();
@@ -202,7 +207,7 @@ export function readCorpusFiles(files: readonly InputFile[], skipped: readonly S
 
 /** The error for inputs that gave no paper at all, with the first reason. */
 export function noPapers(paths: readonly string[], corpus: Pick<Corpus, "counts" | "skipped">): PapersError {
-  const first = corpus.skipped.find((s) => s.kind !== "replaced" && s.kind !== "conflict");
+  const first = corpus.skipped.find((s) => s.kind !== "replaced" && s.kind !== "conflict" && s.kind !== "note");
   const why = first ? `; first: ${formatSkipped(first)}` : "";
   return new PapersError(
     "NO_INPUT",

@@ -220,6 +220,7 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
     const source = { file, line: item.itemID };
     let abstract = displayText(fields.get("abstractNote") ?? "");
     let passages: Paper["passages"];
+    let references: Paper["references"];
     let pdfTitle: string | null = null;
     for (const { found } of files) {
       const data = "reason" in found ? found : readAttachment(found.path, found.within, limits.maxPdfBytes);
@@ -235,6 +236,7 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
       }
       library.counts.pdfs++;
       passages ??= read.passages;
+      references ??= read.references;
       pdfTitle ??= read.title;
       if (!abstract) abstract = read.abstract;
     }
@@ -272,6 +274,7 @@ async function readLibrary(db: Database.Database, { dataDir, file, collection, b
           ...(collections.get(item.itemID) ?? []).map((name) => COLLECTION_PREFIX + name),
         ],
         ...(passages && passages.length > 0 ? { passages } : {}),
+        ...(references && references.length > 0 ? { references } : {}),
       })),
     );
   }

@@ -12,7 +12,7 @@
 import type { Paper } from "../corpus/paper.js";
 import { paperUrl, splitName } from "./exportable.js";
 
-const MATH = /\$\$[\s\S]*?\$\$|(?<!\\)\$(?:\\.|[^$\\])+\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]/g;
+const MATH = /(?<!\\)\$\$[\s\S]*?\$\$|(?<!\\)\$(?:\\.|[^$\\])+\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]/g;
 const TITLE_STOPWORDS = new Set(["a", "an", "the", "on", "of", "in", "for", "to", "and", "with", "towards", "toward", "is", "are", "do", "does", "can", "how", "what", "why", "when", "from", "by", "at", "via"]);
 
 /** Text outside math, escaped so that the reader's latexToText gives it back unchanged. */
@@ -121,7 +121,9 @@ export function formatBibtex(papers: readonly Paper[]): string {
       // Percent-encoded: no brace or backslash of a DOI can reach the field.
       const url = paperUrl(paper);
       if (url) fields.push(["url", url]);
-      fields.push(["abstract", bibtexValue(paper.abstract)], ["id", bibtexValue(paper.id)]);
+      // A reference exported from a reference list (export/reference-paper.ts) may have no abstract.
+      if (paper.abstract) fields.push(["abstract", bibtexValue(paper.abstract)]);
+      fields.push(["id", bibtexValue(paper.id)]);
       const type = paper.journalRef ? "article" : "misc";
       return `@${type}{${keys.get(paper.id)},\n${fields.map(([name, value]) => `  ${name} = {${value}}`).join(",\n")}\n}\n`;
     })

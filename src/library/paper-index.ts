@@ -10,6 +10,7 @@ import type { Manifest } from "../store/shared/manifest.js";
 import type { ImageFormat, RenderOptions } from "../map/render.js";
 import type { TopicMap } from "../map/topic-map.js";
 import type { PaperMap, TopicSummary } from "../map/views.js";
+import { ask, askCandidates } from "../query/ask.js";
 import { confidence, matchFeatures } from "../query/confidence.js";
 import { explain, SentenceCache } from "../query/explain.js";
 import { likes } from "../query/likes.js";
@@ -18,10 +19,17 @@ import { Once } from "../query/once.js";
 import { feed } from "../query/feed.js";
 import { recommend } from "../query/recommend.js";
 import { related, relatedRankings, relatedToText } from "../query/related.js";
+import { relatedBy } from "../query/related-by.js";
+import { refs } from "../query/refs.js";
+import { citedBy } from "../query/cited-by.js";
+import { loadCitationGraph } from "../query/citation-graph.js";
+import type { CitationGraph } from "../citations/graph.js";
 import { search, searchRankings } from "../query/search.js";
 import { searchPassages } from "../query/search-passages.js";
+import { SentenceVectors } from "../query/sentence-vectors.js";
 import { TopicMaps } from "../query/topics.js";
-import type { Confidence, Feed, FeedRequest, Likes, PassageHit, RankedId, Recommendations, RecommendRequest, SearchHit } from "../query/types.js";
+import type { Answer, AskRequest, Confidence, Feed, FeedRequest, Likes, PassageHit, RankedId, Recommendations, RecommendRequest, SearchHit } from "../query/types.js";
+import type { CitingPapers, PaperReferences, RelatedBy, RelatedHit } from "../query/types.js";
 import type { MatchFeatures } from "../ranking/calibration.js";
 import type { Explanation } from "../ranking/explain.js";
 import { checkFilter, type PaperFilter } from "../ranking/filter.js";
@@ -48,7 +56,9 @@ export class PaperIndex {
   private readonly queries = new QueryEmbeddings(() => this.loadEmbedder());
   private readonly embedQuery = (text: string) => this.queries.embed(text);
   private readonly sentences = new SentenceCache();
+  private readonly sentenceVectors = new SentenceVectors(() => this.loadEmbedder());
   private readonly maps: TopicMaps;
+  private readonly graph = new Once<CitationGraph>();
 
   /** @internal Use openIndex. */
   constructor(
@@ -142,6 +152,29 @@ export class PaperIndex {
     return related(this.reader, id, k, mode);
   }
 
+  /**
+   * Related papers found by meaning (as related with dense), by citations (co-citation, coupling,
+   * direct citations in the library), or both fused; those found by citations say why.
+   */
+  async relatedBy(id: string, k = 10, by: RelatedBy = "meaning", mode: SearchMode = RELATED_MODE, weight?: number): Promise<RelatedHit[]> {
+    return relatedBy(this.reader, await this.citationGraph(), id, k, by, mode, weight);
+  }
+
+  /** A paper's reference list, in order, each with its library paper or its external work's key. */
+  async references(id: string): Promise<PaperReferences> {
+    return refs(this.reader, await this.citationGraph(), id);
+  }
+
+  /** The library papers whose references name this paper. */
+  async citedBy(id: string): Promise<CitingPapers> {
+    return citedBy(this.reader, await this.citationGraph(), id);
+  }
+
+  /** Whether a paper has citation links in the library (a reference list, or a citer). */
+  async hasCitations(id: string): Promise<boolean> {
+    return (await this.citationGraph()).linked((await this.get(id)).id);
+  }
+
   /** Both ranked lists that related fuses, `depth` deep: for choosing its mode (bench/related-mode.mjs). */
   relatedRankings(id: string, depth: number): Promise<{ dense: RankedId[]; lexical: RankedId[] }> {
     return relatedRankings(this.reader, id, depth);
@@ -181,6 +214,20 @@ export class PaperIndex {
     return explain(this.reader, this.embedQuery, (wanted) => this.sentences.of(wanted, () => this.loadEmbedder()), question, papers);
   }
 
+  /**
+   * The sentences that best answer a question, best first, from the top k papers' abstracts and
+   * PDF passages, each with its paper, page and section, within a token budget; `confident` false
+   * when no paper is a confident match (see src/query/ask.ts).
+   */
+  ask(request: AskRequest): Promise<Answer> {
+    return ask(this.reader, this.embedQuery, (texts) => this.sentenceVectors.of(texts), request);
+  }
+
+  /** @internal The top papers and every candidate sentence with its features: for bench/ask-scifact.mjs. */
+  askCandidates(request: AskRequest): ReturnType<typeof askCandidates> {
+    return askCandidates(this.reader, this.embedQuery, (texts) => this.sentenceVectors.of(texts), request);
+  }
+
   /** The two raw signals the calibration reads, for each paper: its cosine with the question and its share of the BM25 ceiling. */
   matchFeatures(question: string, ids: readonly string[]): Promise<MatchFeatures[]> {
     return matchFeatures(this.reader, this.embedQuery, question, ids);
@@ -208,6 +255,10 @@ export class PaperIndex {
     await this.reader.close();
     await this.store.close();
     await (await this.embedder.current?.catch(() => undefined))?.dispose();
+  }
+
+  private citationGraph(): Promise<CitationGraph> {
+    return this.graph.get(() => loadCitationGraph(this.reader));
   }
 
   /** Loaded on first use; a failed load (missing model) does not stick: the next question tries again. */

@@ -1,6 +1,6 @@
 /** The MCP tools' input and output schemas (zod), their limits read from the one limits table. */
 import { z } from "zod";
-import { DEFAULT_MODE, EXPORT_FORMATS, SEARCH_MODES } from "../papers.js";
+import { DEFAULT_MODE, DEFAULT_RELATED_BY, EXPORT_FORMATS, RELATED_BYS, SEARCH_MODES } from "../papers.js";
 import { LIMITS } from "../limits.js";
 
 /**
@@ -43,16 +43,60 @@ export function toolSchemas() {
   const ids = (what: string, max: number) =>
     z.array(z.string().meta({ minLength: 1, maxLength: LIMITS.maxIdLength })).meta({ maxItems: max }).describe(`${what}: paper ids or arXiv ids, at most ${max}`);
   const weighted = z.array(z.object({ word: z.string(), weight: z.number() }));
+  /** The filters search and evidence take. */
+  const filters = {
+    year: z.string().optional().describe("only papers from these years: 2024, 2020..2023, 2021.. or ..2019"),
+    since: z.string().meta({ maxLength: 10 }).optional().describe("only papers dated on or after this day: 2024-03-18 (a month, 2024-03, or a year, 2024, from its first day)"),
+    until: z.string().meta({ maxLength: 10 }).optional().describe("only papers dated on or before this day: 2024-03-18 (a month or a year up to its last day)"),
+    category: z.string().optional().describe("only papers with this category, e.g. cs.CL"),
+    author: z.string().optional().describe("only papers with an author whose name contains this"),
+  };
+  const evidencePaper = z.object({
+    id: z.string(),
+    title: z.string().nullable(),
+    year: z.number().int().nullable(),
+    authors: z.array(z.string()),
+    url: z.string().nullable().describe("the arXiv or DOI link, to cite"),
+    key: z.string().describe("the BibTeX key the Markdown answer cites it by"),
+  });
   return {
     search: z.strictObject({
       question: z.string().meta({ minLength: 1, maxLength: LIMITS.maxQuestion }).describe("what you are looking for, in words"),
       k,
       mode: mode.default(DEFAULT_MODE).describe("hybrid (default), dense (meaning) or lexical (BM25 words)"),
-      year: z.string().optional().describe("only papers from these years: 2024, 2020..2023, 2021.. or ..2019"),
-      since: z.string().meta({ maxLength: 10 }).optional().describe("only papers dated on or after this day: 2024-03-18 (a month, 2024-03, or a year, 2024, from its first day)"),
-      until: z.string().meta({ maxLength: 10 }).optional().describe("only papers dated on or before this day: 2024-03-18 (a month or a year up to its last day)"),
-      category: z.string().optional().describe("only papers with this category, e.g. cs.CL"),
-      author: z.string().optional().describe("only papers with an author whose name contains this"),
+      ...filters,
+    }),
+    evidence: z.strictObject({
+      question: z.string().meta({ minLength: 1, maxLength: LIMITS.maxQuestion }).describe("the question to answer, in words"),
+      k: z
+        .number()
+        .int()
+        .meta({ minimum: 1, maximum: LIMITS.maxAskK })
+        .default(LIMITS.askDefaultK)
+        .describe(`how many of the best papers to draw sentences from, 1 to ${LIMITS.maxAskK}`),
+      budget: z
+        .number()
+        .int()
+        .meta({ minimum: LIMITS.minAskBudget, maximum: LIMITS.maxAskBudget })
+        .default(LIMITS.askDefaultBudget)
+        .describe(`the most tokens the whole answer may take (its text), ${LIMITS.minAskBudget} to ${LIMITS.maxAskBudget}`),
+      mode: mode.default(DEFAULT_MODE).describe("how the papers are found: hybrid (default), dense (meaning) or lexical (BM25 words)"),
+      ...filters,
+    }),
+    evidenceOutput: z.object({
+      question: z.string(),
+      confident: z.boolean().describe("whether any paper is a confident match; false: the sentences are the closest found, not an answer"),
+      evidence: z.array(
+        z.object({
+          id: z.number().int().describe("the sentence's number, as cited: [1]"),
+          text: z.string().describe("the sentence, verbatim from the paper"),
+          score: z.number().describe("higher is better; compare within one answer only"),
+          page: z.number().int().nullable().describe("the PDF page it is on; null when it is from the abstract"),
+          section: z.string().nullable(),
+          paper: evidencePaper,
+        }),
+      ),
+      references: z.array(evidencePaper).describe("the papers cited, each once, in order of first citation"),
     }),
     searchOutput: z.object({
       question: z.string(),
@@ -114,12 +158,14 @@ export function toolSchemas() {
       text: z.string().meta({ minLength: 1, maxLength: LIMITS.maxText }).optional().describe("a passage to find papers close to, instead of an id"),
       k,
       mode: mode.optional().describe("default: dense"),
+      by: z.enum(RELATED_BYS).optional().describe(`with id: meaning, citations (co-citation and coupling in the library) or both; default ${DEFAULT_RELATED_BY}`),
     }),
     relatedOutput: z.object({
       paper: z.object(summary).nullable().describe("the paper given by id, or null for text"),
       text: z.string().nullable(),
       mode,
-      results: z.array(hit),
+      by: z.enum(RELATED_BYS),
+      results: z.array(hit.extend({ citations: z.string().optional().describe("the citation evidence: \"cited together by 3 of your papers\", \"both cite X and Y\"") })),
     }),
     show: z.strictObject({ id }),
     showOutput: z.object({

@@ -1,5 +1,5 @@
 /**
- * The MCP front end: tools (search, related, recommend, feed, show, list, info, export) and a paper resource over the
+ * The MCP front end: tools (evidence, search, related, recommend, feed, show, list, info, export) and a paper resource over the
  * request layer, independent of the transport (`papers mcp` runs it over stdio, `papers serve`
  * over streamable HTTP at /mcp). Every tool answers with structured content checked against its
  * output schema, and the same JSON as text for clients that read only text. A papers error comes
@@ -21,8 +21,10 @@ import { recommendPapers } from "../requests/recommend.js";
 import { feedPapers } from "../requests/feed.js";
 import { listPapers, showPaper } from "../requests/papers.js";
 import { checkIds, checkK, checkLength, decodeId, toolError } from "./checks.js";
+import { registerEvidenceTool } from "./evidence-tool.js";
 import { hitSummary, paperDetail, paperSummary, paperText } from "./format.js";
 import { toolSchemas } from "./schemas.js";
+import { registerCitationTools } from "./citation-tools.js";
 import { TOOL_TEXT } from "./tool-text.js";
 
 export interface McpServerOptions {
@@ -63,10 +65,10 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
       // One for all servers: the HTTP endpoint builds a server per request, and Ajv is slow to make.
       jsonSchemaValidator: (sharedValidator ??= new AjvJsonSchemaValidator()),
       instructions:
-        "Search a local index of research-paper abstracts, offline. Use `search` to find papers on a question, " +
+        "Search a local index of research-paper abstracts, offline. For a question, call `evidence` first: the sentences that answer it, each cited to its paper, within a token budget. Use `search` to find papers on a question, " +
         "`related` for papers close to one you have (by id) or to a passage of text, `recommend` for papers like " +
         "several you like (and unlike ones you do not), `feed` for the newest papers ranked for the user's likes, `show` for one paper's full abstract and metadata, `list` " +
-        "to page through what the index holds, `info` for its size and model, `export` for citations (BibTeX, RIS, " +
+        "to page through what the index holds, `refs` and `cited_by` to follow citations between papers read from PDFs, `info` for its size and model, `export` for citations (BibTeX, RIS, " +
         "CSL JSON, …). Quote snippets, passages (with their page) and abstracts as evidence, and cite with the " +
         "arXiv or DOI links given.",
     },
@@ -93,6 +95,8 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
     handler: (args: never) => Promise<CallToolResult>,
   ) => server.registerTool(name, { ...TOOL_TEXT[name], inputSchema: schemas[name], outputSchema: schemas[`${name}Output`], annotations: READ_ONLY }, handler as never);
 
+  registerEvidenceTool(server, indexSource, schemas, answer, logError);
+
   readOnlyTool(
     "search",
     tool<z.infer<typeof schemas.search>>(
@@ -112,18 +116,19 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
     "related",
     tool<z.infer<typeof schemas.related>>(
       "related",
-      async ({ id, text, k, mode }, index) => {
+      async ({ id, text, k, mode, by }, index) => {
         if ((id === undefined) === (text === undefined)) {
           throw new PapersError("BAD_OPTION", "give exactly one of id (a paper in the index) and text (a passage)");
         }
         checkK(k);
         if (text !== undefined) checkLength("text", text, LIMITS.maxText);
-        const found = await relatedPapers(index, { id, text, k, mode: mode ?? RELATED_MODE });
+        const found = await relatedPapers(index, { id, text, k, mode: mode ?? RELATED_MODE, by });
         return {
           paper: found.paper && paperSummary(found.paper),
           text: found.text,
           mode: found.mode,
-          results: found.hits.map((hit) => hitSummary(hit, hit.score, found.text ?? undefined)),
+          by: found.by,
+          results: found.hits.map((hit) => ({ ...hitSummary(hit, hit.score, found.text ?? undefined), ...(hit.citations ? { citations: hit.citations.text } : {}) })),
         };
       },
       true,
@@ -196,6 +201,8 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
       }
     },
   );
+
+  registerCitationTools(server, tool);
 
   readOnlyTool(
     "show",

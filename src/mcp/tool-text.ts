@@ -5,10 +5,15 @@
 import { LIMITS } from "../limits.js";
 
 export const TOOL_TEXT = {
+  evidence: {
+    title: "Evidence for a question",
+    description:
+      `Call this first for any question about the literature ("ways to reduce decode latency", "does X improve Y?"): it answers with the sentences that answer the question, best first, each quoted verbatim from a paper's abstract (or from its PDF, with the page and section), numbered [1], [2], … and cited to its paper (title, year, authors, arXiv or DOI link, BibTeX key), the whole answer within budget tokens (default ${LIMITS.askDefaultBudget}). Quote these sentences and cite them by number; do not claim more than they say. confident: false means no paper is a confident match: say the index does not answer it. k is how many of the best papers the sentences are drawn from (default ${LIMITS.askDefaultK}). Narrow with year, since/until, category or author as in search. Then use \`search\` for a list of papers, \`show\` for a paper's whole abstract.`,
+  },
   search: {
     title: "Search papers",
     description:
-      "Find the papers that best answer a question or match a topic, best first, each with a score and a snippet of its abstract to quote (or, for a paper indexed from its PDF, the passage of its full text that matched, with its page). relevance (0-1) is comparable across questions; confident: false means no paper answers well. Use this first for any question about the literature (\"ways to reduce decode latency\", \"contrastive learning for sentence embeddings\"). mode: hybrid (default, meaning and words fused), dense (meaning only: paraphrases, broad topics), lexical (exact words: names, acronyms, rare terms). Narrow with year (2024, 2020..2023, 2021.., ..2019), since/until (days, 2024-03-18; papers without a date are left out), category (cs.CL) or author (part of a name). Then use `show` for a paper's full abstract, `related` for more like it.",
+      "Find the papers that best answer a question or match a topic, best first, each with a score and a snippet of its abstract to quote (or, for a paper indexed from its PDF, the passage of its full text that matched, with its page). relevance (0-1) is comparable across questions; confident: false means no paper answers well. Use it to find and list the papers on a question or topic (\"contrastive learning for sentence embeddings\"); for the sentences that answer a question, call `evidence` first. mode: hybrid (default, meaning and words fused), dense (meaning only: paraphrases, broad topics), lexical (exact words: names, acronyms, rare terms). Narrow with year (2024, 2020..2023, 2021.., ..2019), since/until (days, 2024-03-18; papers without a date are left out), category (cs.CL) or author (part of a name). Then use `show` for a paper's full abstract, `related` for more like it.",
   },
   related: {
     title: "Related papers",

@@ -20,3 +20,17 @@ export function checkCount(name: string, value: number): void {
     throw new PapersError("BAD_OPTION", `${name} must be a whole number from 1 to ${LIMITS.maxK}, not ${value}`);
   }
 }
+
+/** How many papers `ask` draws evidence from: 1 to LIMITS.maxAskK. */
+export function checkAskK(k: number): void {
+  if (!Number.isInteger(k) || k < 1 || k > LIMITS.maxAskK) {
+    throw new PapersError("BAD_OPTION", `k must be a whole number from 1 to ${LIMITS.maxAskK} for ask, not ${k}`);
+  }
+}
+
+/** `ask`'s token budget: a whole number from LIMITS.minAskBudget to LIMITS.maxAskBudget. */
+export function checkAskBudget(budget: number): void {
+  if (!Number.isInteger(budget) || budget < LIMITS.minAskBudget || budget > LIMITS.maxAskBudget) {
+    throw new PapersError("BAD_OPTION", `budget must be a whole number of tokens from ${LIMITS.minAskBudget} to ${LIMITS.maxAskBudget}, not ${budget}`);
+  }
+}

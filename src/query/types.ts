@@ -1,5 +1,7 @@
 /** What the query operations answer (re-exported by src/papers.ts). */
+import type { CitationEvidence } from "../citations/graph.js";
 import type { Paper } from "../corpus/paper.js";
+import type { Reference } from "../corpus/references/reference.js";
 import type { Scored } from "../ranking/fusion.js";
 import type { WeightedWord } from "../ranking/recommend.js";
 
@@ -168,4 +170,37 @@ export interface Answer {
   evidence: EvidenceSentence[];
   /** The papers cited, each once, in order of first citation. */
   references: EvidencePaper[];
+}
+
+/** How related work is found: by meaning (dense similarity), by citations (co-citation, coupling), or both fused. */
+export type RelatedBy = "meaning" | "citations" | "both";
+
+/** One entry of a paper's reference list, with the library paper it names or its external work's key. */
+export interface ReferenceEntry {
+  /** 1-based place in the list. */
+  position: number;
+  reference: Reference;
+  /** The library paper it names, or null. */
+  paper: Paper | null;
+  /** For a work not in the library: its key (`doi:…`, `arxiv:…`, `title:…`), or null when the reference gives none. */
+  key: string | null;
+}
+
+/** A paper's reference list; `reason` says why it is empty (never read, or none found). */
+export interface PaperReferences {
+  paper: Paper;
+  references: ReferenceEntry[];
+  reason: string | null;
+}
+
+/** Library papers whose references name a paper; `reason` says why there are none. */
+export interface CitingPapers {
+  paper: Paper;
+  citedBy: Paper[];
+  reason: string | null;
+}
+
+/** A related paper found (or also found) by citations: why, in figures and in words. */
+export interface RelatedHit extends SearchHit {
+  citations?: CitationEvidence & { text: string };
 }

@@ -4,7 +4,7 @@
  * knowing the server's paths unless the server was started to show them (see `paths`).
  */
 import { dirname, isAbsolute } from "node:path";
-import { paperJson, type Explanation, type Paper, type SearchHit } from "../papers.js";
+import { paperJson, type Answer, type CitingPapers, type Explanation, type Paper, type PaperReferences, type RelatedHit, type SearchHit } from "../papers.js";
 
 /** What an answer may hold: `paths` is whether file paths (a paper's sources) go out. */
 export interface AnswerOptions {
@@ -50,4 +50,40 @@ export function hideIndexLocation(message: string, indexPath: string): string {
 export function likesAnswerJson(likes: { liked: readonly Paper[]; unliked: readonly Paper[]; missing: readonly { id: string; liked: boolean }[] }): Record<string, unknown> {
   const brief = (papers: readonly Paper[]) => papers.map((paper) => ({ id: paper.id, title: paper.title }));
   return { liked: brief(likes.liked), unliked: brief(likes.unliked), missing: likes.missing };
+}
+
+/**
+ * `ask`'s answer as `--format json`, GET /api/ask and the MCP evidence tool give it:
+ * `{question, confident, evidence, references}` (as formatAnswer's JSON). With `contexts` (the
+ * search page asks for them), each evidence sentence also carries the abstract or passage it
+ * sits in, to be shown highlighted there.
+ */
+export function askAnswerJson(answer: Answer, contexts?: readonly (string | null)[]): Record<string, unknown> {
+  const { question, confident, references } = answer;
+  const evidence = contexts ? answer.evidence.map((sentence, i) => ({ ...sentence, context: contexts[i] ?? null })) : answer.evidence;
+  return { question, confident, evidence, references };
+}
+
+/** A paper's reference list as `papers refs --json`, GET /api/papers/:id/refs and MCP `refs` give it. */
+export function referencesAnswerJson(answer: PaperReferences, options: AnswerOptions): Record<string, unknown> {
+  return {
+    paper: { id: answer.paper.id, title: answer.paper.title },
+    references: answer.references.map((entry) => ({
+      position: entry.position,
+      ...entry.reference,
+      paper: entry.paper ? paperAnswer(entry.paper, options) : null,
+      key: entry.key,
+    })),
+    reason: answer.reason,
+  };
+}
+
+/** The papers citing one, as `papers cited-by --json`, GET /api/papers/:id/cited-by and MCP `cited_by` give them. */
+export function citedByAnswerJson(answer: CitingPapers, options: AnswerOptions): Record<string, unknown> {
+  return { paper: { id: answer.paper.id, title: answer.paper.title }, citedBy: answer.citedBy.map((paper) => paperAnswer(paper, options)), reason: answer.reason };
+}
+
+/** Related hits with their citation evidence, when they have some. */
+export function relatedHitAnswers(hits: readonly RelatedHit[], options: AnswerOptions): Record<string, unknown>[] {
+  return hits.map((hit) => ({ ...paperAnswer(hit, options, hit.score), ...(hit.citations ? { citations: hit.citations } : {}) }));
 }

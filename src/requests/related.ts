@@ -1,5 +1,5 @@
 /** The related request, for every front end: the papers closest to one in the index, or to a text. */
-import type { Paper, PaperIndex, SearchHit, SearchMode } from "../papers.js";
+import { DEFAULT_RELATED_BY, PapersError, type Paper, type PaperIndex, type RelatedBy, type RelatedHit, type SearchMode } from "../papers.js";
 
 /** One of `id` (a paper in the index) and `text` (a passage not in it); the front end checks there is one. */
 export interface RelatedRequest {
@@ -7,6 +7,8 @@ export interface RelatedRequest {
   text?: string;
   k: number;
   mode: SearchMode;
+  /** By meaning, citations or both; unsaid: DEFAULT_RELATED_BY (meaning for a text). */
+  by?: RelatedBy;
 }
 
 export interface RelatedAnswer {
@@ -14,14 +16,18 @@ export interface RelatedAnswer {
   paper: Paper | null;
   text: string | null;
   mode: SearchMode;
-  hits: SearchHit[];
+  by: RelatedBy;
+  hits: RelatedHit[];
 }
 
 export async function relatedPapers(index: PaperIndex, request: RelatedRequest): Promise<RelatedAnswer> {
   const { id, text, k, mode } = request;
   if (id !== undefined) {
     const paper = await index.get(id);
-    return { paper, text: null, mode, hits: await index.related(paper.id, k, mode) };
+    const by = request.by ?? DEFAULT_RELATED_BY;
+    const hits = by === "meaning" ? await index.related(paper.id, k, mode) : await index.relatedBy(paper.id, k, by, mode);
+    return { paper, text: null, mode, by, hits };
   }
-  return { paper: null, text: text!, mode, hits: await index.relatedToText(text!, k, mode) };
+  if (request.by !== undefined && request.by !== "meaning") throw new PapersError("BAD_OPTION", `related --by ${request.by} needs a paper id: a text has no citations`);
+  return { paper: null, text: text!, mode, by: "meaning", hits: await index.relatedToText(text!, k, mode) };
 }

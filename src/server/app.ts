@@ -11,7 +11,9 @@ import {
   FEED_CONTENT_TYPES,
   FEED_FORMATS,
   FEED_PAGE_CSP,
+  RELATED_BYS,
   RELATED_MODE,
+  type RelatedBy,
   EXPORT_FORMATS,
   SEARCH_MODES,
   exportPapers,
@@ -24,7 +26,8 @@ import {
 } from "../papers.js";
 import { LIMITS } from "../limits.js";
 import { mountMcp } from "../mcp/index.js";
-import { hideIndexLocation, hitAnswers, likesAnswerJson, paperAnswer, type AnswerOptions } from "../requests/answers.js";
+import { hideIndexLocation, hitAnswers, likesAnswerJson, paperAnswer, relatedHitAnswers, type AnswerOptions } from "../requests/answers.js";
+import { addCitationRoutes } from "./routes-citations.js";
 import { likedPapers, saveLikes } from "../requests/likes.js";
 import { fixedIndex, isIndexSource, type IndexSource } from "../requests/live-index.js";
 import { feedDocument, feedPapers } from "../requests/feed.js";
@@ -35,6 +38,7 @@ import { DEFAULT_MAX_PENDING, SearchGate } from "../requests/search-gate.js";
 import { searchAnswerJson, searchPapers } from "../requests/search.js";
 import { allowOrigin } from "./cors.js";
 import { PAGE_CSP, PAGE_HTML } from "./page.js";
+import { addAskRoutes } from "./routes-ask.js";
 import { MAP_PAGE_CSP, MAP_PAGE_HTML } from "./map-page.js";
 import { ResponseCache } from "./response-cache.js";
 
@@ -90,6 +94,7 @@ interface SearchQuery {
 interface RelatedQuery {
   k: number;
   mode: SearchMode;
+  by?: RelatedBy;
   format?: ExportFormat;
 }
 
@@ -339,6 +344,8 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
     },
   );
 
+  addAskRoutes(app, answer);
+
   app.get<{ Params: IdParams; Querystring: { format?: ExportFormat } }>(
     "/api/papers/:id",
     { schema: { params: idParams, querystring: formatQuery } },
@@ -356,17 +363,17 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
     {
       schema: {
         params: idParams,
-        querystring: { type: "object", properties: { k: kSchema, mode: { ...modeSchema, default: RELATED_MODE }, format: formatSchema }, additionalProperties: false },
+        querystring: { type: "object", properties: { k: kSchema, mode: { ...modeSchema, default: RELATED_MODE }, by: { type: "string", enum: [...RELATED_BYS] }, format: formatSchema }, additionalProperties: false },
       },
     },
     async (request, reply) => {
-      const { k, mode, format } = request.query;
+      const { k, mode, by, format } = request.query;
       return answer(
         reply,
-        JSON.stringify(["related", request.params.id, k, mode, format]),
+        JSON.stringify(["related", request.params.id, k, mode, by, format]),
         async (index) => {
-          const found = await relatedPapers(index, { id: request.params.id, k, mode });
-          return exported(format, found.hits, () => ({ paper: paperAnswer(found.paper!, paths), mode, results: hitAnswers(found.hits, paths) }));
+          const found = await relatedPapers(index, { id: request.params.id, k, mode, by });
+          return exported(format, found.hits, () => ({ paper: paperAnswer(found.paper!, paths), mode, by: found.by, results: relatedHitAnswers(found.hits, paths) }));
         },
         format,
       );
@@ -479,6 +486,8 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
       return likesAnswerJson(await saveLikes(source, { like, unlike, clear }, hide));
     },
   );
+
+  addCitationRoutes(app, answer, paths);
 
   mountMcp(app, source, {
     cors: options.cors,

@@ -15,7 +15,7 @@ const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text).di
 
 /** What each page's script is made of, in order (src/web/<name>.ts): the helpers every page shares first. */
 const PAGE_PARTS = {
-  "search-page": ["dom", "likes", "search-page"],
+  "search-page": ["dom", "likes", "answer-panel", "citations", "search-page"],
   "map-page": ["dom", "map-page"],
 } as const;
 

@@ -90,6 +90,18 @@ a.info[aria-current="page"] { font-weight: 700; }
 .notice.error p { color: inherit; }
 .hint { color: var(--muted); font-size: 0.85rem; }
 kbd { font: 0.8rem ui-monospace, monospace; border: 1px solid var(--line); border-radius: 3px; padding: 0 0.25rem; }
+.answer { margin: 1rem 0 0.4rem; padding: 0.8rem 1rem; border: 1px solid var(--line); border-radius: 6px; }
+.answer h2 { font-size: 1rem; margin: 0; }
+.answer-note { color: var(--muted); font-size: 0.85rem; margin: 0.2rem 0 0.5rem; }
+ol.evidence-list { list-style: none; padding: 0; margin: 0; }
+li.evidence { display: grid; grid-template-columns: 2.2rem 1fr; padding: 0.45rem 0; border-top: 1px solid var(--line); }
+li.evidence .cite { color: var(--muted); font-variant-numeric: tabular-nums; }
+.evidence-context { margin: 0; }
+.evidence-source { margin: 0.15rem 0 0; font-size: 0.85rem; color: var(--muted); }
+.citations h2 { font-size: 1rem; margin: 1.4rem 0 0.2rem; }
+.citations ol, .citations ul { margin: 0.3rem 0; padding-left: 2rem; }
+.citations li { margin: 0.2rem 0; }
+.hit-citations { margin: 0 0 0.35rem; font-size: 0.85rem; color: var(--muted); }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 
@@ -127,8 +139,10 @@ const BODY = `<header><div class="wrap">
   </p>
   <p id="status" class="status" role="status" aria-live="polite"></p>
   <div id="message"></div>
+  <section id="answer" class="answer" aria-labelledby="answer-heading" hidden></section>
   <ol id="results" class="results"></ol>
   <p id="export" class="export" hidden></p>
+  <section id="citations" class="citations" hidden></section>
   <button id="recommend" class="recommend" type="button" hidden></button>
   <p class="hint">Press <kbd>/</kbd> to search. Results come from a local index; nothing leaves this machine but the links you follow.</p>
 </main>

@@ -9,6 +9,7 @@ import type { Embedder } from "../embed/embedder.js";
 import { PapersError } from "../errors.js";
 import { applyLikeChange } from "./shared/likes.js";
 import { STATE_ARTIFACT, parseIndexState } from "./shared/index-state.js";
+import { CITATIONS_ARTIFACT, parseCitations } from "./shared/citations-store.js";
 import type { GenerationReader, IndexStore, UpdateSummary } from "./store.js";
 
 /** Papers whose vectors are read from the source at once. */
@@ -29,6 +30,13 @@ export async function transferIndex(source: IndexStore, target: IndexStore, opti
     const { model } = reader.manifest;
     const entries = await reader.labelled();
     const passages = await attachPassages(reader, entries);
+    // Reference lists go with their papers; the target matches them against its own papers.
+    const citations = parseCitations(await reader.artifact(CITATIONS_ARTIFACT), reader.location);
+    const lists = new Map((citations?.papers ?? []).map((entry) => [entry.id.toLowerCase(), entry.refs]));
+    for (const { paper } of entries) {
+      const refs = lists.get(paper.id.toLowerCase());
+      if (refs) paper.references = refs;
+    }
     const vectors = new Map<string, Float32Array>();
     for (let start = 0; start < entries.length; start += READ_BATCH) {
       const batch = entries.slice(start, start + READ_BATCH);

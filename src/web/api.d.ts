@@ -33,6 +33,8 @@ interface ApiHit extends ApiPaper {
   relevance?: number;
   /** With explain=true: the sentence closest to the question and the terms that matched. */
   explain?: { sentence: string; terms: ApiMatchedTerm[] };
+  /** A related hit found (also) by citations: its evidence, in words and figures. */
+  citations?: { text: string };
   /** A hit found by a passage of its full text: where it is. */
   passage?: { text: string; page: number; section: string | null };
 }
@@ -99,4 +101,33 @@ interface ApiTopic {
   x: number;
   y: number;
   representatives: { id: string; title: string | null }[];
+}
+
+/** A paper an evidence sentence is cited to (src/query/types.ts EvidencePaper). */
+interface ApiEvidencePaper {
+  id: string;
+  title: string | null;
+  year: number | null;
+  authors: string[];
+  url: string | null;
+  key: string;
+}
+
+/** One sentence of `/api/ask`, with (context=true) the abstract or passage it stands in. */
+interface ApiEvidence {
+  id: number;
+  text: string;
+  score: number;
+  page: number | null;
+  section: string | null;
+  paper: ApiEvidencePaper;
+  context?: string | null;
+}
+
+/** `/api/ask`: the sentences that answer a question (src/requests/answers.ts askAnswerJson). */
+interface ApiAnswer {
+  question: string;
+  confident: boolean;
+  evidence: ApiEvidence[];
+  references: ApiEvidencePaper[];
 }

@@ -143,11 +143,11 @@ function whyLine(why: ApiRecommend["why"]): HTMLParagraphElement {
 function startSearchPage(): void {
   const {
     search: form, q: input, mode: modeSelect, heading, status, results: list, message, export: exportBar, recommend: recommendButton, info,
-    "feed-link": feedLink, "feed-controls": feedControls, days: daysSelect,
+    "feed-link": feedLink, "feed-controls": feedControls, days: daysSelect, answer: answerPanel, citations,
   } = elementsById({
     search: HTMLFormElement, q: HTMLInputElement, mode: HTMLSelectElement, heading: HTMLHeadingElement, status: HTMLParagraphElement,
     results: HTMLOListElement, message: HTMLDivElement, export: HTMLParagraphElement, recommend: HTMLButtonElement, info: HTMLSpanElement,
-    "feed-link": HTMLAnchorElement, "feed-controls": HTMLParagraphElement, days: HTMLSelectElement,
+    "feed-link": HTMLAnchorElement, "feed-controls": HTMLParagraphElement, days: HTMLSelectElement, answer: HTMLElement, citations: HTMLElement,
   });
   const likes = new SavedLikes();
   let generation = 0;
@@ -243,6 +243,7 @@ function startSearchPage(): void {
     meta.append(likes.buttons(hit.id, title));
     body.append(meta);
     if (reason) body.append(reason);
+    if (hit.citations) body.append(el("p", "hit-citations", "citations: " + hit.citations.text));
     if (hit.explain && hit.explain.terms.length > 0) {
       const shares = hit.explain.terms.map((t) => (t.words[0] || t.term) + " " + Math.round(t.share * 100) + "%");
       body.append(el("div", "matched", "matched: " + shares.join(", ")));
@@ -335,8 +336,10 @@ function startSearchPage(): void {
     modeSelect.value = state.mode;
     list.replaceChildren();
     message.replaceChildren();
+    answerPanel.hidden = true;
     exportBar.hidden = true;
     heading.hidden = true;
+    citations.hidden = true;
     feedControls.hidden = !state.feed;
     if (state.feed) feedLink.setAttribute("aria-current", "page");
     else feedLink.removeAttribute("aria-current");
@@ -347,6 +350,8 @@ function startSearchPage(): void {
       document.title = "papers";
       return;
     }
+    // A question also gets its Answer panel: the sentences that answer it (src/web/answer-panel.ts).
+    if (state.q && !state.related && !recommending) void showAnswer(answerPanel, state.q, state.mode, () => mine === generation);
     status.textContent = "Searching…";
     list.setAttribute("aria-busy", "true");
     const started = performance.now();
@@ -372,6 +377,10 @@ function startSearchPage(): void {
         self.append(likes.buttons(data.paper.id, name));
         message.replaceChildren(self);
         document.title = "Related to " + name + " · papers";
+        const paperLink = (paper: ApiPaper) => relatedLink(paper.id, state.mode, paper.title || firstSentence(paper.abstract));
+        showCitations(citations, data.paper.id, paperLink, () => mine === generation).catch(() => {
+          // The related papers stand without the citations; an index that cannot give them shows none.
+        });
       } else {
         document.title = state.q + " · papers";
       }

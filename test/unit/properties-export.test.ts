@@ -108,6 +108,12 @@ describe("exports read back: generated papers", () => {
     await fc.assert(fc.asyncProperty(genPapers({ backslash: true, names: "any" }), (list) => expectReadBack(list, "bibtex")), { numRuns: RUNS });
   });
 
+  it("BibTeX: an escaped $ before $$…$$ math stays a dollar (a counterexample fast-check found)", async () => {
+    // `\$` followed by display math once read back as `\$$$…$$`: the escaped dollar opened the math.
+    const paper = newPaper({ id: "a-0", abstract: "a-0 a", journalRef: "th$a}{b$$x^2$$x^2$e", sources: [{ file: "g.jsonl", line: 1 }] });
+    await expectReadBack([paper], "bibtex");
+  });
+
   it("RIS: astrocite-ris gives back every field", async () => {
     await fc.assert(
       fc.asyncProperty(genPapers({ backslash: true, names: "ris" }), async (list) => {

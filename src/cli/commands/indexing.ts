@@ -29,11 +29,13 @@ export function addIndexingCommands(program: Command): void {
     .option("--zotero-base <dir>", "with --zotero: the base directory of linked attachments (default: the one set in Zotero)")
     .option("--rebuild", "re-embed everything instead of updating the index (needed to change model)")
     .option("--prune", "remove the papers whose every file under the paths given is gone (without it, index counts them)")
+    .option("--grobid <url>", "read PDFs' reference lists with a GROBID server (e.g. http://localhost:8070) instead of the built-in reader")
     .addOption(new Option("--checkpoint-every <n>", "papers embedded between checkpoints").default(512).argParser(parseCount))
     .addOption(noMapOption())
     .addOption(waitOption())
     .addOption(jsonOption())
     .action(run(async (paths: string[], flags: OutputFlags, options: PapersOptions) => {
+      if (flags.grobid !== undefined && flags.zotero !== undefined) throw new PapersError("BAD_OPTION", "--grobid reads the PDFs of files and folders given to index, not a Zotero library's attachments: index without --grobid");
       if (flags.collection !== undefined && flags.zotero === undefined) throw new PapersError("BAD_OPTION", "--collection reads a Zotero collection: use it with --zotero");
       if (flags.prune && flags.zotero !== undefined) throw new PapersError("BAD_OPTION", "--prune is for files and folders: a Zotero run removes deleted and trashed items by itself");
       if (flags.zoteroBase !== undefined && flags.zotero === undefined) throw new PapersError("BAD_OPTION", "--zotero-base is where a Zotero library's linked files are: use it with --zotero");
@@ -50,7 +52,7 @@ export function addIndexingCommands(program: Command): void {
       const corpus = paths.length > 0 ? paths : [DEFAULT_CORPUS_DIR];
       const fields = parseFieldOptions(flags.field ?? []);
       const summary = await withProgress((progress) =>
-        indexPapers(corpus, { ...options, fields, prune: flags.prune, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait, computeMap: flags.map }, progress),
+        indexPapers(corpus, { ...options, fields, prune: flags.prune, grobid: flags.grobid, rebuild: flags.rebuild, checkpointEvery: flags.checkpointEvery, wait: flags.wait, computeMap: flags.map }, progress),
       );
       // Every left-out record is named (file:line) so nothing a user gave is lost silently.
       if (summary.skipped.length > 0) process.stderr.write(formatSkippedReport(summary.skipped));

@@ -1,33 +1,29 @@
 /** The commands that ask an index: search, related, recommend, show, list (through the request layer). */
 import { Option, type Command } from "commander";
 import { DEFAULT_CORPUS_DIR } from "../../settings.js";
-import { PapersError, RELATED_MODE, SEARCH_MODES, openIndex, openOrBuildIndex, type PapersOptions } from "../../papers.js";
+import { DEFAULT_RELATED_BY, PapersError, RELATED_BYS, RELATED_MODE, SEARCH_MODES, type RelatedBy, openIndex, openOrBuildIndex, type PapersOptions } from "../../papers.js";
 import { LIMITS } from "../../limits.js";
-import { LOCAL, hitAnswers, paperAnswer, relevantHitAnswer } from "../../requests/answers.js";
+import { LOCAL, paperAnswer, relatedHitAnswers, relevantHitAnswer } from "../../requests/answers.js";
 import { listPapers, showPaper } from "../../requests/papers.js";
 import { recommendAnswerJson, recommendPapers } from "../../requests/recommend.js";
 import { relatedPapers } from "../../requests/related.js";
 import { searchFilter, searchPapers } from "../../requests/search.js";
 import { formatHits, formatList, formatPaper, formatPassageHits, formatWhy, json, passageHitJson } from "../format.js";
-import { formatOption, jsonOption, kOption, modeOption, textOption } from "../options.js";
+import { formatRelatedHits } from "../format-citations.js";
+import { filterFlags, filterOptions, formatOption, jsonOption, kOption, modeOption, textOption } from "../options.js";
 import { printExport, readTextOption, run, withIndex, withProgress, type OutputFlags } from "../run.js";
 
 const NO_CONFIDENT_MATCH = "No confident match: none of these papers is likely to answer the question (the closest are shown).";
 
 export function addQueryCommands(program: Command): void {
-  program
+  const search = program
     .command("search")
     .description("find the papers closest in meaning to a question (builds the seeds index on first use, in the default index folder only)")
     .argument("<question...>", "what you are looking for")
     .addOption(kOption())
-    .addOption(modeOption())
-    .option("--year <range>", "only papers from these years: 2024, 2024..2026, 2024.. or ..2020")
-    .option("--since <day>", "only papers dated on or after this day: 2024-03-18 (or from the first day of 2024-03, or of 2024)")
-    .option("--until <day>", "only papers dated on or before this day: 2024-03-18 (or to the last day of 2024-03, or of 2024)")
-    .option("--category <name>", "only papers with this category, e.g. cs.CL")
-    .option("--author <name>", "only papers with an author whose name contains this")
-    .option("--tag <name>", "only papers with this Zotero tag")
-    .option("--collection <name>", "only papers in this Zotero collection (or its subcollections)")
+    .addOption(modeOption());
+  for (const option of filterOptions()) search.addOption(option);
+  search
     .option("--passages", "list passages of full text (from PDFs) instead of papers")
     .addOption(jsonOption())
     .addOption(formatOption())
@@ -35,8 +31,7 @@ export function addQueryCommands(program: Command): void {
     .action(run(async (words: string[], flags: OutputFlags, options: PapersOptions) => {
       const index = await withProgress((progress) => openOrBuildIndex(options, [DEFAULT_CORPUS_DIR], progress));
       await withIndex(index, async () => {
-        const { year, since, until, category, author, tag, collection } = flags;
-        const filters = { year, since, until, category, author, tag, collection };
+        const filters = filterFlags(flags);
         const question = words.join(" ");
         if (flags.passages) {
           const passages = await index.searchPassages(question, flags.k, flags.mode, searchFilter(filters));
@@ -65,16 +60,19 @@ export function addQueryCommands(program: Command): void {
         .choices(SEARCH_MODES)
         .default(RELATED_MODE),
     )
+    .addOption(
+      new Option("--by <what>", `meaning (the mode's similarity), citations (co-citation and coupling in your library) or both, fused; default ${DEFAULT_RELATED_BY} (bench/related-citations.mjs)`).choices(RELATED_BYS),
+    )
     .addOption(textOption())
     .addOption(jsonOption())
     .addOption(formatOption())
-    .action(run(async (id: string | undefined, flags: OutputFlags, options: PapersOptions) => {
+    .action(run(async (id: string | undefined, flags: OutputFlags & { by?: RelatedBy }, options: PapersOptions) => {
       if ((id === undefined) === (flags.text === undefined)) throw new PapersError("BAD_OPTION", "give a paper id or --text, one of the two");
       await withIndex(await openIndex(options), async (index) => {
         const text = flags.text === undefined ? undefined : readTextOption(flags.text);
-        const { hits } = await relatedPapers(index, { id, text, k: flags.k!, mode: flags.mode! });
+        const { hits } = await relatedPapers(index, { id, text, k: flags.k!, mode: flags.mode!, by: flags.by });
         if (flags.format) return printExport(hits, flags.format);
-        console.log(flags.json ? json(hitAnswers(hits, LOCAL)) : formatHits(hits));
+        console.log(flags.json ? json(relatedHitAnswers(hits, LOCAL)) : formatRelatedHits(hits));
       });
     }));
 

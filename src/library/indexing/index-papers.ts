@@ -50,7 +50,7 @@ export async function indexPapers(
     const goneIds = options.prune ? [...gone].flatMap((path) => entries.get(path)!.ids) : [];
     for (const path of sharingFiles(reading, byPath.keys(), entries, goneIds)) reading.add(path);
     const read = (): Promise<Corpus> =>
-      readCorpusFiles(checked.filter((c) => reading.has(c.path)).map((c) => c.file), skipped, { fields: options.fields, stdin: options.stdin, limits: options.limits }, files.length === 1);
+      readCorpusFiles(checked.filter((c) => reading.has(c.path)).map((c) => c.file), skipped, { fields: options.fields, stdin: options.stdin, limits: options.limits, grobid: options.grobid }, files.length === 1);
     let corpus = reading.size > 0 ? await read() : null;
     // Papers the parsed files give now that an unread file also gives: rebuilt from both.
     for (let more = corpus ? sharingFiles(reading, byPath.keys(), entries, corpus.papers.map((p) => p.id)) : new Set<string>(); more.size > 0; ) {

@@ -10,6 +10,7 @@ import { DTYPES, knownModel } from "../../embed/models.js";
 import { MAX_DIMENSION, READABLE_FORMATS, REBUILD_HINT, TOPIC_MAP_FILE, UPGRADABLE_FORMAT, FORMAT_VERSION, type Manifest } from "../shared/manifest.js";
 import { LIKES_FILE } from "../shared/likes.js";
 import { STATE_ARTIFACT } from "../shared/index-state.js";
+import { CITATIONS_ARTIFACT } from "../shared/citations-store.js";
 import { checksumProblem } from "./checksums.js";
 
 export const MANIFEST_FILE = "manifest.json";
@@ -17,8 +18,8 @@ export const HNSW_FILE = "papers.hnsw";
 export const STORE_FILE = "papers.db";
 /** The files a generation's manifest vouches for. */
 export const DATA_FILES = [HNSW_FILE, STORE_FILE] as const;
-/** Files a generation may have besides its data files, vouched for by its manifest when it has them: the topic map, the likes, the named state. */
-export const OPTIONAL_FILES = [TOPIC_MAP_FILE, LIKES_FILE, STATE_ARTIFACT] as const;
+/** Files a generation may have besides its data files, vouched for by its manifest when it has them: the topic map, the likes, the named state, the citation links. */
+export const OPTIONAL_FILES = [TOPIC_MAP_FILE, LIKES_FILE, STATE_ARTIFACT, CITATIONS_ARTIFACT] as const;
 
 /**
  * A generation's manifest, checked against MANIFEST_SCHEMA before anything else reads the index;

@@ -13,8 +13,11 @@ export const INDEX_MARK = ".papers-index";
 /** A generation folder's mark, written first thing in its staging folder. */
 export const GENERATION_MARK = ".papers-generation";
 
-/** What a file browser leaves in any folder it shows: a folder holding only these is empty. */
-const BROWSER_FILES = new Set([".DS_Store", "Thumbs.db", "desktop.ini"]);
+/**
+ * What a file browser leaves in any folder it shows, and what keeps an empty folder in git (a
+ * checkout's `index/` holds only its `.gitignore`): a folder holding only these is empty.
+ */
+const PLACEHOLDER_FILES = new Set([".DS_Store", "Thumbs.db", "desktop.ini", ".gitignore", ".gitkeep"]);
 /** The files papers puts in an index folder: an index from before the mark holds only these, and generations. */
 const OWN_FILE = /^(CURRENT|writer\.lock(-journal)?|writer\.pid|checkpoint\.db(-wal|-shm|-journal)?|(CURRENT|writer\.pid)\.\d+\.tmp)$/;
 
@@ -28,7 +31,7 @@ export function claimIndexFolder(indexDir: string): void {
   if (!isFolder(indexDir)) throw notAFolder(indexDir);
   const entries = readdirSync(indexDir);
   if (entries.includes(INDEX_MARK)) return;
-  const foreign = entries.filter((entry) => !OWN_FILE.test(entry) && !BROWSER_FILES.has(entry) && !isGenerationFolder(join(indexDir, entry), entry)).sort();
+  const foreign = entries.filter((entry) => !OWN_FILE.test(entry) && !PLACEHOLDER_FILES.has(entry) && !isGenerationFolder(join(indexDir, entry), entry)).sort();
   if (foreign.length > 0) {
     const list = foreign.slice(0, 5).map((entry) => `"${entry}"`).join(", ") + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : "");
     throw new PapersError(

@@ -4,12 +4,15 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { Paper } from "../../corpus/paper.js";
+import { PAPER_FIELDS, type Paper } from "../../corpus/paper.js";
+import type { CitationData } from "../../citations/links.js";
+import type { LinkTarget } from "../../citations/match.js";
 import type { Embedder } from "../../embed/embedder.js";
 import { specDifferences, specFacts, type Dtype, type ModelSpec } from "../../embed/models.js";
 import { PapersError } from "../../errors.js";
 import { embedMissing, type EmbeddedVectors } from "../shared/embedding-loop.js";
 import { DEFAULT_HNSW } from "../shared/hnsw.js";
+import { CITATIONS_ARTIFACT, catalogOf, nextCitations, parseCitations, serializeCitations } from "../shared/citations-store.js";
 import { STATE_ARTIFACT, mergeIndexState, parseIndexState, serializeIndexState, type IndexState, type IndexStateChanges } from "../shared/index-state.js";
 import { FORMAT_VERSION, TOPIC_MAP_FILE, UPGRADABLE_FORMAT, corpusFingerprint, type Manifest } from "../shared/manifest.js";
 import { diffPapers, paperFieldsJson, removalTest, toEmbed } from "../shared/paper-diff.js";
@@ -119,9 +122,11 @@ async function updateLocked(
 
   const { changed, added, updated, unchanged, refreshed, kept, nextLabel } = diffPapers(papers, stored, firstFree, options.keepStored);
   const summary = { added, updated, unchanged, refreshed, removed: doomed.length, kept };
+  const doomedIds = idsOfLabels(stored, doomed);
+  const citations = nextCitations(current ? readCitationsFile(current) : null, papers, { changed, kept }, doomedIds, () => catalogOf(storedTargets(stored), changed, doomedIds));
   // An index written before topics existed gets its topic map now, with nothing else changed.
   const mapDone = () => options.computeMap === false || existsSync(join(current!, TOPIC_MAP_FILE));
-  if (previous && changed.length === 0 && doomed.length === 0 && !stateChanged && !upgrade && mapDone()) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
+  if (previous && changed.length === 0 && doomed.length === 0 && !stateChanged && !citations.changed && !upgrade && mapDone()) return { manifest: previous, ...summary, resumed: 0, embedded: 0, recovered };
 
   const { passages, texts } = toEmbed(changed, nextLabel);
   const vectors = await embedChanged(indexDir, texts, model.spec.id + "/" + model.dtype, loadEmbedder, options);
@@ -147,6 +152,7 @@ async function updateLocked(
       const fresh = new Set(changed.filter((c) => c.embed).map((c) => c.label));
       writeGenerationMap(dir, index, store, current, fresh, options.computeMap !== false);
       writeStateFile(dir, state);
+      writeCitationsFile(dir, citations.data);
       return finishGeneration(dir, index, store, info, deleted);
     });
   }, { verify: verifyWritten });
@@ -175,6 +181,7 @@ async function removeLocked(indexDir: string, ids: readonly string[], stateChang
   const previous = readManifest(current);
   verifyGeneration(current, previous);
   const { entries: stored } = readEntries(current);
+  const citations = nextCitations(readCitationsFile(current), [], { changed: [], kept: [] }, ids, () => []);
   const labels = ids.map((id) => {
     const entry = stored.get(id.toLowerCase());
     if (!entry) throw new PapersError("UNKNOWN_ID", `no paper with id "${id}" in the index: nothing was removed`);
@@ -192,6 +199,7 @@ async function removeLocked(indexDir: string, ids: readonly string[], stateChang
       ({ index, deleted } = removeLabels(index, store, labels, previous.deletedVectors));
       writeGenerationMap(dir, index, store, current, new Set(), true);
       writeStateFile(dir, mergeIndexState(readStateFile(current, false), stateChanges).state);
+      writeCitationsFile(dir, citations.data);
       return finishGeneration(dir, index, store, previous.model, deleted);
     });
   }, { verify: verifyWritten });
@@ -214,6 +222,7 @@ function removeLabels(index: VectorIndex, store: PaperTable, labels: readonly nu
 }
 
 interface StoredPaper {
+  id: string;
   label: number;
   hash: string;
   json: string;
@@ -227,7 +236,7 @@ function readEntries(generation: string, removes: (paper: Paper) => boolean = ()
     const doomed: number[] = [];
     for (const [key, entry] of store.entries()) {
       const paper = store.byLabel(entry.label)!;
-      entries.set(key, { ...entry, json: paperFieldsJson(paper) });
+      entries.set(key, { ...entry, id: paper.id, json: paperFieldsJson(paper) });
       if (removes(paper)) doomed.push(entry.label);
     }
     return { entries, nextLabel: store.nextLabel(), doomed };
@@ -301,6 +310,32 @@ export function readStateFile(dir: string, lenient: boolean): IndexState {
 function writeStateFile(dir: string, state: IndexState): void {
   const data = serializeIndexState(state);
   if (data) writeFileSync(join(dir, STATE_ARTIFACT), data);
+}
+
+function readCitationsFile(dir: string): CitationData | null {
+  const path = join(dir, CITATIONS_ARTIFACT);
+  return parseCitations(existsSync(path) ? readFileSync(path) : null, dir);
+}
+
+function writeCitationsFile(dir: string, data: CitationData): void {
+  const bytes = serializeCitations(data);
+  if (bytes) writeFileSync(join(dir, CITATIONS_ARTIFACT), bytes);
+}
+
+/** The ids of stored papers by their labels. */
+function idsOfLabels(stored: ReadonlyMap<string, StoredPaper>, labels: readonly number[]): string[] {
+  if (labels.length === 0) return [];
+  const wanted = new Set(labels);
+  return [...stored.values()].filter((entry) => wanted.has(entry.label)).map((entry) => entry.id);
+}
+
+/** Stored papers as match targets, their fields read back from the JSON the diff compares. */
+function* storedTargets(stored: ReadonlyMap<string, StoredPaper>): Generator<LinkTarget> {
+  const at = (field: (typeof PAPER_FIELDS)[number]) => PAPER_FIELDS.indexOf(field);
+  for (const entry of stored.values()) {
+    const values = JSON.parse(entry.json) as unknown[];
+    yield { id: values[at("id")] as string, title: values[at("title")] as string | null, year: values[at("year")] as number | null, doi: values[at("doi")] as string | null, arxivId: values[at("arxivId")] as string | null, authors: values[at("authors")] as string[] };
+  }
 }
 
 /** Embeds what needs embedding, reusing and extending the folder's checkpoint. */

@@ -24,6 +24,8 @@ import { PapersError } from "../../errors.js";
 import { DEFAULT_HNSW } from "../shared/hnsw.js";
 import { FORMAT_VERSION, TOPIC_MAP_FILE, corpusFingerprint, type Manifest } from "../shared/manifest.js";
 import { mergeIndexState, type IndexState, type IndexStateChanges } from "../shared/index-state.js";
+import { catalogOf, nextCitations } from "../shared/citations-store.js";
+import { readCitations, storeCitations } from "./citations.js";
 import { diffPapers, removalTest, toEmbed } from "../shared/paper-diff.js";
 import { sameLikes, type SavedLikes } from "../shared/likes.js";
 import type { GenerationReader, IndexStore, LikesUpdate, RemoveSummary, StoreModel, UpdateOptions, UpdateSummary } from "../store.js";
@@ -101,11 +103,15 @@ export class PostgresStore implements IndexStore {
       const doomed = [...stored].filter(([, entry]) => removes(entry.paper));
       const { changed, added, updated, unchanged, refreshed, kept, nextLabel: afterPapers } = diffPapers(papers, stored, nextLabel, options.keepStored);
       const summary = { added, updated, unchanged, refreshed, removed: doomed.length, kept };
+      const doomedIds = doomed.map(([, entry]) => entry.paper.id);
+      const citations = nextCitations(previous ? await readCitations(this.db, this.location) : null, papers, { changed, kept }, doomedIds, () =>
+        catalogOf([...stored.values()].map((entry) => entry.paper), changed, doomedIds),
+      );
       // The named state outlives a rebuild: read before the tables are made anew.
       const { state, changed: stateChanged } = mergeIndexState(await readIndexState(this.db, this.location, !!options.rebuild), options.state);
       // A library written before topics existed gets its topic map now, with nothing else changed.
       const mapDone = async () => options.computeMap === false || (await this.db.query(`SELECT 1 FROM ${this.s}.artifacts WHERE name = $1`, [TOPIC_MAP_FILE])).rows.length > 0;
-      if (previous && changed.length === 0 && doomed.length === 0 && !stateChanged && (await mapDone())) return { manifest: previous.manifest, ...summary, resumed: 0, embedded: 0, recovered: null };
+      if (previous && changed.length === 0 && doomed.length === 0 && !stateChanged && !citations.changed && (await mapDone())) return { manifest: previous.manifest, ...summary, resumed: 0, embedded: 0, recovered: null };
 
       const { passages, texts } = toEmbed(changed, afterPapers);
       const vectors = await embedChanged(this.db, texts, `${model.spec.id}/${model.dtype}`, loadEmbedder, options);
@@ -123,6 +129,7 @@ export class PostgresStore implements IndexStore {
         const embedded = new Set(changed.filter((c) => c.embed).map((c) => c.label));
         await storeTopicMap(client, this.s, this.location, embedded, options.computeMap !== false);
         await storeIndexState(client, this.s, state);
+        await storeCitations(client, this.s, citations.data);
         const entries = new Map<string, string>([...stored].map(([id, e]) => [id, e.hash]));
         for (const [id] of doomed) entries.delete(id);
         for (const c of changed) entries.set(c.paper.id.toLowerCase(), c.hash);
@@ -160,8 +167,10 @@ export class PostgresStore implements IndexStore {
         if (!found.has(id.toLowerCase())) throw new PapersError("UNKNOWN_ID", `no paper with id "${id}" in the index: nothing was removed`);
       }
       const gone = [...found.values()];
+      const citations = nextCitations(await readCitations(this.db, this.location), [], { changed: [], kept: [] }, gone.map((row) => row.id), () => []);
       const manifest = await this.db.transaction(async (client) => {
         await writePostings(client, this.s, await deletePapers(client, this.s, facts.manifest.model.dimension, gone));
+        if (citations.changed) await storeCitations(client, this.s, citations.data);
         await storeTopicMap(client, this.s, this.location, new Set(), true);
         if (options.state) await storeIndexState(client, this.s, mergeIndexState(await readIndexState(this.db, this.location, false), options.state).state);
         const left = await client.query<{ id: string; content_hash: string }>(`SELECT id, content_hash FROM ${this.s}.papers`);
