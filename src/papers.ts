@@ -55,6 +55,7 @@ export {
 export { ARXIV_API_ENDPOINT, ARXIV_OAI_ENDPOINT, DEFAULT_DELAY_MS } from "./arxiv/index.js";
 export { fetchArxiv, fromArxiv, harvestStateName, type FetchArxivOptions, type FetchArxivSummary, type FetchProgress, type FetchedSet } from "./library/indexing/fetch-arxiv.js";
 export { embedderLoader } from "./library/embedder.js";
+export { borrowedEmbedder } from "./embed/embedder.js";
 export { openOrBuildIndex } from "./library/indexing/open-or-build.js";
 export { paperListFingerprint, storeLocation } from "./library/indexing/store-facts.js";
 

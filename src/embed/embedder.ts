@@ -27,6 +27,21 @@ export interface EmbedderLoader {
   load(spec: ModelSpec, dtype: Dtype): Promise<Embedder>;
 }
 
+/**
+ * The embedder itself under a dispose that does nothing: handed to each of many updates (a watch's
+ * batches, a harvest's pages), so the model is loaded once and its owner disposes it at the end.
+ */
+export function borrowedEmbedder(embedder: Embedder): Embedder {
+  return {
+    model: embedder.model,
+    dtype: embedder.dtype,
+    embedDocuments: (texts, progress) => embedder.embedDocuments(texts, progress),
+    embedQuery: (text) => embedder.embedQuery(text),
+    embedQueries: (texts) => embedder.embedQueries(texts),
+    dispose: async () => {},
+  };
+}
+
 /** Scales a vector to unit length in place (a zero vector stays zero). */
 export function normalize(vector: Float32Array): Float32Array {
   let sum = 0;

@@ -9,6 +9,7 @@ import { basename, relative, resolve, sep } from "node:path";
 import { watch as chokidarWatch, type FSWatcher } from "chokidar";
 import {
   PapersError,
+  borrowedEmbedder,
   embedderLoader,
   formatSkipped,
   indexPapers,
@@ -239,15 +240,7 @@ function keptLoader(loader: EmbedderLoader): { loader: EmbedderLoader; release: 
           loaded.set(key, embedder);
           embedder.catch(() => loaded.delete(key));
         }
-        const shared = await embedder;
-        return {
-          model: shared.model,
-          dtype: shared.dtype,
-          embedDocuments: (texts, progress) => shared.embedDocuments(texts, progress),
-          embedQuery: (text) => shared.embedQuery(text),
-          embedQueries: (texts) => shared.embedQueries(texts),
-          dispose: async () => {},
-        };
+        return borrowedEmbedder(await embedder);
       },
     },
     release: async () => {

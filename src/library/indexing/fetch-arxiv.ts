@@ -18,7 +18,7 @@ import { ARXIV_API_ENDPOINT, lookupArxiv } from "../../arxiv/atom.js";
 import { ArxivError, type PoliteOptions } from "../../arxiv/polite-fetch.js";
 import { arxivPaper, type ArxivRecord } from "../../arxiv/record.js";
 import type { Paper } from "../../corpus/paper.js";
-import type { Embedder } from "../../embed/embedder.js";
+import { borrowedEmbedder, type Embedder } from "../../embed/embedder.js";
 import { PapersError } from "../../errors.js";
 import { openStore } from "../../store/open-store.js";
 import { STATE_ARTIFACT, parseIndexState, type IndexState } from "../../store/shared/index-state.js";
@@ -222,15 +222,7 @@ class FetchRun {
   /** One model for the whole run, however many pages: each update would load and dispose its own. */
   private async sharedEmbedder(): Promise<Embedder> {
     this.embedder ??= this.load();
-    const embedder = await this.embedder;
-    return {
-      model: embedder.model,
-      dtype: embedder.dtype,
-      embedDocuments: (texts, progress) => embedder.embedDocuments(texts, progress),
-      embedQuery: (text) => embedder.embedQuery(text),
-      embedQueries: (texts) => embedder.embedQueries(texts),
-      dispose: async () => {},
-    };
+    return borrowedEmbedder(await this.embedder);
   }
 
   async dispose(): Promise<void> {
