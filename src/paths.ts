@@ -3,6 +3,11 @@ import { homedir } from "node:os";
 import { join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
+/** The index folder's mark (store/folder/ownership.ts): readers never take such a folder as input. */
+export const INDEX_MARK = ".papers-index";
+/** A generation folder's mark, written first thing in its staging folder. */
+export const GENERATION_MARK = ".papers-generation";
+
 /** The package's own folder: both `src/` and `dist/src/` resolve to it. */
 export const PACKAGE_ROOT = findPackageRoot(fileURLToPath(new URL(".", import.meta.url)));
 

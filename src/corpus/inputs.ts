@@ -3,11 +3,12 @@
  * stdin, and each file opened as a byte stream, gunzipped when it is gzip (by its magic bytes,
  * not its name), with its first bytes peeked for format detection.
  */
-import { createReadStream, readdirSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Readable, Transform, pipeline } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { PapersError } from "../errors.js";
+import { GENERATION_MARK, INDEX_MARK } from "../paths.js";
 import { formatBytes, GZIP_RATIO_GRACE } from "./input-limits.js";
 import type { Skipped } from "./paper.js";
 
@@ -96,6 +97,11 @@ export function expandPaths(paths: readonly string[]): { files: InputFile[]; ski
       return;
     }
     if (!once(path, stat, "folder (a symlink loop, or named twice)")) return;
+    // An index kept inside a library folder (or a generation of one) is papers' own, not a paper.
+    if (!given && (existsSync(join(path, INDEX_MARK)) || existsSync(join(path, GENERATION_MARK)))) {
+      skipped.push({ file: path, line: null, reason: "a papers index folder: not read as input", kind: "note" });
+      return;
+    }
     let entries: string[];
     try {
       entries = readdirSync(path).sort();

@@ -118,4 +118,18 @@ describe("ignored file names", () => {
     expect(expandPaths([dir]).files.map((f) => f.name)).toEqual([join(dir, "a.jsonl"), join(dir, "sub", "b.jsonl")]);
     expect(expandPaths([join(dir, "a.jsonl.tmp")]).files.map((f) => f.name)).toEqual([join(dir, "a.jsonl.tmp")]);
   });
+
+  it("an index folder (or a generation of one) inside a library folder is not read; named itself, it is", () => {
+    const dir = tempDir();
+    const record = '{"id": "x", "abstract": "An abstract."}\n';
+    mkdirSync(join(dir, "index", "gen-1"), { recursive: true });
+    mkdirSync(join(dir, "loose-gen"));
+    writeFileSync(join(dir, "index", ".papers-index"), "");
+    writeFileSync(join(dir, "loose-gen", ".papers-generation"), "");
+    for (const name of ["a.jsonl", "index/stray.jsonl", "index/gen-1/b.jsonl", "loose-gen/c.jsonl"]) writeFileSync(join(dir, name), record);
+    const { files, skipped } = expandPaths([dir]);
+    expect(files.map((f) => f.name)).toEqual([join(dir, "a.jsonl")]);
+    expect(skipped.filter((s) => s.kind === "note").map((s) => s.file).sort()).toEqual([join(dir, "index"), join(dir, "loose-gen")]);
+    expect(expandPaths([join(dir, "index")]).files.map((f) => f.name)).toEqual([join(dir, "index", "gen-1", "b.jsonl"), join(dir, "index", "stray.jsonl")]);
+  });
 });

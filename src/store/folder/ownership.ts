@@ -8,10 +8,9 @@ import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PapersError } from "../../errors.js";
 
-/** The index folder's mark. */
-export const INDEX_MARK = ".papers-index";
-/** A generation folder's mark, written first thing in its staging folder. */
-export const GENERATION_MARK = ".papers-generation";
+import { GENERATION_MARK, INDEX_MARK } from "../../paths.js";
+
+export { GENERATION_MARK, INDEX_MARK };
 
 /**
  * What a file browser leaves in any folder it shows, and what keeps an empty folder in git (a
