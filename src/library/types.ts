@@ -55,6 +55,12 @@ export interface IndexSummary extends UpdateSummary {
   /** Records and files left out while reading (file, line, reason), and replaced duplicates. */
   skipped: Skipped[];
   seconds: number;
+  /**
+   * Seconds by phase of the run (read, model load, tokenize, inference, pooling, checkpoint, hnsw,
+   * papers and postings, topic map, checksums, verify, …; see src/phases.ts), with `other` for the
+   * rest; reading the files counts, `seconds` does not.
+   */
+  phases?: Record<string, number>;
 }
 
 export type ProgressListener = (done: number, total: number) => void;

@@ -7,6 +7,7 @@ import { openStore } from "../../store/open-store.js";
 import { embedderLoader } from "../embedder.js";
 import type { Embedder } from "../../embed/embedder.js";
 import type { IndexStore, StoreModel, UpdateOptions } from "../../store/store.js";
+import { currentPhases, phase, Phases, withPhases } from "../../phases.js";
 
 /**
  * Reads papers from files and folders into the index: new papers are added, papers whose text
@@ -17,9 +18,11 @@ export async function indexPapers(
   options: IndexOptions & ReadOptions,
   onProgress?: ProgressListener,
 ): Promise<IndexSummary> {
-  const corpus = await readCorpus(paths, { fields: options.fields, stdin: options.stdin });
-  const summary = await indexPaperList(corpus.papers, corpus.files, options, onProgress);
-  return { ...summary, skipped: corpus.skipped };
+  return withPhases(new Phases(), async () => {
+    const corpus = await phase("read", () => readCorpus(paths, { fields: options.fields, stdin: options.stdin }));
+    const summary = await indexPaperList(corpus.papers, corpus.files, options, onProgress);
+    return { ...summary, skipped: corpus.skipped };
+  });
 }
 
 /** Indexes papers already read (by a reader of another format, say); see indexPapers. */
@@ -44,19 +47,23 @@ export async function updateStore(
   removeIf?: UpdateOptions["removeIf"],
 ): Promise<IndexSummary> {
   const started = performance.now();
-  const store = await openStore(options);
-  try {
-    const { model, load } = await indexModel(store, options);
-    const summary = await store.update(
-      papers,
-      model,
-      load,
-      { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, wait: options.wait, computeMap: options.computeMap, removeIf, onProgress },
-    );
-    return { ...summary, files, skipped: [], seconds: (performance.now() - started) / 1000 };
-  } finally {
-    await store.close();
-  }
+  // Timed within the caller's run when it times one (indexPapers, which reads the files first).
+  const phases = currentPhases() ?? new Phases();
+  return withPhases(phases, async () => {
+    const store = await openStore(options);
+    try {
+      const { model, load } = await indexModel(store, options);
+      const summary = await store.update(
+        papers,
+        model,
+        load,
+        { rebuild: options.rebuild, checkpointEvery: options.checkpointEvery, wait: options.wait, computeMap: options.computeMap, removeIf, onProgress },
+      );
+      return { ...summary, files, skipped: [], seconds: (performance.now() - started) / 1000, phases: phases.seconds() };
+    } finally {
+      await store.close();
+    }
+  });
 }
 
 /**
