@@ -124,7 +124,8 @@ for (const [name, options] of targets) {
   log(`loading into ${name}…`);
   const started = performance.now();
   const loader = await embedder.load();
-  await store.update(papers, { spec, dtype: "fp32" }, async () => loader, { rebuild: true, checkpointEvery: 50_000 });
+  // No topic map: minutes of UMAP at this size, bench/map.mjs's to measure.
+  await store.update(papers, { spec, dtype: "fp32" }, async () => loader, { rebuild: true, checkpointEvery: 50_000, computeMap: false });
   report.stores[name] = { load_seconds: Number(((performance.now() - started) / 1000).toFixed(1)) };
   await store.close();
 }
