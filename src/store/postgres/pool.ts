@@ -73,15 +73,16 @@ export class Database {
   /**
    * One statement, prepared on each connection the first time it runs there (named by its text;
    * the plan kept by the server), in one round trip. `efSearch`: the statement searches an HNSW
-   * graph, with that candidate list and pgvector's iterative scan, set on the connection for the
-   * session (once, and again only when another ef is asked), as a lone statement has no
-   * transaction for SET LOCAL.
+   * graph with that candidate list, set on the connection for the session (once, and again only
+   * when another ef is asked), as a lone statement has no transaction for SET LOCAL. Without
+   * pgvector's iterative scan: a search with no filter finds its k in the first ef candidates,
+   * and the iterative scan cost it 40% more at 75,000 papers (7.7 against 10.8 ms p50, ef 200).
    */
   async prepared<R extends pg.QueryResultRow>(text: string, values: unknown[], efSearch?: number): Promise<pg.QueryResult<R>> {
     const name = `papers_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
     return this.withClient(async (client) => {
       if (efSearch !== undefined && searchSettings.get(client) !== efSearch) {
-        await client.query(`SET hnsw.ef_search = ${Math.trunc(efSearch)}; SET hnsw.iterative_scan = relaxed_order`);
+        await client.query(`SET hnsw.ef_search = ${Math.trunc(efSearch)}`);
         searchSettings.set(client, efSearch);
       }
       return client.query<R>({ name, text, values });
