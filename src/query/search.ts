@@ -23,7 +23,9 @@ export async function search(reader: GenerationReader, embedQuery: EmbedQuery, q
   // The hits, the passages' owners, the papers and the passages all from one generation: a
   // search that saw a writer commit between its reads starts again (see retrieve.ts).
   return inOneGeneration(async () => {
-    const ask = (depth: number) => retrieve(reader, retrievalRequest(mode, text, vector, retrievalDepth(mode, depth), k, scope));
+    // The papers of the first k dense hits are read with them only in dense mode: fused, BM25
+    // brings in papers of its own (nearly always, on arXiv titles), and they are read after anyway.
+    const ask = (depth: number) => retrieve(reader, retrievalRequest(mode, text, vector, retrievalDepth(mode, depth), mode === "dense" ? k : 0, scope));
     const rank = (found: Retrieval, depth: number) => rankByMode(mode, depth, () => found.dense, () => found.lexical);
     let found = await ask(k);
     // Abstract-only indexes search exactly as before; with passages, papers rank by their best

@@ -327,12 +327,13 @@ export class PostgresGeneration implements GenerationReader {
       lexical,
       owners,
       papers: async (labels) => {
-        if (labels.every((label) => prefetched.has(label))) return labels.map((label) => prefetched.get(label));
+        const missing = labels.filter((label) => !prefetched.has(label));
+        if (missing.length === 0) return labels.map((label) => prefetched.get(label));
         if (this.dated?.generation !== generation) throw new GenerationMovedError(this.location);
-        const { rows } = await this.factsAnd<PaperRow>(`SELECT ${paperSelect(this.dated.has)} FROM ${this.s}.papers WHERE label = ANY($1)`, [labels]);
+        const { rows } = await this.factsAnd<PaperRow>(`SELECT ${paperSelect(this.dated.has)} FROM ${this.s}.papers WHERE label = ANY($1)`, [missing]);
         moved(rows[0]?.generation);
         const byLabel = new Map(rows.flatMap((row) => (row.label === null ? [] : [[row.label, toPaper(row)] as const])));
-        return labels.map((label) => byLabel.get(label));
+        return labels.map((label) => prefetched.get(label) ?? byLabel.get(label));
       },
       passages: async (labels) => {
         if (labels.length === 0) return [];
