@@ -5,9 +5,15 @@
 // and recall@10 of the HNSW search against exact search, for questions near stored vectors.
 //
 //   npm run build && node bench/stores-synthetic.mjs --store postgresql://USER@/DB?host=/dir [--papers 1000000]
-//        [--dimension 384] [--questions 100] [--folder]
+//        [--dimension 384] [--questions 100] [--folder] [--folder-index DIR] [--reuse] [--base DIR] [--passes 3]
 //
 // --folder: the folder store too, side by side (hnswlib builds its graph in this process).
+// --folder-index: where the folder store's index goes (kept; default a temporary folder, removed).
+// --reuse: a store that already holds the same papers (same --papers, --dimension, seed) is not
+//   loaded again: only queried.
+// --base: another build of papers (a worktree of main with its dist/ built) reading the same
+//   PostgreSQL library: before and after in one run. Every question is asked of every reader in
+//   turn (the order rotating), --passes times, so a busy moment of a shared machine falls on all.
 // Writes bench/results/stores-synthetic.json.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,6 +32,10 @@ const { values } = parseArgs({
     dimension: { type: "string", default: "384" },
     questions: { type: "string", default: "100" },
     folder: { type: "boolean", default: false },
+    "folder-index": { type: "string" },
+    reuse: { type: "boolean", default: false },
+    base: { type: "string" },
+    passes: { type: "string", default: "3" },
   },
 });
 if (!values.store) throw new Error("--store postgresql://… is required");
@@ -95,41 +105,75 @@ const embedder = {
   }),
 };
 
-const report = { papers: N, dimension: D, questions: questions.length, stores: {} };
-const targets = [["postgres", { indexDir: join(tmpdir(), "unused"), store: `${values.store}${values.store.includes("?") ? "&" : "?"}schema=bench_synthetic` }]];
-if (values.folder) targets.unshift(["folder", { indexDir: join(mkdtempSync(join(tmpdir(), "papers-synthetic-")), "index") }]);
+const report = { papers: N, dimension: D, questions: questions.length, stores: {}, queries: {} };
+const pgOptions = { indexDir: join(tmpdir(), "unused"), store: `${values.store}${values.store.includes("?") ? "&" : "?"}schema=bench_synthetic` };
+const folderDir = values["folder-index"] ?? join(mkdtempSync(join(tmpdir(), "papers-synthetic-")), "index");
+const targets = [["postgres", pgOptions]];
+if (values.folder) targets.unshift(["folder", { indexDir: folderDir }]);
 for (const [name, options] of targets) {
-  log(`loading into ${name}…`);
   const store = await openStore(options);
+  const held = values.reuse ? await store.builtModel().then((model) => model && store.open()).catch(() => undefined) : undefined;
+  const count = held ? await held.count() : 0;
+  await held?.close();
+  if (count === N) {
+    log(`${name} already holds ${N} papers: not loaded again`);
+    await store.close();
+    report.stores[name] = { load_seconds: null };
+    continue;
+  }
+  log(`loading into ${name}…`);
   const started = performance.now();
   const loader = await embedder.load();
-  await store.update(papers, { spec, dtype: "fp32" }, async () => loader, { rebuild: true, checkpointEvery: 50_000 });
-  const seconds = (performance.now() - started) / 1000;
+  // No topic map: minutes of UMAP at this size, bench/map.mjs's to measure.
+  await store.update(papers, { spec, dtype: "fp32" }, async () => loader, { rebuild: true, checkpointEvery: 50_000, computeMap: false });
+  report.stores[name] = { load_seconds: Number(((performance.now() - started) / 1000).toFixed(1)) };
   await store.close();
-  const index = await openIndex({ ...options, embedder });
-  let found = 0;
-  const times = [];
+}
+
+// The readers, each asked every question in turn: this build's stores, and the --base build's PostgreSQL reader.
+const readers = [];
+for (const [name, options] of targets) readers.push({ name, index: await openIndex({ ...options, embedder }) });
+if (values.base) {
+  const base = await import(join(values.base, "dist", "papers.js"));
+  readers.push({ name: "postgres_base", index: await base.openIndex({ ...pgOptions, embedder }) });
+}
+const times = Object.fromEntries(readers.map((r) => [r.name, []]));
+const found = Object.fromEntries(readers.map((r) => [r.name, 0]));
+for (const reader of readers) for (let i = 0; i < Math.min(10, questions.length); i++) await reader.index.search(`question ${(queryAt = i)}`, 10, "dense");
+const passes = Number(values.passes);
+for (let pass = 0; pass < passes; pass++) {
   for (let i = 0; i < questions.length; i++) {
     queryAt = i;
-    const t = performance.now();
-    const hits = await index.search(`question ${i}`, 10, "dense");
-    times.push(performance.now() - t);
-    const got = new Set(hits.map((h) => h.id));
-    found += exact[i].filter((id) => got.has(id)).length / 10;
+    for (let j = 0; j < readers.length; j++) {
+      const reader = readers[(i + pass + j) % readers.length];
+      const t = performance.now();
+      const hits = await reader.index.search(`question ${i}`, 10, "dense");
+      times[reader.name].push(performance.now() - t);
+      if (pass === 0) {
+        const got = new Set(hits.map((h) => h.id));
+        found[reader.name] += exact[i].filter((id) => got.has(id)).length / 10;
+      }
+    }
   }
-  times.sort((a, b) => a - b);
-  const bytes = index.info().sizeBytes;
-  await index.close();
-  report.stores[name] = {
-    load_seconds: Number(seconds.toFixed(1)),
+}
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+for (const reader of readers) {
+  const sorted = times[reader.name].sort((a, b) => a - b);
+  const bytes = reader.index.info().sizeBytes;
+  report.stores[reader.name] = {
+    ...report.stores[reader.name],
     bytes,
     bytes_per_paper: Math.round(bytes / N),
-    recall_at_10: Number((found / questions.length).toFixed(4)),
-    dense_p50_ms: Number(times[Math.floor(times.length / 2)].toFixed(2)),
+    recall_at_10: Number((found[reader.name] / questions.length).toFixed(4)),
+    dense_p50_ms: Number(pct(sorted, 50).toFixed(2)),
+    dense_p99_ms: Number(pct(sorted, 99).toFixed(2)),
   };
-  log(`${name}: ${JSON.stringify(report.stores[name])}`);
-  if (name === "folder") rmSync(join(options.indexDir, ".."), { recursive: true, force: true });
+  log(`${reader.name}: ${JSON.stringify(report.stores[reader.name])}`);
+  await reader.index.close();
 }
+if (values.folder && !values["folder-index"]) rmSync(join(folderDir, ".."), { recursive: true, force: true });
+const ratio = (a, b) => report.stores[a] && report.stores[b] && Number((report.stores[a].dense_p50_ms / report.stores[b].dense_p50_ms).toFixed(2));
+report.ratios = { dense_p50_postgres_over_folder: ratio("postgres", "folder"), dense_p50_base_over_postgres: ratio("postgres_base", "postgres") };
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
 writeFileSync(join(ROOT, "bench", "results", "stores-synthetic.json"), `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report, null, 2));

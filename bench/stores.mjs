@@ -4,6 +4,7 @@
 //
 //   npm run bench -- --store postgresql://USER@/DB?host=/socket/dir [--index /work/idx/arxiv]
 //        [--questions 1000] [--duration 20] [--connections 50] [--skip-load] [--skip-serve]
+//        [--base DIR] [--rounds 1] [--data FILE]
 //
 // (`npm run bench -- --store …` lands here from bench/index-arxiv.mjs.) The folder index is only
 // read. Measured for each store:
@@ -16,6 +17,10 @@
 //   recall@10 of dense search against exact search over the same vectors (unfiltered and filtered);
 //   requests/s, p50, p99 through `papers serve` with 50 connections, every question new (each is
 //     embedded and searched: what a shared server does).
+// --base: another build of papers (a worktree of main with dist/ built) reading the same
+//   PostgreSQL library, measured beside this one: before and after in one run. Queries are asked
+//   of every store in turn (the order rotating); the servers all run at once and are loaded in
+//   turn, --rounds times, so a busy moment of a shared machine falls on all of them.
 // Questions: the titles of the corpus's last --questions papers when the index was built without
 // them (bench/index-arxiv.mjs holds 1,000 out), else of papers in the index.
 // Writes bench/results/stores.json.
@@ -41,6 +46,8 @@ const { values } = parseArgs({
     connections: { type: "string", default: "50" },
     "skip-load": { type: "boolean", default: false },
     "skip-serve": { type: "boolean", default: false },
+    base: { type: "string" },
+    rounds: { type: "string", default: "1" },
   },
 });
 if (!values.store) throw new Error("--store postgresql://… is required");
@@ -67,6 +74,8 @@ for (const [name, target] of [["folder", folder], ["postgres", postgres]]) {
 }
 
 const stores = { folder: await openIndex(folder), postgres: await openIndex(postgres) };
+const baseBuild = values.base ? await import(join(values.base, "dist", "papers.js")) : undefined;
+if (baseBuild) stores.postgres_base = await baseBuild.openIndex(postgres);
 const count = stores.folder.info().count;
 
 // Questions: held-out titles when the index lacks them, with their primary category.
@@ -116,33 +125,40 @@ function exactTop(vector, k, keep) {
 const exact = questions.map((q, i) => exactTop(questionVectors[i], 10));
 const exactFiltered = questions.map((q, i) => (q.category ? exactTop(questionVectors[i], 10, (p) => p.categories.includes(q.category)) : []));
 
-// Queries, one at a time; each question asked once before (embedding cached), then timed.
+// Queries, one at a time, each store in turn; each question asked once before (embedding cached), then timed.
 const queries = {};
 const recall = {};
+const names = Object.keys(stores);
 for (const [name, index] of Object.entries(stores)) {
-  log(`queries on ${name}…`);
+  log(`warming ${name}…`);
   for (const q of questions) await index.search(q.text, 10, "dense");
   queries[name] = {};
-  for (const mode of ["dense", "hybrid"]) {
-    for (const filtered of [false, true]) {
-      const times = [];
-      let found = 0;
-      let judged = 0;
-      for (const [i, q] of questions.entries()) {
-        if (filtered && !q.category) continue;
+}
+for (const mode of ["dense", "hybrid"]) {
+  for (const filtered of [false, true]) {
+    log(`queries: ${mode}${filtered ? ", filtered" : ""}…`);
+    const times = Object.fromEntries(names.map((name) => [name, []]));
+    const found = Object.fromEntries(names.map((name) => [name, 0]));
+    let judged = 0;
+    for (const [i, q] of questions.entries()) {
+      if (filtered && !q.category) continue;
+      const truth = filtered ? exactFiltered[i] : exact[i];
+      if (truth.length > 0) judged++;
+      for (let j = 0; j < names.length; j++) {
+        const name = names[(i + j) % names.length];
         const started = performance.now();
-        const hits = await index.search(q.text, 10, mode, filtered ? { category: q.category } : undefined);
-        times.push(performance.now() - started);
-        const truth = filtered ? exactFiltered[i] : exact[i];
+        const hits = await stores[name].search(q.text, 10, mode, filtered ? { category: q.category } : undefined);
+        times[name].push(performance.now() - started);
         if (mode === "dense" && truth.length > 0) {
           const got = new Set(hits.map((h) => h.id));
-          found += truth.filter((id) => got.has(id)).length / truth.length;
-          judged++;
+          found[name] += truth.filter((id) => got.has(id)).length / truth.length;
         }
       }
-      times.sort((a, b) => a - b);
-      queries[name][`${mode}${filtered ? "_filtered" : ""}`] = { p50_ms: round(pct(times, 50)), p99_ms: round(pct(times, 99)) };
-      if (mode === "dense") recall[name] = { ...recall[name], [filtered ? "filtered" : "unfiltered"]: judged > 0 ? round(found / judged, 4) : null };
+    }
+    for (const name of names) {
+      const sorted = times[name].sort((a, b) => a - b);
+      queries[name][`${mode}${filtered ? "_filtered" : ""}`] = { p50_ms: round(pct(sorted, 50)), p99_ms: round(pct(sorted, 99)) };
+      if (mode === "dense") recall[name] = { ...recall[name], [filtered ? "filtered" : "unfiltered"]: judged > 0 ? round(found[name] / judged, 4) : null };
     }
   }
 }
@@ -182,12 +198,16 @@ for (const [name, index] of Object.entries(stores)) {
 }
 for (const index of Object.values(stores)) await index.close();
 
-// Through `papers serve`, 50 connections, every question new.
+// Through `papers serve`, 50 connections, every question new: every server started, then loaded
+// in turn, --rounds times.
 const serve = {};
 if (!values["skip-serve"]) {
-  for (const [name, args] of [["folder", ["--index", folderCopy]], ["postgres", ["--store", schemaStore]]]) {
-    log(`serving from ${name}…`);
-    const child = spawn(process.execPath, [join(ROOT, "bin", "papers.js"), "--offline", ...args, "serve", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const servers = [["folder", ROOT, ["--index", folderCopy]], ["postgres", ROOT, ["--store", schemaStore]]];
+  if (values.base) servers.push(["postgres_base", values.base, ["--store", schemaStore]]);
+  const running = [];
+  for (const [name, root, args] of servers) {
+    log(`starting ${name} server…`);
+    const child = spawn(process.execPath, [join(root, "bin", "papers.js"), "--offline", ...args, "serve", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
     const url = await new Promise((resolve, reject) => {
       let out = "";
       child.stdout.setEncoding("utf8").on("data", (chunk) => {
@@ -198,25 +218,41 @@ if (!values["skip-serve"]) {
       child.on("exit", (code) => reject(new Error(`papers serve exited with ${code}`)));
     });
     child.stdout.resume();
-    let i = 0;
-    const path = () => `/api/search?${new URLSearchParams({ q: `${questions[i % questions.length].text} ${i++}`, k: "10" })}`;
-    const result = await autocannon({
-      url,
-      connections: Number(values.connections),
-      duration: Number(values.duration),
-      timeout: 30,
-      requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: path() }) }],
-    });
-    serve[name] = {
-      requests_per_second: round(result.requests.average, 1),
-      p50_ms: result.latency.p50,
-      p99_ms: result.latency.p99,
-      non2xx: result.non2xx,
-      errors: result.errors,
-    };
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
+    running.push({ name, child, url, rounds: [] });
   }
+  let i = 0;
+  const path = () => `/api/search?${new URLSearchParams({ q: `${questions[i % questions.length].text} ${i++}`, k: "10" })}`;
+  for (let turn = 0; turn < Number(values.rounds); turn++) {
+    for (let j = 0; j < running.length; j++) {
+      const server = running[(turn + j) % running.length];
+      log(`round ${turn + 1}: serving from ${server.name}…`);
+      const result = await autocannon({
+        url: server.url,
+        connections: Number(values.connections),
+        duration: Number(values.duration),
+        timeout: 30,
+        requests: [{ method: "GET", setupRequest: (request) => ({ ...request, path: path() }) }],
+      });
+      server.rounds.push({ requests_per_second: round(result.requests.average, 1), p50_ms: result.latency.p50, p99_ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors });
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  for (const server of running) {
+    serve[server.name] = {
+      requests_per_second: median(server.rounds.map((r) => r.requests_per_second)),
+      p50_ms: median(server.rounds.map((r) => r.p50_ms)),
+      p99_ms: median(server.rounds.map((r) => r.p99_ms)),
+      non2xx: server.rounds.reduce((n, r) => n + r.non2xx, 0),
+      errors: server.rounds.reduce((n, r) => n + r.errors, 0),
+      rounds: server.rounds,
+    };
+    server.child.kill("SIGTERM");
+    await new Promise((resolve) => server.child.once("exit", resolve));
+  }
+  // Per round, each against folder: the ratio the machine's load moves least.
+  serve.ratios_per_round = running[0].rounds.map((folderRound, r) =>
+    Object.fromEntries(running.slice(1).map((server) => [`${server.name}_over_folder`, round(server.rounds[r].requests_per_second / folderRound.requests_per_second)])),
+  );
 }
 rmSync(join(folderCopy, ".."), { recursive: true, force: true });
 
@@ -224,13 +260,16 @@ const report = { index: values.index, papers: count, questions: questions.length
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
 writeFileSync(join(ROOT, "bench", "results", "stores.json"), `${JSON.stringify(report, null, 2)}\n`);
 
-const row = (label, f) => console.log(`| ${label} | ${f("folder")} | ${f("postgres")} |`);
+const row = (label, f) => console.log(`| ${label} | ${names.map((name) => f(name)).join(" | ")} |`);
 console.log(`${count} papers from ${values.index}; ${questions.length} questions; PostgreSQL schema ${schemaStore.replace(/:[^:@/]*@/, ":***@")}\n`);
-console.log("| | folder | PostgreSQL |\n| --- | ---: | ---: |");
+console.log(`| | ${names.join(" | ")} |\n| --- |${names.map(() => " ---: |").join("")}`);
 row("load (s), nothing embedded", (s) => load[s]?.seconds ?? "–");
-row("bytes on disk", (s) => `${size[s].mb} MB (${size[s].bytes_per_paper} B/paper)`);
+row("bytes on disk", (s) => (size[s] ? `${size[s].mb} MB (${size[s].bytes_per_paper} B/paper)` : "–"));
 for (const key of ["dense", "dense_filtered", "hybrid", "hybrid_filtered"]) row(`${key.replace("_", ", ")} p50 / p99 (ms)`, (s) => `${queries[s][key].p50_ms} / ${queries[s][key].p99_ms}`);
 row("recall@10 dense vs exact", (s) => recall[s].unfiltered);
 row("recall@10 dense, filtered", (s) => recall[s].filtered);
 console.log(`\npgvector alone, category filter, k=10, ef_search 200: ${Object.entries(shortfall).map(([scan, s]) => `iterative_scan=${scan}: ${s.fewer_than_10} of ${s.queries} queries returned fewer than 10`).join("; ")}\n`);
-if (serve.folder) row(`serve: requests/s, p50 / p99 (ms), ${values.connections} connections, new questions`, (s) => `${serve[s].requests_per_second}, ${serve[s].p50_ms} / ${serve[s].p99_ms}`);
+if (serve.folder) {
+  row(`serve: requests/s, p50 / p99 (ms), ${values.connections} connections, new questions (median of ${values.rounds} rounds)`, (s) => `${serve[s].requests_per_second}, ${serve[s].p50_ms} / ${serve[s].p99_ms}`);
+  console.log(`\nrequests/s against folder, per round: ${JSON.stringify(serve.ratios_per_round)}`);
+}

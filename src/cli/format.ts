@@ -186,6 +186,7 @@ export function indexSummaryJson(summary: IndexSummary): Record<string, unknown>
     dtype: summary.manifest.model.dtype,
     seconds: round(summary.seconds, 2),
     docs_per_second: round(summary.embedded / summary.seconds, 1),
+    ...(summary.phases && { phases: summary.phases }),
   };
 }
 

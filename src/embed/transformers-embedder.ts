@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { basename, dirname } from "node:path";
 import { PapersError } from "../errors.js";
+import { phase } from "../phases.js";
 import { poolTokens, type Embedder, type EmbedderLoader } from "./embedder.js";
 import { hubCacheDir, locateModel, modelFileProblem, provisionHint, type ModelLocation } from "./locate.js";
 import { knownModel, type Dtype, type ModelSpec } from "./models.js";
@@ -103,9 +104,12 @@ class TransformersEmbedder implements Embedder {
   }
 
   private async embedBatch(texts: string[]): Promise<Float32Array[]> {
-    const inputs = this.tokenizer(texts, { padding: true, truncation: true, max_length: this.model.maxTokens });
-    keepSeparator(inputs.input_ids.data as BigInt64Array, inputs.attention_mask.data as BigInt64Array, inputs.input_ids.dims[1]!, this.model.maxTokens, this.tokenizer.sep_token_id);
-    const outputs = await this.session(inputs);
+    const inputs = phase("tokenize", () => {
+      const tokens = this.tokenizer(texts, { padding: true, truncation: true, max_length: this.model.maxTokens });
+      keepSeparator(tokens.input_ids.data as BigInt64Array, tokens.attention_mask.data as BigInt64Array, tokens.input_ids.dims[1]!, this.model.maxTokens, this.tokenizer.sep_token_id);
+      return tokens;
+    });
+    const outputs = await phase("inference", () => this.session(inputs));
     const hidden = outputs.last_hidden_state;
     const [batch, seq, dim] = hidden.dims as [number, number, number];
     if (dim !== this.model.dimension) {
@@ -115,7 +119,7 @@ class TransformersEmbedder implements Embedder {
         `model ${this.model.id} (${this.dtype}) ${this.source} gives ${dim}-dimensional vectors, but its config says ${this.model.dimension}: its files are another model's; ${provisionHint(this.model.id, this.dtype)}`,
       );
     }
-    return poolTokens(hidden.data as Float32Array, inputs.attention_mask.data, [batch, seq, dim], this.model.pooling);
+    return phase("pooling", () => poolTokens(hidden.data as Float32Array, inputs.attention_mask.data, [batch, seq, dim], this.model.pooling));
   }
 
   async dispose(): Promise<void> {

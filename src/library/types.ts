@@ -65,6 +65,12 @@ export interface IndexSummary extends UpdateSummary {
   pruned: number;
   /** Papers whose files under the paths are all gone, left in the index (no `prune`). */
   prunable: number;
+  /**
+   * Seconds by phase of the run (read, model load, tokenize, inference, pooling, checkpoint, hnsw,
+   * papers and postings, topic map, checksums, verify, …; see src/phases.ts), with `other` for the
+   * rest; checking and reading the files count.
+   */
+  phases?: Record<string, number>;
 }
 
 /** Options of `indexPapers`: an indexing run's, and whether to prune. */

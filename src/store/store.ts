@@ -26,6 +26,39 @@ export interface SearchScope {
   exclude?: ReadonlySet<number>;
 }
 
+/** What one search reads: the hits of both retrievers, `depth` deep, in one scope. */
+export interface RetrievalRequest {
+  /** The question's embedding, when dense hits are wanted. */
+  vector?: Float32Array;
+  /** The question, when lexical (BM25) hits are wanted. */
+  text?: string;
+  depth: number;
+  scope?: SearchScope;
+  /** Read with the hits the papers of the first this many dense hits (the likely answers). */
+  prefetch: number;
+}
+
+/**
+ * One generation's answers to a RetrievalRequest, and its papers and passages read on demand from
+ * that same generation: a store that cannot promise it any more (a database whose generation moved
+ * on between two reads) throws GenerationMovedError, and the caller starts the search again.
+ */
+export interface Retrieval {
+  dense: Scored[];
+  lexical: Scored[];
+  /** Paper label by passage label, as this generation has them. */
+  owners: ReadonlyMap<number, number>;
+  papers(labels: readonly number[]): Promise<(Paper | undefined)[]>;
+  passages(labels: readonly number[]): Promise<((Passage & { paperLabel: number }) | undefined)[]>;
+}
+
+/** A read found another generation than the one its retrieval came from (see Retrieval). */
+export class GenerationMovedError extends Error {
+  constructor(location: string) {
+    super(`the index at ${location} changed during a search`);
+  }
+}
+
 /** One committed generation of an index, opened for reading; it never changes while open. */
 export interface GenerationReader {
   /** The generation's name: what a follower compares to tell a new one (`gen-…`). */
@@ -63,6 +96,13 @@ export interface GenerationReader {
   termScores(question: string, labels: readonly number[]): Promise<TermScore[][]>;
   /** The labels of papers by their exact ids (case-insensitive), undefined for unknown ones. */
   labelsOf(ids: readonly string[]): Promise<(number | undefined)[]>;
+
+  /**
+   * Optional: a search's reads in as few round trips as the store can (a database: one statement
+   * for the facts, the hits and the likely papers); without it the query layer reads through the
+   * methods here (src/query/retrieve.ts).
+   */
+  retrieve?(request: RetrievalRequest): Promise<Retrieval>;
 
   /** Paper label by passage label; empty when the index holds no passages. */
   passageOwners(): Promise<ReadonlyMap<number, number>>;

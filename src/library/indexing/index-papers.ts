@@ -19,6 +19,7 @@ import type { Embedder } from "../../embed/embedder.js";
 import type { IndexStore, StoreModel, UpdateOptions, UpdateSummary } from "../../store/store.js";
 import { checkFiles, goneFiles, type CheckedFile } from "./check-files.js";
 import { FILES_STATE, fieldsKey, rebuildDrops, savedStamp, parseFileEntries, prunableIds, serializeFileEntry, sharingFiles, sourcePath, type FileEntries, type FileEntry } from "./file-stamps.js";
+import { currentPhases, phase, Phases, withPhases } from "../../phases.js";
 
 /**
  * Reads papers from files and folders into the index: new papers are added, papers whose text
@@ -26,11 +27,17 @@ import { FILES_STATE, fieldsKey, rebuildDrops, savedStamp, parseFileEntries, pru
  * are read (see the module comment). Nothing is removed, unless `prune` is set: then the papers
  * whose every file under the paths is gone are removed in the same commit.
  */
-export async function indexPapers(
+export function indexPapers(
   paths: readonly string[],
   options: IndexPapersOptions & ReadOptions,
   onProgress?: ProgressListener,
 ): Promise<IndexSummary> {
+  const phases = new Phases();
+  return withPhases(phases, () => catchUp(paths, options, phases, onProgress));
+}
+
+/** indexPapers, timed by `phases`. */
+async function catchUp(paths: readonly string[], options: IndexPapersOptions & ReadOptions, phases: Phases, onProgress?: ProgressListener): Promise<IndexSummary> {
   const started = performance.now();
   const store = await openStore(options);
   try {
@@ -40,7 +47,7 @@ export async function indexPapers(
     // A folder emptied is no mistake when pruning an index that holds its papers: they leave.
     if (files.length === 0 && !(options.prune && live)) throw noInputFiles(paths, skipped);
     const fields = fieldsKey(options.fields);
-    const checked = await checkFiles(files, entries, fields);
+    const checked = await phase("check files", () => checkFiles(files, entries, fields));
     const byPath = new Map(checked.map((c) => [c.path, c]));
     const roots = paths.filter((path) => path !== STDIN_PATH).map((path) => resolve(path));
     const gone = goneFiles(entries, roots, byPath);
@@ -50,7 +57,7 @@ export async function indexPapers(
     const goneIds = options.prune ? [...gone].flatMap((path) => entries.get(path)!.ids) : [];
     for (const path of sharingFiles(reading, byPath.keys(), entries, goneIds)) reading.add(path);
     const read = (): Promise<Corpus> =>
-      readCorpusFiles(checked.filter((c) => reading.has(c.path)).map((c) => c.file), skipped, { fields: options.fields, stdin: options.stdin, limits: options.limits, grobid: options.grobid }, files.length === 1);
+      phase("read", () => readCorpusFiles(checked.filter((c) => reading.has(c.path)).map((c) => c.file), skipped, { fields: options.fields, stdin: options.stdin, limits: options.limits, grobid: options.grobid }, files.length === 1));
     let corpus = reading.size > 0 ? await read() : null;
     // Papers the parsed files give now that an unread file also gives: rebuilt from both.
     for (let more = corpus ? sharingFiles(reading, byPath.keys(), entries, corpus.papers.map((p) => p.id)) : new Set<string>(); more.size > 0; ) {
@@ -88,6 +95,7 @@ export async function indexPapers(
       pruned: options.prune ? summary.removed : 0,
       prunable: options.prune ? 0 : prunable.size,
       seconds: seconds(started),
+      phases: phases.seconds(),
     };
   } finally {
     await store.close();
@@ -173,13 +181,17 @@ export async function updateStore(
   state?: IndexStateChanges,
 ): Promise<IndexSummary> {
   const started = performance.now();
-  const store = await openStore(options);
-  try {
-    const summary = await updateOpenStore(store, papers, options, onProgress, removeIf, state);
-    return { ...summary, files, skipped: [], seconds: seconds(started), filesUnchanged: 0, filesHashed: 0, filesRead: files.length, pruned: 0, prunable: 0 };
-  } finally {
-    await store.close();
-  }
+  // Timed within the caller's run when it times one.
+  const phases = currentPhases() ?? new Phases();
+  return withPhases(phases, async () => {
+    const store = await openStore(options);
+    try {
+      const summary = await updateOpenStore(store, papers, options, onProgress, removeIf, state);
+      return { ...summary, files, skipped: [], seconds: seconds(started), filesUnchanged: 0, filesHashed: 0, filesRead: files.length, pruned: 0, prunable: 0, phases: phases.seconds() };
+    } finally {
+      await store.close();
+    }
+  });
 }
 
 /** One update of an open store (see updateStore), with the named state changes given. */

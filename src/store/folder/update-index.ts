@@ -10,6 +10,7 @@ import type { LinkTarget } from "../../citations/match.js";
 import type { Embedder } from "../../embed/embedder.js";
 import { specDifferences, specFacts, type Dtype, type ModelSpec } from "../../embed/models.js";
 import { PapersError } from "../../errors.js";
+import { phase } from "../../phases.js";
 import { embedMissing, type EmbeddedVectors } from "../shared/embedding-loop.js";
 import { DEFAULT_HNSW } from "../shared/hnsw.js";
 import { CITATIONS_ARTIFACT, catalogOf, nextCitations, parseCitations, serializeCitations } from "../shared/citations-store.js";
@@ -116,7 +117,7 @@ async function updateLocked(
   }
   if (current) verifyGeneration(current, previous!);
   const removes = removalTest(papers, options.removeIf);
-  const { entries: stored, nextLabel: firstFree, doomed } = current ? readEntries(current, removes) : { entries: new Map<string, StoredPaper>(), nextLabel: 0, doomed: [] };
+  const { entries: stored, nextLabel: firstFree, doomed } = current ? phase("read index", () => readEntries(current, removes)) : { entries: new Map<string, StoredPaper>(), nextLabel: 0, doomed: [] };
   // The named state outlives a rebuild: it is the live generation's, whatever the papers.
   const { state, changed: stateChanged } = mergeIndexState(live.dir ? readStateFile(live.dir, !!options.rebuild) : {}, options.state);
 
@@ -140,8 +141,10 @@ async function updateLocked(
     return closingOnFailure(store, () => {
       if (upgrade && previous.formatVersion === UPGRADABLE_FORMAT) store.upgradeFromFormat2();
       else if (upgrade) store.reanalyse();
-      for (const { label, hash, embed } of changed) if (embed) index.add(label, vectors.get(hash)!);
-      store.upsert(changed);
+      phase("hnsw", () => {
+        for (const { label, hash, embed } of changed) if (embed) index.add(label, vectors.get(hash)!);
+      });
+      phase("papers and postings", () => store.upsert(changed));
       let deleted = previous?.deletedVectors ?? 0;
       for (const { passages: list } of passages) for (const { label, hash } of list) index.add(label, vectors.get(hash)!);
       const gone = store.replacePassagesOf(passages);
@@ -150,12 +153,12 @@ async function updateLocked(
       ({ index, deleted } = removeLabels(index, store, doomed, deleted));
       const info = { ...specFacts(model.spec), dtype: model.dtype };
       const fresh = new Set(changed.filter((c) => c.embed).map((c) => c.label));
-      writeGenerationMap(dir, index, store, current, fresh, options.computeMap !== false);
+      phase("topic map", () => writeGenerationMap(dir, index, store, current, fresh, options.computeMap !== false));
       writeStateFile(dir, state);
       writeCitationsFile(dir, citations.data);
       return finishGeneration(dir, index, store, info, deleted);
     });
-  }, { verify: verifyWritten });
+  }, { verify: (dir) => phase("verify", () => verifyWritten(dir)) });
   Checkpoint.remove(indexDir);
   return { manifest, ...summary, resumed: vectors.resumed, embedded: vectors.embedded, recovered };
 }
@@ -274,7 +277,7 @@ function finishGeneration(
   model: Manifest["model"],
   deletedVectors: number,
 ): Manifest {
-  index.save(join(dir, HNSW_FILE));
+  phase("hnsw", () => index.save(join(dir, HNSW_FILE)));
   const entries = store.entries();
   // Checksums are taken once both files are closed: nothing writes to them after this.
   store.close();
@@ -286,7 +289,7 @@ function finishGeneration(
     fingerprint: corpusFingerprint([...entries].map(([id, e]) => [id, e.hash] as const)),
     hnsw: DEFAULT_HNSW,
     deletedVectors,
-    files: checksumFiles(dir, [...DATA_FILES, ...OPTIONAL_FILES.filter((name) => existsSync(join(dir, name)))]),
+    files: phase("checksums", () => checksumFiles(dir, [...DATA_FILES, ...OPTIONAL_FILES.filter((name) => existsSync(join(dir, name)))])),
   };
   writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
   return manifest;

@@ -21,6 +21,7 @@ import { documentText, type Paper } from "../../corpus/paper.js";
 import type { Embedder } from "../../embed/embedder.js";
 import { specDifferences, specFacts } from "../../embed/models.js";
 import { PapersError } from "../../errors.js";
+import { phase } from "../../phases.js";
 import { DEFAULT_HNSW } from "../shared/hnsw.js";
 import { FORMAT_VERSION, TOPIC_MAP_FILE, corpusFingerprint, type Manifest } from "../shared/manifest.js";
 import { mergeIndexState, type IndexState, type IndexStateChanges } from "../shared/index-state.js";
@@ -94,7 +95,7 @@ export class PostgresStore implements IndexStore {
           `index at ${this.location} was built with ${previous.manifest.model.id} (${previous.manifest.model.dtype}), which embeds differently from ${model.spec.id} (${model.dtype}) now (${differences.join("; ")}): add --rebuild to re-embed everything`,
         );
       }
-      const stored = previous ? await storedEntries(this.db) : new Map<string, StoredRow>();
+      const stored = previous ? await phase("read index", () => storedEntries(this.db)) : new Map<string, StoredRow>();
       let nextLabel = 0;
       for (const entry of stored.values()) nextLabel = Math.max(nextLabel, entry.label + 1);
       // Passages take labels from the papers' label space, as in folders.
@@ -120,14 +121,14 @@ export class PostgresStore implements IndexStore {
         const fresh = !previous;
         if (fresh) await createTables(client, this.s, model.spec.dimension);
         const removed = await deletePapers(client, this.s, model.spec.dimension, doomed.map(([, entry]) => ({ label: entry.label, ...entry.paper })));
-        for (let start = 0; start < changed.length; start += BATCH) {
-          await upsertPapers(client, this.s, changed.slice(start, start + BATCH), vectors);
-        }
+        await phase("papers", async () => {
+          for (let start = 0; start < changed.length; start += BATCH) await upsertPapers(client, this.s, changed.slice(start, start + BATCH), vectors);
+        });
         const passageChanges = await replacePassages(client, this.s, model.spec.dimension, fresh, passages, vectors);
-        await writePostings(client, this.s, [...removed, ...changed.map((c) => ({ label: c.label, before: c.before, after: documentText(c.paper) })), ...passageChanges]);
-        if (fresh) await createVectorIndex(client, this.s);
+        await phase("postings", () => writePostings(client, this.s, [...removed, ...changed.map((c) => ({ label: c.label, before: c.before, after: documentText(c.paper) })), ...passageChanges]));
+        if (fresh) await phase("hnsw", () => createVectorIndex(client, this.s));
         const embedded = new Set(changed.filter((c) => c.embed).map((c) => c.label));
-        await storeTopicMap(client, this.s, this.location, embedded, options.computeMap !== false);
+        await phase("topic map", () => storeTopicMap(client, this.s, this.location, embedded, options.computeMap !== false));
         await storeIndexState(client, this.s, state);
         await storeCitations(client, this.s, citations.data);
         const entries = new Map<string, string>([...stored].map(([id, e]) => [id, e.hash]));

@@ -7,7 +7,7 @@ import { documentText, type Paper } from "../../corpus/paper.js";
 import type { Passage } from "../../corpus/passages.js";
 import { PapersError } from "../../errors.js";
 import { queryTerms } from "../../ranking/analyzer.js";
-import { bm25TermScores, bm25TopK, lengthNorms, type Postings, type TermScore } from "../../ranking/bm25.js";
+import { bm25TermScores, lengthNorms, type Postings, type TermScore } from "../../ranking/bm25.js";
 import { dayRange, hasConditions, type PaperFilter } from "../../ranking/filter.js";
 import type { Scored } from "../../ranking/fusion.js";
 import type { RecommendSource } from "../../ranking/recommend.js";
@@ -18,12 +18,13 @@ import { toPaper, type PaperRow } from "../shared/paper-row.js";
 import { decodePostings } from "../shared/postings.js";
 import { pickRandomLabels, randomCandidates } from "../shared/random-labels.js";
 import { memoryMapSource, type MapSource } from "../shared/topic-map-build.js";
-import type { GenerationReader, SearchScope } from "../store.js";
+import { GenerationMovedError, type GenerationReader, type Retrieval, type RetrievalRequest, type SearchScope } from "../store.js";
 import { generationName, type Facts } from "./facts.js";
 import type { Database } from "./pool.js";
 import { withPrefetchedSource } from "./prefetched-source.js";
 import { hasDateColumn } from "./schema.js";
-import { conditions, paperSelect, passageConditions, sortHits, toPassage, type PassageRow } from "./sql.js";
+import { readSearchRow, searchStatement, type SearchRow } from "./search-statement.js";
+import { bm25Hits, conditions, paperSelect, passageConditions, sortHits, toPassage, type PassageRow } from "./sql.js";
 import { parseVector, vectorLiteral } from "./vectors.js";
 import { readMapPapers } from "./writer.js";
 
@@ -44,6 +45,8 @@ export class PostgresGeneration implements GenerationReader {
   private stats: { generation: number; norms: Float32Array; documents: number } | undefined;
   /** Passage owners, loaded once per generation seen (see ownersIn). */
   private owners: { generation: number; map: Map<number, number> } | undefined;
+  /** How many papers, per generation seen (see paperCountIn). */
+  private papers: { generation: number; count: number } | undefined;
   /** Whether the papers table has its date column, per generation seen (see datedIn). */
   private dated: { generation: number; has: boolean } | undefined;
   /** Recent lexical scopes over papers and passages (see lexicalAllowed). */
@@ -178,17 +181,28 @@ export class PostgresGeneration implements GenerationReader {
    * that still comes back short falls back to the exact scan.
    */
   denseSearch(vector: Float32Array, k: number, scope: SearchScope = {}): Promise<Scored[]> {
-    return this.read(async (client, generation) => {
-      // Papers and passages are searched apart (two tables, two graphs), each exactly k deep: the
-      // best k of both lists are the best k of all.
-      const owners = scope.kind === "papers" ? undefined : await this.ownersIn(client, generation);
-      const dated = await this.datedIn(client, generation);
-      const passages = owners && owners.size > 0 ? await this.densePassagesIn(client, vector, k, scope, owners, dated) : [];
-      if (scope.kind === "passages") return passages;
-      const papers = await this.densePapersIn(client, vector, k, scope, dated);
-      return passages.length === 0 ? papers : sortHits([...papers, ...passages]).slice(0, k);
-      // Sent with BEGIN, in the same round trip; SET LOCAL lasts until the snapshot ends.
-    }, `SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(this.manifest.hnsw.efSearch, k))}; SET LOCAL hnsw.iterative_scan = relaxed_order; `);
+    return this.read((client, generation) => this.denseIn(client, generation, vector, k, scope), this.searchSettings(k));
+  }
+
+  /** Sent with BEGIN, in the same round trip; SET LOCAL lasts until the snapshot ends. */
+  private searchSettings(k: number): string {
+    return `SET LOCAL hnsw.ef_search = ${this.efSearch(k)}; SET LOCAL hnsw.iterative_scan = relaxed_order; `;
+  }
+
+  private efSearch(k: number): number {
+    return Math.min(1000, Math.max(this.manifest.hnsw.efSearch, k));
+  }
+
+  /** Dense search in the caller's snapshot (see denseSearch). */
+  private async denseIn(client: pg.PoolClient, generation: number, vector: Float32Array, k: number, scope: SearchScope): Promise<Scored[]> {
+    // Papers and passages are searched apart (two tables, two graphs), each exactly k deep: the
+    // best k of both lists are the best k of all.
+    const owners = scope.kind === "papers" ? undefined : await this.ownersIn(client, generation);
+    const dated = await this.datedIn(client, generation);
+    const passages = owners && owners.size > 0 ? await this.densePassagesIn(client, vector, k, scope, owners, dated) : [];
+    if (scope.kind === "passages") return passages;
+    const papers = await this.densePapersIn(client, vector, k, scope, dated);
+    return passages.length === 0 ? papers : sortHits([...papers, ...passages]).slice(0, k);
   }
 
   /** Dense search over papers only, in the caller's snapshot (see denseSearch). */
@@ -249,16 +263,97 @@ export class PostgresGeneration implements GenerationReader {
   }
 
   lexicalSearch(text: string, k: number, scope: SearchScope = {}): Promise<Scored[]> {
+    return this.read((client, generation) => this.lexicalIn(client, generation, text, k, scope));
+  }
+
+  /** Lexical search in the caller's snapshot (see lexicalSearch). */
+  private async lexicalIn(client: pg.PoolClient, generation: number, text: string, k: number, scope: SearchScope): Promise<Scored[]> {
+    const terms = queryTerms(text);
+    const found = await this.postings(client, terms);
+    if (!terms.some((term) => found.has(term))) return [];
+    const allowed = await this.lexicalAllowed(client, generation, scope);
+    const { norms, documents } = await this.loadStats(client, generation);
+    return bm25Hits(terms, found, norms, documents, k, allowed, scope.exclude);
+  }
+
+  /**
+   * A search's reads (see GenerationReader.retrieve). A search over papers with no filter, in a
+   * library without passages, is one statement (search-statement.ts), once this reader knows the
+   * live generation's shape (its date column, its passages, its BM25 lengths, its paper count);
+   * anything else, and the first search of each generation, reads in one snapshot of several.
+   */
+  async retrieve(request: RetrievalRequest): Promise<Retrieval> {
+    const scope = request.scope ?? {};
+    const known = this.known(request.text !== undefined);
+    if (known !== undefined && scope.kind !== "passages" && !hasConditions(scope.filter) && !(scope.exclude?.size)) {
+      const terms = request.text === undefined ? undefined : queryTerms(request.text);
+      const statement = searchStatement(this.s, { vector: request.vector, terms: terms && [...new Set(terms)], depth: request.depth, prefetch: request.prefetch }, this.dated!.has);
+      const answer = readSearchRow((await this.db.prepared<SearchRow>(statement.text, statement.values, request.vector && this.efSearch(request.depth))).rows[0]);
+      // Another generation (or model, or none) than the one this reader knows: read it in a snapshot, which says what is wrong.
+      const complete = answer && (!request.vector || answer.dense.length >= Math.min(request.depth, this.papers!.count));
+      if (answer && complete && answer.generation === known && answer.modelKey === this.modelKey) {
+        const { norms, documents } = this.stats ?? { norms: new Float32Array(0), documents: 0 };
+        const lexical = terms ? bm25Hits(terms, answer.postings, norms, documents, request.depth) : [];
+        return this.retrieval(known, answer.dense, lexical, this.owners!.map, answer.papers);
+      }
+    }
     return this.read(async (client, generation) => {
-      const terms = queryTerms(text);
-      const found = await this.postings(client, terms);
-      const postings = terms.flatMap((term) => (found.has(term) ? [found.get(term)!] : []));
-      if (postings.length === 0) return [];
-      const allowed = await this.lexicalAllowed(client, generation, scope);
-      const { norms, documents } = await this.loadStats(client, generation);
-      const hits = bm25TopK(postings, norms, documents, k + (scope.exclude?.size ?? 0), allowed);
-      return scope.exclude ? hits.filter((hit) => !scope.exclude!.has(hit.label)).slice(0, k) : hits;
-    });
+      const owners = await this.ownersIn(client, generation);
+      await this.datedIn(client, generation);
+      await this.paperCountIn(client, generation);
+      if (request.text !== undefined) await this.loadStats(client, generation);
+      const dense = request.vector ? await this.denseIn(client, generation, request.vector, request.depth, scope) : [];
+      const lexical = request.text !== undefined ? await this.lexicalIn(client, generation, request.text, request.depth, scope) : [];
+      return this.retrieval(generation, dense, lexical, owners, new Map());
+    }, request.vector && this.searchSettings(request.depth));
+  }
+
+  /** The live generation when this reader knows its shape (and its BM25 lengths, when `lexical`), else undefined. */
+  private known(lexical: boolean): number | undefined {
+    const generation = this.owners?.generation;
+    if (generation === undefined || this.owners!.map.size > 0 || this.dated?.generation !== generation || this.papers?.generation !== generation) return undefined;
+    if (lexical && this.stats?.generation !== generation) return undefined;
+    return generation;
+  }
+
+  /** A retrieval whose papers and passages are read from its generation: GenerationMovedError when the library has moved on. */
+  private retrieval(generation: number, dense: Scored[], lexical: Scored[], owners: ReadonlyMap<number, number>, prefetched: ReadonlyMap<number, Paper>): Retrieval {
+    const moved = (found: string | undefined) => {
+      if (found === undefined) throw new PapersError("NO_INDEX", `the index at ${this.location} is gone: it was removed after it was opened`);
+      if (Number(found) !== generation) throw new GenerationMovedError(this.location);
+    };
+    return {
+      dense,
+      lexical,
+      owners,
+      papers: async (labels) => {
+        const missing = labels.filter((label) => !prefetched.has(label));
+        if (missing.length === 0) return labels.map((label) => prefetched.get(label));
+        if (this.dated?.generation !== generation) throw new GenerationMovedError(this.location);
+        const { rows } = await this.factsAnd<PaperRow>(`SELECT ${paperSelect(this.dated.has)} FROM ${this.s}.papers WHERE label = ANY($1)`, [missing]);
+        moved(rows[0]?.generation);
+        const byLabel = new Map(rows.flatMap((row) => (row.label === null ? [] : [[row.label, toPaper(row)] as const])));
+        return labels.map((label) => prefetched.get(label) ?? byLabel.get(label));
+      },
+      passages: async (labels) => {
+        if (labels.length === 0) return [];
+        const { rows } = await this.factsAnd<PassageRow>(`SELECT label, paper_label, text, page, last_page, section FROM ${this.s}.passages WHERE label = ANY($1)`, [labels]);
+        moved(rows[0]?.generation);
+        const byLabel = new Map(rows.flatMap((row) => (row.label === null ? [] : [[row.label, toPassage(row)] as const])));
+        return labels.map((label) => byLabel.get(label));
+      },
+    };
+  }
+
+  /** A select's rows, each with the live generation beside it (one row of nulls when it finds none), in one statement. */
+  private async factsAnd<R extends pg.QueryResultRow>(select: string, values: unknown[]): Promise<pg.QueryResult<R & { generation: string }>> {
+    try {
+      return await this.db.prepared<R & { generation: string }>(`SELECT f.generation, r.* FROM ${this.s}.facts f LEFT JOIN LATERAL (${select}) r ON true`, values);
+    } catch (error) {
+      // No facts table: the library was dropped.
+      if ((error as { code?: string }).code === "42P01") throw new PapersError("NO_INDEX", `the index at ${this.location} is gone: it was removed after it was opened`);
+      throw error;
+    }
   }
 
   documentFrequencies(terms: Iterable<string>): Promise<{ documents: number; frequencies: Map<string, number> }> {
@@ -330,6 +425,12 @@ export class PostgresGeneration implements GenerationReader {
   private async datedIn(client: pg.PoolClient, generation: number): Promise<boolean> {
     if (this.dated?.generation !== generation) this.dated = { generation, has: await hasDateColumn(client, this.s) };
     return this.dated.has;
+  }
+
+  /** How many papers this generation holds, counted once per generation seen (a dense search comes back with fewer only when the graph came back short). */
+  private async paperCountIn(client: pg.PoolClient, generation: number): Promise<number> {
+    if (this.papers?.generation !== generation) this.papers = { generation, count: Number((await client.query(`SELECT count(*) AS n FROM ${this.s}.papers`)).rows[0].n) };
+    return this.papers.count;
   }
 
   /** The select list of a PaperRow in this generation (see paperSelect). */

@@ -1,6 +1,7 @@
 /** SQL built from a search's scope, and rows read back as papers' parts. */
 import type { Passage } from "../../corpus/passages.js";
 import { dayRange, hasConditions, type PaperFilter } from "../../ranking/filter.js";
+import { bm25TopK, type Postings } from "../../ranking/bm25.js";
 import type { Scored } from "../../ranking/fusion.js";
 import { PAPER_COLUMNS } from "../shared/paper-row.js";
 
@@ -84,4 +85,15 @@ export function toPassage(row: PassageRow): Passage & { paperLabel: number } {
 /** Best first, ties by label: the order the folder store's exact search gives. */
 export function sortHits(rows: { label: number; score: number }[]): Scored[] {
   return rows.map((row) => ({ label: row.label, score: Number(row.score) })).sort((a, b) => b.score - a.score || a.label - b.label);
+}
+
+/**
+ * BM25's k best for a question's terms with their postings as read (a term asked twice counts
+ * twice, as in the folder store), within `allowed`, labels in `exclude` left out.
+ */
+export function bm25Hits(terms: readonly string[], found: ReadonlyMap<string, Postings>, norms: Float32Array, documents: number, k: number, allowed?: ReadonlySet<number>, exclude?: ReadonlySet<number>): Scored[] {
+  const postings = terms.flatMap((term) => (found.has(term) ? [found.get(term)!] : []));
+  if (postings.length === 0) return [];
+  const hits = bm25TopK(postings, norms, documents, k + (exclude?.size ?? 0), allowed);
+  return exclude ? hits.filter((hit) => !exclude.has(hit.label)).slice(0, k) : hits;
 }

@@ -3,6 +3,7 @@
  * batch saved before the next (to a checkpoint file in a folder, a table in PostgreSQL).
  */
 import type { Embedder } from "../../embed/embedder.js";
+import { phase } from "../../phases.js";
 import type { UpdateOptions } from "../store.js";
 
 export const DEFAULT_CHECKPOINT_EVERY = 512;
@@ -26,7 +27,7 @@ export async function embedMissing(
   const total = wanted.size;
   options.onProgress?.(resumed, total);
   if (todo.length > 0) {
-    const embedder = await loadEmbedder();
+    const embedder = await phase("model load", loadEmbedder);
     try {
       const every = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
       for (let start = 0; start < todo.length; start += every) {
@@ -34,7 +35,7 @@ export async function embedMissing(
         const done = resumed + start;
         const embedded = await embedder.embedDocuments(batch.map(([, text]) => text), (n) => options.onProgress?.(done + n, total));
         const pairs = batch.map(([hash], i) => [hash, embedded[i]!] as const);
-        await save(pairs);
+        await phase("checkpoint", () => save(pairs));
         for (const [hash, vector] of pairs) vectors.set(hash, vector);
       }
     } finally {
