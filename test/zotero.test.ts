@@ -11,7 +11,11 @@ import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error a plain .mjs script without types
 import { ITEMS, makeZoteroLibrary } from "../scripts/make-zotero-fixture.mjs";
-import { runCli, tempDir } from "./helpers.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { openIndex } from "../src/papers.js";
+import { buildServer } from "../src/server/app.js";
+import { modelsDir, runCli, tempDir } from "./helpers.js";
 
 const sha = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
 const json = (args: string[]) => {
@@ -84,6 +88,29 @@ describe("papers index --zotero", () => {
     expect(inEarth.sort()).toEqual([`zotero:${ITEMS.book.key}`, `zotero:${ITEMS.glacier.key}`]);
     const tagged = json(["--index", index, "search", "measurements", "-k", "10", "--tag", "networking", "--json"]).out.map((h: { id: string }) => h.id);
     expect(tagged).toEqual([`zotero:${ITEMS.flow.key}`]);
+  });
+
+  it("the JSON API and MCP filter by tag and collection as the CLI does", async () => {
+    const opened = await openIndex({ indexDir: index, modelsDir: modelsDir(), offline: true });
+    const app = buildServer(opened, { logError: () => {} });
+    const base = await app.listen({ port: 0, host: "127.0.0.1" });
+    const client = new Client({ name: "papers-test", version: "1.0.0" });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL("mcp", base)));
+      const unfiltered = json(["--index", index, "search", "measurements", "-k", "10", "--json"]).out.length;
+      for (const [filter, value] of [["tag", "networking"], ["collection", "earth sciences"]] as const) {
+        const cli = json(["--index", index, "search", "measurements", "-k", "10", `--${filter}`, value, "--json"]).out.map((h: { id: string }) => h.id);
+        const api = (await (await fetch(new URL(`api/search?q=measurements&k=10&${filter}=${encodeURIComponent(value)}`, base))).json()) as { results: { id: string }[] };
+        expect(api.results.map((h: { id: string }) => h.id)).toEqual(cli);
+        const mcp = (await client.callTool({ name: "search", arguments: { question: "measurements", k: 10, [filter]: value } })) as unknown as { structuredContent: { results: { id: string }[] } };
+        expect(mcp.structuredContent.results.map((h) => h.id)).toEqual(cli);
+        expect(cli.length).toBeLessThan(unfiltered);
+      }
+    } finally {
+      await client.close();
+      await app.close();
+      await opened.close();
+    }
   });
 
   it("--collection imports one collection and its subcollections", () => {

@@ -2,7 +2,8 @@
  * XML reading for the arXiv clients, with fast-xml-parser: a page is validated whole before any of
  * it is used, so a truncated or broken page is an error and never half a page.
  */
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLValidator } from "fast-xml-parser";
+import { xmlParser } from "../corpus/xml.js";
 import { PapersError } from "../errors.js";
 
 /** A parsed element: text, or an object of children and `@_` attributes (`#text` for its text). */
@@ -11,19 +12,7 @@ export type XmlNode = string | { [name: string]: XmlNode | XmlNode[] | undefined
 // Elements that may repeat are always arrays, so one record, author or category reads like many.
 const REPEATED = new Set(["record", "setSpec", "author", "entry", "category", "link", "error"]);
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@_",
-  // `arxiv:comment`, `opensearch:totalResults` and the default namespaces read by local name.
-  removeNSPrefix: true,
-  // Ids such as 2404.10000 and dates stay strings: never numbers.
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  isArray: (name) => REPEATED.has(name),
-});
+const parser = xmlParser(REPEATED);
 
 /** Parses a whole document, or throws ARXIV_BAD_RESPONSE naming the request and the fault's place. */
 export function parseXml(text: string, request: string): Record<string, XmlNode> {

@@ -39,9 +39,9 @@ export function registerEvidenceTool(
         // Through `answer` as search is: over HTTP, it shares the JSON API's gate and cache.
         const text = await source.use((index, generation) =>
           answer(JSON.stringify(["mcp", generation, "evidence", args]), async () => {
-            const { question, k, budget, mode, year, since, until, category, author } = args;
+            const { question, k, budget, mode, ...filters } = args;
             checkLength("question", question, LIMITS.maxQuestion);
-            const found = await askQuestion(index, { question, k, budget, mode, filters: { year, since, until, category, author } });
+            const found = await askQuestion(index, { question, k, budget, mode, filters });
             return JSON.stringify(askAnswerJson(found));
           }),
         );

@@ -50,6 +50,8 @@ export function toolSchemas() {
     until: z.string().meta({ maxLength: 10 }).optional().describe("only papers dated on or before this day: 2024-03-18 (a month or a year up to its last day)"),
     category: z.string().optional().describe("only papers with this category, e.g. cs.CL"),
     author: z.string().optional().describe("only papers with an author whose name contains this"),
+    tag: z.string().optional().describe("only papers with this Zotero tag"),
+    collection: z.string().optional().describe("only papers in this Zotero collection (or its subcollections)"),
   };
   const evidencePaper = z.object({
     id: z.string(),

@@ -101,10 +101,10 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
     "search",
     tool<z.infer<typeof schemas.search>>(
       "search",
-      async ({ question, k, mode, year, since, until, category, author }, index) => {
+      async ({ question, k, mode, ...filters }, index) => {
         checkLength("question", question, LIMITS.maxQuestion);
         checkK(k);
-        const found = await searchPapers(index, { question, k, mode, filters: { year, since, until, category, author } });
+        const found = await searchPapers(index, { question, k, mode, filters });
         const results = found.hits.map((hit) => ({ ...hitSummary(hit, hit.score, question), relevance: hit.relevance }));
         return { question, mode, confident: found.confident, threshold: found.threshold, results };
       },

@@ -41,6 +41,7 @@ import { PAGE_CSP, PAGE_HTML } from "./page.js";
 import { addAskRoutes } from "./routes-ask.js";
 import { MAP_PAGE_CSP, MAP_PAGE_HTML } from "./map-page.js";
 import { ResponseCache } from "./response-cache.js";
+import { filterProperties, idParams, type FilterQuery } from "./schemas.js";
 
 export interface ServerOptions {
   /** Gets one line per request: method, URL, status, milliseconds. */
@@ -78,17 +79,12 @@ export interface Timeouts {
 
 export const DEFAULT_TIMEOUTS: Timeouts = { headers: 10_000, request: 30_000, idle: 60_000, keepAlive: 5_000, checkEvery: 1_000 };
 
-interface SearchQuery {
+interface SearchQuery extends FilterQuery {
   q: string;
   k: number;
   mode: SearchMode;
   format?: ExportFormat;
   explain?: boolean;
-  year?: string;
-  since?: string;
-  until?: string;
-  category?: string;
-  author?: string;
 }
 
 interface RelatedQuery {
@@ -135,12 +131,6 @@ const modeSchema = { type: "string", enum: [...SEARCH_MODES], default: DEFAULT_M
 const formatSchema = { type: "string", enum: [...EXPORT_FORMATS] } as const;
 const formatQuery = { type: "object", properties: { format: formatSchema }, additionalProperties: false } as const;
 const noQuery = { type: "object", properties: {}, additionalProperties: false } as const;
-const idParams = {
-  type: "object",
-  properties: { id: { type: "string", minLength: 1, maxLength: LIMITS.maxIdLength } },
-  required: ["id"],
-  additionalProperties: false,
-} as const;
 
 /**
  * Builds the app over an index (which does not change) or an IndexSource (a LiveIndex that
@@ -317,12 +307,7 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
             mode: modeSchema,
             format: formatSchema,
             explain: { type: "boolean", default: false },
-            // The CLI's and MCP's filters; an empty one is refused by the library (BAD_OPTION).
-            year: { type: "string", maxLength: 20 },
-            since: { type: "string", maxLength: 20 },
-            until: { type: "string", maxLength: 20 },
-            category: { type: "string", maxLength: LIMITS.maxQuestion },
-            author: { type: "string", maxLength: LIMITS.maxQuestion },
+            ...filterProperties,
           },
           required: ["q"],
           additionalProperties: false,
@@ -330,12 +315,12 @@ export function buildServer(index: PaperIndex | IndexSource, options: ServerOpti
       },
     },
     async (request, reply) => {
-      const { q, k, mode, format, explain, year, since, until, category, author } = request.query;
+      const { q, k, mode, format, explain, ...filters } = request.query;
       return answer(
         reply,
-        JSON.stringify(["search", q, k, mode, format, explain, year, since, until, category, author]),
+        JSON.stringify(["search", q, k, mode, format, explain, filters]),
         async (index) => {
-          const found = await searchPapers(index, { question: q, k, mode, explain, filters: { year, since, until, category, author } });
+          const found = await searchPapers(index, { question: q, k, mode, explain, filters });
           // confident: false is "no confident match": the best relevance is under the calibrated threshold.
           return exported(format, found.hits, () => searchAnswerJson(found, paths));
         },

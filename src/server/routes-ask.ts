@@ -9,28 +9,19 @@ import { DEFAULT_MODE, SEARCH_MODES, formatAnswer, type PaperIndex, type SearchM
 import { LIMITS } from "../limits.js";
 import { askAnswerJson } from "../requests/answers.js";
 import { askQuestion, evidenceContexts } from "../requests/ask.js";
+import { filterProperties, type FilterQuery } from "./schemas.js";
 
 /** The app's cached, gated answer (see buildServer): JSON for an object, the text for a string, typed by `format`. */
 export type CachedAnswer = (reply: FastifyReply, key: string, compute: (index: PaperIndex) => Promise<unknown>, format?: "json" | "markdown") => Promise<FastifyReply>;
 
-interface AskQuery {
+interface AskQuery extends FilterQuery {
   q: string;
   k: number;
   budget: number;
   mode: SearchMode;
   format: "json" | "markdown";
   context: boolean;
-  year?: string;
-  since?: string;
-  until?: string;
-  category?: string;
-  author?: string;
-  tag?: string;
-  collection?: string;
 }
-
-/** Filters as /api/search takes them (and tag, collection for Zotero libraries); an empty one is refused by the library. */
-const filterText = (maxLength: number) => ({ type: "string", maxLength }) as const;
 
 export function addAskRoutes(app: FastifyInstance, answer: CachedAnswer): void {
   app.get<{ Querystring: AskQuery }>(
@@ -47,13 +38,7 @@ export function addAskRoutes(app: FastifyInstance, answer: CachedAnswer): void {
             mode: { type: "string", enum: [...SEARCH_MODES], default: DEFAULT_MODE },
             format: { type: "string", enum: ["json", "markdown"], default: "json" },
             context: { type: "boolean", default: false },
-            year: filterText(20),
-            since: filterText(20),
-            until: filterText(20),
-            category: filterText(LIMITS.maxQuestion),
-            author: filterText(LIMITS.maxQuestion),
-            tag: filterText(LIMITS.maxQuestion),
-            collection: filterText(LIMITS.maxQuestion),
+            ...filterProperties,
           },
           required: ["q"],
           additionalProperties: false,
@@ -68,8 +53,7 @@ export function addAskRoutes(app: FastifyInstance, answer: CachedAnswer): void {
       },
     },
     async (request, reply) => {
-      const { q, k, budget, mode, format, context, year, since, until, category, author, tag, collection } = request.query;
-      const filters = { year, since, until, category, author, tag, collection };
+      const { q, k, budget, mode, format, context, ...filters } = request.query;
       return answer(
         reply,
         JSON.stringify(["ask", q, k, budget, mode, format, context, filters]),

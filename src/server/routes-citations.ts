@@ -6,18 +6,11 @@
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { EXPORT_FORMATS, exportPapers, type ExportFormat, type PaperIndex } from "../papers.js";
-import { LIMITS } from "../limits.js";
 import { citedByAnswerJson, referencesAnswerJson, type AnswerOptions } from "../requests/answers.js";
 import { citingPapers, paperReferences, referencesToExport } from "../requests/citations.js";
+import { idParams } from "./schemas.js";
 
 type Answer = (reply: FastifyReply, key: string, compute: (index: PaperIndex) => Promise<unknown>, format?: ExportFormat) => Promise<unknown>;
-
-const idParams = {
-  type: "object",
-  properties: { id: { type: "string", minLength: 1, maxLength: LIMITS.maxIdLength } },
-  required: ["id"],
-  additionalProperties: false,
-} as const;
 
 export function addCitationRoutes(app: FastifyInstance, answer: Answer, paths: AnswerOptions): void {
   app.get<{ Params: { id: string }; Querystring: { format?: ExportFormat } }>(

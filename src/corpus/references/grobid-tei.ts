@@ -8,7 +8,8 @@
  * Format read from GROBID's documentation (Grobid-service.md, TEI-encoding-of-results.md) and its
  * TEI writer (BiblioItem.toTEI).
  */
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLValidator } from "fast-xml-parser";
+import { xmlParser } from "../xml.js";
 import type { Reference } from "./reference.js";
 
 type Node = string | { [name: string]: Node | Node[] | undefined };
@@ -16,17 +17,7 @@ type Element = { [name: string]: Node | Node[] | undefined };
 
 const REPEATED = new Set(["biblStruct", "author", "title", "idno", "ptr", "forename", "note", "date", "persName", "listBibl", "div", "editor"]);
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: "@_",
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  isArray: (name) => REPEATED.has(name),
-});
+const parser = xmlParser(REPEATED);
 
 /** Why a TEI answer cannot be read. */
 export class TeiProblem extends Error {}
