@@ -4,17 +4,17 @@
  * each evidence sentence of /api/ask shows highlighted inside its abstract, or its PDF passage
  * with the page, with its [n] and a link to its paper, under the page's CSP.
  */
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { type BrowserContext, type Page } from "playwright-core";
+import { checkChromium, launchChromium } from "./chromium.js";
 import { indexPapers, openIndex, type PaperIndex } from "../src/papers.js";
 import { buildServer } from "../src/server/app.js";
 import { hashEmbedderLoader } from "./hash-embedder.js";
 import { REPO, SEEDS, tempDir } from "./helpers.js";
 
-const CHROMIUM = process.env.PAPERS_CHROMIUM || "/usr/bin/chromium";
 
 type Json = any;
 
@@ -28,7 +28,7 @@ describe("the Answer panel on the search page", () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    checkChromium();
     const library = join(root, "library");
     mkdirSync(library);
     copyFileSync(join(REPO, "test", "fixtures", "pdf", "glacier-onecol.pdf"), join(library, "glacier-onecol.pdf"));
@@ -37,11 +37,7 @@ describe("the Answer panel on the search page", () => {
     index = await openIndex(options);
     app = buildServer(index, { logError: () => {} });
     base = await app.listen({ port: 0, host: "127.0.0.1" });
-    context = await chromium.launchPersistentContext(join(root, "profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    context = await launchChromium(join(root, "profile"));
     page = context.pages()[0] ?? (await context.newPage());
     page.on("console", (message) => message.type() === "error" && problems.push(message.text()));
     page.on("pageerror", (error) => problems.push(error.message));

@@ -6,10 +6,11 @@
  * has it and to arXiv or its DOI otherwise, and the papers of the library citing it; all under the
  * page's CSP, with no request leaving the server. PAPERS_SCREENSHOT_DIR=docs saves citations.png there.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { type BrowserContext, type Page } from "playwright-core";
+import { checkChromium, launchChromium } from "./chromium.js";
 import { indexPaperList, type Paper } from "../src/papers.js";
 import { readCorpus } from "../src/corpus/read-corpus.js";
 import { startServer, type RunningServer } from "../src/server/serve.js";
@@ -18,7 +19,6 @@ import { bibLibrary } from "../bench/citation-links.mjs";
 import { hashEmbedderLoader } from "./hash-embedder.js";
 import { REPO, tempDir } from "./helpers.js";
 
-const CHROMIUM = process.env.PAPERS_CHROMIUM || "/usr/bin/chromium";
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -41,19 +41,14 @@ describe("references and cited-by on the search page, in Chromium", () => {
   const foreign: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium`);
+    checkChromium();
     [pdf] = (await readCorpus([join(REPO, "test", "fixtures", "references", "plain.pdf")], {})).papers as [Paper];
     const library = ((await bibLibrary()) as Paper[]).filter((_, i) => i % 4 !== 3);
     const options = { indexDir: join(root, "index"), embedder: hashEmbedderLoader() };
     await indexPaperList([pdf, ...library], ["fixtures"], { ...options, computeMap: false });
     server = await startServer(options, { port: 0, host: "127.0.0.1" }, { log: () => {}, warn: (line) => problems.push(`server: ${line}`) });
     base = server.url.replace(/\/$/, "");
-    context = await chromium.launchPersistentContext(join(root, "profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"],
-      viewport: { width: 1100, height: 900 },
-    });
+    context = await launchChromium(join(root, "profile"), { width: 1100, height: 900 });
     page = context.pages()[0] ?? (await context.newPage());
     page.on("request", (request) => {
       if (!request.url().startsWith(base)) foreign.push(request.url());

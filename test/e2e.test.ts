@@ -4,23 +4,20 @@
  *
  * PAPERS_SCREENSHOT=docs/search-page.png also saves a screenshot of the page with results.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { type BrowserContext, type Page } from "playwright-core";
+import { checkChromium, launchChromium } from "./chromium.js";
 import { indexPapers, openIndex, type PaperIndex } from "../src/papers.js";
 import { buildServer } from "../src/server/app.js";
 import { SEEDS, modelsDir, tempDir } from "./helpers.js";
 
-/** Debian's Chromium; PAPERS_CHROMIUM names another build. Without one the test fails, it never skips. */
-const CHROMIUM = process.env.PAPERS_CHROMIUM || "/usr/bin/chromium";
 const QUESTION = "ways to reduce decode latency";
 
-const missingChromium = `${CHROMIUM} is missing: the browser test needs Debian's Chromium (apt-get update && apt-get install -y chromium; .ci/run does this)`;
-
 it("has Chromium to drive", () => {
-  if (!existsSync(CHROMIUM)) throw new Error(missingChromium);
+  checkChromium();
 });
 
 describe("search page in Chromium", () => {
@@ -34,7 +31,7 @@ describe("search page in Chromium", () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(missingChromium);
+    checkChromium();
     const options = { indexDir: join(root, "index"), modelsDir: modelsDir(), offline: true };
     await indexPapers([SEEDS], options);
     index = await openIndex(options);
@@ -44,21 +41,7 @@ describe("search page in Chromium", () => {
 
     const profile = join(root, "profile");
     mkdirSync(profile);
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-      ],
-      viewport: { width: 1100, height: 1000 },
-    });
+    context = await launchChromium(profile, { width: 1100, height: 1000 });
     page = context.pages()[0] ?? (await context.newPage());
     page.on("request", (request) => requests.push(request.url()));
     page.on("console", (message) => {

@@ -12,12 +12,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { type BrowserContext, type Locator, type Page } from "playwright-core";
+import { checkChromium, launchChromium } from "./chromium.js";
 import { indexPapers } from "../src/papers.js";
 import { startServer, type RunningServer } from "../src/server/serve.js";
 import { REPO, modelsDir, tempDir } from "./helpers.js";
 
-const CHROMIUM = process.env.PAPERS_CHROMIUM || "/usr/bin/chromium";
 const ARXIV = [join(REPO, "..", "shared", "data", "arxiv-cs-listings", "papers.jsonl.gz"), "/work/shared/data/arxiv-cs-listings/papers.jsonl.gz"].find((p) => existsSync(p));
 
 interface Listing {
@@ -82,7 +82,7 @@ describe.skipIf(!ARXIV)("likes and New for you on the search page, in Chromium",
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium`);
+    checkChromium();
     const lines = gunzipSync(readFileSync(ARXIV!)).toString("utf8").split("\n").filter(Boolean);
     const all = lines.map((line) => ({ line, paper: JSON.parse(line) as Listing }));
     const dates = [...new Set(all.map((p) => p.paper.date))].sort();
@@ -104,12 +104,7 @@ describe.skipIf(!ARXIV)("likes and New for you on the search page, in Chromium",
     server = await startServer(options, { port: 0, host: "127.0.0.1" }, { log: () => {}, warn: (line) => problems.push(`server: ${line}`) });
     base = server.url.replace(/\/$/, "");
 
-    context = await chromium.launchPersistentContext(join(root, "profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"],
-      viewport: { width: 1100, height: 900 },
-    });
+    context = await launchChromium(join(root, "profile"), { width: 1100, height: 900 });
     page = context.pages()[0] ?? (await context.newPage());
     page.on("request", (request) => {
       if (!request.url().startsWith(base)) foreign.push(request.url());

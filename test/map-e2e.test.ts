@@ -5,16 +5,16 @@
  *
  * PAPERS_SCREENSHOT=docs/map.png also saves a screenshot of the map with a search lit.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { type BrowserContext, type Page } from "playwright-core";
+import { checkChromium, launchChromium } from "./chromium.js";
 import { indexPapers, openIndex, type PaperIndex } from "../src/papers.js";
 import { buildServer } from "../src/server/app.js";
 import { SEEDS, modelsDir, tempDir } from "./helpers.js";
 
-const CHROMIUM = process.env.PAPERS_CHROMIUM || "/usr/bin/chromium";
 const QUESTION = "ways to reduce decode latency";
 
 describe("map page in Chromium", () => {
@@ -28,7 +28,7 @@ describe("map page in Chromium", () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get update && apt-get install -y chromium`);
+    checkChromium();
     const options = { indexDir: join(root, "index"), modelsDir: modelsDir(), offline: true };
     await indexPapers([SEEDS], options);
     index = await openIndex(options);
@@ -36,12 +36,7 @@ describe("map page in Chromium", () => {
     base = (await app.listen({ port: 0, host: "127.0.0.1" })).replace(/\/$/, "");
     const profile = join(root, "profile");
     mkdirSync(profile);
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"],
-      viewport: { width: 1280, height: 860 },
-    });
+    context = await launchChromium(profile, { width: 1280, height: 860 });
     page = context.pages()[0] ?? (await context.newPage());
     page.on("request", (request) => requests.push(request.url()));
     page.on("console", (message) => {

@@ -2,16 +2,16 @@
  * The search page shows, under a hit found by a passage of its PDF, that passage and its place
  * (p. N, §Section): headless Chromium against a real server over the PDF fixtures (real model).
  */
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
-import { chromium, type BrowserContext } from "playwright-core";
+import { type BrowserContext } from "playwright-core";
+import { checkChromium, launchChromium } from "./chromium.js";
 import { indexPapers, openIndex, type PaperIndex } from "../src/papers.js";
 import { buildServer } from "../src/server/app.js";
 import { modelsDir, tempDir } from "./helpers.js";
 
-const CHROMIUM = process.env.PAPERS_CHROMIUM || "/usr/bin/chromium";
 const PDF = new URL("fixtures/pdf/", import.meta.url).pathname;
 
 describe("passages on the search page", () => {
@@ -22,7 +22,7 @@ describe("passages on the search page", () => {
   let context: BrowserContext;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    checkChromium();
     const folder = join(root, "pdfs");
     mkdirSync(folder);
     for (const name of ["glacier-onecol.pdf", "flow-twocol.pdf", "beekeeping-noabstract.pdf"]) copyFileSync(join(PDF, name), join(folder, name));
@@ -31,11 +31,7 @@ describe("passages on the search page", () => {
     index = await openIndex(options);
     app = buildServer(index);
     base = await app.listen({ port: 0, host: "127.0.0.1" });
-    context = await chromium.launchPersistentContext(join(root, "profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    context = await launchChromium(join(root, "profile"));
   }, 300_000);
 
   afterAll(async () => {
