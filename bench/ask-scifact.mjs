@@ -12,11 +12,11 @@
 // with rationales) and prints them; it never reads test claims. --index: a SciFact index of the
 // default model (default: the one `papers eval` caches under $XDG_CACHE_HOME or ~/.cache).
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { readBeir } from "../dist/eval/beir.js";
+import { SCIFACT_DATA, scifactIndex } from "./scifact-index.mjs";
 import { openIndex } from "../dist/papers.js";
 import { LIMITS } from "../dist/limits.js";
 import { trainLogistic } from "../dist/ranking/linear-model.js";
@@ -25,7 +25,7 @@ import { resolveOptions } from "../dist/settings.js";
 
 const { values } = parseArgs({
   options: {
-    data: { type: "string", default: "/work/shared/data/scifact" },
+    data: { type: "string", default: SCIFACT_DATA },
     index: { type: "string" },
     split: { type: "string", default: "test" },
     tune: { type: "boolean", default: false },
@@ -37,13 +37,7 @@ const { values } = parseArgs({
 });
 const k = Number(values.k);
 const base = resolveOptions({});
-let indexDir = values.index;
-if (!indexDir) {
-  const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "papers", "eval");
-  const name = readdirSync(cache).find((n) => n.startsWith("scifact-") && n.includes("MiniLM"));
-  if (!name) throw new Error(`no SciFact index in ${cache}: run \`papers eval ${values.data}\` first, or give --index`);
-  indexDir = join(cache, name);
-}
+const indexDir = scifactIndex(values.index, values.data);
 
 // --- SciFact's annotated sentences (original-hf-csv/scifact.zip, corpus_train.csv) ---
 

@@ -5,11 +5,11 @@
 // question never asked before (no answer cache helps), and prints the latency percentiles as the
 // client measured them (loopback HTTP included).
 //
-//   npm run build && node bench/ask-server.mjs --index DIR [--n 100] [--k 5] [--budget 600]
+//   npm run build && node bench/ask-server.mjs [--index DIR] [--n 100] [--k 5] [--budget 600]
 //                                              [--mode hybrid] [--context]
 //
-// --index: a SciFact index, as `papers eval ../shared/data/scifact` caches one under
-//   $XDG_CACHE_HOME/papers/eval/scifact-*-Xenova--all-MiniLM-L6-v2-q8 (any `papers index` folder works).
+// --index: a SciFact index (default: the one `papers eval ../shared/data/scifact` caches under
+//   $XDG_CACHE_HOME/papers/eval/scifact-*-Xenova--all-MiniLM-L6-v2-q8; any `papers index` folder works).
 // --context: ask as the search page does (context=true: each sentence's abstract or passage too).
 // --again: then ask the same claims again with budget+1 (a new answer for the server's cache, but
 //   the sentences of the papers found are embedded already): the cost of ask without embedding them.
@@ -17,18 +17,13 @@
 //   a yardstick for the machine's load at the time.
 // The claims are SciFact's test split (../shared/data/scifact/qrels/test.tsv), in file order.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { SCIFACT_DATA, scifactIndex } from "./scifact-index.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const SCIFACT = [join(ROOT, "..", "shared", "data", "scifact"), "/work/shared/data/scifact"].find((dir) => {
-  try {
-    return readFileSync(join(dir, "qrels", "test.tsv"), "utf8").length > 0;
-  } catch {
-    return false;
-  }
-});
+const SCIFACT = existsSync(join(SCIFACT_DATA, "qrels", "test.tsv")) ? SCIFACT_DATA : null;
 const { values } = parseArgs({
   options: {
     index: { type: "string" },
@@ -41,7 +36,7 @@ const { values } = parseArgs({
     again: { type: "boolean", default: false },
   },
 });
-if (!values.index) throw new Error("give --index DIR: a SciFact index (papers eval ../shared/data/scifact makes one)");
+const indexDir = scifactIndex(values.index);
 if (!SCIFACT) throw new Error("no SciFact data at ../shared/data/scifact");
 
 const testIds = new Set(readFileSync(join(SCIFACT, "qrels", "test.tsv"), "utf8").trim().split("\n").slice(1).map((line) => line.split("\t")[0]));
@@ -52,7 +47,7 @@ for (const line of readFileSync(join(SCIFACT, "queries.jsonl"), "utf8").trim().s
 }
 const n = Math.min(Number(values.n), Math.floor((claims.length - 1) / 2));
 
-const child = spawn(process.execPath, [join(ROOT, "bin", "papers.js"), "--index", values.index, "serve", "--port", "0"], {
+const child = spawn(process.execPath, [join(ROOT, "bin", "papers.js"), "--index", indexDir, "serve", "--port", "0"], {
   env: { ...process.env, PAPERS_OFFLINE: "1" },
   stdio: ["ignore", "pipe", "pipe"],
 });

@@ -8,29 +8,22 @@
 //
 //   npm run build && node bench/ask-speed.mjs [--index DIR] [--data DIR] [--n 50] [--cli 10]
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { readBeir } from "../dist/eval/beir.js";
+import { SCIFACT_DATA, scifactIndex } from "./scifact-index.mjs";
 import { openIndex } from "../dist/papers.js";
 import { resolveOptions } from "../dist/settings.js";
 
 const { values } = parseArgs({
   options: {
-    data: { type: "string", default: "/work/shared/data/scifact" },
+    data: { type: "string", default: SCIFACT_DATA },
     index: { type: "string" },
     n: { type: "string", default: "50" },
     cli: { type: "string", default: "10" },
   },
 });
-let indexDir = values.index;
-if (!indexDir) {
-  const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "papers", "eval");
-  const name = readdirSync(cache).find((n) => n.startsWith("scifact-") && n.includes("MiniLM"));
-  if (!name) throw new Error(`no SciFact index in ${cache}: run \`papers eval ${values.data}\` first, or give --index`);
-  indexDir = join(cache, name);
-}
+const indexDir = scifactIndex(values.index, values.data);
 const questions = [...readBeir(values.data, "test").queries.values()];
 const percentile = (times, p) => [...times].sort((a, b) => a - b)[Math.min(times.length - 1, Math.floor((p / 100) * times.length))];
 const summary = (times) => `p50 ${percentile(times, 50).toFixed(0)} ms, p90 ${percentile(times, 90).toFixed(0)} ms (n=${times.length})`;
