@@ -7,7 +7,7 @@
 // for questions that are stored vectors moved a little.
 //
 //   npm run build && node bench/stores-synthetic.mjs --store postgresql://USER@/DB?host=/dir [--papers 1000000]
-//        [--dimension 384] [--questions 200] [--folder] [--pg-data DIR]
+//        [--dimension 384] [--questions 200] [--folder] [--pg-data DIR] [--texts PAPERS.jsonl.gz]
 //
 // --folder: the folder store too, side by side (hnswlib builds its graph in the loading process).
 // Each load and each search runs in a child process of its own (this script again, --role), so its
@@ -16,7 +16,10 @@
 // second, warm pass is timed. --pg-data: the server's data folder (default: the socket folder of
 // --store, as scripts/pg-server.sh makes it), whose processes' memory (PSS) is sampled each second.
 // No topic map is computed (computeMap false): at a million papers that is another bench.
-// Writes bench/results/stores-synthetic-N.json.
+// --texts: the papers' titles, abstracts, authors and categories are real ones read from this file
+// (as `papers index` reads it; at most as many papers as it holds), the vectors still synthetic:
+// what real text adds to the bytes and memory a paper takes, e.g. ../shared/data/arxiv-cs-listings/papers.jsonl.gz.
+// Writes bench/results/stores-synthetic-N.json (stores-synthetic-N-texts.json with --texts).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +27,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { documentText } from "../dist/corpus/paper.js";
+import { readCorpus } from "../dist/corpus/read-corpus.js";
 import { openIndex } from "../dist/papers.js";
 import { openStore } from "../dist/store/open-store.js";
 import { VectorIndex } from "../dist/store/shared/vector-index.js";
@@ -39,6 +43,7 @@ const { values } = parseArgs({
     questions: { type: "string", default: "200" },
     folder: { type: "boolean", default: false },
     "pg-data": { type: "string" },
+    texts: { type: "string" },
     // Internal: what a child process does (load | search), where, and the questions' file.
     role: { type: "string" },
     target: { type: "string" },
@@ -51,10 +56,14 @@ const D = Number(values.dimension);
 const Q = Number(values.questions);
 const log = (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 const mb = (bytes) => Math.round(bytes / 2 ** 20);
-const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+// The peak of this process's own memory. Not resourceUsage().maxRSS: Linux carries that across
+// fork and exec, so a child would report the parent's RSS when its own stayed below it.
+const maxRssMb = () => Math.round(Number(/^VmHWM:\s+(\d+)/m.exec(readFileSync("/proc/self/status", "utf8"))[1]) / 1024);
 
-/** The same papers, vectors and questions in every process: a seeded generator. */
-function generate() {
+/** The same papers, vectors and questions in every process: a seeded generator (and --texts, read). */
+async function generate() {
+  const real = values.texts ? (await readCorpus([values.texts])).papers : null;
+  if (real && real.length < N) throw new Error(`--texts ${values.texts} holds ${real.length} papers, fewer than --papers ${N}`);
   const random = seededRandom(42);
   const gaussian = gaussianFrom(random);
   // Clustered like real embeddings (topics), not uniform on the sphere, where HNSW has it hardest and least realistic.
@@ -66,7 +75,7 @@ function generate() {
     const v = matrix.subarray(i * D, (i + 1) * D);
     for (let j = 0; j < D; j++) v[j] = centre[j] + (0.7 / Math.sqrt(D)) * gaussian();
     unit(v);
-    papers.push({
+    papers.push(real ? { ...real[i], id: `syn${i}` } : {
       id: `syn${i}`, title: null, abstract: `synthetic paper ${i} topic ${i % 997}`, arxivId: null, doi: null, journalRef: null,
       comments: [], authors: [`Author ${i % 5000}`], categories: [`syn.${i % 40}`], year: 1990 + (i % 35), sources: [{ file: "synthetic", line: i + 1 }],
     });
@@ -105,7 +114,7 @@ const optionsOf = (target) => (target.startsWith("postgresql:") ? { indexDir: jo
 
 if (values.role === "load") {
   // A child: loads the library into the target store and says how long it took and its peak RSS.
-  const { matrix, papers } = generate();
+  const { matrix, papers } = await generate();
   const byText = new Map(papers.map((paper, i) => [documentText(paper), matrix.subarray(i * D, (i + 1) * D)]));
   let graphMs = 0;
   const add = VectorIndex.prototype.add;
@@ -156,7 +165,7 @@ if (values.role === "search") {
 
 /** Runs this script as a child in the given role and answers the JSON it prints. */
 function child(role, target, extra = []) {
-  const args = [...process.execArgv, SCRIPT, "--role", role, "--target", target, "--store", values.store, "--papers", String(N), "--dimension", String(D), "--questions", String(Q), ...extra];
+  const args = [...process.execArgv, SCRIPT, "--role", role, "--target", target, "--store", values.store, "--papers", String(N), "--dimension", String(D), "--questions", String(Q), ...(values.texts ? ["--texts", values.texts] : []), ...extra];
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
@@ -221,7 +230,7 @@ function generationFiles(indexDir) {
 }
 
 log(`making ${N} papers of dimension ${D}…`);
-const { matrix, questions } = generate();
+const { matrix, questions } = await generate();
 function exactTop(q, k) {
   const best = [];
   let worst = -Infinity;
@@ -244,14 +253,15 @@ const work = mkdtempSync(join(tmpdir(), "papers-synthetic-"));
 const questionsFile = join(work, "questions.f32");
 writeFileSync(questionsFile, Buffer.from(questions.buffer));
 
-const schema = "bench_synthetic";
+// Its own schema with --texts, so that a run with real texts can go beside a synthetic one.
+const schema = values.texts ? "bench_synthetic_texts" : "bench_synthetic";
 const pgUrl = `${values.store}${values.store.includes("?") ? "&" : "?"}schema=${schema}`;
 const pgData = values["pg-data"] ?? new URLSearchParams(values.store.split("?")[1] ?? "").get("host");
 const db = new pg.Client({ connectionString: values.store });
 await db.connect();
 const setting = async (name) => (await db.query(`SELECT current_setting($1) AS v`, [name])).rows[0].v;
 const report = {
-  papers: N, dimension: D, questions: Q,
+  papers: N, dimension: D, questions: Q, texts: values.texts ?? "synthetic (a short made-up abstract)",
   machine: { load_average: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "), memory_gb: Math.round(Number(/MemTotal:\s+(\d+)/.exec(readFileSync("/proc/meminfo", "utf8"))[1]) / 2 ** 20) },
   postgres: { shared_buffers: await setting("shared_buffers"), maintenance_work_mem_for_build: process.env.PAPERS_PG_BUILD_MEMORY ?? "1GB", max_parallel_maintenance_workers: await setting("max_parallel_maintenance_workers") },
   stores: {},
@@ -279,6 +289,7 @@ for (const [name, target] of targets) {
     load_client_rss_before_mb: load.result.rss_before_load_mb,
     load_client_peak_rss_mb: load.result.max_rss_mb,
     search_rss_open_mb: search.result.rss_open_mb,
+    search_rss_end_mb: search.result.rss_end_mb,
     search_peak_rss_mb: search.result.max_rss_mb,
     dense_p50_ms: at(0.5),
     dense_p99_ms: at(0.99),
@@ -296,8 +307,9 @@ for (const [name, target] of targets) {
   report.stores[name] = entry;
   log(`${name}: ${JSON.stringify(entry)}`);
 }
+report.machine.load_average_end = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 await db.end();
 rmSync(work, { recursive: true, force: true });
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
-writeFileSync(join(ROOT, "bench", "results", `stores-synthetic-${N}.json`), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(ROOT, "bench", "results", `stores-synthetic-${N}${values.texts ? "-texts" : ""}.json`), `${JSON.stringify(report, null, 2)}\n`);
 console.log(JSON.stringify(report, null, 2));
