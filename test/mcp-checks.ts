@@ -82,7 +82,7 @@ export async function checkToolList(client: Client): Promise<void> {
     expect(tool.annotations?.readOnlyHint).toBe(true);
   }
   const search = tools.find((t) => t.name === "search")!.inputSchema as Json;
-  expect(Object.keys(search.properties)).toEqual(["question", "k", "mode", "year", "since", "until", "category", "author"]);
+  expect(Object.keys(search.properties)).toEqual(["question", "k", "mode", "year", "since", "until", "category", "author", "tag", "collection"]);
   expect(search.required).toEqual(["question"]);
   expect(search.properties.k).toMatchObject({ type: "integer", minimum: 1, maximum: 100, default: 10 });
   expect(search.properties.mode.enum).toEqual(["dense", "lexical", "hybrid"]);
