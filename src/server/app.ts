@@ -35,13 +35,13 @@ import { showPaper } from "../requests/papers.js";
 import { recommendAnswerJson, recommendPapers } from "../requests/recommend.js";
 import { relatedPapers } from "../requests/related.js";
 import { DEFAULT_MAX_PENDING, SearchGate } from "../requests/search-gate.js";
-import { searchAnswerJson, searchPapers } from "../requests/search.js";
+import { searchAnswerJson, searchPapers, type SearchFilters } from "../requests/search.js";
 import { allowOrigin } from "./cors.js";
 import { PAGE_CSP, PAGE_HTML } from "./page.js";
 import { addAskRoutes } from "./routes-ask.js";
 import { MAP_PAGE_CSP, MAP_PAGE_HTML } from "./map-page.js";
 import { ResponseCache } from "./response-cache.js";
-import { filterProperties, idParams, type FilterQuery } from "./schemas.js";
+import { filterProperties, idParams } from "./schemas.js";
 
 export interface ServerOptions {
   /** Gets one line per request: method, URL, status, milliseconds. */
@@ -79,7 +79,7 @@ export interface Timeouts {
 
 export const DEFAULT_TIMEOUTS: Timeouts = { headers: 10_000, request: 30_000, idle: 60_000, keepAlive: 5_000, checkEvery: 1_000 };
 
-interface SearchQuery extends FilterQuery {
+interface SearchQuery extends SearchFilters {
   q: string;
   k: number;
   mode: SearchMode;

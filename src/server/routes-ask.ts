@@ -9,12 +9,13 @@ import { DEFAULT_MODE, SEARCH_MODES, formatAnswer, type PaperIndex, type SearchM
 import { LIMITS } from "../limits.js";
 import { askAnswerJson } from "../requests/answers.js";
 import { askQuestion, evidenceContexts } from "../requests/ask.js";
-import { filterProperties, type FilterQuery } from "./schemas.js";
+import { filterProperties } from "./schemas.js";
+import type { SearchFilters } from "../requests/search.js";
 
 /** The app's cached, gated answer (see buildServer): JSON for an object, the text for a string, typed by `format`. */
 export type CachedAnswer = (reply: FastifyReply, key: string, compute: (index: PaperIndex) => Promise<unknown>, format?: "json" | "markdown") => Promise<FastifyReply>;
 
-interface AskQuery extends FilterQuery {
+interface AskQuery extends SearchFilters {
   q: string;
   k: number;
   budget: number;

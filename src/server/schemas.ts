@@ -9,19 +9,9 @@ export const idParams = {
   additionalProperties: false,
 } as const;
 
-/** The filters /api/search and /api/ask take, as the CLI's and MCP's; an empty one is refused by the library (BAD_OPTION). */
-export interface FilterQuery {
-  year?: string;
-  since?: string;
-  until?: string;
-  category?: string;
-  author?: string;
-  tag?: string;
-  collection?: string;
-}
-
 const text = (maxLength: number) => ({ type: "string", maxLength }) as const;
 
+/** The filters /api/search and /api/ask take (the request layer's SearchFilters), as the CLI's and MCP's; an empty one is refused by the library (BAD_OPTION). */
 export const filterProperties = {
   year: text(20),
   since: text(20),
