@@ -2,9 +2,7 @@
  * A 2-D layout of the kNN graph with UMAP (src/map/umap.ts), fed the graph HNSW already gives,
  * so the vectors are never compared again.
  */
-import { principalCoordinates } from "./pca.js";
-import { sampledUmapLayout } from "./sampled-layout.js";
-import { umapLayout, type Kernel } from "./umap.js";
+import { umapLayout } from "./umap.js";
 import type { KnnGraph } from "./knn.js";
 
 export interface LayoutOptions {
@@ -12,21 +10,13 @@ export interface LayoutOptions {
   /** UMAP's optimisation epochs; default umap-js's own (200 above 7,500 points, up to 500 below). */
   epochs?: number;
   minDist?: number;
-  kernel?: Kernel;
-  negativeRate?: number;
-  /** Above this many points, UMAP lays out a sample of this many and the rest are placed by it. */
-  sample?: number;
-  refineEpochs?: number;
-  refineRate?: number;
-  /** "pca": start from the vectors' first two principal components (UMAP's init="pca"); else random. */
-  init?: "pca" | "random";
 }
 
 /**
  * x and y of every point, each scaled into [0, 1] (x0, y0, x1, y1, …). Fewer than 4 points, or
  * a graph with rows of fewer than 3, are laid out on a circle: UMAP needs more.
  */
-export function layoutKnn(graph: KnnGraph, options: LayoutOptions = {}, vectors?: readonly Float32Array[]): Float32Array {
+export function layoutKnn(graph: KnnGraph, options: LayoutOptions = {}): Float32Array {
   const n = graph.indices.length;
   // A row holds the point itself and its neighbours (a whole small corpus is every row). A loop,
   // not Math.min(...rows): no spread of n arguments.
@@ -35,10 +25,7 @@ export function layoutKnn(graph: KnnGraph, options: LayoutOptions = {}, vectors?
   if (n < 4 || k < 3) {
     return scaleToUnit(Array.from({ length: n }, (_, i) => [Math.cos((2 * Math.PI * i) / Math.max(1, n)), Math.sin((2 * Math.PI * i) / Math.max(1, n))]));
   }
-  const xy =
-    options.sample !== undefined && n > options.sample
-      ? sampledUmapLayout(graph, k, { ...options, sample: options.sample, refineEpochs: options.refineEpochs ?? 30 })
-      : umapLayout(graph, k, { ...options, init: options.init === "pca" && vectors ? principalCoordinates(vectors) : undefined });
+  const xy = umapLayout(graph, k, options);
   return scaleToUnit(Array.from({ length: n }, (_, i) => [xy[2 * i]!, xy[2 * i + 1]!]));
 }
 

@@ -87,10 +87,6 @@ export interface OptimizeOptions {
   epochs: number;
   random: () => number;
   minDist?: number;
-  /** "cauchy": UMAP's curve with b fixed at 1 (a fitted), which needs no exp or log per sample. */
-  kernel?: Kernel;
-  /** Random points each pull pushes the head away from (UMAP's 5). */
-  negativeRate?: number;
   /** The learning rate at the first epoch (UMAP's 1), falling linearly to 0. */
   learningRate?: number;
 }
@@ -102,9 +98,8 @@ export interface OptimizeOptions {
  */
 export function optimizeLayout(embedding: Float64Array, graph: FuzzyGraph, options: OptimizeOptions): void {
   const { epochs, random } = options;
-  const { a, b } = abParams(options.minDist ?? DEFAULT_MIN_DIST, options.kernel);
-  const cauchy = b === 1;
-  const negativeRate = options.negativeRate ?? 5;
+  const { a, b } = abParams(options.minDist ?? DEFAULT_MIN_DIST);
+  const negativeRate = 5;
   const initialAlpha = options.learningRate ?? 1;
   let maxWeight = 0;
   for (const w of graph.weight) maxWeight = Math.max(maxWeight, w);
@@ -193,25 +188,14 @@ function lookUp(table: Float64Array, d2: number, exact: () => number): number {
 }
 
 /** UMAP's curve parameters a, b: fitted once for the default min_dist, else by least squares. */
-export type Kernel = "umap" | "cauchy";
-
-export function abParams(minDist: number, kernel: Kernel = "umap"): { a: number; b: number } {
-  if (minDist === DEFAULT_MIN_DIST && kernel === "umap") return AB_FOR_MIN_DIST_0_1;
-  const fixedB = kernel === "cauchy";
+export function abParams(minDist: number): { a: number; b: number } {
+  if (minDist === DEFAULT_MIN_DIST) return AB_FOR_MIN_DIST_0_1;
   // Fit 1 / (1 + a x^2b) to the min_dist curve by a coarse grid then refinement: minDist is
   // configurable but rarely changed, so a few milliseconds here are no matter.
   const xs = Array.from({ length: 300 }, (_, i) => (3 * i) / 299);
   const ys = xs.map((x) => (x < minDist ? 1 : Math.exp(-(x - minDist))));
   const error = (a: number, b: number) => xs.reduce((s, x, i) => s + (1 / (1 + a * Math.pow(x, 2 * b)) - ys[i]!) ** 2, 0);
   let best = { a: 1, b: 1, e: error(1, 1) };
-  if (fixedB) {
-    for (let step = 0.5; step > 1e-5; step /= 2) {
-      for (const da of [step, -step]) {
-        while (best.a + da > 0 && error(best.a + da, 1) < best.e) best = { a: best.a + da, b: 1, e: error(best.a + da, 1) };
-      }
-    }
-    return { a: best.a, b: 1 };
-  }
   for (let step = 0.5; step > 1e-4; step /= 2) {
     for (let improved = true; improved; ) {
       improved = false;
@@ -234,11 +218,11 @@ export function randomEmbedding(n: number, random: () => number): Float64Array {
 }
 
 /** The UMAP layout of the whole graph (rows of at least k entries), unscaled. */
-export function umapLayout(graph: KnnGraph, k: number, options: { epochs?: number; minDist?: number; seed?: number; kernel?: Kernel; negativeRate?: number; init?: Float64Array } = {}): Float64Array {
+export function umapLayout(graph: KnnGraph, k: number, options: { epochs?: number; minDist?: number; seed?: number } = {}): Float64Array {
   const random = seededRandom(options.seed ?? 42);
   const n = graph.indices.length;
-  const embedding = options.init ? Float64Array.from(options.init, (v) => v + (random() - 0.5) * 1e-3) : randomEmbedding(n, random);
-  optimizeLayout(embedding, fuzzyGraph(graph, k), { ...options, epochs: options.epochs ?? defaultEpochs(n), random });
+  const embedding = randomEmbedding(n, random);
+  optimizeLayout(embedding, fuzzyGraph(graph, k), { epochs: options.epochs ?? defaultEpochs(n), random, minDist: options.minDist });
   return embedding;
 }
 
