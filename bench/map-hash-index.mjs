@@ -26,6 +26,7 @@ const computeMap = !process.argv.includes("--no-map");
 let t = performance.now();
 const s = await indexPapers(["/work/shared/data/arxiv-cs-listings/papers.jsonl.gz"], { indexDir, embedder, computeMap });
 console.log("indexed", s.manifest.count, "in", Math.round(performance.now() - t) / 1000, "s");
-const index = await openIndex({ indexDir, embedder, computeMap });
+if (!computeMap) process.exit(0);
+const index = await openIndex({ indexDir, embedder });
 console.log("stored map:", await index.hasStoredTopicMap(), "topics:", (await index.topics()).slice(0, 10).map((x) => `${x.label} (${x.size})`));
 await index.close();
