@@ -7,7 +7,7 @@ import type { KnnGraph } from "./knn.js";
 
 export interface LayoutOptions {
   seed?: number;
-  /** UMAP's optimisation epochs; default umap-js's own (200 above 7,500 points, up to 500 below). */
+  /** UMAP's optimisation epochs; default 200 (500 up to 500 points): see defaultEpochs. */
   epochs?: number;
   minDist?: number;
 }
