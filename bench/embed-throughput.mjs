@@ -13,6 +13,11 @@
 //   sentence-transformers fp32 - bench/st-embed.py in the provisioning venv, torch threads = cores.
 // Each is warmed up on one batch first. papers uses one onnxruntime session with as many intra-op
 // threads as cores (2 here), as `papers index` does. Writes bench/results/embed-throughput.json.
+//
+// --index: instead of the papers rows, `papers index` over the same records (written as JSON
+// lines, default settings, topic map included) into a new folder, timed end to end as a user
+// waits for it (the whole child process, model load included), with its per-phase seconds; then
+// the sentence-transformers row, so the ratio is against the peer measured in the same run.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, homedir, tmpdir } from "node:os";
@@ -31,12 +36,13 @@ const { values } = parseArgs({
     models: { type: "string", default: new URL("../models", import.meta.url).pathname },
     "fp32-models": { type: "string", default: process.env.PAPERS_MODELS || join(homedir(), ".cache/papers/models") },
     venv: { type: "string", default: process.env.PAPERS_VENV || join(homedir(), ".cache/papers/venv") },
+    index: { type: "boolean", default: false },
   },
 });
 const threads = availableParallelism();
 const lines = gunzipSync(readFileSync(values.data)).toString("utf8").trimEnd().split("\n");
-const texts = lines
-  .slice(-Number(values.docs))
+const records = lines.slice(-Number(values.docs));
+const texts = records
   .map((line) => JSON.parse(line))
   .map((r) => `${r.title} ${r.summary}`.split(/\s+/).filter(Boolean).join(" "));
 const spec = knownModel(values.model);
@@ -71,12 +77,36 @@ function sentenceTransformersRow() {
   }
 }
 
-const rows = [await papersRow("q8", values.models), await papersRow("fp32", values["fp32-models"]), sentenceTransformersRow()];
+/** `papers index` over the same records into a new folder: wall-clock seconds of the whole command. */
+function papersIndexRow() {
+  const dir = mkdtempSync(join(tmpdir(), "embed-throughput-index-"));
+  try {
+    const input = join(dir, "papers.jsonl");
+    writeFileSync(input, records.join("\n") + "\n");
+    const t0 = performance.now();
+    const out = execFileSync(process.execPath, [new URL("../bin/papers.js", import.meta.url).pathname, "--index", join(dir, "index"), "index", input, "--json"], {
+      encoding: "utf8",
+      env: { ...process.env, PAPERS_OFFLINE: "1" },
+      stdio: ["ignore", "pipe", "ignore"],
+      maxBuffer: 1 << 24,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const summary = JSON.parse(out);
+    return { name: "papers index (end to end)", seconds, docsPerSecond: texts.length / seconds, embedded: summary.embedded, phases: summary.phases };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const rows = values.index
+  ? [papersIndexRow(), { name: "papers fp32", skipped: "--index" }, sentenceTransformersRow()]
+  : [await papersRow("q8", values.models), await papersRow("fp32", values["fp32-models"]), sentenceTransformersRow()];
 const st = rows[2].docsPerSecond;
 console.log(`${texts.length} arXiv title+abstract texts, ${threads} threads, ${cpus()[0]?.model ?? "unknown CPU"}, ${spec.id}`);
 console.log("| embedder | docs/s | vs sentence-transformers fp32 |");
 console.log("| --- | ---: | ---: |");
 for (const r of rows) {
+  if (r.skipped === "--index") continue;
   if (r.skipped) console.log(`| ${r.name} | skipped (${r.skipped}) | |`);
   else console.log(`| ${r.name} | ${r.docsPerSecond.toFixed(1)} | ${st ? (r.docsPerSecond / st).toFixed(2) + "x" : ""} |`);
 }
@@ -90,4 +120,5 @@ const result = {
   ratioPapersQ8ToSentenceTransformers: rows[0].docsPerSecond && st ? rows[0].docsPerSecond / st : null,
 };
 mkdirSync(new URL("results/", import.meta.url), { recursive: true });
-writeFileSync(new URL("results/embed-throughput.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");
+if (rows[0].phases) console.log("papers index phases (s):", JSON.stringify(rows[0].phases));
+writeFileSync(new URL(values.index ? "results/index-throughput.json" : "results/embed-throughput.json", import.meta.url), JSON.stringify(result, null, 2) + "\n");

@@ -91,32 +91,69 @@ export function labelTopics(texts: readonly string[], topic: ArrayLike<number>, 
   const keep = options.terms ?? 10;
   const shown = options.labelTerms ?? 3;
   const minShare = options.minShare ?? 0.02;
-  const perTopic = Array.from({ length: topics }, () => new Map<string, number>());
+  // Words, stems and terms as small integers (a term is a stem, or a pair of stems), each paper's
+  // terms deduplicated by a stamp: at 74,728 abstracts, a string built and hashed for each of
+  // their millions of adjacent pairs took most of the time.
+  const vocabulary = new Stems();
+  const perTopic = Array.from({ length: topics }, () => new Map<number, number>());
   const papers = new Array<number>(topics).fill(0);
-  const totalByTerm = new Map<string, number>();
-  /** How each stem was written, and how often: to show the usual spelling. */
-  const spellings = new Map<string, Map<string, number>>();
-  const spell = (term: string, written: string) => {
-    let forms = spellings.get(term);
-    if (!forms) spellings.set(term, (forms = new Map()));
-    forms.set(written, (forms.get(written) ?? 0) + 1);
+  const totalByTerm = new Map<number, number>();
+  /** Per word as written: its stem's id and how often it was written (a stem shows its most written word). */
+  const written = new Map<string, { stem: number; count: number }>();
+  /** Pair terms: pairs[a] maps stem b to the term id of "a b". */
+  const pairs: Map<number, number>[] = [];
+  const singles: number[] = [];
+  const termNames: (number | [number, number])[] = [];
+  let stamp = new Int32Array(1024).fill(-1);
+  const seen: number[] = [];
+  const see = (term: number, paper: number) => {
+    if (term >= stamp.length) {
+      const grown = new Int32Array(2 * term).fill(-1);
+      grown.set(stamp);
+      stamp = grown;
+    }
+    if (stamp[term] === paper) return;
+    stamp[term] = paper;
+    seen.push(term);
+  };
+  const singleTerm = (stem: number) => {
+    while (singles.length <= stem) singles.push(-1);
+    if (singles[stem]! < 0) {
+      singles[stem] = termNames.length;
+      termNames.push(stem);
+    }
+    return singles[stem]!;
+  };
+  const pairTerm = (a: number, b: number) => {
+    while (pairs.length <= a) pairs.push(new Map());
+    let id = pairs[a]!.get(b);
+    if (id === undefined) {
+      id = termNames.length;
+      termNames.push([a, b]);
+      pairs[a]!.set(b, id);
+    }
+    return id;
   };
   texts.forEach((text, i) => {
     const c = topic[i]!;
     if (c < 0 || c >= topics) return;
     papers[c]!++;
-    const seen = new Set<string>();
+    seen.length = 0;
     for (const clause of text.split(CLAUSE_BREAK)) {
-      const pairs = wordStems(clause);
-      for (let j = 0; j < pairs.length; j++) {
-        const [word, stem] = pairs[j]!;
-        if (!usable(stem)) continue;
-        spell(stem, word);
-        if (!NOT_ALONE.has(stem)) seen.add(stem);
-        const next = pairs[j + 1];
-        // A pair is spelled as its two words are: spellings kept per pair would cost a map for
-        // each of the millions of pairs a large corpus has.
-        if (next && usable(next[1])) seen.add(`${stem} ${next[1]}`);
+      let previous = -1;
+      for (const [word, stem] of wordStems(clause)) {
+        let entry = written.get(word);
+        if (!entry) written.set(word, (entry = { stem: vocabulary.id(stem), count: 0 }));
+        const id = entry.stem;
+        if (!vocabulary.usable[id]) {
+          previous = -1;
+          continue;
+        }
+        entry.count++;
+        // A stem too general alone (NOT_ALONE) still makes pairs.
+        if (vocabulary.alone[id]) see(singleTerm(id), i);
+        if (previous >= 0) see(pairTerm(previous, id), i);
+        previous = id;
       }
     }
     const counts = perTopic[c]!;
@@ -125,6 +162,11 @@ export function labelTopics(texts: readonly string[], topic: ArrayLike<number>, 
       totalByTerm.set(term, (totalByTerm.get(term) ?? 0) + 1);
     }
   });
+  const spelling = spellings(written, vocabulary.stems);
+  const termOf = (term: number) => {
+    const name = termNames[term]!;
+    return typeof name === "number" ? vocabulary.stems[name]! : `${vocabulary.stems[name[0]]!} ${vocabulary.stems[name[1]]!}`;
+  };
   // Terms are counted once per paper, so papers are the unit: A is the average topic's papers.
   const average = papers.reduce((a, b) => a + b, 0) / Math.max(1, topics);
   return perTopic.map((counts, c) => {
@@ -133,13 +175,50 @@ export function labelTopics(texts: readonly string[], topic: ArrayLike<number>, 
     const scored: [string, number][] = [];
     for (const [term, count] of counts) {
       if (count < least) continue;
-      scored.push([term, (count / Math.max(1, papers[c]!)) * Math.log(1 + average / totalByTerm.get(term)!)]);
+      scored.push([termOf(term), (count / Math.max(1, papers[c]!)) * Math.log(1 + average / totalByTerm.get(term)!)]);
     }
     scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const chosen = pickTerms(scored.map(([term]) => term), keep);
-    const terms = chosen.map((term) => term.split(" ").map((stem) => mostCommon(spellings.get(stem)!)).join(" "));
+    const terms = chosen.map((term) => term.split(" ").map((stem) => spelling.get(stem)!).join(" "));
     return { terms, label: terms.slice(0, shown).join(", ") };
   });
+}
+
+/** Stems numbered as first met, with whether each may be part of a term, and alone. */
+class Stems {
+  readonly stems: string[] = [];
+  usable: Uint8Array = new Uint8Array(1024);
+  alone: Uint8Array = new Uint8Array(1024);
+  private readonly ids = new Map<string, number>();
+
+  id(stem: string): number {
+    let id = this.ids.get(stem);
+    if (id !== undefined) return id;
+    id = this.stems.length;
+    if (id >= this.usable.length) {
+      const [usable, alone] = [new Uint8Array(2 * id), new Uint8Array(2 * id)];
+      usable.set(this.usable);
+      alone.set(this.alone);
+      [this.usable, this.alone] = [usable, alone];
+    }
+    this.ids.set(stem, id);
+    this.stems.push(stem);
+    this.usable[id] = usable(stem) ? 1 : 0;
+    this.alone[id] = NOT_ALONE.has(stem) ? 0 : 1;
+    return id;
+  }
+}
+
+/** Each stem's most written word (ties: the first in code-unit order), from the words' counts. */
+function spellings(written: ReadonlyMap<string, { stem: number; count: number }>, stems: readonly string[]): Map<string, string> {
+  const best = new Map<string, [form: string, count: number]>();
+  for (const [word, { stem: id, count }] of written) {
+    if (count === 0) continue;
+    const stem = stems[id]!;
+    const current = best.get(stem);
+    if (!current || count > current[1] || (count === current[1] && word < current[0])) best.set(stem, [word, count]);
+  }
+  return new Map([...best].map(([stem, [form]]) => [stem, form]));
 }
 
 /**
@@ -166,11 +245,4 @@ export function pickTerms(ranked: readonly string[], keep: number): string[] {
     for (let i = chosen.length - 1; i > absorbed; i--) if (parts.includes(chosen[i]!)) chosen.splice(i, 1);
   }
   return chosen;
-}
-
-function mostCommon(forms: ReadonlyMap<string, number>): string {
-  let best = "";
-  let most = -1;
-  for (const [form, count] of forms) if (count > most || (count === most && form < best)) [best, most] = [form, count];
-  return best;
 }

@@ -1,13 +1,13 @@
 /**
- * A 2-D layout of the kNN graph with UMAP (umap-js), fed the graph HNSW already gives
- * (setPrecomputedKNN), so umap-js never compares the vectors itself.
+ * A 2-D layout of the kNN graph with UMAP (src/map/umap.ts), fed the graph HNSW already gives,
+ * so the vectors are never compared again.
  */
-import { UMAP } from "umap-js";
-import { seededRandom, type KnnGraph } from "./knn.js";
+import { umapLayout } from "./umap.js";
+import type { KnnGraph } from "./knn.js";
 
 export interface LayoutOptions {
   seed?: number;
-  /** UMAP's optimisation epochs; default umap-js's own (200 above 10,000 points, up to 500 below). */
+  /** UMAP's optimisation epochs; default 200 (500 up to 500 points): see defaultEpochs. */
   epochs?: number;
   minDist?: number;
 }
@@ -18,29 +18,15 @@ export interface LayoutOptions {
  */
 export function layoutKnn(graph: KnnGraph, options: LayoutOptions = {}): Float32Array {
   const n = graph.indices.length;
-  // A row holds the point itself and its neighbours; umap-js wants fewer neighbours than points
-  // (a whole small corpus is every row). A loop, not Math.min(...rows): no spread of n arguments.
+  // A row holds the point itself and its neighbours (a whole small corpus is every row). A loop,
+  // not Math.min(...rows): no spread of n arguments.
   let k = n - 1;
   for (const row of graph.indices) k = Math.min(k, row.length);
-  let points: number[][];
   if (n < 4 || k < 3) {
-    points = Array.from({ length: n }, (_, i) => [Math.cos((2 * Math.PI * i) / Math.max(1, n)), Math.sin((2 * Math.PI * i) / Math.max(1, n))]);
-  } else {
-    const umap = new UMAP({
-      nComponents: 2,
-      nNeighbors: k,
-      minDist: options.minDist ?? 0.1,
-      nEpochs: options.epochs,
-      random: seededRandom(options.seed ?? 42),
-    });
-    umap.setPrecomputedKNN(
-      graph.indices.map((row) => row.slice(0, k)),
-      graph.distances.map((row) => row.slice(0, k)),
-    );
-    // With the kNN given, umap-js reads only how many rows there are, never their values.
-    points = umap.fit(Array.from({ length: n }, () => [] as number[]));
+    return scaleToUnit(Array.from({ length: n }, (_, i) => [Math.cos((2 * Math.PI * i) / Math.max(1, n)), Math.sin((2 * Math.PI * i) / Math.max(1, n))]));
   }
-  return scaleToUnit(points);
+  const xy = umapLayout(graph, k, options);
+  return scaleToUnit(Array.from({ length: n }, (_, i) => [xy[2 * i]!, xy[2 * i + 1]!]));
 }
 
 /** Scales points into [0, 1]² keeping the aspect ratio, centred: NaNs (none expected) become 0.5. */
