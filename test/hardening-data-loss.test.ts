@@ -123,6 +123,19 @@ describe("writers delete only what a verified commit replaced", () => {
     expect(generations(indexDir)).toEqual([older, newer].sort());
   });
 
+  it("a generation a killed writer left beside the live one goes at the next run, once the live one verifies, even a run that commits nothing", async () => {
+    const { indexDir, options, generation: older } = await ownIndex();
+    const saved = join(indexDir, "..", "older-copy-2");
+    cpSync(join(indexDir, older), saved, { recursive: true });
+    await indexPaperList(papers(41), [], options);
+    const newer = current(indexDir);
+    // A crash between CURRENT's swap and the clean-up leaves the older generation beside it.
+    cpSync(saved, join(indexDir, older), { recursive: true });
+    expect(generations(indexDir)).toEqual([older, newer].sort());
+    expect((await errorOf(removePapers(["no-such-paper"], options))).code).toBe("UNKNOWN_ID");
+    expect(generations(indexDir)).toEqual([newer]);
+  });
+
   it("a generation that fails verification never goes live, and the old one stays", async () => {
     const root = tempDir();
     await commitGeneration(root, async (dir) => writeFileSync(join(dir, "data"), "good"));

@@ -117,7 +117,7 @@ export function removeStale(indexDir: string): void {
  * After `live` is committed and named by CURRENT: removes the generations it replaced (folders
  * that papers' own mark or manifest says are generations), and leftovers.
  */
-function removeReplaced(indexDir: string, live: string): void {
+export function removeReplaced(indexDir: string, live: string): void {
   removeStale(indexDir);
   for (const entry of readdirSync(indexDir)) {
     const path = join(indexDir, entry);

@@ -23,7 +23,7 @@ import type { UpdateOptions, UpdateSummary } from "../store.js";
 import { Checkpoint } from "./checkpoint.js";
 import { checksumFiles } from "./checksums.js";
 import { diskError, isDiskFull } from "./disk-errors.js";
-import { commitGeneration, liveGeneration, removeStale, setCurrent } from "./generations.js";
+import { commitGeneration, liveGeneration, removeReplaced, removeStale, setCurrent } from "./generations.js";
 import { graphMapSource } from "./graph-map-source.js";
 import { withWriterLock } from "./lock.js";
 import { carryLikes } from "./likes-file.js";
@@ -66,6 +66,17 @@ export function recoverLive(indexDir: string): { dir: string | null; recovered: 
   const live = liveGeneration(indexDir, isCompleteGeneration);
   if (live?.recovered) setCurrent(indexDir, basename(live.dir));
   return { dir: live?.dir ?? null, recovered: live?.recovered ? `${live.recovered}: CURRENT now names it again` : null };
+}
+
+/**
+ * Checks the live generation before a writer builds on it; once it is known good, the generations
+ * it replaced go. A writer killed after naming its generation in CURRENT and before removing those
+ * left them, and a run that then commits nothing (a remove of an id already gone) would keep them.
+ * A damaged live generation keeps them all: the older may be the good copy.
+ */
+function verifyLive(indexDir: string, live: string, manifest: Manifest): void {
+  verifyGeneration(live, manifest);
+  removeReplaced(indexDir, basename(live));
 }
 
 /** Checks a generation just written as a reader would, before it goes live. */
@@ -115,7 +126,7 @@ async function updateLocked(
       `index at ${indexDir} was built with ${previous!.model.id} (${previous!.model.dtype}), which embeds differently from ${model.spec.id} (${model.dtype}) now (${differences.join("; ")}): add --rebuild to re-embed everything`,
     );
   }
-  if (current) verifyGeneration(current, previous!);
+  if (current) verifyLive(indexDir, current, previous!);
   const removes = removalTest(papers, options.removeIf);
   const { entries: stored, nextLabel: firstFree, doomed } = current ? phase("read index", () => readEntries(current, removes)) : { entries: new Map<string, StoredPaper>(), nextLabel: 0, doomed: [] };
   // The named state outlives a rebuild: it is the live generation's, whatever the papers.
@@ -182,7 +193,7 @@ async function removeLocked(indexDir: string, ids: readonly string[], stateChang
   const { dir: current, recovered } = recoverLive(indexDir);
   if (!current) throw new PapersError("NO_INDEX", `no index at ${indexDir}: nothing to remove`);
   const previous = readManifest(current);
-  verifyGeneration(current, previous);
+  verifyLive(indexDir, current, previous);
   const { entries: stored } = readEntries(current);
   const citations = nextCitations(readCitationsFile(current), [], { changed: [], kept: [] }, ids, () => []);
   const labels = ids.map((id) => {
