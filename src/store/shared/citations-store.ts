@@ -7,24 +7,14 @@
 import { citationDataProblem, citationsChange, linkCitations, type CitationData, type LinkUpdate } from "../../citations/links.js";
 import type { LinkTarget } from "../../citations/match.js";
 import type { Paper } from "../../corpus/paper.js";
-import { PapersError } from "../../errors.js";
-import { REBUILD_HINT } from "./manifest.js";
+import { parseArtifact } from "./manifest.js";
 import type { PaperChange } from "./paper-diff.js";
 
 export const CITATIONS_ARTIFACT = "citations.json";
 
 /** Stored links (any store's: `where` names it in errors), checked before use; null when there are none. */
 export function parseCitations(data: Buffer | string | null, where: string): CitationData | null {
-  if (data === null) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(data.toString());
-  } catch {
-    throw new PapersError("INDEX_DAMAGED", `index at ${where} is damaged (${CITATIONS_ARTIFACT} unreadable): ${REBUILD_HINT}`);
-  }
-  const problem = citationDataProblem(parsed);
-  if (problem) throw new PapersError("INDEX_DAMAGED", `index at ${where} is damaged (${CITATIONS_ARTIFACT}: ${problem}): ${REBUILD_HINT}`);
-  return parsed as CitationData;
+  return data === null ? null : parseArtifact<CitationData>(data, where, CITATIONS_ARTIFACT, citationDataProblem);
 }
 
 /** The links as stored: null when no paper has a reference list (no artifact is written then). */

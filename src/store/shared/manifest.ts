@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Dtype, ModelSpec } from "../../embed/models.js";
 import type { HnswParams } from "./hnsw.js";
+import { PapersError } from "../../errors.js";
 
 /**
  * Format 3 replaced format 2's FTS5 table with the BM25 index of folder/lexical-index.ts; format 4 splits
@@ -48,6 +49,22 @@ export interface Manifest {
 export const TOPIC_MAP_FILE = "topics-map.json";
 
 export const REBUILD_HINT = "run `papers index --rebuild [paths...]` to rebuild it";
+
+/**
+ * A JSON artifact of a generation (the topic map, the citation links; any store's: `where` names
+ * it in errors), parsed and checked by `problemOf` before use: INDEX_DAMAGED if either fails.
+ */
+export function parseArtifact<T>(data: Buffer | string, where: string, name: string, problemOf: (value: unknown) => string | null): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(data.toString());
+  } catch {
+    throw new PapersError("INDEX_DAMAGED", `index at ${where} is damaged (${name} unreadable): ${REBUILD_HINT}`);
+  }
+  const problem = problemOf(value);
+  if (problem) throw new PapersError("INDEX_DAMAGED", `index at ${where} is damaged (${name}: ${problem}): ${REBUILD_HINT}`);
+  return value as T;
+}
 
 /** Changes whenever a paper is added, removed or its text changes: over (id, content hash) pairs. */
 export function corpusFingerprint(entries: Iterable<readonly [id: string, hash: string]>): string {

@@ -3,23 +3,14 @@
  * a folder generation, see folder/topic-map-file.ts; an artifact of a database), checked by
  * parseTopicMap before it is used.
  */
-import { PapersError } from "../../errors.js";
 import { TOPIC_MAP_VERSION, type TopicMap } from "../../map/topic-map.js";
-import { REBUILD_HINT, TOPIC_MAP_FILE } from "./manifest.js";
+import { parseArtifact, TOPIC_MAP_FILE } from "./manifest.js";
 
 export { TOPIC_MAP_FILE };
 
 /** A stored topic map (any store's: `where` names it in errors), checked before it is used. */
 export function parseTopicMap(data: Buffer | string, where: string): TopicMap {
-  let map: unknown;
-  try {
-    map = JSON.parse(data.toString());
-  } catch {
-    throw new PapersError("INDEX_DAMAGED", `index at ${where} is damaged (${TOPIC_MAP_FILE} unreadable): ${REBUILD_HINT}`);
-  }
-  const problem = topicMapProblem(map);
-  if (problem) throw new PapersError("INDEX_DAMAGED", `index at ${where} is damaged (${TOPIC_MAP_FILE}: ${problem}): ${REBUILD_HINT}`);
-  return map as TopicMap;
+  return parseArtifact<TopicMap>(data, where, TOPIC_MAP_FILE, topicMapProblem);
 }
 
 /** What is wrong with a stored topic map, or null. */
