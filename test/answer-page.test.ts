@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { type BrowserContext, type Page } from "playwright-core";
-import { checkChromium, launchChromium } from "./chromium.js";
+import { checkChromium, launchChromium, recordedPage } from "./chromium.js";
 import { indexPapers, openIndex, type PaperIndex } from "../src/papers.js";
 import { buildServer } from "../src/server/app.js";
 import { hashEmbedderLoader } from "./hash-embedder.js";
@@ -38,9 +38,7 @@ describe("the Answer panel on the search page", () => {
     app = buildServer(index, { logError: () => {} });
     base = await app.listen({ port: 0, host: "127.0.0.1" });
     context = await launchChromium(join(root, "profile"));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (message) => message.type() === "error" && problems.push(message.text()));
-    page.on("pageerror", (error) => problems.push(error.message));
+    page = await recordedPage(context, problems);
   }, 120_000);
 
   afterAll(async () => {

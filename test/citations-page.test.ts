@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BrowserContext, type Page } from "playwright-core";
-import { checkChromium, launchChromium } from "./chromium.js";
+import { checkChromium, launchChromium, recordedPage } from "./chromium.js";
 import { indexPaperList, type Paper } from "../src/papers.js";
 import { readCorpus } from "../src/corpus/read-corpus.js";
 import { startServer, type RunningServer } from "../src/server/serve.js";
@@ -38,7 +38,7 @@ describe("references and cited-by on the search page, in Chromium", () => {
   let page: Page;
   let pdf: Paper;
   const problems: string[] = [];
-  const foreign: string[] = [];
+  const requests: string[] = [];
 
   beforeAll(async () => {
     checkChromium();
@@ -49,14 +49,7 @@ describe("references and cited-by on the search page, in Chromium", () => {
     server = await startServer(options, { port: 0, host: "127.0.0.1" }, { log: () => {}, warn: (line) => problems.push(`server: ${line}`) });
     base = server.url.replace(/\/$/, "");
     context = await launchChromium(join(root, "profile"), { width: 1100, height: 900 });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("request", (request) => {
-      if (!request.url().startsWith(base)) foreign.push(request.url());
-    });
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page = await recordedPage(context, problems, requests);
   }, 120_000);
 
   afterAll(async () => {
@@ -89,6 +82,6 @@ describe("references and cited-by on the search page, in Chromium", () => {
     // Related by both: the fixture PDF cites it, and says so.
     expect(await page.locator(`#results li[data-id="${pdf.id}"] .hit-citations`).textContent()).toMatch(/citations: it cites the paper/);
     expect(problems).toEqual([]);
-    expect(foreign).toEqual([]);
+    expect(requests.filter((url) => !url.startsWith(base))).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BrowserContext, type Locator, type Page } from "playwright-core";
-import { checkChromium, launchChromium } from "./chromium.js";
+import { checkChromium, launchChromium, recordedPage } from "./chromium.js";
 import { indexPapers } from "../src/papers.js";
 import { startServer, type RunningServer } from "../src/server/serve.js";
 import { REPO, modelsDir, tempDir } from "./helpers.js";
@@ -58,7 +58,7 @@ describe.skipIf(!ARXIV)("likes and New for you on the search page, in Chromium",
   let papers: Listing[] = [];
   let window: string[] = [];
   const problems: string[] = [];
-  const foreign: string[] = [];
+  const requests: string[] = [];
   const refused: string[] = [];
 
   const paper = (id: string) => papers.find((p) => p.id === id)!;
@@ -105,18 +105,10 @@ describe.skipIf(!ARXIV)("likes and New for you on the search page, in Chromium",
     base = server.url.replace(/\/$/, "");
 
     context = await launchChromium(join(root, "profile"), { width: 1100, height: 900 });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("request", (request) => {
-      if (!request.url().startsWith(base)) foreign.push(request.url());
-    });
-    // A CSP violation, an inline handler refused, or a script error shows here.
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console: ${message.text()}`);
-    });
+    page = await recordedPage(context, problems, requests);
     page.on("response", (response) => {
       if (response.status() >= 400) refused.push(`${response.status()} ${response.url().slice(base.length)}`);
     });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   }, 600_000);
 
   afterAll(async () => {
@@ -261,6 +253,6 @@ describe.skipIf(!ARXIV)("likes and New for you on the search page, in Chromium",
       "console: Failed to load resource: the server responded with a status of 400 (Bad Request)",
       "console: Failed to load resource: the server responded with a status of 409 (Conflict)",
     ]);
-    expect(foreign).toEqual([]);
+    expect(requests.filter((url) => !url.startsWith(base))).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
 import { type BrowserContext, type Page } from "playwright-core";
-import { checkChromium, launchChromium } from "./chromium.js";
+import { checkChromium, launchChromium, recordedPage } from "./chromium.js";
 import { indexPapers, openIndex, type PaperIndex } from "../src/papers.js";
 import { buildServer } from "../src/server/app.js";
 import { SEEDS, modelsDir, tempDir } from "./helpers.js";
@@ -37,12 +37,7 @@ describe("map page in Chromium", () => {
     const profile = join(root, "profile");
     mkdirSync(profile);
     context = await launchChromium(profile, { width: 1280, height: 860 });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("request", (request) => requests.push(request.url()));
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+    page = await recordedPage(context, problems, requests);
   });
 
   afterAll(async () => {
