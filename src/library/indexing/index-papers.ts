@@ -7,7 +7,7 @@
  * of them. Files gone from the paths are noticed; with `prune`, their papers leave the index.
  */
 import { resolve } from "node:path";
-import type { Paper } from "../../corpus/paper.js";
+import type { Paper, Skipped } from "../../corpus/paper.js";
 import { expandPaths, STDIN_PATH } from "../../corpus/inputs.js";
 import { noInputFiles, noPapers, readCorpusFiles, type Corpus, type ReadOptions } from "../../corpus/read-corpus.js";
 import { DEFAULT_DTYPE, DEFAULT_MODEL } from "../../embed/models.js";
@@ -158,27 +158,15 @@ function fileStateChanges(saved: ReadonlyMap<string, FileEntry>, dropped: Readon
   };
 }
 
-/** Indexes papers already read (by a reader of another format, say); see indexPapers. */
-export function indexPaperList(
-  papers: readonly Paper[],
-  files: string[],
-  options: IndexOptions,
-  onProgress?: ProgressListener,
-): Promise<IndexSummary> {
-  return updateStore(papers, files, options, onProgress);
-}
-
 /**
- * One update of the store the options name, under its writer lock and in one commit: `papers`
- * added or replaced, and the stored papers `removeIf` picks removed (UpdateOptions.removeIf).
+ * Indexes papers already read (by a reader of another format, say): one update of the store the
+ * options name, under its writer lock and in one commit; see indexPapers.
  */
-export async function updateStore(
+export async function indexPaperList(
   papers: readonly Paper[],
   files: string[],
   options: IndexOptions,
   onProgress?: ProgressListener,
-  removeIf?: UpdateOptions["removeIf"],
-  state?: IndexStateChanges,
 ): Promise<IndexSummary> {
   const started = performance.now();
   // Timed within the caller's run when it times one.
@@ -186,15 +174,23 @@ export async function updateStore(
   return withPhases(phases, async () => {
     const store = await openStore(options);
     try {
-      const summary = await updateOpenStore(store, papers, options, onProgress, removeIf, state);
-      return { ...summary, files, skipped: [], seconds: seconds(started), filesUnchanged: 0, filesHashed: 0, filesRead: files.length, pruned: 0, prunable: 0, phases: phases.seconds() };
+      const summary = await updateOpenStore(store, papers, options, onProgress, undefined, undefined);
+      return { ...wholeReadSummary(summary, files, [], started), phases: phases.seconds() };
     } finally {
       await store.close();
     }
   });
 }
 
-/** One update of an open store (see updateStore), with the named state changes given. */
+/** The summary of a run that read the whole of its input (no file stamps, nothing pruned). */
+export function wholeReadSummary(summary: UpdateSummary, files: string[], skipped: Skipped[], started: number): IndexSummary {
+  return { ...summary, files, skipped, seconds: seconds(started), filesUnchanged: 0, filesHashed: 0, filesRead: files.length, pruned: 0, prunable: 0 };
+}
+
+/**
+ * One update of an open store, under its writer lock and in one commit: `papers` added or replaced,
+ * the stored papers `removeIf` picks removed (UpdateOptions.removeIf), the named state changes given.
+ */
 export async function updateOpenStore(
   store: IndexStore,
   papers: readonly Paper[],

@@ -3,9 +3,8 @@ import type { Paper } from "../../corpus/paper.js";
 import { readZotero, type ZoteroLibrary } from "../../corpus/zotero.js";
 import { openStore } from "../../store/open-store.js";
 import type { IndexState, IndexStateChanges } from "../../store/shared/index-state.js";
-import type { UpdateSummary } from "../../store/store.js";
 import type { IndexOptions, IndexSummary, ProgressListener } from "../types.js";
-import { updateOpenStore } from "./index-papers.js";
+import { updateOpenStore, wholeReadSummary } from "./index-papers.js";
 import { rebuildDrops, ZOTERO_STATE } from "./file-stamps.js";
 
 export interface ZoteroSummary extends IndexSummary {
@@ -13,7 +12,6 @@ export interface ZoteroSummary extends IndexSummary {
   removed: number;
   zotero: ZoteroLibrary["counts"];
 }
-
 
 /**
  * Indexes a Zotero library (see corpus/zotero.ts): its items, with their PDFs' passages, as papers
@@ -39,19 +37,8 @@ export async function indexZotero(
     // Nothing changed still goes through the store's update, under its writer lock: no commit then.
     const stamps = sameStamps(known, library) ? undefined : stampChanges(database, library, !!options.rebuild);
     const updated = await updateOpenStore(store, library.papers, options, onProgress, goneFrom(library, database), stamps);
-    const summary: UpdateSummary = { ...updated, unchanged: updated.unchanged + library.unchangedPapers };
-    return {
-      ...summary,
-      files: [join(dataDir, "zotero.sqlite")],
-      skipped: library.skipped,
-      seconds: (performance.now() - started) / 1000,
-      filesUnchanged: 0,
-      filesHashed: 0,
-      filesRead: 1,
-      pruned: 0,
-      prunable: 0,
-      zotero: library.counts,
-    };
+    const summary = { ...updated, unchanged: updated.unchanged + library.unchangedPapers };
+    return { ...wholeReadSummary(summary, [join(dataDir, "zotero.sqlite")], library.skipped, started), zotero: library.counts };
   } finally {
     await store.close();
   }
