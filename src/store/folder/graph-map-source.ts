@@ -1,6 +1,7 @@
 import { documentText } from "../../corpus/paper.js";
 import { timed, type StepReport } from "../../map/topic-map.js";
 import { GRAPH_EF, type MapSource } from "../shared/topic-map-build.js";
+import { HnswFileVectors } from "../shared/hnsw-file.js";
 import type { VectorIndex } from "../shared/vector-index.js";
 import type { PaperTable } from "./paper-table.js";
 
@@ -13,10 +14,15 @@ export function graphMapSource(vectors: VectorIndex, graphFile: string, store: P
     const labels = [...store.entries().values()].map((e) => e.label).sort((a, b) => a - b);
     const passages = store.passageOwners();
     const accept = passages.size === 0 ? undefined : (label: number) => !passages.has(label);
+    const texts = store.all().map((paper) => documentText(paper));
+    // Vectors read from the file when needed: neither a copy of them all nor getPoint's cost. A
+    // file gone (a generation replaced since this reader opened it) leaves the graph's own.
+    const stored = openQuietly(graphFile);
     return {
       labels,
-      vector: (i) => vectors.vector(labels[i]!),
-      texts: store.all().map((paper) => documentText(paper)),
+      vector: (i) => (stored ? stored.vector(labels[i]!) : vectors.vector(labels[i]!)),
+      close: () => stored?.close(),
+      texts,
       graphFile,
       notPapers: passages,
       search: (vector, k) => {
@@ -29,4 +35,12 @@ export function graphMapSource(vectors: VectorIndex, graphFile: string, store: P
       },
     };
   });
+}
+
+function openQuietly(graphFile: string): HnswFileVectors | null {
+  try {
+    return HnswFileVectors.open(graphFile);
+  } catch {
+    return null;
+  }
 }

@@ -38,6 +38,8 @@ export interface MapSource extends MapInput {
   graphFile: string | ((path: string) => void);
   /** Labels in that graph that are not papers (passages), which `search` never returns: the keys. */
   notPapers: ReadonlySet<number> | ReadonlyMap<number, unknown>;
+  /** Lets go of what the source holds open; buildTopicMap calls it when done. */
+  close?(): void;
 }
 
 export interface BuildTopicMapOptions {
@@ -79,6 +81,14 @@ export function memoryMapSource(papers: readonly { label: number; vector: Float3
 export function buildTopicMap(source: MapSource, options: BuildTopicMapOptions & { extendOnly: true }): Promise<TopicMap | null>;
 export function buildTopicMap(source: MapSource, options?: BuildTopicMapOptions): Promise<TopicMap>;
 export async function buildTopicMap(source: MapSource, options: BuildTopicMapOptions = {}): Promise<TopicMap | null> {
+  try {
+    return await mapOf(source, options);
+  } finally {
+    source.close?.();
+  }
+}
+
+async function mapOf(source: MapSource, options: BuildTopicMapOptions): Promise<TopicMap | null> {
   if (options.extendOnly && !options.previous) return null;
   const { onStep } = options;
   const { labels } = source;
