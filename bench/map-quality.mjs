@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The topic map's cost and quality against a reference map (today's, from an older build):
-// compute time per step, peak RSS, topic agreement (ARI, NMI) and the layout's trustworthiness.
+// compute time per step (wall; steps named "… in worker" ran in a worker thread beside the others),
+// CPU time of all threads, peak RSS, topic agreement (ARI, NMI) and the layout's trustworthiness.
 //
 //   npm run build
 //   # once, with the older build's dist (a copy of it beside a copy of this script):
@@ -47,13 +48,17 @@ if (values.compare) {
   result.rssBeforeMiB = mib(process.resourceUsage().maxRSS);
   const steps = {};
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const computed = await index.topicMap((step, ms) => (steps[step] = Math.round(ms)));
   result.computeSeconds = Math.round(performance.now() - started) / 1000;
+  // Every thread's CPU time (the process's): on a shared machine, wall time alone misleads.
+  const used = process.cpuUsage(cpu);
+  result.cpuSeconds = Math.round((used.user + used.system) / 1000) / 1000;
   result.steps = steps;
   result.peakRssMiB = mib(process.resourceUsage().maxRSS);
   result.topics = computed.topics.length;
   result.top5 = computed.topics.slice(0, 5).map((t) => `${t.label} (${t.size})`);
-  map = { labels: computed.labels, x: computed.x, y: computed.y, topic: computed.topic, computeSeconds: result.computeSeconds, steps, peakRssMiB: result.peakRssMiB };
+  map = { labels: computed.labels, x: computed.x, y: computed.y, topic: computed.topic, computeSeconds: result.computeSeconds, cpuSeconds: result.cpuSeconds, steps, peakRssMiB: result.peakRssMiB };
   await index.close();
   if (values.save) writeFileSync(values.save, JSON.stringify(map));
 }
@@ -76,6 +81,8 @@ if (values.reference) {
     referenceTopics: new Set(reference.topic).size,
     topics: new Set(map.topic).size,
   };
+  // 0 when the two maps place every paper at the same spot (the same layout, not just as good).
+  result.largestPositionDifference = pairs.reduce((most, [r, m]) => Math.max(most, Math.abs(reference.x[r] - map.x[m]), Math.abs(reference.y[r] - map.y[m])), 0);
   const generation = currentGeneration(values.index);
   const manifest = readManifest(generation);
   const vectors = VectorIndex.load(join(generation, HNSW_FILE), manifest.model.dimension, manifest.hnsw.efSearch);

@@ -3,7 +3,7 @@
  * in the others. Terms are the BM25 analyzer's stems (and pairs of adjacent stems), shown as the
  * word written most often for each stem.
  */
-import { wordStems } from "../ranking/analyzer.js";
+import { textWords, wordStem, wordStems } from "../ranking/analyzer.js";
 
 export interface TopicTerms {
   /** Readable terms, most distinctive first ("language models", "reinforcement", …). */
@@ -91,59 +91,26 @@ export function labelTopics(texts: readonly string[], topic: ArrayLike<number>, 
   const keep = options.terms ?? 10;
   const shown = options.labelTerms ?? 3;
   const minShare = options.minShare ?? 0.02;
-  // Words, stems and terms as small integers (a term is a stem, or a pair of stems), each paper's
-  // terms deduplicated by a stamp: at 74,728 abstracts, a string built and hashed for each of
-  // their millions of adjacent pairs took most of the time.
+  // A term is a number: a stem's id, or a pair of them (termKey). Each topic's papers' terms
+  // (each paper's once) go into one list per topic, sorted and counted in runs at the end. At
+  // 74,728 abstracts, Maps of millions of pair terms took 15 s and 540 MB; numbers in typed
+  // arrays take a fraction of both.
   const vocabulary = new Stems();
-  const perTopic = Array.from({ length: topics }, () => new Map<number, number>());
+  const perTopic = Array.from({ length: topics }, () => new TermList());
   const papers = new Array<number>(topics).fill(0);
-  const totalByTerm = new Map<number, number>();
   /** Per word as written: its stem's id and how often it was written (a stem shows its most written word). */
   const written = new Map<string, { stem: number; count: number }>();
-  /** Pair terms: pairs[a] maps stem b to the term id of "a b". */
-  const pairs: Map<number, number>[] = [];
-  const singles: number[] = [];
-  const termNames: (number | [number, number])[] = [];
-  let stamp = new Int32Array(1024).fill(-1);
-  const seen: number[] = [];
-  const see = (term: number, paper: number) => {
-    if (term >= stamp.length) {
-      const grown = new Int32Array(2 * term).fill(-1);
-      grown.set(stamp);
-      stamp = grown;
-    }
-    if (stamp[term] === paper) return;
-    stamp[term] = paper;
-    seen.push(term);
-  };
-  const singleTerm = (stem: number) => {
-    while (singles.length <= stem) singles.push(-1);
-    if (singles[stem]! < 0) {
-      singles[stem] = termNames.length;
-      termNames.push(stem);
-    }
-    return singles[stem]!;
-  };
-  const pairTerm = (a: number, b: number) => {
-    while (pairs.length <= a) pairs.push(new Map());
-    let id = pairs[a]!.get(b);
-    if (id === undefined) {
-      id = termNames.length;
-      termNames.push([a, b]);
-      pairs[a]!.set(b, id);
-    }
-    return id;
-  };
+  const paperTerms = new TermList();
   texts.forEach((text, i) => {
     const c = topic[i]!;
     if (c < 0 || c >= topics) return;
     papers[c]!++;
-    seen.length = 0;
+    paperTerms.length = 0;
     for (const clause of text.split(CLAUSE_BREAK)) {
       let previous = -1;
-      for (const [word, stem] of wordStems(clause)) {
+      for (const word of textWords(clause)) {
         let entry = written.get(word);
-        if (!entry) written.set(word, (entry = { stem: vocabulary.id(stem), count: 0 }));
+        if (!entry) written.set(word, (entry = { stem: vocabulary.id(wordStem(word)), count: 0 }));
         const id = entry.stem;
         if (!vocabulary.usable[id]) {
           previous = -1;
@@ -151,37 +118,105 @@ export function labelTopics(texts: readonly string[], topic: ArrayLike<number>, 
         }
         entry.count++;
         // A stem too general alone (NOT_ALONE) still makes pairs.
-        if (vocabulary.alone[id]) see(singleTerm(id), i);
-        if (previous >= 0) see(pairTerm(previous, id), i);
+        if (vocabulary.alone[id]) paperTerms.push(termKey(id, ALONE));
+        if (previous >= 0) paperTerms.push(termKey(previous, id));
         previous = id;
       }
     }
-    const counts = perTopic[c]!;
-    for (const term of seen) {
-      counts.set(term, (counts.get(term) ?? 0) + 1);
-      totalByTerm.set(term, (totalByTerm.get(term) ?? 0) + 1);
-    }
+    perTopic[c]!.pushDistinct(paperTerms);
   });
+  const counted = perTopic.map((list) => list.runs());
+  const totalOf = (key: number) => counted.reduce((sum, runs) => sum + runs.countOf(key), 0);
   const spelling = spellings(written, vocabulary.stems);
-  const termOf = (term: number) => {
-    const name = termNames[term]!;
-    return typeof name === "number" ? vocabulary.stems[name]! : `${vocabulary.stems[name[0]]!} ${vocabulary.stems[name[1]]!}`;
+  const termOf = (key: number) => {
+    const [a, b] = termStems(key);
+    return b === ALONE ? vocabulary.stems[a]! : `${vocabulary.stems[a]!} ${vocabulary.stems[b]!}`;
   };
   // Terms are counted once per paper, so papers are the unit: A is the average topic's papers.
   const average = papers.reduce((a, b) => a + b, 0) / Math.max(1, topics);
-  return perTopic.map((counts, c) => {
+  return counted.map(({ keys, counts }, c) => {
     // (A topic of one paper can only be named by that paper's words.)
     const least = Math.min(papers[c]!, Math.max(2, Math.ceil(minShare * papers[c]!)));
     const scored: [string, number][] = [];
-    for (const [term, count] of counts) {
-      if (count < least) continue;
-      scored.push([termOf(term), (count / Math.max(1, papers[c]!)) * Math.log(1 + average / totalByTerm.get(term)!)]);
+    for (let r = 0; r < keys.length; r++) {
+      if (counts[r]! < least) continue;
+      scored.push([termOf(keys[r]!), (counts[r]! / Math.max(1, papers[c]!)) * Math.log(1 + average / totalOf(keys[r]!))]);
     }
     scored.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const chosen = pickTerms(scored.map(([term]) => term), keep);
     const terms = chosen.map((term) => term.split(" ").map((stem) => spelling.get(stem)!).join(" "));
     return { terms, label: terms.slice(0, shown).join(", ") };
   });
+}
+
+/** Stem ids below 2^26 (a pair's key is then below 2^52, exact in a double); ALONE marks a single stem. */
+const STEM_SPACE = 2 ** 26;
+const ALONE = STEM_SPACE - 1;
+
+/** The term of stem a followed by stem b (ALONE: stem a by itself) as one number. */
+function termKey(a: number, b: number): number {
+  return a * STEM_SPACE + b;
+}
+
+function termStems(key: number): [number, number] {
+  return [Math.floor(key / STEM_SPACE), key % STEM_SPACE];
+}
+
+/** A growing list of term keys. */
+class TermList {
+  private data = new Float64Array(256);
+  length = 0;
+
+  push(key: number): void {
+    if (this.length === this.data.length) this.grow(this.length + 1);
+    this.data[this.length++] = key;
+  }
+
+  /** Appends another list's keys, each once. */
+  pushDistinct(other: TermList): void {
+    const keys = other.data.subarray(0, other.length).sort();
+    if (this.length + keys.length > this.data.length) this.grow(this.length + keys.length);
+    for (let i = 0; i < keys.length; i++) if (i === 0 || keys[i] !== keys[i - 1]) this.data[this.length++] = keys[i]!;
+  }
+
+  /** The distinct keys, ascending, and how often each occurs. */
+  runs(): TermRuns {
+    const sorted = this.data.subarray(0, this.length).sort();
+    let distinct = 0;
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+    const keys = new Float64Array(distinct), counts = new Int32Array(distinct);
+    let r = -1;
+    for (let i = 0; i < sorted.length; i++) {
+      if (i === 0 || sorted[i] !== sorted[i - 1]) keys[++r] = sorted[i]!;
+      counts[r]!++;
+    }
+    this.data = new Float64Array(0);
+    this.length = 0;
+    return new TermRuns(keys, counts);
+  }
+
+  private grow(least: number): void {
+    const grown = new Float64Array(Math.max(least, 2 * this.data.length));
+    grown.set(this.data.subarray(0, this.length));
+    this.data = grown;
+  }
+}
+
+class TermRuns {
+  constructor(readonly keys: Float64Array, readonly counts: Int32Array) {}
+
+  /** How often `key` occurs (binary search), 0 when never. */
+  countOf(key: number): number {
+    let lo = 0, hi = this.keys.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.keys[mid]!;
+      if (at === key) return this.counts[mid]!;
+      if (at < key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
 }
 
 /** Stems numbered as first met, with whether each may be part of a term, and alone. */

@@ -2,6 +2,7 @@
  * A 2-D layout of the kNN graph with UMAP (src/map/umap.ts), fed the graph HNSW already gives,
  * so the vectors are never compared again.
  */
+import { runWorkerTask } from "../worker-task.js";
 import { umapLayout } from "./umap.js";
 import type { KnnGraph } from "./knn.js";
 
@@ -27,6 +28,16 @@ export function layoutKnn(graph: KnnGraph, options: LayoutOptions = {}): Float32
   }
   const xy = umapLayout(graph, k, options);
   return scaleToUnit(Array.from({ length: n }, (_, i) => [xy[2 * i]!, xy[2 * i + 1]!]));
+}
+
+export interface LayoutTask {
+  graph: KnnGraph;
+  options: LayoutOptions;
+}
+
+/** layoutKnn in a worker thread, with its time there (ms); null when this build has no worker module to start. */
+export function layoutKnnInWorker(graph: KnnGraph, options: LayoutOptions = {}): Promise<{ xy: Float32Array; ms: number }> | null {
+  return runWorkerTask(new URL("./layout-worker.js", import.meta.url), { graph, options } satisfies LayoutTask);
 }
 
 /** Scales points into [0, 1]² keeping the aspect ratio, centred: NaNs (none expected) become 0.5. */

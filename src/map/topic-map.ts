@@ -5,7 +5,7 @@
 import { clusterKnn, type ClusterOptions } from "./cluster.js";
 import type { KnnGraph } from "./knn.js";
 import { labelTopics } from "./labels.js";
-import { layoutKnn, type LayoutOptions } from "./layout.js";
+import { layoutKnn, layoutKnnInWorker, type LayoutOptions } from "./layout.js";
 
 export const TOPIC_MAP_VERSION = 1;
 
@@ -50,37 +50,51 @@ export interface TopicMap {
 /** What the computation needs, per paper (aligned arrays). */
 export interface MapInput {
   labels: readonly number[];
-  vectors: readonly Float32Array[];
+  /** Paper i's unit vector: a function, so a store that holds them (HNSW) need not copy them all. */
+  vector(i: number): Float32Array;
   texts: readonly string[];
 }
 
 export interface TopicMapOptions {
   cluster?: ClusterOptions;
   layout?: LayoutOptions;
+  /** Lay the map out in a worker thread while the topics and their labels are found in this one. */
+  layoutInWorker?: boolean;
   /** Told how long each step took (ms): for bench/map.mjs. */
-  onStep?: (step: string, ms: number) => void;
+  onStep?: StepReport;
 }
 
+/** Told how long a step took (ms); a step run in a worker thread is named "… in worker". */
+export type StepReport = (step: string, ms: number) => void;
+
 /** Runs a step, telling onStep how long it took. */
-export function timed<T>(step: string, onStep: ((step: string, ms: number) => void) | undefined, run: () => T): T {
+export function timed<T>(step: string, onStep: StepReport | undefined, run: () => T): T {
   const started = performance.now();
   const result = run();
   onStep?.(step, performance.now() - started);
   return result;
 }
 
-/** Topics (Louvain on the kNN graph), their c-TF-IDF labels, and the UMAP layout, all at once. */
-export function computeTopicMap(input: MapInput, knn: KnnGraph, options: TopicMapOptions = {}): TopicMap {
+/**
+ * Topics (Louvain on the kNN graph), their c-TF-IDF labels, and the UMAP layout, all at once. The
+ * layout needs only the graph, so with layoutInWorker it runs in a worker thread meanwhile (the
+ * same numbers either way: it is seeded); a worker that cannot start or fails leaves it to this one.
+ */
+export async function computeTopicMap(input: MapInput, knn: KnnGraph, options: TopicMapOptions = {}): Promise<TopicMap> {
   const n = input.labels.length;
-  const topic = timed("cluster", options.onStep, () => (n === 0 ? new Int32Array(0) : clusterKnn(knn, options.cluster)));
-  const xy = timed("layout", options.onStep, () => layoutKnn(knn, options.layout));
+  const { onStep } = options;
+  const laidOut = (options.layoutInWorker ? layoutKnnInWorker(knn, options.layout) : null)?.catch(() => null);
+  const topic = timed("cluster", onStep, () => (n === 0 ? new Int32Array(0) : clusterKnn(knn, options.cluster)));
   // A loop, not Math.max(...topic): a spread of n arguments overflows the stack past ~125,000.
   let count = 0;
   for (const t of topic) count = Math.max(count, t + 1);
-  const terms = timed("label", options.onStep, () => labelTopics(input.texts, topic, count));
+  const terms = timed("label", onStep, () => labelTopics(input.texts, topic, count));
+  const inWorker = await laidOut;
+  if (inWorker) onStep?.("layout in worker", inWorker.ms);
+  const xy = inWorker?.xy ?? timed("layout", onStep, () => layoutKnn(knn, options.layout));
   const x = Array.from({ length: n }, (_, i) => round(xy[2 * i]!));
   const y = Array.from({ length: n }, (_, i) => round(xy[2 * i + 1]!));
-  const centroids = topicCentroids(input.vectors, topic, count);
+  const centroids = topicCentroids(input, topic, count);
   const topics = Array.from({ length: count }, (_, c) => ({ id: c, label: terms[c]!.label, terms: terms[c]!.terms, size: 0, representatives: [], x: 0, y: 0 }));
   return finish({ version: TOPIC_MAP_VERSION, computedAt: new Date().toISOString(), basis: n, changed: 0, topics, centroids, labels: [...input.labels], x, y, topic: [...topic] }, input);
 }
@@ -107,7 +121,7 @@ export function extendTopicMap(previous: TopicMap, input: MapInput, fresh: Reado
   });
   input.labels.forEach((_label, i) => {
     if (placed[i]) return;
-    topic[i] = closestCentroid(input.vectors[i]!, previous.centroids);
+    topic[i] = closestCentroid(input.vector(i), previous.centroids);
     // Where its nearest placed papers are; a paper with none goes to its topic's label.
     const near = neighbours(i).filter((j) => placed[j]);
     const t = previous.topics[topic[i]!]!;
@@ -129,7 +143,7 @@ function finish(map: TopicMap, input: MapInput): TopicMap {
     t.y = median(mine.map((i) => map.y[i]!));
     const centroid = map.centroids[t.id]!;
     t.representatives = mine
-      .map((i) => ({ label: input.labels[i]!, score: dot(input.vectors[i]!, centroid) }))
+      .map((i) => ({ label: input.labels[i]!, score: dot(input.vector(i), centroid) }))
       .sort((a, b) => b.score - a.score || a.label - b.label)
       .slice(0, REPRESENTATIVES)
       .map((r) => r.label);
@@ -137,13 +151,14 @@ function finish(map: TopicMap, input: MapInput): TopicMap {
   return map;
 }
 
-export function topicCentroids(vectors: readonly Float32Array[], topic: ArrayLike<number>, count: number): number[][] {
-  const dimension = vectors[0]?.length ?? 0;
+export function topicCentroids(input: Pick<MapInput, "vector">, topic: ArrayLike<number>, count: number): number[][] {
+  const dimension = topic.length > 0 ? input.vector(0).length : 0;
   const sums = Array.from({ length: count }, () => new Float64Array(dimension));
-  vectors.forEach((v, i) => {
+  for (let i = 0; i < topic.length; i++) {
     const sum = sums[topic[i]!]!;
+    const v = input.vector(i);
     for (let d = 0; d < dimension; d++) sum[d]! += v[d]!;
-  });
+  }
   return sums.map((sum) => {
     const norm = Math.hypot(...sum) || 1;
     return Array.from(sum, (s) => Math.round((s / norm) * 1e5) / 1e5);

@@ -36,7 +36,8 @@ export interface AnalyzerOptions {
 const stems = new Map<string, string>();
 const MAX_CACHED_STEMS = 200_000;
 
-function words(text: string, options: AnalyzerOptions = {}): string[] {
+/** The words of a text as BM25 reads them (normalised, lower-cased, CJK in bigrams), not stemmed. */
+export function textWords(text: string, options: AnalyzerOptions = {}): string[] {
   if (options.cjkBigrams === false) return text.normalize("NFKD").replace(/\p{M}+/gu, "").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   // Accents go, but not the (semi-)voiced marks of kana (が is not か); NFC then puts kana and
   // Hangul syllables (which NFKD splits into jamo) back together. Text without either is as before.
@@ -63,7 +64,8 @@ function bigrams(run: string, out: string[]): void {
   for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
 }
 
-function stem(word: string): string {
+/** A word's stem (Porter for English words; anything else as it is). */
+export function wordStem(word: string): string {
   let stemmed = stems.get(word);
   if (stemmed === undefined) {
     // Porter's rules are for English words; anything else (digits, other scripts) stays as it is.
@@ -76,17 +78,17 @@ function stem(word: string): string {
 
 /** Every term of a document, in order, repeats kept (the document's length counts them). */
 export function documentTerms(text: string, options?: AnalyzerOptions): string[] {
-  return words(text, options).map(stem);
+  return textWords(text, options).map(wordStem);
 }
 
 /** The distinct terms of a question worth matching, stopwords left out unless nothing else is left. */
 export function queryTerms(question: string, options?: AnalyzerOptions): string[] {
-  const all = words(question, options);
+  const all = textWords(question, options);
   const content = all.filter((w) => !STOPWORDS.has(w));
-  return [...new Set((content.length > 0 ? content : all).map(stem))];
+  return [...new Set((content.length > 0 ? content : all).map(wordStem))];
 }
 
 /** Each word of a text with its stem, in order: to show a stem ("decod") as a word a person wrote ("decoding"). */
 export function wordStems(text: string): [word: string, stem: string][] {
-  return words(text).map((word) => [word, stem(word)]);
+  return textWords(text).map((word) => [word, wordStem(word)]);
 }

@@ -12,6 +12,7 @@ import type { IndexState, IndexStateChanges } from "./shared/index-state.js";
 import type { SavedLikes } from "./shared/likes.js";
 import type { Manifest } from "./shared/manifest.js";
 import type { MapSource } from "./shared/topic-map-build.js";
+import type { StepReport } from "../map/topic-map.js";
 import type { TermScore } from "../ranking/bm25.js";
 import type { PaperFilter } from "../ranking/filter.js";
 import type { Scored } from "../ranking/fusion.js";
@@ -121,7 +122,7 @@ export interface GenerationReader {
    * The papers (not passages) with their vectors, texts and a nearest-neighbour search, to compute
    * the topic map in memory when the generation has none stored.
    */
-  mapSource(onStep?: (step: string, ms: number) => void): Promise<MapSource>;
+  mapSource(onStep?: StepReport): Promise<MapSource>;
   /**
    * The likes and unlikes saved with this generation, as saved (ids of papers that may since have
    * left the index): read when it was opened, so they never change while it is open.

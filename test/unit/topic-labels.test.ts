@@ -127,14 +127,14 @@ describe("layoutKnn", () => {
 });
 
 describe("computeTopicMap", () => {
-  it("maps an empty corpus, and one or two papers, without failing", () => {
-    expect(computeTopicMap({ labels: [], vectors: [], texts: [] }, { indices: [], distances: [] }).topics).toEqual([]);
-    const one = computeTopicMap({ labels: [7], vectors: [Float32Array.from([1, 0])], texts: ["Glacier melt in the Alps"] }, { indices: [[0]], distances: [[0]] });
+  it("maps an empty corpus, and one or two papers, without failing", async () => {
+    expect((await computeTopicMap({ labels: [], vector: () => new Float32Array(0), texts: [] }, { indices: [], distances: [] })).topics).toEqual([]);
+    const one = await computeTopicMap({ labels: [7], vector: () => Float32Array.from([1, 0]), texts: ["Glacier melt in the Alps"] }, { indices: [[0]], distances: [[0]] });
     expect(one.topics).toHaveLength(1);
     expect(one.topics[0]!.label.split(", ").sort()).toEqual(["alps", "glacier melt"]);
     expect(one.topics[0]!.representatives).toEqual([7]);
-    const two = computeTopicMap(
-      { labels: [1, 2], vectors: [Float32Array.from([1, 0]), Float32Array.from([0, 1])], texts: ["Glacier melt", "Glacier retreat"] },
+    const two = await computeTopicMap(
+      { labels: [1, 2], vector: (i) => Float32Array.from(i === 0 ? [1, 0] : [0, 1]), texts: ["Glacier melt", "Glacier retreat"] },
       { indices: [[0, 1], [1, 0]], distances: [[0, 1], [0, 1]] },
     );
     expect(two.topic).toEqual([0, 0]);

@@ -12,12 +12,13 @@ import type { IndexState, IndexStateChanges } from "../shared/index-state.js";
 import type { Manifest } from "../shared/manifest.js";
 import { pickRandomLabels, randomCandidates } from "../shared/random-labels.js";
 import type { MapSource } from "../shared/topic-map-build.js";
+import type { StepReport } from "../../map/topic-map.js";
 import type { VectorIndex } from "../shared/vector-index.js";
 import type { SavedLikes } from "../shared/likes.js";
 import type { GenerationReader, IndexStore, LikesUpdate, RemoveSummary, SearchScope, StoreModel, UpdateOptions, UpdateSummary } from "../store.js";
 import { completeGenerations, currentGeneration } from "./generations.js";
 import { graphMapSource } from "./graph-map-source.js";
-import { isCompleteGeneration, readManifest } from "./manifest-file.js";
+import { HNSW_FILE, isCompleteGeneration, readManifest } from "./manifest-file.js";
 import { openCurrentGeneration } from "./open-generation.js";
 import { isNonFolder, notAFolder } from "./ownership.js";
 import type { PaperTable } from "./paper-table.js";
@@ -214,8 +215,8 @@ class FolderGeneration implements GenerationReader {
     return readFileSync(path);
   }
 
-  async mapSource(onStep?: (step: string, ms: number) => void): Promise<MapSource> {
-    return graphMapSource(this.graph, this.store, this.manifest.hnsw.efSearch, onStep);
+  async mapSource(onStep?: StepReport): Promise<MapSource> {
+    return graphMapSource(this.graph, join(this.dir, HNSW_FILE), this.store, this.manifest.hnsw.efSearch, onStep);
   }
 
   async likes(): Promise<SavedLikes> {

@@ -89,9 +89,9 @@ function verifyWritten(dir: string): void {
  * handle would keep the removed staging file's blocks allocated (on a full disk, the very space
  * the user needs back) and a read-only remount busy.
  */
-function closingOnFailure<T>(store: PaperTable, write: () => T): T {
+async function closingOnFailure<T>(store: PaperTable, write: () => Promise<T>): Promise<T> {
   try {
-    return write();
+    return await write();
   } catch (error) {
     store.close();
     throw error;
@@ -149,7 +149,7 @@ async function updateLocked(
     // Likes outlast a rebuild: they are the user's, not the papers'.
     carryLikes(live.dir, dir, current ? previous : null);
     const store = openNextStore(current, dir);
-    return closingOnFailure(store, () => {
+    return closingOnFailure(store, async () => {
       if (upgrade && previous.formatVersion === UPGRADABLE_FORMAT) store.upgradeFromFormat2();
       else if (upgrade) store.reanalyse();
       phase("hnsw", () => {
@@ -164,7 +164,8 @@ async function updateLocked(
       ({ index, deleted } = removeLabels(index, store, doomed, deleted));
       const info = { ...specFacts(model.spec), dtype: model.dtype };
       const fresh = new Set(changed.filter((c) => c.embed).map((c) => c.label));
-      phase("topic map", () => writeGenerationMap(dir, index, store, current, fresh, options.computeMap !== false));
+      phase("hnsw", () => index.save(join(dir, HNSW_FILE)));
+      await phase("topic map", () => writeGenerationMap(dir, index, store, current, fresh, options.computeMap !== false));
       writeStateFile(dir, state);
       writeCitationsFile(dir, citations.data);
       return finishGeneration(dir, index, store, info, deleted);
@@ -206,12 +207,13 @@ async function removeLocked(indexDir: string, ids: readonly string[], stateChang
     // A removed paper's like stays: the paper may come back.
     carryLikes(current, dir, previous);
     const store = openNextStore(current, dir);
-    return closingOnFailure(store, () => {
+    return closingOnFailure(store, async () => {
       // A format 3 store's postings are re-analysed first, so the removed texts' terms are found.
       if (previous.formatVersion !== FORMAT_VERSION) store.reanalyse();
       let deleted: number;
       ({ index, deleted } = removeLabels(index, store, labels, previous.deletedVectors));
-      writeGenerationMap(dir, index, store, current, new Set(), true);
+      index.save(join(dir, HNSW_FILE));
+      await writeGenerationMap(dir, index, store, current, new Set(), true);
       writeStateFile(dir, mergeIndexState(readStateFile(current, false), stateChanges).state);
       writeCitationsFile(dir, citations.data);
       return finishGeneration(dir, index, store, previous.model, deleted);
@@ -267,9 +269,10 @@ function openNextStore(current: string | null, dir: string): PaperTable {
 
 /**
  * Topics and the map of the generation being written: the previous generation's, brought up to
- * date, or computed again when enough changed (see RECOMPUTE_SHARE in map/topic-map.ts).
+ * date, or computed again when enough changed (see RECOMPUTE_SHARE in map/topic-map.ts). Called
+ * once the generation's graph is saved: a worker thread of the map opens that file.
  */
-function writeGenerationMap(dir: string, index: VectorIndex, store: PaperTable, current: string | null, fresh: ReadonlySet<number>, compute: boolean): void {
+async function writeGenerationMap(dir: string, index: VectorIndex, store: PaperTable, current: string | null, fresh: ReadonlySet<number>, compute: boolean): Promise<void> {
   let previous = null;
   try {
     previous = current ? readTopicMap(current) : null;
@@ -277,7 +280,7 @@ function writeGenerationMap(dir: string, index: VectorIndex, store: PaperTable, 
     // A damaged map is computed again rather than extended.
   }
   if (!compute && !previous) return;
-  const map = buildTopicMap(graphMapSource(index, store, DEFAULT_HNSW.efSearch), { previous, fresh, extendOnly: !compute });
+  const map = await buildTopicMap(graphMapSource(index, join(dir, HNSW_FILE), store, DEFAULT_HNSW.efSearch), { previous, fresh, extendOnly: !compute });
   if (map) writeTopicMap(dir, map);
 }
 
@@ -288,7 +291,6 @@ function finishGeneration(
   model: Manifest["model"],
   deletedVectors: number,
 ): Manifest {
-  phase("hnsw", () => index.save(join(dir, HNSW_FILE)));
   const entries = store.entries();
   // Checksums are taken once both files are closed: nothing writes to them after this.
   store.close();

@@ -18,6 +18,7 @@ import { toPaper, type PaperRow } from "../shared/paper-row.js";
 import { decodePostings } from "../shared/postings.js";
 import { pickRandomLabels, randomCandidates } from "../shared/random-labels.js";
 import { memoryMapSource, type MapSource } from "../shared/topic-map-build.js";
+import type { StepReport } from "../../map/topic-map.js";
 import { GenerationMovedError, type GenerationReader, type Retrieval, type RetrievalRequest, type SearchScope } from "../store.js";
 import { generationName, type Facts } from "./facts.js";
 import type { Database } from "./pool.js";
@@ -510,7 +511,7 @@ export class PostgresGeneration implements GenerationReader {
     });
   }
 
-  mapSource(onStep?: (step: string, ms: number) => void): Promise<MapSource> {
+  mapSource(onStep?: StepReport): Promise<MapSource> {
     return this.read(async (client) => memoryMapSource(await readMapPapers(client, this.s, this.location, onStep), onStep));
   }
 

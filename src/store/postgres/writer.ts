@@ -229,7 +229,7 @@ export async function storeTopicMap(client: pg.PoolClient, s: string, location: 
   } catch {
     // A damaged map is computed again rather than extended.
   }
-  const map = !compute && !previous ? null : buildTopicMap(memoryMapSource(await readMapPapers(client, s, location)), { previous, fresh, extendOnly: !compute });
+  const map = !compute && !previous ? null : await buildTopicMap(memoryMapSource(await readMapPapers(client, s, location)), { previous, fresh, extendOnly: !compute });
   if (map) {
     await client.query(
       `INSERT INTO ${s}.artifacts (name, data) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET data = excluded.data`,

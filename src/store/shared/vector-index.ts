@@ -1,8 +1,9 @@
 import hnswlib from "hnswlib-node";
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { PapersError } from "../../errors.js";
 import { DEFAULT_HNSW, type HnswParams } from "./hnsw.js";
+import { readHnswLayout } from "./hnsw-file.js";
 import { REBUILD_HINT } from "./manifest.js";
 
 export interface Neighbor {
@@ -102,22 +103,18 @@ export class VectorIndex {
 }
 
 /**
- * The vector dimension an hnswlib file was written with, from its header (six size_t values:
- * offsetLevel0, maxElements, count, sizeDataPerElement, labelOffset, offsetData; a float32
- * vector sits between offsetData and labelOffset), or null when the header cannot be read.
- * hnswlib itself trusts the dimension it is given, and reads a file of another one into garbage.
+ * The vector dimension an hnswlib file was written with, from its header (hnsw-file.ts), or null
+ * when the header cannot be read. hnswlib itself trusts the dimension it is given, and reads a
+ * file of another one into garbage.
  */
 export function storedDimension(path: string): number | null {
-  const header = Buffer.alloc(48);
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
-    if (readSync(fd, header, 0, 48, 0) < 48) return null;
+    return readHnswLayout(fd)?.dimension ?? null;
   } catch {
     return null;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  const bytes = Number(header.readBigUInt64LE(32) - header.readBigUInt64LE(40));
-  return bytes > 0 && bytes % 4 === 0 ? bytes / 4 : null;
 }
