@@ -1,7 +1,6 @@
 /** The commands that serve an index to other programs: serve (HTTP, with MCP at /mcp) and mcp (stdio). */
 import { Option, type Command } from "commander";
 import { PapersError, type PapersOptions } from "../../papers.js";
-import { serveMcpStdio } from "../../mcp/index.js";
 import { parseCorsOrigin } from "../../server/cors.js";
 import { DEFAULT_HOST, DEFAULT_PORT, parsePort, type ServeFlags } from "../../server/listen.js";
 import { optionParser, run, type OutputFlags } from "../run.js";
@@ -30,6 +29,7 @@ export function addServingCommands(program: Command): void {
     .description("serve the index to AI agents over MCP on stdin/stdout (builds the seeds index on first use)")
     .action(run(async (_flags: OutputFlags, options: PapersOptions) => {
       // The MCP entry loads the SDK only now: it would slow every other command's start.
+      const { serveMcpStdio } = await import("../../mcp/index.js");
       await serveMcpStdio(options);
     }));
 }
