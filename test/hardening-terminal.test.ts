@@ -32,7 +32,7 @@ describe("human output neutralises control characters", () => {
       formatHits([{ ...evil, score: 0.5 }]),
       formatHits([{ ...evil, title: null, score: 0.5 }]),
       formatList([evil, newPaper({ id: "x", abstract: "plain", sources: [] })]),
-      formatInfo({ model: "m\u001b[2J", dtype: "q8", dimension: 4, count: 1, builtAt: "now", fingerprint: "f", indexPath: "/tmp/\u001b]0;x\u0007", sizeBytes: 1, passages: 0 }),
+      formatInfo({ model: "m\u001b[2J", dtype: "q8", dimension: 4, count: 1, builtAt: "now", fingerprint: "f", indexPath: "/tmp/\u001b]0;x\u0007", sizeBytes: 1, passages: 0, advice: [] }),
       formatSkippedReport([{ file: "f\u001b[2J.jsonl", line: 3, reason: 'same id "\u001b[31m" as …', kind: "replaced" }]),
     ];
     for (const output of outputs) {

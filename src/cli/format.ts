@@ -135,6 +135,7 @@ export function formatInfo(info: IndexInfo): string {
     `fingerprint: ${info.fingerprint}`,
     `index:       ${plainText(info.indexPath)}`,
     `size:        ${formatBytes(info.sizeBytes)}`,
+    ...info.advice.map((advice) => `advice:      ${plainText(advice)}`),
   ].join("\n");
 }
 

@@ -32,6 +32,7 @@ export async function openIndex(options: PapersOptions): Promise<PaperIndex> {
       fingerprint: manifest.fingerprint,
       indexPath: generation.location,
       sizeBytes: await generation.sizeBytes(),
+      advice: await generation.advice(),
     };
     return new PaperIndex(generation, store, options, info);
   } catch (error) {

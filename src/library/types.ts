@@ -45,6 +45,8 @@ export interface IndexInfo {
   fingerprint: string;
   indexPath: string;
   sizeBytes: number;
+  /** What the store's server could change for speed (PostgreSQL's shared_buffers); empty when nothing. */
+  advice: string[];
 }
 
 /** Options of an indexing run. */

@@ -199,6 +199,7 @@ export function toolSchemas() {
       fingerprint: z.string(),
       indexPath: z.string().optional().describe("where the index is (left out over the network unless the server shows paths)"),
       sizeBytes: z.number(),
+      advice: z.array(z.string()).describe("what the store's server could change for speed (PostgreSQL's shared_buffers); empty when nothing"),
     }),
   };
 }

@@ -224,8 +224,8 @@ export function createMcpServer(source: PaperIndex | IndexSource, options: McpSe
   readOnlyTool(
     "info",
     tool<z.infer<typeof schemas.info>>("info", async () => {
-      const { model, dtype, dimension, count, passages, builtAt, fingerprint, indexPath, sizeBytes } = indexSource.info();
-      return { model, dtype, dimension, count, passages, builtAt, fingerprint, ...(paths ? { indexPath } : {}), sizeBytes };
+      const { model, dtype, dimension, count, passages, builtAt, fingerprint, indexPath, sizeBytes, advice } = indexSource.info();
+      return { model, dtype, dimension, count, passages, builtAt, fingerprint, ...(paths ? { indexPath } : {}), sizeBytes, advice };
     }),
   );
 

@@ -73,6 +73,8 @@ export interface GenerationReader {
   readonly vectorCount: number;
 
   sizeBytes(): Promise<number>;
+  /** What the store's server could change for speed (PostgreSQL's shared_buffers), or nothing. */
+  advice(): Promise<string[]>;
   byLabels(labels: readonly number[]): Promise<(Paper | undefined)[]>;
   /** A paper and its label by id, case-insensitive. */
   byId(id: string): Promise<{ label: number; paper: Paper } | undefined>;

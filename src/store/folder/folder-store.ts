@@ -106,6 +106,11 @@ class FolderGeneration implements GenerationReader {
     return this.bytes;
   }
 
+  /** A folder has no server to tune. */
+  async advice(): Promise<string[]> {
+    return [];
+  }
+
   async byLabels(labels: readonly number[]): Promise<(Paper | undefined)[]> {
     return labels.map((label) => this.store.byLabel(label));
   }

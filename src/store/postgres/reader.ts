@@ -26,6 +26,7 @@ import { withPrefetchedSource } from "./prefetched-source.js";
 import { hasDateColumn } from "./schema.js";
 import { readSearchRow, searchStatement, type SearchRow } from "./search-statement.js";
 import { bm25Hits, conditions, paperSelect, passageConditions, sortHits, toPassage, type PassageRow } from "./sql.js";
+import { readTuningAdvice } from "./tuning.js";
 import { parseVector, vectorLiteral } from "./vectors.js";
 import { readMapPapers } from "./writer.js";
 
@@ -96,6 +97,10 @@ export class PostgresGeneration implements GenerationReader {
       [this.s],
     );
     return Number(rows[0]?.bytes ?? 0);
+  }
+
+  advice(): Promise<string[]> {
+    return readTuningAdvice(this.db, this.db.schema);
   }
 
   byLabels(labels: readonly number[]): Promise<(Paper | undefined)[]> {
