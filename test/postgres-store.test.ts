@@ -1,13 +1,15 @@
 /**
  * What only the PostgreSQL store does (the behaviour both stores share is in store-matrix.test.ts):
- * connection strings, a server that is not there, the facts checked before every query, and the
- * schema a lab's administrator would look for.
+ * connection strings, a server that is not there, the facts checked before every query, the
+ * schema a lab's administrator would look for, and what `info` advises its server.
  */
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { copyIndex, indexPaperList, openIndex, type Paper } from "../src/papers.js";
 import { parsePostgresUrl, redactUrl } from "../src/store/postgres/connection.js";
+import { Database } from "../src/store/postgres/pool.js";
+import { readTuningFacts } from "../src/store/postgres/tuning.js";
 import { HASH_MODEL, hashEmbedderLoader } from "./hash-embedder.js";
 import { runCli, tempDir } from "./helpers.js";
 
@@ -107,6 +109,31 @@ describe.skipIf(!PG)("a PostgreSQL library", () => {
       expect(facts.manifest).toMatchObject({ count: 30, model: { id: HASH_MODEL.id, dimension: HASH_MODEL.dimension, dtype: "q8" } });
     } finally {
       await client.end();
+    }
+  });
+
+  it("reads shared_buffers and the vector indexes' size as the server reports them for info's advice, which is empty for a small library", async () => {
+    await indexPaperList(papers, [], options);
+    const db = await Database.connect(store);
+    const client = new pg.Client({ connectionString: PG });
+    await client.connect();
+    try {
+      const facts = await readTuningFacts(db, schema);
+      const shown = (await client.query<{ shared_buffers: string }>("SHOW shared_buffers")).rows[0]!.shared_buffers;
+      const [, amount, unit] = /^(\d+)(kB|MB|GB)$/.exec(shown)!;
+      expect(facts.sharedBuffers).toBe(Number(amount) * { kB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 }[unit as "kB" | "MB" | "GB"]);
+      const size = (await client.query<{ bytes: string }>(`SELECT pg_relation_size('${schema}.papers_embedding') AS bytes`)).rows[0]!.bytes;
+      expect(Number(size)).toBeGreaterThan(0);
+      expect(facts.graph).toBeGreaterThanOrEqual(Number(size));
+    } finally {
+      await client.end();
+      await db.end();
+    }
+    const index = await openIndex(options);
+    try {
+      expect(index.info().advice).toEqual([]);
+    } finally {
+      await index.close();
     }
   });
 
