@@ -7,20 +7,26 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { isMainThread, parentPort, Worker, workerData, type TransferListItem } from "node:worker_threads";
 
+/** A worker's result, and how long its task took there (ms, the worker's start not counted). */
+export interface WorkerResult<T> {
+  result: T;
+  ms: number;
+}
+
 /**
  * Starts the worker module at `url` on `data` and gives its result; null when there is no such
  * file to start, as when the sources run as TypeScript under vitest (the caller then does the
  * work itself). A worker that fails or exits without a result rejects with its error.
  */
-export function runWorkerTask<T>(url: URL, data: unknown, transfer: readonly TransferListItem[] = []): Promise<T> | null {
+export function runWorkerTask<T>(url: URL, data: unknown, transfer: readonly TransferListItem[] = []): Promise<WorkerResult<T>> | null {
   if (!existsSync(fileURLToPath(url))) return null;
-  return new Promise<T>((resolve, reject) => {
+  return new Promise<WorkerResult<T>>((resolve, reject) => {
     const worker = new Worker(url, { workerData: data, transferList: [...transfer] });
     let settled = false;
-    worker.once("message", (message: { result?: T; error?: string }) => {
+    worker.once("message", (message: { result?: T; ms?: number; error?: string }) => {
       settled = true;
       if (message.error !== undefined) reject(new Error(message.error));
-      else resolve(message.result as T);
+      else resolve({ result: message.result as T, ms: message.ms! });
     });
     worker.once("error", (error) => {
       settled = true;
@@ -32,12 +38,13 @@ export function runWorkerTask<T>(url: URL, data: unknown, transfer: readonly Tra
   });
 }
 
-/** In a worker module: runs `task` on the data the worker was started with and posts the result (or the error's message). */
+/** In a worker module: runs `task` on the data the worker was started with and posts the result and its time (or the error's message). */
 export function serveWorkerTask<D, T>(task: (data: D) => T, transfer: (result: T) => TransferListItem[] = () => []): void {
   if (isMainThread || !parentPort) return;
   try {
+    const started = performance.now();
     const result = task(workerData as D);
-    parentPort.postMessage({ result }, transfer(result));
+    parentPort.postMessage({ result, ms: performance.now() - started }, transfer(result));
   } catch (error) {
     parentPort.postMessage({ error: error instanceof Error ? error.message : String(error) });
   }

@@ -2,7 +2,7 @@
  * A 2-D layout of the kNN graph with UMAP (src/map/umap.ts), fed the graph HNSW already gives,
  * so the vectors are never compared again.
  */
-import { runWorkerTask } from "../worker-task.js";
+import { runWorkerTask, type WorkerResult } from "../worker-task.js";
 import { umapLayout } from "./umap.js";
 import type { KnnGraph } from "./knn.js";
 
@@ -36,7 +36,7 @@ export interface LayoutTask {
 }
 
 /** layoutKnn in a worker thread, with its time there (ms); null when this build has no worker module to start. */
-export function layoutKnnInWorker(graph: KnnGraph, options: LayoutOptions = {}): Promise<{ xy: Float32Array; ms: number }> | null {
+export function layoutKnnInWorker(graph: KnnGraph, options: LayoutOptions = {}): Promise<WorkerResult<Float32Array>> | null {
   return runWorkerTask(new URL("./layout-worker.js", import.meta.url), { graph, options } satisfies LayoutTask);
 }
 

@@ -91,7 +91,7 @@ export async function computeTopicMap(input: MapInput, knn: KnnGraph, options: T
   const terms = timed("label", onStep, () => labelTopics(input.texts, topic, count));
   const inWorker = await laidOut;
   if (inWorker) onStep?.("layout in worker", inWorker.ms);
-  const xy = inWorker?.xy ?? timed("layout", onStep, () => layoutKnn(knn, options.layout));
+  const xy = inWorker?.result ?? timed("layout", onStep, () => layoutKnn(knn, options.layout));
   const x = Array.from({ length: n }, (_, i) => round(xy[2 * i]!));
   const y = Array.from({ length: n }, (_, i) => round(xy[2 * i + 1]!));
   const centroids = topicCentroids(input, topic, count);

@@ -164,8 +164,7 @@ async function updateLocked(
       ({ index, deleted } = removeLabels(index, store, doomed, deleted));
       const info = { ...specFacts(model.spec), dtype: model.dtype };
       const fresh = new Set(changed.filter((c) => c.embed).map((c) => c.label));
-      phase("hnsw", () => index.save(join(dir, HNSW_FILE)));
-      await phase("topic map", () => writeGenerationMap(dir, index, store, current, fresh, options.computeMap !== false));
+      await writeGraphAndMap(dir, index, store, current, fresh, options.computeMap !== false);
       writeStateFile(dir, state);
       writeCitationsFile(dir, citations.data);
       return finishGeneration(dir, index, store, info, deleted);
@@ -212,8 +211,7 @@ async function removeLocked(indexDir: string, ids: readonly string[], stateChang
       if (previous.formatVersion !== FORMAT_VERSION) store.reanalyse();
       let deleted: number;
       ({ index, deleted } = removeLabels(index, store, labels, previous.deletedVectors));
-      index.save(join(dir, HNSW_FILE));
-      await writeGenerationMap(dir, index, store, current, new Set(), true);
+      await writeGraphAndMap(dir, index, store, current, new Set(), true);
       writeStateFile(dir, mergeIndexState(readStateFile(current, false), stateChanges).state);
       writeCitationsFile(dir, citations.data);
       return finishGeneration(dir, index, store, previous.model, deleted);
@@ -268,10 +266,15 @@ function openNextStore(current: string | null, dir: string): PaperTable {
 }
 
 /**
- * Topics and the map of the generation being written: the previous generation's, brought up to
- * date, or computed again when enough changed (see RECOMPUTE_SHARE in map/topic-map.ts). Called
- * once the generation's graph is saved: a worker thread of the map opens that file.
+ * The generation's graph, then its topics and map: the previous generation's, brought up to date,
+ * or computed again when enough changed (see RECOMPUTE_SHARE in map/topic-map.ts). The graph is
+ * saved first because a worker thread of the map opens that file.
  */
+async function writeGraphAndMap(dir: string, index: VectorIndex, store: PaperTable, current: string | null, fresh: ReadonlySet<number>, compute: boolean): Promise<void> {
+  phase("hnsw", () => index.save(join(dir, HNSW_FILE)));
+  await phase("topic map", () => writeGenerationMap(dir, index, store, current, fresh, compute));
+}
+
 async function writeGenerationMap(dir: string, index: VectorIndex, store: PaperTable, current: string | null, fresh: ReadonlySet<number>, compute: boolean): Promise<void> {
   let previous = null;
   try {

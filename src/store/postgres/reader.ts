@@ -100,7 +100,7 @@ export class PostgresGeneration implements GenerationReader {
   }
 
   advice(): Promise<string[]> {
-    return readTuningAdvice(this.db, this.db.schema);
+    return readTuningAdvice(this.db, this.s);
   }
 
   byLabels(labels: readonly number[]): Promise<(Paper | undefined)[]> {

@@ -14,16 +14,14 @@ export interface KnnTask {
   notPapers: Float64Array;
 }
 
-/** Per vector, k labels (−1 past the last found) and their cosine similarities, one row after another; the time taken (ms). */
+/** Per vector, k labels (−1 past the last found) and their cosine similarities, one row after another. */
 export interface KnnRows {
   labels: Float64Array;
   scores: Float64Array;
-  ms: number;
 }
 
 serveWorkerTask(
   ({ file, dimension, ef, k, vectors, notPapers }: KnnTask): KnnRows => {
-    const started = performance.now();
     const graph = VectorIndex.load(file, dimension, ef);
     const excluded = new Set(notPapers);
     const accept = excluded.size === 0 ? undefined : (label: number) => !excluded.has(label);
@@ -36,7 +34,7 @@ serveWorkerTask(
         scores[r * k + j] = score;
       });
     }
-    return { labels, scores, ms: performance.now() - started };
+    return { labels, scores };
   },
   ({ labels, scores }) => [labels.buffer as ArrayBuffer, scores.buffer as ArrayBuffer],
 );

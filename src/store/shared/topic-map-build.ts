@@ -141,9 +141,10 @@ async function searchInWorker(source: MapSource, from: number, to: number, k: nu
       source.graphFile(file);
     }
     const task: KnnTask = { file, dimension, ef: GRAPH_EF, k, vectors, notPapers: Float64Array.from(source.notPapers.keys()) };
-    const found = await runWorkerTask<KnnRows>(new URL("./knn-worker.js", import.meta.url), task, [vectors.buffer]);
-    if (!found) return null;
-    onStep?.("knn in worker", found.ms);
+    const done = await runWorkerTask<KnnRows>(new URL("./knn-worker.js", import.meta.url), task, [vectors.buffer]);
+    if (!done) return null;
+    onStep?.("knn in worker", done.ms);
+    const found = done.result;
     return Array.from({ length: to - from }, (_, r) => {
       const row: Neighbor[] = [];
       for (let j = r * k; j < (r + 1) * k && found.labels[j]! >= 0; j++) row.push({ label: found.labels[j]!, score: found.scores[j]! });
